@@ -1,0 +1,54 @@
+/**
+ * Key-rate speed (issue 3 quality bars, ratios against the targets):
+ * - finite-key evaluation of one 400 s pass (counts + Lim 2014 bounds): target well under 1 ms
+ * - protocol + window optimisation for one pass: target < 1 s
+ * - scoring 10,000 candidate passes with passYield (link budget per second + finite key): target < 10 s
+ */
+import { countPrefixSums, finiteKeyLength, passKey, passYield, SATQUMA_PROTOCOL, windowCounts, type TrackSample } from '../src/core/keyrate/index.js';
+import { GENERIC_500KM_810NM } from '../src/core/presets/index.js';
+
+const R = 6371;
+const H = 500;
+const DEG = Math.PI / 180;
+
+/** Circular-orbit pass with maximum elevation maxElDeg, 1 s samples above 0°, ~7.6 km/s ground track. */
+function track(maxElDeg: number): TrackSample[] {
+  const out: TrackSample[] = [];
+  const omega = 7.61 / (R + H); // rad/s along the orbit
+  const gamma0 = Math.acos((R / (R + H)) * Math.cos(maxElDeg * DEG)) - maxElDeg * DEG; // Earth-central angle at culmination
+  for (let t = -400; t <= 400; t++) {
+    const along = omega * t;
+    const gamma = Math.acos(Math.cos(gamma0) * Math.cos(along));
+    const rangeKm = Math.sqrt(R * R + (R + H) ** 2 - 2 * R * (R + H) * Math.cos(gamma));
+    const el = Math.asin(((R + H) * Math.cos(gamma) - R) / rangeKm);
+    if (el > 0) out.push({ tMs: t * 1000, rangeKm, elevationRad: el, sunElevationRad: -0.5 });
+  }
+  return out;
+}
+
+const time = (f: () => void, reps: number) => {
+  f();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) f();
+  return (performance.now() - t0) / reps;
+};
+
+// 1. Finite key of one 400 s pass.
+const eta = new Float64Array(400).map((_, i) => 2e-4 * Math.exp(-3 * ((i - 200) / 400) ** 2));
+let sink = 0;
+const msKey = time(() => { sink += finiteKeyLength(windowCounts(countPrefixSums({ eta }, SATQUMA_PROTOCOL), 0, 400), SATQUMA_PROTOCOL).secureKeyBits; }, 20_000);
+console.log(`finite-key evaluation, 400 s pass: ${(msKey * 1000).toFixed(1)} µs (target 1000 µs: ${(1 / msKey).toFixed(0)}x faster)`);
+
+// 2. Optimisation of one pass (protocol + optimal window).
+const series = { timeS: Float64Array.from(eta, (_, i) => i - 200), elevationRad: Float64Array.from(eta, (_, i) => (90 - Math.abs(i - 200) * 0.35) * DEG), eta };
+const msOpt = time(() => { sink += passKey(series, SATQUMA_PROTOCOL, { window: 'optimal', minElevationRad: 10 * DEG, excessLossDb: 0, optimise: true }).secureKeyBits; }, 5);
+console.log(`optimised protocol + window, one 400 s pass: ${msOpt.toFixed(0)} ms (target 1000 ms: ${(1000 / msOpt).toFixed(1)}x faster)`);
+
+// 3. Score 10,000 passes.
+const tracks = Array.from({ length: 100 }, (_, i) => track(5 + (85 * i) / 99));
+const t0 = performance.now();
+let bits = 0;
+for (let i = 0; i < 10_000; i++) bits += passYield(tracks[i % 100]!, GENERIC_500KM_810NM).secureBits;
+const s = (performance.now() - t0) / 1000;
+console.log(`scored 10,000 passes (${tracks.reduce((a, t) => a + t.length, 0) / 100} samples each on average): ${s.toFixed(2)} s (target 10 s: ${(10 / s).toFixed(1)}x faster); mean ${(bits / 10_000).toFixed(0)} bits/pass`);
+if (sink < 0) console.log(sink);

@@ -1,0 +1,104 @@
+/**
+ * ETSI GS QKD 014 throughput: enc_keys (master) + dec_keys (slave) round trips per second and p99
+ * latency of a pair, with 32 concurrent clients over mutual TLS (keep-alive), against the real Redis.
+ * The service runs in its own process (one Node thread: "one core"); the clients run here.
+ * Target: >= 2,000 key pairs/s and p99 < 25 ms. (An "equivalent" of autocannon: each pair is two
+ * dependent requests, which autocannon cannot chain, so the loop is written out.)
+ */
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openRelay } from '../relay/index.js';
+import { KeyMaterial } from '../relay/domain/key-material.js';
+import { linkId } from '../relay/domain/links.js';
+import { fixture, testPki } from '../test/integration/relay-support.js';
+
+const CLIENTS = 32;
+const DURATION_MS = Number(process.env.BENCH_MS ?? 10_000);
+const PAIRS = [['sae-graz-a', 'sae-matera-a'], ['sae-graz-b', 'sae-matera-b'], ['sae-matera-a', 'sae-graz-b'], ['sae-matera-b', 'sae-graz-a']] as const;
+
+const f = fixture({ rateLimit: { requestsPerSecond: 1_000_000 } });
+const core = openRelay({ config: f.config, redis: f.redis });
+const link = linkId('fibre', 'graz', 'matera');
+for (let i = 0; i < 16; i += 1) {
+  const m = KeyMaterial.adopt(new Uint8Array(randomBytes(1_048_576 / 8)));
+  await core.store.deposit(link, { kind: 'fibre', a: 'graz', b: 'matera' }, m, { source: 'bench' });
+  m.zeroise();
+}
+const childPath = join(dirname(fileURLToPath(import.meta.url)), '../test/integration/relay-child.ts');
+const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', childPath], { env: { ...process.env, ...f.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const kmePort = await new Promise<number>((resolve, reject) => {
+  child.stdout!.once('data', (c: Buffer) => resolve((JSON.parse(c.toString().split('\n')[0]!) as { kmePort: number }).kmePort));
+  child.once('exit', (code) => reject(new Error(`service exited ${code}`)));
+});
+
+const pki = testPki();
+const agents = new Map<string, Agent>();
+const agentFor = (sae: string) => {
+  let a = agents.get(sae);
+  if (!a) {
+    const c = pki.certs.get(sae)!;
+    a = new Agent({ keepAlive: true, maxSockets: CLIENTS, ca: pki.ca.cert, cert: c.cert, key: c.key });
+    agents.set(sae, a);
+  }
+  return a;
+};
+
+function call(sae: string, path: string, body: string): Promise<{ status: number; json: { keys: { key_ID: string }[] } }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: kmePort, method: 'POST', path, agent: agentFor(sae), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const latencies: number[] = [];
+let errors = 0;
+async function client(i: number, until: number, record: boolean): Promise<void> {
+  const [master, slave] = PAIRS[i % PAIRS.length]!;
+  while (performance.now() < until) {
+    const t0 = performance.now();
+    const enc = await call(master, `/api/v1/keys/${slave}/enc_keys`, '{"number":1,"size":256}');
+    if (enc.status !== 200) { errors += 1; continue; }
+    const dec = await call(slave, `/api/v1/keys/${master}/dec_keys`, JSON.stringify({ key_IDs: [{ key_ID: enc.json.keys[0]!.key_ID }] }));
+    if (dec.status !== 200) { errors += 1; continue; }
+    if (record) latencies.push(performance.now() - t0);
+  }
+}
+
+// Warm-up (TLS handshakes, JIT, script cache), then the measured run.
+await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, performance.now() + 1500, false)));
+/** The service process's CPU seconds (user + system) from /proc (Linux), else NaN. */
+function serviceCpuS(): number {
+  try {
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+const cpu0 = serviceCpuS();
+const start = performance.now();
+await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, start + DURATION_MS, true)));
+const elapsedS = (performance.now() - start) / 1000;
+const cpuS = serviceCpuS() - cpu0;
+latencies.sort((a, b) => a - b);
+const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+const pairsPerS = latencies.length / elapsedS;
+console.log(`ETSI 014 enc_keys+dec_keys over mTLS, ${CLIENTS} concurrent clients, ${elapsedS.toFixed(1)} s, 256-bit keys`);
+console.log(`  key pairs/s: ${pairsPerS.toFixed(0)} (target >= 2000; ratio ${(pairsPerS / 2000).toFixed(2)})`);
+console.log(`  pair latency ms: p50 ${q(0.5).toFixed(2)}  p99 ${q(0.99).toFixed(2)} (target < 25; ratio ${(q(0.99) / 25).toFixed(2)})  max ${latencies[latencies.length - 1]?.toFixed(2)}`);
+console.log(`  errors: ${errors}`);
+console.log(`  service CPU: ${cpuS.toFixed(2)} s for ${latencies.length} pairs = ${(1e6 * cpuS / latencies.length).toFixed(0)} us/pair -> one-core capacity ${(latencies.length / cpuS).toFixed(0)} pairs/s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
+for (const a of agents.values()) a.destroy();
+child.kill('SIGTERM');
+await f.cleanup();
+process.exitCode = pairsPerS >= 2000 && q(0.99) < 25 && errors === 0 ? 0 : 1;

@@ -1,0 +1,82 @@
+/**
+ * Encryption at rest: AES-256-GCM under a key-encryption key (KEK) that never enters Redis, with the
+ * record's ID as associated data (a ciphertext moved to another ID fails to decrypt). Stored form:
+ * base64(iv[12] | tag[16] | ciphertext). The KEK comes from QKDSAT_KEK or, in development, from
+ * var/kek.hex (created 0600 on first start). Rotating the KEK is what destroys deleted keys that an
+ * AOF file still holds.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QkdsatError } from '../../src/core/errors.js';
+import { KeyMaterial } from '../domain/key-material.js';
+
+export class Kek {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    if (key.length !== 32) throw new QkdsatError('VALIDATION', 'the KEK must be 32 bytes');
+    this.#key = Buffer.from(key);
+  }
+
+  static fromHex(hex: string): Kek {
+    return new Kek(Buffer.from(hex, 'hex'));
+  }
+
+  encrypt(m: KeyMaterial, aad: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.#key, iv);
+    c.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([c.update(m.bytes()), c.final()]);
+    const out = Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
+    body.fill(0);
+    return out;
+  }
+
+  decrypt(stored: string, aad: string): KeyMaterial {
+    const raw = Buffer.from(stored, 'base64');
+    if (raw.length < 28) throw new QkdsatError('INTERNAL', 'stored key record is truncated');
+    const d = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
+    d.setAAD(Buffer.from(aad, 'utf8'));
+    d.setAuthTag(raw.subarray(12, 28));
+    try {
+      const plain = Buffer.concat([d.update(raw.subarray(28)), d.final()]);
+      const out = new Uint8Array(plain.length);
+      out.set(plain);
+      plain.fill(0);
+      return KeyMaterial.adopt(out);
+    } catch {
+      throw new QkdsatError('INTERNAL', `stored key record ${aad} failed authentication (wrong KEK or tampered)`);
+    }
+  }
+
+  /** A sub-key for another purpose (HKDF-like single HMAC step; labels are distinct constants). */
+  derive(label: string): Uint8Array {
+    return new Uint8Array(createHmac('sha256', this.#key).update(`qkdsat derive ${label}`).digest());
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'Kek [redacted]';
+  }
+}
+
+/** QKDSAT_KEK when set; otherwise var/kek.hex, created with mode 0600 when missing. */
+export function loadOrCreateKek(kekHex: string | undefined, varDir: string): { kek: Kek; source: string } {
+  if (kekHex) return { kek: Kek.fromHex(kekHex), source: 'QKDSAT_KEK' };
+  const path = join(varDir, 'kek.hex');
+  if (!existsSync(path)) {
+    mkdirSync(varDir, { recursive: true });
+    try {
+      writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  const hex = readFileSync(path, 'utf8').trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new QkdsatError('VALIDATION', `${path} does not hold a 64-hex-digit KEK`);
+  return { kek: Kek.fromHex(hex), source: path };
+}

@@ -1,0 +1,114 @@
+/**
+ * Parsing of ETSI GS QKD 014 requests into checked values, with the spec's exact messages.
+ * Hand-written rather than zod so that each failure gets the message clients match on, unknown
+ * fields are ignored, and nothing malformed can reach the store.
+ */
+import { QkdsatError } from '../../src/core/errors.js';
+import type { RelayConfig } from '../domain/config.schema.js';
+import type { RouteType } from '../adapters/kme.service.js';
+
+export const MSG = {
+  sizeMultiple: 'size shall be a multiple of 8',
+  extUnsupported: 'not all extension_mandatory parameters are supported',
+  extUnmet: 'not all extension_mandatory request options could be met',
+  notFound: 'one or more keys specified are not found on KME',
+  unauthorized: 'unauthorized',
+  insufficient: 'insufficient key material',
+  unavailable: 'key store unavailable',
+} as const;
+
+export const ROUTE_EXTENSION = 'qkdsat_route_type';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class EtsiError extends Error {
+  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>[]) {
+    super(message);
+  }
+}
+
+const bad = (message: string, details?: Record<string, unknown>[]) => new EtsiError(400, message, details);
+
+export interface EncRequest {
+  number: number;
+  size: number;
+  route: RouteType | undefined;
+}
+
+function intField(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(`${name} shall be an integer`);
+  return n;
+}
+
+function routeValue(v: unknown, where: string): RouteType {
+  if (v === 'direct' || v === 'indirect') return v;
+  throw bad(`${where}: ${ROUTE_EXTENSION} shall be "direct" or "indirect"`);
+}
+
+function extensions(v: unknown, where: string): [string, unknown][] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) throw bad(`${where} shall be an array of objects`);
+  return v.flatMap((e: Record<string, unknown>) => Object.entries(e));
+}
+
+/** enc_keys from a JSON body or the GET query (strings); unknown fields are ignored. */
+export function parseEncRequest(body: Record<string, unknown>, k: RelayConfig['keys']): EncRequest {
+  const number = intField(body.number, 'number') ?? 1;
+  if (number < 1) throw bad('number shall be a positive integer');
+  if (number > k.maxKeyPerRequest) throw bad(`number shall not exceed max_key_per_request (${k.maxKeyPerRequest})`);
+  const size = intField(body.size, 'size') ?? k.defaultKeySizeBits;
+  if (size % 8 !== 0) throw bad(MSG.sizeMultiple);
+  if (size < k.minKeySizeBits || size > k.maxKeySizeBits) throw bad(`size shall be between min_key_size (${k.minKeySizeBits}) and max_key_size (${k.maxKeySizeBits})`);
+  const extra = body.additional_slave_SAE_IDs;
+  if (extra !== undefined && extra !== null) {
+    if (!Array.isArray(extra)) throw bad('additional_slave_SAE_IDs shall be an array');
+    if (extra.length > 0) throw bad('additional_slave_SAE_IDs: at most max_SAE_ID_count (0) additional slaves');
+  }
+  let route: RouteType | undefined;
+  const unsupported: Record<string, unknown>[] = [];
+  for (const [name, value] of extensions(body.extension_mandatory, 'extension_mandatory')) {
+    if (name === ROUTE_EXTENSION) route = routeValue(value, 'extension_mandatory');
+    else unsupported.push({ unsupported_extension_parameter: name });
+  }
+  if (unsupported.length) throw bad(MSG.extUnsupported, unsupported);
+  let preferred: RouteType | undefined;
+  for (const [name, value] of extensions(body.extension_optional, 'extension_optional')) {
+    if (name === ROUTE_EXTENSION && value !== undefined) preferred = routeValue(value, 'extension_optional');
+  }
+  return { number, size, route: route ?? (preferred === 'direct' ? undefined : preferred) };
+}
+
+/** dec_keys key IDs from `{ key_IDs: [{ key_ID }] }` or GET `?key_ID=`; lower-cased canonical UUIDs. */
+export function parseDecRequest(body: Record<string, unknown>, k: RelayConfig['keys'], fromQuery: boolean): string[] {
+  if (fromQuery) {
+    const id = body.key_ID;
+    if (typeof id !== 'string' || id === '') throw bad('key_ID is required');
+    if (!UUID.test(id)) throw bad('key_ID shall be a UUID');
+    return [id.toLowerCase()];
+  }
+  const list = body.key_IDs;
+  if (!Array.isArray(list) || list.length === 0) throw bad('key_IDs shall be a non-empty array');
+  if (list.length > k.maxKeyPerRequest) throw bad(`key_IDs shall hold at most max_key_per_request (${k.maxKeyPerRequest}) entries`);
+  return list.map((e: unknown, i) => {
+    const id = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).key_ID : undefined;
+    if (typeof id !== 'string' || !UUID.test(id)) throw bad(`key_IDs[${i}].key_ID shall be a UUID`);
+    return id.toLowerCase();
+  });
+}
+
+/** QkdsatError from the services -> ETSI status and message. */
+export function etsiErrorOf(e: unknown): EtsiError | undefined {
+  if (e instanceof EtsiError) return e;
+  if (!(e instanceof QkdsatError)) return undefined;
+  switch (e.code) {
+    case 'VALIDATION': return bad(e.message);
+    case 'NOT_FOUND': return bad(MSG.notFound);
+    case 'CONFLICT': return bad(MSG.extUnmet);
+    case 'UNAUTHORIZED': return new EtsiError(401, MSG.unauthorized);
+    case 'INSUFFICIENT_KEY': return new EtsiError(503, MSG.insufficient);
+    case 'UNAVAILABLE': return new EtsiError(503, MSG.unavailable);
+    case 'RATE_LIMITED': return new EtsiError(429, 'too many requests');
+    default: return undefined;
+  }
+}

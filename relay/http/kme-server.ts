@@ -1,0 +1,168 @@
+/**
+ * ETSI GS QKD 014 key delivery over HTTPS with mutual TLS, on its own port. The caller's SAE ID is
+ * the verified client certificate's CN, looked up in the configured allow-list; anything else gets
+ * a JSON 401. Plain node:https (no framework) so that every byte of every answer is ours: exact
+ * messages, a JSON body on every error, `Cache-Control: no-store` everywhere, never a 500 for input.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Logger } from '../../src/platform/logger.js';
+import { SAE_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
+import { zeroiseAll } from '../domain/key-material.js';
+import type { DeliveredKey, KmeService } from '../adapters/kme.service.js';
+import { EtsiError, etsiErrorOf, MSG, parseDecRequest, parseEncRequest, ROUTE_EXTENSION } from './etsi.requests.js';
+
+export interface KmeTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export interface KmeServerDeps {
+  config: RelayConfig;
+  kme: KmeService;
+  logger: Logger;
+  tls: KmeTls;
+}
+
+const PATH = /^\/api\/v1\/keys\/([^/]+)\/(status|enc_keys|dec_keys)$/;
+
+const callerCache = new WeakMap<TLSSocket, string | null>();
+
+/** The SAE ID of a verified client certificate in the allow-list, else undefined. */
+function callerOf(socket: TLSSocket, saes: Map<string, string>): string | undefined {
+  let id = callerCache.get(socket);
+  if (id === undefined) {
+    id = null;
+    if (socket.authorized) {
+      const cn = socket.getPeerCertificate()?.subject?.CN;
+      if (typeof cn === 'string' && SAE_ID_PATTERN.test(cn) && saes.has(cn)) id = cn;
+    }
+    callerCache.set(socket, id);
+  }
+  return id ?? undefined;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new EtsiError(400, `request body exceeds ${limit} bytes`));
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function jsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new EtsiError(400, `request body exceeds ${limit} bytes`);
+  const text = await readBody(req, limit);
+  if (text.trim() === '') return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new EtsiError(400, 'request body is not valid JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new EtsiError(400, 'request body shall be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+function container(keys: DeliveredKey[], route?: string): unknown {
+  const out = {
+    keys: keys.map((k) => ({ key_ID: k.keyId, key: k.material.toBase64() })),
+    ...(route ? { key_container_extension: { [ROUTE_EXTENSION]: route } } : {}),
+  };
+  zeroiseAll(...keys.map((k) => k.material));
+  return out;
+}
+
+export function createKmeServer({ config, kme, logger, tls }: KmeServerDeps): Server {
+  const limiter = new RateLimiterMemory({ points: config.rateLimit.requestsPerSecond, duration: 1 });
+  const log = logger.child({ component: 'kme' });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: URL): Promise<number> {
+    const m = PATH.exec(url.pathname);
+    if (!m) throw new EtsiError(404, 'not found');
+    const [, rawId, op] = m as unknown as [string, string, 'status' | 'enc_keys' | 'dec_keys'];
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && !(method === 'POST' && op !== 'status')) throw new EtsiError(405, 'method not allowed');
+    let other: string;
+    try {
+      other = decodeURIComponent(rawId);
+    } catch {
+      throw new EtsiError(400, 'SAE ID in the path is malformed');
+    }
+    const role = op === 'dec_keys' ? 'master_SAE_ID' : 'slave_SAE_ID';
+    if (!SAE_ID_PATTERN.test(other) || !kme.stationOf(other)) throw new EtsiError(400, `${role}: unknown SAE ID`);
+    if (other === caller) throw new EtsiError(400, `${role}: shall differ from the caller's SAE ID`);
+    const body = method === 'POST' ? await jsonBody(req, config.maxBodyBytes) : Object.fromEntries(url.searchParams);
+    if (op === 'status') {
+      send(res, 200, await kme.status(caller, other));
+      return 0;
+    }
+    if (op === 'enc_keys') {
+      const r = parseEncRequest(body, config.keys);
+      const out = await kme.encKeys(caller, other, r.number, r.size, r.route);
+      send(res, 200, container(out.keys, out.route));
+      return out.keys.length;
+    }
+    const ids = parseDecRequest(body, config.keys, method === 'GET');
+    const keys = await kme.decKeys(other, caller, ids);
+    send(res, 200, container(keys));
+    return keys.length;
+  }
+
+  const server = createServer(
+    { ca: tls.ca, cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      const caller = callerOf(req.socket as TLSSocket, kme.saeStation);
+      const url = new URL(req.url ?? '/', 'https://kme');
+      const done = (status: number, keys: number) =>
+        log.info({ sae: caller ?? null, method: req.method, path: url.pathname, status, keys, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'etsi request');
+      if (!caller) {
+        req.resume();
+        send(res, 401, { message: MSG.unauthorized });
+        done(401, 0);
+        return;
+      }
+      limiter
+        .consume(caller)
+        .then(
+          () => handle(req, res, caller, url).then((n) => done(200, n)),
+          () => {
+            req.resume();
+            throw new EtsiError(429, 'too many requests');
+          },
+        )
+        .catch((e: unknown) => {
+          const etsi = etsiErrorOf(e);
+          if (!etsi) log.error({ err: e, path: url.pathname }, 'etsi request failed');
+          const status = etsi?.status ?? 500;
+          if (!res.headersSent) send(res, status, { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) });
+          done(status, 0);
+        });
+    },
+  );
+  server.requestTimeout = 15_000;
+  server.headersTimeout = 10_000;
+  server.on('tlsClientError', () => undefined);
+  return server;
+}

@@ -1,0 +1,100 @@
+/** REST for mission planners: relay requests, pool overview (never key bytes), SAEs, admin deposits. */
+import { z } from 'zod';
+import type { Api } from '../../src/api/route.js';
+import { QkdsatError } from '../../src/core/errors.js';
+import { STATION_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
+import type { KeyBlockSink } from '../adapters/key-block-sink.js';
+import { MAX_DEPOSIT_BITS } from '../adapters/key-block-sink.js';
+import type { KeyStore } from '../adapters/key-store.redis.js';
+import type { RelayService } from '../adapters/relay.service.js';
+
+export const MAX_RELAY_BITS = 8 * 1024 * 1024;
+
+const Station = z.string().regex(STATION_ID_PATTERN, 'expected a station ID ([a-z0-9_-])');
+
+export const RelayRequestSchema = z.object({
+  from: Station,
+  to: Station,
+  bits: z.number().int().min(8).max(MAX_RELAY_BITS).multipleOf(8, 'bits shall be a multiple of 8'),
+}).meta({ id: 'RelayRequest' });
+
+const PathSchema = z.object({ nodes: z.array(z.string()), linkIds: z.array(z.string()), bits: z.number().int() });
+export const RelayResultSchema = z.object({
+  relayId: z.string().uuid(),
+  outcome: z.enum(['relayed', 'voided', 'failed', 'key not present']),
+  from: z.string(), to: z.string(), bits: z.number().int(),
+  route: z.object({ paths: z.array(PathSchema) }),
+  reason: z.string().optional(),
+}).meta({ id: 'RelayResult' });
+
+export const PoolSchema = z.object({
+  link: z.string(),
+  kind: z.enum(['satellite', 'fibre', 'relayed']).nullable(),
+  ends: z.array(z.string()),
+  storedBits: z.number().int(),
+  keyRateBps: z.number().nullable(),
+  oldestAgeS: z.number().nullable(),
+}).meta({ id: 'KeyPool' });
+
+export const SaeListSchema = z.array(z.object({ id: z.string(), stationId: z.string() })).meta({ id: 'SaeList' });
+
+export const DepositRequestSchema = z.object({
+  stationId: Station,
+  noradId: z.number().int().positive().max(999_999_999),
+  bits: z.number().int().min(8).max(MAX_DEPOSIT_BITS),
+}).meta({ id: 'DepositRequest' });
+
+export interface RelayRoutesDeps {
+  api: Api;
+  config: RelayConfig;
+  store: KeyStore;
+  relay: RelayService;
+  sink: KeyBlockSink;
+  now: () => number;
+}
+
+export function registerRelayRoutes({ api, config, store, relay, sink, now }: RelayRoutesDeps): void {
+  const configuredStations = new Set([...config.saes.map((s) => s.stationId), ...config.fibreLinks.flatMap((l) => [l.a, l.b])]);
+  api.route({
+    method: 'post', path: '/v1/relays', summary: 'Relay key between two stations through trusted nodes', tags: ['relay'],
+    body: RelayRequestSchema, response: RelayResultSchema,
+    handler: async ({ body }) => {
+      const known = new Set(configuredStations);
+      for (const e of await relay.edges()) known.add(e.a).add(e.b);
+      if (!known.has(body.from)) throw new QkdsatError('VALIDATION', 'from: unknown station', [{ path: ['body', 'from'], message: 'unknown station' }]);
+      if (!known.has(body.to)) throw new QkdsatError('VALIDATION', 'to: unknown station', [{ path: ['body', 'to'], message: 'unknown station' }]);
+      return relay.relay(body.from, body.to, body.bits);
+    },
+  });
+  api.route({
+    method: 'get', path: '/v1/keys/pools', summary: 'Key pools per link: stored bits, rate, age (no key bytes)', tags: ['relay'],
+    response: z.object({ pools: z.array(PoolSchema) }),
+    handler: async () => {
+      const rates = new Map(config.fibreLinks.map((l) => [[l.a, l.b].sort().join('~'), l.keyRateBps]));
+      const t = now();
+      return {
+        pools: (await store.poolStats()).map((p) => ({
+          link: p.link,
+          kind: p.meta?.kind ?? null,
+          ends: p.meta ? [p.meta.a, p.meta.b] : [],
+          storedBits: p.storedBits,
+          keyRateBps: p.meta?.kind === 'fibre' ? rates.get([p.meta.a, p.meta.b].sort().join('~')) ?? null : null,
+          oldestAgeS: p.oldestCreatedAt === undefined ? null : Math.max(0, (t - p.oldestCreatedAt) / 1000),
+        })),
+      };
+    },
+  });
+  api.route({
+    method: 'get', path: '/v1/saes', summary: 'Configured secure application entities (key consumers)', tags: ['relay'],
+    response: SaeListSchema,
+    handler: () => config.saes.map((s) => ({ id: s.id, stationId: s.stationId })),
+  });
+  if (config.adminDeposits) {
+    api.route({
+      method: 'post', path: '/v1/admin/deposits', summary: 'Deposit a key block from a simulated pass (demos, tests)', tags: ['relay'],
+      body: DepositRequestSchema, status: 201,
+      response: z.object({ blockId: z.string(), link: z.string(), bits: z.number().int(), segments: z.number().int() }),
+      handler: ({ body }) => sink.deposit(body.stationId, body.noradId, body.bits, { source: 'admin' }),
+    });
+  }
+}

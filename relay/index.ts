@@ -1,0 +1,155 @@
+/**
+ * The relay component's public surface. `openRelay` builds the stores and services (for the CLI,
+ * no servers, no timers); `startRelay` also registers the REST routes, starts the ETSI GS QKD 014
+ * KME on its own HTTPS port, the fibre key simulation and the maintenance loop (release stale
+ * reservations, expire old key), and returns closers and the `KeyBlockSink` port.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Server } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Api } from '../src/api/route.js';
+import type { Clock } from '../src/platform/clock.js';
+import { configSection, type Config } from '../src/platform/config.js';
+import type { Logger } from '../src/platform/logger.js';
+import { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
+import { KeyMaterial } from './domain/key-material.js';
+import { linkId } from './domain/links.js';
+import { loadOrCreateKek } from './adapters/kek.js';
+import { KeyStore } from './adapters/key-store.redis.js';
+import { KmeService } from './adapters/kme.service.js';
+import { RelayService } from './adapters/relay.service.js';
+import { redisKeyBlockSink, type KeyBlockSink } from './adapters/key-block-sink.js';
+import { ensureDevPki } from './adapters/pki.js';
+import { createKmeServer, type KmeTls } from './http/kme-server.js';
+import { registerRelayRoutes } from './http/relay.routes.js';
+
+export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
+export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
+export { verifyAudit, readAudit } from './adapters/audit.redis.js';
+
+export interface RelayCore {
+  relayConfig: RelayConfig;
+  prefix: string;
+  store: KeyStore;
+  kme: KmeService;
+  relay: RelayService;
+  sink: KeyBlockSink;
+}
+
+export const relayPrefix = (config: Config): string => `${config.env.QKDSAT_PREFIX}:relay:`;
+
+export function openRelay({ config, redis }: { config: Config; redis: Redis }): RelayCore {
+  const relayConfig = configSection(config, 'relay', RelayConfigSchema);
+  const { kek } = loadOrCreateKek(config.env.QKDSAT_KEK, config.env.QKDSAT_VAR_DIR);
+  const prefix = relayPrefix(config);
+  // Key lifetimes are security lifetimes: wall-clock time even when the service clock is simulated.
+  const store = new KeyStore({ redis, prefix, kek, ttlMs: relayConfig.keys.ttlS * 1000, segmentBits: relayConfig.keys.segmentBits, now: Date.now });
+  return {
+    relayConfig, prefix, store,
+    kme: new KmeService(relayConfig, store),
+    relay: new RelayService(store, kek.derive('relay-node-auth'), relayConfig.keys.segmentBits),
+    sink: redisKeyBlockSink(store),
+  };
+}
+
+export interface StartRelayDeps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  clock: Clock;
+  api: Api;
+}
+
+export interface RelayHandle extends RelayCore {
+  kmeServer: Server;
+  /** The port the KME listens on (useful when KME_PORT is 0). */
+  kmePort: number;
+  closers: { name: string; close: () => Promise<unknown> | unknown }[];
+}
+
+function loadTls(core: RelayCore, config: Config, logger: Logger): KmeTls {
+  const t = core.relayConfig.tls;
+  if (t) {
+    const read = (p: string) => readFileSync(resolve(config.configDir, p), 'utf8');
+    return { ca: read(t.caFile), cert: read(t.certFile), key: read(t.keyFile) };
+  }
+  const pki = ensureDevPki(config.env.QKDSAT_VAR_DIR, core.relayConfig.saes.map((s) => s.id));
+  logger.warn({ dir: pki.dir, created: pki.created.length },
+    `development PKI in ${pki.dir}: ca.crt, server.crt, sae/<SAE_ID>.crt and .key (set relay.tls for production)`);
+  return { ca: pki.ca, cert: pki.server.cert, key: pki.server.key };
+}
+
+function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
+  const { fibre, fibreLinks } = core.relayConfig;
+  if (fibre.tickMs === 0 || fibreLinks.length === 0) return () => undefined;
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const l of fibreLinks) {
+        const id = linkId('fibre', l.a, l.b);
+        const stored = await core.store.availableBits([id]);
+        const bytes = Math.floor(Math.min(l.keyRateBps * fibre.tickMs / 1000, fibre.maxPoolBits - stored) / 8);
+        if (bytes <= 0) continue;
+        const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bytes)));
+        try {
+          await core.store.deposit(id, { kind: 'fibre', a: l.a < l.b ? l.a : l.b, b: l.a < l.b ? l.b : l.a, rateBps: l.keyRateBps }, m, { source: 'fibre' });
+        } finally {
+          m.zeroise();
+        }
+      }
+    })().catch((e: unknown) => logger.warn({ err: e }, 'fibre key simulation tick failed'));
+  }, fibre.tickMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function startMaintenance(core: RelayCore, logger: Logger): () => void {
+  const timeout = core.relayConfig.keys.reservationTimeoutMs;
+  const timer = setInterval(() => {
+    void Promise.all([core.store.releaseStale(timeout), core.store.sweepExpired()])
+      .then(([released, expired]) => {
+        if (released || expired) logger.info({ released, expired }, 'key pool maintenance');
+      })
+      .catch((e: unknown) => logger.warn({ err: e }, 'key pool maintenance failed'));
+  }, Math.max(200, Math.min(5_000, Math.floor(timeout / 2))));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function startRelay({ config, logger, redis, api }: StartRelayDeps): Promise<RelayHandle> {
+  const log = logger.child({ component: 'relay' });
+  // The KME's own connection: auto-pipelining batches the many small scripts of concurrent requests
+  // into fewer socket writes.
+  const kmeRedis = redis.duplicate({ enableAutoPipelining: true });
+  kmeRedis.on('error', (e: Error) => log.warn({ err: e.message }, 'relay redis connection error'));
+  const core = openRelay({ config, redis: kmeRedis });
+  for (const l of core.relayConfig.fibreLinks) {
+    const [a, b] = l.a < l.b ? [l.a, l.b] : [l.b, l.a];
+    await core.store.registerLink(linkId('fibre', a, b), { kind: 'fibre', a, b, rateBps: l.keyRateBps });
+  }
+  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now });
+  const kmeServer = createKmeServer({ config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log) });
+  await new Promise<void>((res, rej) => {
+    kmeServer.once('error', rej);
+    kmeServer.listen(config.env.KME_PORT, config.env.HOST, () => res());
+  });
+  const address = kmeServer.address();
+  const kmePort = typeof address === 'object' && address ? address.port : config.env.KME_PORT;
+  log.info({ port: kmePort }, `ETSI GS QKD 014 KME listening on https://127.0.0.1:${kmePort}/api/v1/keys/ (mutual TLS)`);
+  const stopFibre = startFibreSimulation(core, log);
+  const stopMaintenance = startMaintenance(core, log);
+  return {
+    ...core, kmeServer, kmePort,
+    // One closer, in order: stop the timers, stop taking requests, then drop the connection.
+    closers: [{
+      name: 'relay (timers, kme https, redis)',
+      close: async () => {
+        stopFibre();
+        stopMaintenance();
+        await new Promise((r) => { kmeServer.close(() => r(undefined)); kmeServer.closeAllConnections(); });
+        await kmeRedis.quit().catch(() => kmeRedis.disconnect());
+      },
+    }],
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Booking store on Redis. Booking and state changes are single Lua scripts (lua/*.lua), so no
+ * station or satellite is double-booked even with racing planners. All keys share the prefix's
+ * hash tag (`{qkdsat}` by default), so the scripts run unchanged on Redis Cluster.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { QkdsatError } from '../../src/core/errors.js';
+import { BookingSchema, TERMINAL, TRANSITIONS, type Booking, type BookingState } from '../domain/booking.js';
+import type { Candidate, Gaps } from '../domain/candidate.js';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
+const SCRIPTS = { book: 4, transition: 3 } as const;
+type ScriptName = keyof typeof SCRIPTS;
+/** Longest pass the store expects (bounds the conflict scan window). */
+const MAX_PASS_MS = 30 * 60_000;
+
+/** The one mapping from the scripts' negative return codes to errors. */
+export function scriptFailure(script: ScriptName, code: number, id: string): QkdsatError {
+  switch (code) {
+    case -1: return new QkdsatError('CONFLICT', `${id}: station already booked in that window (slew gap included)`);
+    case -2: return new QkdsatError('CONFLICT', `${id}: satellite already booked in that window (retarget gap included)`);
+    case -3: return new QkdsatError('CONFLICT', `${id}: booking already in a final state`);
+    case -4: return new QkdsatError('NOT_FOUND', `booking ${id} not found`);
+    case -5: return new QkdsatError('CONFLICT', `${id}: state transition not allowed`);
+    default: return new QkdsatError('INTERNAL', `script ${script} returned ${code} for ${id}`);
+  }
+}
+
+export interface BookingQuery { station?: string; fromMs?: number; toMs?: number }
+
+export class BookingStore {
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly gaps: Gaps) {
+    for (const [name, keys] of Object.entries(SCRIPTS)) {
+      const cmd = `qkdsatSched_${name}`;
+      if (typeof (redis as unknown as Record<string, unknown>)[cmd] !== 'function') {
+        redis.defineCommand(cmd, { numberOfKeys: keys, lua: readFileSync(join(dir, `${name}.lua`), 'utf8') });
+      }
+    }
+  }
+
+  private k = {
+    booking: (id: string) => `${this.prefix}:sched:booking:${id}`,
+    station: (id: string) => `${this.prefix}:sched:station:${id}`,
+    sat: (norad: number | string) => `${this.prefix}:sched:sat:${norad}`,
+    all: () => `${this.prefix}:sched:bookings`,
+    plan: (id: string) => `${this.prefix}:sched:plan:${id}`,
+  };
+
+  private async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<number> {
+    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<number>>)[`qkdsatSched_${name}`]!;
+    return Number(await fn.call(this.redis, ...keys, ...args));
+  }
+
+  /** Books a pass; 'booked' or 'exists' (idempotent); throws CONFLICT when a resource is taken. */
+  async book(c: Candidate, planId: string, nowMs: number): Promise<'booked' | 'exists'> {
+    const code = await this.run('book', [this.k.booking(c.id), this.k.station(c.stationId), this.k.sat(c.noradId), this.k.all()], [
+      c.id, c.startMs, c.endMs, this.gaps.stationSlewMs, this.gaps.satelliteRetargetMs, MAX_PASS_MS, nowMs,
+      'noradId', c.noradId, 'stationId', c.stationId, 'expectedSecureBits', c.expectedSecureBits,
+      'clearSkyProbability', c.clearSkyProbability, 'planId', planId,
+    ]);
+    if (code < 0) throw scriptFailure('book', code, c.id);
+    return code === 1 ? 'booked' : 'exists';
+  }
+
+  /** Moves a booking; true when it moved, false when already there; throws on illegal moves. */
+  async transition(id: string, to: BookingState, reason: string, nowMs: number, extra: Record<string, string | number> = {}): Promise<boolean> {
+    const b = await this.get(id);
+    if (!b) throw scriptFailure('transition', -4, id);
+    const from = (Object.keys(TRANSITIONS) as BookingState[]).filter((s) => TRANSITIONS[s].includes(to));
+    const code = await this.run('transition', [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)], [
+      to, reason, nowMs, from.join(','), TERMINAL.has(to) ? '1' : '0', ...Object.entries(extra).flat(),
+    ]);
+    if (code < 0) throw scriptFailure('transition', code, id);
+    return code === 1;
+  }
+
+  async get(id: string): Promise<Booking | undefined> {
+    const h = await this.redis.hgetall(this.k.booking(id));
+    if (!h.id) return undefined;
+    return BookingSchema.parse({
+      ...h, noradId: Number(h.noradId), startMs: Number(h.startMs), endMs: Number(h.endMs),
+      expectedSecureBits: Number(h.expectedSecureBits), clearSkyProbability: Number(h.clearSkyProbability),
+      updatedMs: Number(h.updatedMs), planId: h.planId ?? '', reason: h.reason ?? '',
+      ...(h.deliveredBits !== undefined ? { deliveredBits: Number(h.deliveredBits) } : {}),
+    });
+  }
+
+  async list(q: BookingQuery = {}): Promise<Booking[]> {
+    const ids = await this.redis.zrangebyscore(this.k.all(), q.fromMs ?? '-inf', q.toMs ?? '+inf');
+    const out: Booking[] = [];
+    for (const id of ids) {
+      const b = await this.get(id);
+      if (b && (!q.station || b.stationId === q.station)) out.push(b);
+    }
+    return out;
+  }
+
+  async savePlan(id: string, plan: unknown): Promise<void> {
+    await this.redis.set(this.k.plan(id), JSON.stringify(plan), 'EX', 14 * 86_400);
+  }
+
+  async getPlan(id: string): Promise<unknown> {
+    const raw = await this.redis.get(this.k.plan(id));
+    return raw ? JSON.parse(raw) : undefined;
+  }
+
+  /** Removes every key of this store (tests). */
+  async clear(): Promise<void> {
+    const keys = await this.redis.keys(`${this.prefix}:sched:*`);
+    if (keys.length) await this.redis.del(...keys);
+  }
+}

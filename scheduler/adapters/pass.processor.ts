@@ -1,0 +1,77 @@
+/**
+ * The pass processor (thin, idempotent): SCHEDULED -> PREPASS at lead time, PASS at AOS, run the
+ * pass at LOS, hand the key to the sink, COMPLETED. A job resumed by another worker after a crash
+ * (stalled job) continues from the stored state; the key deposit is claimed once (HSETNX), so a
+ * pass never deposits twice. A job firing long after AOS (downtime) is marked FAILED as stale.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QkdsatError } from '../../src/core/errors.js';
+import type { Clock } from '../../src/platform/clock.js';
+import type { Logger } from '../../src/platform/logger.js';
+import { isStale, TERMINAL } from '../domain/booking.js';
+import type { BookingStore } from './booking-store.redis.js';
+import { seedOf } from './pass-runner.js';
+import type { PassKeySink, RunPass } from './ports.js';
+import type { PassJobData } from './queues.js';
+import type { SchedulerSettings } from './settings.js';
+
+export interface PassProcessorDeps {
+  store: BookingStore;
+  redis: Redis;
+  prefix: string;
+  clock: Clock;
+  logger: Logger;
+  runPass: RunPass;
+  sink: PassKeySink;
+  settings: SchedulerSettings;
+}
+
+/** The one table from error codes to BullMQ retry (true) or no-retry (false). */
+export const RETRYABLE: Partial<Record<QkdsatError['code'], boolean>> = { UNAVAILABLE: true, INTERNAL: true, CONFLICT: false, NOT_FOUND: false, VALIDATION: false };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function passProcessor(d: PassProcessorDeps) {
+  return async (job: Job<PassJobData>): Promise<{ outcome: string; deliveredBits?: number }> => {
+    const log = d.logger.child({ jobId: job.id, bookingId: job.data.bookingId });
+    try {
+      return await runJob(d, job.data.bookingId, log);
+    } catch (e) {
+      if (e instanceof QkdsatError && RETRYABLE[e.code] === false) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      throw e;
+    }
+  };
+}
+
+async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<{ outcome: string; deliveredBits?: number }> {
+  let b = await d.store.get(id);
+  if (!b) return { outcome: 'missing' };
+  if (TERMINAL.has(b.state)) return { outcome: `skipped: ${b.state}` };
+  if (b.state === 'SCHEDULED') {
+    if (isStale(b, d.clock.now(), d.settings.staleToleranceSeconds * 1000)) {
+      await d.store.transition(id, 'FAILED', `stale: fired ${Math.round((d.clock.now() - b.startMs) / 1000)} s after AOS`, d.clock.now());
+      log.warn('stale pass job marked FAILED');
+      return { outcome: 'stale' };
+    }
+    await d.store.transition(id, 'PREPASS', 'pointing and acquisition', d.clock.now());
+  } else {
+    log.info({ state: b.state }, 'resuming an interrupted pass');
+  }
+  await sleep(d.clock.toRealDelayMs(b.startMs));
+  b = (await d.store.get(id))!;
+  if (b.state === 'PREPASS') await d.store.transition(id, 'PASS', 'tracking', d.clock.now());
+  else if (b.state !== 'PASS') return { outcome: `skipped: ${b.state}` };
+  await sleep(d.clock.toRealDelayMs(b.endMs));
+  const out = await d.runPass(b, seedOf(id));
+  const claimKey = `${d.prefix}:sched:booking:${id}`;
+  const claimed = (await d.redis.hsetnx(claimKey, 'depositClaimed', String(d.clock.now()))) === 1;
+  let blockId = '';
+  if (claimed && out.secureBits >= 8) {
+    blockId = (await d.sink.deposit(b.stationId, b.noradId, Math.floor(out.secureBits), { passId: id, source: 'pass', ...(out.qber !== undefined ? { qber: out.qber } : {}) })).blockId;
+  }
+  const reason = out.cloudy ? 'completed: clouds, no key' : claimed ? 'completed' : 'completed (deposit claimed by an interrupted attempt)';
+  await d.store.transition(id, 'COMPLETED', reason, d.clock.now(), { deliveredBits: out.secureBits, blockId });
+  log.info({ deliveredBits: out.secureBits, cloudy: out.cloudy }, 'pass completed');
+  return { outcome: 'completed', deliveredBits: out.secureBits };
+}

@@ -1,0 +1,72 @@
+/**
+ * Re-planning over a rolling horizon: keep what is frozen (near-term or running), plan the rest,
+ * supersede future bookings the new plan drops (never running ones), book the new ones atomically
+ * (racing planners cannot double-book: the Lua script refuses) and enqueue their pass jobs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { QkdsatError } from '../../src/core/errors.js';
+import type { Clock } from '../../src/platform/clock.js';
+import type { Logger } from '../../src/platform/logger.js';
+import type { Demand } from '../domain/candidate.js';
+import type { MilpSolver } from '../domain/milp.js';
+import { planSchedule, type Plan, type SolverKind } from '../domain/plan.js';
+import type { BookingStore } from './booking-store.redis.js';
+import type { CandidateSource } from './ports.js';
+import { dropPass, enqueuePass, type PassJobData } from './queues.js';
+import { gapsOf, type SchedulerSettings } from './settings.js';
+
+export interface PlannerDeps {
+  store: BookingStore;
+  passes: Queue<PassJobData>;
+  clock: Clock;
+  logger: Logger;
+  candidates: CandidateSource;
+  milp: MilpSolver;
+  settings: SchedulerSettings;
+}
+
+export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string }
+export interface StoredPlan { id: string; fromMs: number; toMs: number; createdMs: number; plan: Plan; booked: number; kept: number; superseded: number; rejected: string[] }
+
+export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
+  const now = d.clock.now();
+  const fromMs = req.fromMs ?? now;
+  const toMs = fromMs + (req.horizonHours ?? d.settings.horizonHours) * 3_600_000;
+  if (!(toMs > fromMs)) throw new QkdsatError('VALIDATION', 'horizonHours: must be positive', [{ path: ['horizonHours'], message: 'must be positive' }]);
+  const frozenUntil = now + d.settings.frozenMinutes * 60_000;
+  const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state));
+  const frozen = existing.filter((b) => b.state !== 'SCHEDULED' || b.startMs < frozenUntil);
+  const fresh = (await d.candidates(fromMs, toMs)).filter((c) => c.startMs >= frozenUntil && !frozen.some((b) => b.id === c.id));
+  const cands = [...frozen.map((b) => ({ ...b })), ...fresh];
+  const plan = await planSchedule(cands, req.demand ?? d.settings.demand, {
+    solver: req.solver ?? d.settings.solver, timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds, gaps: gapsOf(d.settings),
+    fixedIds: new Set(frozen.map((b) => b.id)), milp: d.milp, nowMs: () => performance.now(),
+  });
+  const id = req.planId ?? `plan_${randomUUID()}`;
+  const chosen = new Set(plan.bookings.map((b) => b.id));
+  let superseded = 0, booked = 0;
+  for (const b of existing) {
+    if (frozen.includes(b) || chosen.has(b.id)) continue;
+    if (await d.store.transition(b.id, 'SUPERSEDED', `superseded by ${id}`, d.clock.now()).catch(() => false)) {
+      superseded += 1;
+      await dropPass(d.passes, b.id);
+    }
+  }
+  const rejected: string[] = [];
+  const leadMs = d.settings.leadSeconds * 1000;
+  for (const c of plan.bookings) {
+    if (frozen.some((b) => b.id === c.id)) continue;
+    try {
+      if ((await d.store.book(c, id, d.clock.now())) === 'booked') booked += 1;
+      await enqueuePass(d.passes, d.clock, c, leadMs);
+    } catch (e) {
+      if (e instanceof QkdsatError && e.code === 'CONFLICT') rejected.push(c.id);
+      else throw e;
+    }
+  }
+  const stored: StoredPlan = { id, fromMs, toMs, createdMs: now, plan, booked, kept: frozen.length, superseded, rejected };
+  await d.store.savePlan(id, stored);
+  d.logger.info({ planId: id, booked, kept: frozen.length, superseded, rejected: rejected.length, objective: plan.objective, gapPercent: plan.gapPercent }, 'plan committed');
+  return stored;
+}

@@ -1,0 +1,20 @@
+/**
+ * Ports of the scheduler's adapters; the composition roots (src/worker.ts, src/main.ts, CLI) wire them.
+ */
+import type { Booking } from '../domain/booking.js';
+import type { Candidate } from '../domain/candidate.js';
+
+/** Predicted, weighted passes in [fromMs, toMs): pass finder + key-rate core + clear-sky climatology. */
+export type CandidateSource = (fromMs: number, toMs: number) => Promise<Candidate[]>;
+
+export interface PassOutcome { secureBits: number; qber?: number; cloudy: boolean }
+/** Runs (here: simulates with seeded weather and turbulence draws) one booked pass. */
+export type RunPass = (booking: Booking, seed: number) => Promise<PassOutcome>;
+
+/**
+ * Where a pass's key goes. Structurally the relay's KeyBlockSink (relay/adapters/key-block-sink.ts),
+ * so worker.ts passes `redisKeyBlockSink(keyStore)` as is; the scheduler never imports relay.
+ */
+export interface PassKeySink {
+  deposit(stationId: string, noradId: number, bits: number, meta?: { passId?: string; source?: string; qber?: number }): Promise<{ blockId: string }>;
+}

@@ -1,0 +1,47 @@
+/**
+ * BullMQ wiring: queue names and job ids without ':', a prefix carrying a Redis Cluster hash tag,
+ * the re-planning job scheduler (cron in UTC, upserted at every boot, so restarts never duplicate
+ * it) and the pass jobs (delayed to fire `leadMs` before AOS, delays converted through the clock).
+ */
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Clock } from '../../src/platform/clock.js';
+import type { Booking } from '../domain/booking.js';
+import type { Demand } from '../domain/candidate.js';
+
+export const PASS_QUEUE = 'sched_passes';
+export const PLAN_QUEUE = 'sched_plans';
+export const REPLAN_SCHEDULER_ID = 'replan_rolling';
+
+export interface PassJobData { bookingId: string }
+export interface PlanJobData { reason: string; planId?: string; fromMs?: number; horizonHours?: number; solver?: 'exact' | 'heuristic'; timeLimitS?: number; demand?: Demand }
+
+export function createQueues(connection: ConnectionOptions, prefix: string) {
+  return {
+    passes: new Queue<PassJobData>(PASS_QUEUE, { connection, prefix }),
+    plans: new Queue<PlanJobData>(PLAN_QUEUE, { connection, prefix }),
+  };
+}
+export type Queues = ReturnType<typeof createQueues>;
+
+const PASS_JOB: JobsOptions = { attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 14 * 86_400 } };
+
+/** Delayed pass job with the booking's deterministic id; adding it twice is a no-op. */
+export async function enqueuePass(passes: Queue<PassJobData>, clock: Clock, b: Pick<Booking, 'id' | 'startMs'>, leadMs: number): Promise<void> {
+  await passes.add('pass', { bookingId: b.id }, { ...PASS_JOB, jobId: b.id, delay: Math.round(clock.toRealDelayMs(b.startMs - leadMs)) });
+}
+
+/** Removes a pass job that has not started (superseded or cancelled booking). */
+export async function dropPass(passes: Queue<PassJobData>, id: string): Promise<void> {
+  const job = await passes.getJob(id);
+  if (job && (await job.isDelayed() || await job.isWaiting())) await job.remove().catch(() => undefined);
+}
+
+/** Upserts the rolling re-plan scheduler (UTC cron); safe at every boot. */
+export async function upsertReplanScheduler(plans: Queue<PlanJobData>, cron: string, horizonHours: number): Promise<void> {
+  await plans.upsertJobScheduler(REPLAN_SCHEDULER_ID, { pattern: cron, tz: 'UTC' }, { name: 'replan', data: { reason: 'cron', horizonHours } });
+}
+
+/** Re-plan now because new element sets arrived (deduplicated per TLE epoch batch). */
+export async function requestReplan(plans: Queue<PlanJobData>, reason: string, key: string): Promise<void> {
+  await plans.add('replan', { reason }, { jobId: `replan_${key.replace(/[^A-Za-z0-9_-]/g, '_')}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
+}

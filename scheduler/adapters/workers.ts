@@ -1,0 +1,36 @@
+/**
+ * The scheduler's BullMQ workers: passes (time-critical; lockDuration ~10 s so a killed worker's
+ * pass is taken over quickly) and plans (re-plans from the cron job scheduler or on new TLEs).
+ */
+import { Worker, type ConnectionOptions } from 'bullmq';
+import { passProcessor, type PassProcessorDeps } from './pass.processor.js';
+import { replan, type PlannerDeps } from './planner.service.js';
+import { PASS_QUEUE, PLAN_QUEUE, type PassJobData, type PlanJobData } from './queues.js';
+
+export interface SchedulerWorkerDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+  pass: PassProcessorDeps;
+  /** When absent, this process runs passes only. */
+  planner?: PlannerDeps;
+}
+
+export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Promise<void>; workers: Worker[] } {
+  const s = d.pass.settings;
+  const passes = new Worker<PassJobData>(PASS_QUEUE, passProcessor(d.pass), {
+    connection: d.connection, prefix: d.prefix, concurrency: s.concurrency,
+    lockDuration: s.lockDurationMs, stalledInterval: Math.max(1000, Math.round(s.lockDurationMs / 2)), maxStalledCount: 2,
+  });
+  const workers: Worker[] = [passes];
+  if (d.planner) {
+    const planner = d.planner;
+    workers.push(new Worker<PlanJobData>(PLAN_QUEUE, async (job) => {
+      const { reason: _reason, ...req } = job.data;
+      const r = await replan(planner, req);
+      return { planId: r.id, booked: r.booked, superseded: r.superseded };
+    }, // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
+    { connection: d.connection, prefix: d.prefix, concurrency: 1, lockDuration: 15 * 60_000, maxStalledCount: 1 }));
+  }
+  for (const w of workers) w.on('failed', (job, err) => d.pass.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+  return { workers, close: async () => { await Promise.all(workers.map((w) => w.close())); } };
+}

@@ -1,0 +1,51 @@
+/**
+ * Candidates (predicted passes that meet the optical constraints) and demand, the planner's input.
+ * A candidate's weight is its expected key: finite-key yield times the station's clear-sky
+ * probability for that month (scenario sampling is an option of the caller).
+ */
+import { z } from 'zod';
+
+export const CandidateSchema = z.object({
+  id: z.string().min(1),
+  noradId: z.number().int().positive(),
+  stationId: z.string().min(1),
+  startMs: z.number(),
+  endMs: z.number(),
+  expectedSecureBits: z.number().nonnegative(),
+  clearSkyProbability: z.number().min(0).max(1),
+  maxElevationDeg: z.number().optional(),
+});
+export type Candidate = z.infer<typeof CandidateSchema>;
+
+export const DemandSchema = z.object({
+  stations: z.record(z.string(), z.number().nonnegative()).default({}),
+  pairs: z.array(z.object({ a: z.string().min(1), b: z.string().min(1), bits: z.number().nonnegative() })).default([]),
+});
+export type Demand = z.infer<typeof DemandSchema>;
+
+export interface Gaps {
+  /** Station telescope slew/re-acquisition time between two passes. */
+  stationSlewMs: number;
+  /** Satellite terminal retarget time between two stations. */
+  satelliteRetargetMs: number;
+}
+
+/** Expected key of a candidate, bits. */
+export const weightBits = (c: Candidate): number => c.expectedSecureBits * c.clearSkyProbability;
+
+/** Deterministic id, also the BullMQ job id (no ':'): pass_<station>_<norad>_<aosMs>. */
+export const passId = (stationId: string, noradId: number, aosMs: number): string =>
+  `pass_${stationId}_${noradId}_${Math.round(aosMs)}`;
+
+export const pairKey = (a: string, b: string): string => (a < b ? `${a}~${b}` : `${b}~${a}`);
+
+/** Unknown stations in a demand, as issues naming the field (e.g. `demand.pairs.0.b`). */
+export function demandIssues(demand: Demand, stationIds: ReadonlySet<string>, root = 'demand'): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  for (const g of Object.keys(demand.stations)) if (!stationIds.has(g)) issues.push({ path: [root, 'stations', g], message: `unknown station '${g}'` });
+  demand.pairs.forEach((p, i) => {
+    for (const end of ['a', 'b'] as const) if (!stationIds.has(p[end])) issues.push({ path: [root, 'pairs', i, end], message: `unknown station '${p[end]}'` });
+    if (p.a === p.b) issues.push({ path: [root, 'pairs', i, 'b'], message: 'a pair needs two different stations' });
+  });
+  return issues;
+}

@@ -1,0 +1,51 @@
+/**
+ * Candidates from predicted passes: keep those meeting the optical constraints (dark station,
+ * Moon far enough), weight each by its predicted finite-key yield (a function of the pass: the
+ * key-rate core) and the station's clear-sky probability for the month of culmination.
+ */
+import type { Pass } from '../../src/core/passes/index.js';
+import type { Station } from '../../tle/domain/index.js';
+import { passId, type Candidate } from './candidate.js';
+
+const DEG = Math.PI / 180;
+
+export interface OpticalConstraints { maxSunElevationDeg: number; minMoonSeparationDeg: number; minMaxElevationDeg: number }
+export const DEFAULT_OPTICAL: OpticalConstraints = { maxSunElevationDeg: -12, minMoonSeparationDeg: 15, minMaxElevationDeg: 20 };
+
+/** Yield model port: secure bits of one pass (e.g. the key-rate core's passYield with a preset). */
+export type PassYieldBits = (pass: Pass) => number;
+
+/** Clear-sky probability of `station` in the UTC month of `atMs`; 0.5 when the station has no climatology. */
+export function clearSkyAt(station: Pick<Station, 'clearSky'> | undefined, atMs: number): number {
+  return station?.clearSky?.[new Date(atMs).getUTCMonth()] ?? 0.5;
+}
+
+export function candidatesFromPasses(passes: readonly Pass[], stations: readonly Station[], yieldBits: PassYieldBits, optical: OpticalConstraints = DEFAULT_OPTICAL): Candidate[] {
+  const byId = new Map(stations.map((s) => [s.id, s]));
+  return passes
+    .filter((p) => p.sunElevationRadAtTca <= optical.maxSunElevationDeg * DEG
+      && p.moonSeparationRadAtTca >= optical.minMoonSeparationDeg * DEG
+      && p.maxElevationRad >= optical.minMaxElevationDeg * DEG
+      && p.losMs > p.aosMs)
+    .map((p) => ({
+      id: passId(p.stationId, p.noradId, p.aosMs),
+      noradId: p.noradId,
+      stationId: p.stationId,
+      startMs: p.aosMs,
+      endMs: p.losMs,
+      expectedSecureBits: Math.max(0, Math.floor(yieldBits(p))),
+      clearSkyProbability: clearSkyAt(byId.get(p.stationId), p.tcaMs),
+      maxElevationDeg: Math.round((p.maxElevationRad / DEG) * 10) / 10,
+    }));
+}
+
+/**
+ * Stand-in yield until the key-rate core's per-pass yield is wired: a LEO downlink's secure key
+ * grows with time above ~30 degrees; roughly 1e5 bits for a low pass to ~1e6 for an overhead
+ * one at 500 km (order of Micius/Liao et al. 2017 per-pass figures). Replace via the port.
+ */
+export const elevationProxyYield: PassYieldBits = (p) => {
+  const durationS = (p.losMs - p.aosMs) / 1000;
+  const s = Math.sin(p.maxElevationRad);
+  return 1e6 * s ** 4 * Math.min(1, durationS / 400);
+};

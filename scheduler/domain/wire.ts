@@ -1,0 +1,36 @@
+/** The plan's wire form (CLI JSON and REST): ISO times, `via` as satellites with bits. */
+import { z } from 'zod';
+import { toIso } from '../../src/core/time/index.js';
+import type { Plan } from './plan.js';
+
+const ObjectiveWire = z.object({ worstPairFraction: z.number(), demandMetBits: z.number(), totalKeyBits: z.number() });
+
+export const PlanWireSchema = z.object({
+  bookings: z.array(z.object({ id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number(), clearSkyProbability: z.number() })),
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), demandBits: z.number(), deliveredBits: z.number(), via: z.array(z.object({ noradId: z.number(), bits: z.number() })) })),
+  stations: z.record(z.string(), z.number()),
+  objective: ObjectiveWire,
+  bound: ObjectiveWire.nullable(),
+  gapPercent: z.number().nullable(),
+  solver: z.enum(['exact', 'heuristic']),
+  status: z.string(),
+  solveTimeMs: z.number(),
+}).meta({ id: 'Plan' });
+export type PlanWire = z.infer<typeof PlanWireSchema>;
+
+const round = (x: number) => Math.round(x);
+const obj = (o: Plan['objective']) => ({ worstPairFraction: Math.round(o.worstPairFraction * 1e6) / 1e6, demandMetBits: round(o.demandMetBits), totalKeyBits: round(o.totalKeyBits) });
+
+export function planToWire(p: Plan): PlanWire {
+  return {
+    bookings: p.bookings.map((b) => ({ id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBits: b.expectedSecureBits, clearSkyProbability: b.clearSkyProbability })),
+    pairs: p.pairs.map((q) => ({ a: q.a, b: q.b, demandBits: q.demandBits, deliveredBits: round(q.deliveredBits), via: Object.entries(q.via).map(([s, bits]) => ({ noradId: Number(s), bits: round(bits) })) })),
+    stations: Object.fromEntries(Object.entries(p.stationMetBits).map(([g, v]) => [g, round(v)])),
+    objective: obj(p.objective),
+    bound: p.bound && obj(p.bound),
+    gapPercent: p.gapPercent === null ? null : Math.round(p.gapPercent * 1e4) / 1e4,
+    solver: p.solver,
+    status: p.status,
+    solveTimeMs: Math.round(p.solveTimeMs),
+  };
+}

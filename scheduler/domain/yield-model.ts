@@ -1,0 +1,37 @@
+/**
+ * The per-pass yield used to weight candidates: the key-rate core's `passYield` (link budget per
+ * second + Lim 2014 finite key, preset's protocol, elevation-mask window) on the pass track (5 s steps).
+ */
+import { passYield } from '../../src/core/keyrate/index.js';
+import { sampleTrack, type PassSatellite, type PassStation } from '../../src/core/passes/index.js';
+import { findPreset, PRESETS, type Preset } from '../../src/core/presets/index.js';
+import { SkyEphemeris } from '../../src/core/sky/index.js';
+import { QkdsatError } from '../../src/core/errors.js';
+import { propagatorOf, toPassStation, type ElementSet, type Station } from '../../tle/domain/index.js';
+import type { PassYieldBits } from './from-passes.js';
+
+export const DEFAULT_PRESET = 'micius-xinglong';
+/** Track sampling step; passYield scales its per-slot counts by the step. */
+const TRACK_STEP_S = 5;
+
+export function presetFor(presetId: string = DEFAULT_PRESET): Preset {
+  const preset = findPreset(presetId);
+  if (!preset) {
+    throw new QkdsatError('VALIDATION', `preset: unknown preset '${presetId}' (known: ${PRESETS.map((p) => p.id).join(', ')})`, [{ path: ['preset'], message: 'unknown preset' }]);
+  }
+  return preset;
+}
+
+/** Finite-key yield of each pass with `presetId`, from its sampled track. */
+export function keyRateYield(presetId: string | undefined, sets: readonly ElementSet[], stations: readonly Station[]): PassYieldBits {
+  const preset = presetFor(presetId);
+  const sats = new Map<number, PassSatellite>();
+  for (const es of sets) { const p = propagatorOf(es); if (p.ok) sats.set(es.noradId, { noradId: es.noradId, propagator: p.propagator }); }
+  const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
+  const sky = new SkyEphemeris();
+  return (pass) => {
+    const sat = sats.get(pass.noradId), site = sites.get(pass.stationId);
+    if (!sat || !site) return 0;
+    return passYield(sampleTrack(sat, site, pass.aosMs, pass.losMs, TRACK_STEP_S, { sky }), preset).secureBits;
+  };
+}

@@ -1,0 +1,115 @@
+/** REST for mission planners: plans, bookings, cancellation, and each station's iCalendar feed. */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { QkdsatError } from '../../src/core/errors.js';
+import { parseIso, toIso } from '../../src/core/time/index.js';
+import type { Api } from '../../src/api/route.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { BookingSchema } from '../domain/booking.js';
+import { DemandSchema, demandIssues } from '../domain/candidate.js';
+import { PlanWireSchema, planToWire } from '../domain/wire.js';
+import type { BookingStore } from '../adapters/booking-store.redis.js';
+import type { ReplanRequest, StoredPlan } from '../adapters/planner.service.js';
+import { bookingsToIcs } from './ics.js';
+
+export interface SchedulerRouteDeps {
+  store: BookingStore;
+  clock: Clock;
+  stationIds: () => Promise<ReadonlySet<string>>;
+  /** Plans now (synchronously). */
+  replan: (req: ReplanRequest) => Promise<StoredPlan>;
+  /** Queues a plan for a worker (for large ones); absent = always synchronous. */
+  enqueuePlan?: (planId: string, req: ReplanRequest) => Promise<void>;
+  /** True while a queued plan has not been computed yet. */
+  planQueued?: (planId: string) => Promise<boolean>;
+  /** Drops a cancelled booking's pending job. */
+  dropPass?: (id: string) => Promise<void>;
+}
+
+const iso = (field: string) => z.string().refine((s) => !Number.isNaN(parseIso(s)), `${field}: expected ISO-8601 with a zone`);
+
+const PlanBody = z.object({
+  start: iso('start').optional(),
+  horizonHours: z.number().positive().max(336).default(72),
+  demand: DemandSchema.optional(),
+  solver: z.enum(['exact', 'heuristic']).optional(),
+  timeLimitSeconds: z.number().positive().max(120).optional(),
+  /** Queue the plan for a worker; default: queued when the horizon exceeds 24 h. */
+  async: z.boolean().optional(),
+});
+
+const StoredPlanWire = z.object({
+  id: z.string(), status: z.enum(['done', 'queued']), from: z.string().optional(), to: z.string().optional(),
+  booked: z.number().optional(), kept: z.number().optional(), superseded: z.number().optional(), rejected: z.array(z.string()).optional(),
+  plan: PlanWireSchema.optional(),
+}).meta({ id: 'StoredPlan' });
+
+const BookingWire = BookingSchema.extend({ start: z.string(), end: z.string() }).meta({ id: 'Booking' });
+const toWire = (b: z.infer<typeof BookingSchema>) => ({ ...b, start: toIso(b.startMs), end: toIso(b.endMs) });
+const storedToWire = (s: StoredPlan) => ({ id: s.id, status: 'done' as const, from: toIso(s.fromMs), to: toIso(s.toMs), booked: s.booked, kept: s.kept, superseded: s.superseded, rejected: s.rejected, plan: planToWire(s.plan) });
+
+export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
+  api.route({
+    method: 'post', path: '/v1/plans', summary: 'Plan the horizon (conflict-free bookings; async for large ones)', tags: ['scheduler'],
+    body: PlanBody, response: StoredPlanWire, status: 201, errors: [404, 409, 500],
+    handler: async ({ body }, _req, res) => {
+      const issues = body.demand ? demandIssues(body.demand, await d.stationIds(), 'body.demand') : [];
+      if (issues.length) throw new QkdsatError('VALIDATION', `${issues[0]!.path.join('.')}: ${issues[0]!.message}`, issues);
+      const req: ReplanRequest = {
+        ...(body.start ? { fromMs: parseIso(body.start) } : {}), horizonHours: body.horizonHours,
+        ...(body.demand ? { demand: body.demand } : {}), ...(body.solver ? { solver: body.solver } : {}),
+        ...(body.timeLimitSeconds ? { timeLimitS: body.timeLimitSeconds } : {}),
+      };
+      if ((body.async ?? body.horizonHours > 24) && d.enqueuePlan) {
+        const id = `plan_${randomUUID()}`;
+        await d.enqueuePlan(id, { ...req, planId: id });
+        res.status(202).json({ id, status: 'queued' });
+        return undefined;
+      }
+      return storedToWire(await d.replan(req));
+    },
+  });
+  api.route({
+    method: 'get', path: '/v1/plans/:id', summary: 'A plan (status queued until a worker has planned it)', tags: ['scheduler'],
+    params: z.object({ id: z.string().regex(/^plan_[A-Za-z0-9_-]+$/) }), response: StoredPlanWire, errors: [404],
+    handler: async ({ params }) => {
+      const s = (await d.store.getPlan(params.id)) as StoredPlan | undefined;
+      if (!s && (await d.planQueued?.(params.id))) return { id: params.id, status: 'queued' as const };
+      if (!s) throw new QkdsatError('NOT_FOUND', `plan ${params.id} not found (or still queued)`);
+      return storedToWire(s);
+    },
+  });
+  api.route({
+    method: 'get', path: '/v1/bookings', summary: 'Bookings, optionally of one station, starting in [from, to)', tags: ['scheduler'],
+    query: z.object({ station: z.string().optional(), from: iso('from').optional(), to: iso('to').optional() }),
+    response: z.object({ bookings: z.array(BookingWire) }),
+    handler: async ({ query }) => {
+      const fromMs = query.from ? parseIso(query.from) : undefined, toMs = query.to ? parseIso(query.to) : undefined;
+      if (fromMs !== undefined && toMs !== undefined && !(toMs > fromMs)) throw new QkdsatError('VALIDATION', 'query.to: must be after from', [{ path: ['query', 'to'], message: 'must be after from' }]);
+      if (query.station && !(await d.stationIds()).has(query.station)) throw new QkdsatError('VALIDATION', `query.station: unknown station '${query.station}'`, [{ path: ['query', 'station'], message: 'unknown station' }]);
+      const list = await d.store.list({ ...(query.station ? { station: query.station } : {}), ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) });
+      return { bookings: list.map(toWire) };
+    },
+  });
+  api.route({
+    method: 'post', path: '/v1/bookings/:id/cancel', summary: 'Cancel a booking that has not started tracking', tags: ['scheduler'],
+    params: z.object({ id: z.string().regex(/^pass_[A-Za-z0-9_-]+$/) }), body: z.object({ reason: z.string().max(200).default('cancelled by operator') }),
+    response: BookingWire, errors: [404, 409],
+    handler: async ({ params, body }) => {
+      await d.store.transition(params.id, 'CANCELLED', body.reason, d.clock.now());
+      await d.dropPass?.(params.id);
+      return toWire((await d.store.get(params.id))!);
+    },
+  });
+  api.route({
+    method: 'get', path: '/v1/stations/:id/bookings.ics', summary: "A station's bookings as an iCalendar feed", tags: ['scheduler'],
+    params: z.object({ id: z.string() }), response: z.string(), produces: 'text/calendar', errors: [404],
+    handler: async ({ params }, _req, res) => {
+      if (!(await d.stationIds()).has(params.id)) throw new QkdsatError('NOT_FOUND', `station ${params.id} not found`);
+      const now = d.clock.now();
+      const list = await d.store.list({ station: params.id, fromMs: now - 86_400_000 });
+      res.type('text/calendar; charset=utf-8').send(bookingsToIcs(params.id, list, now));
+      return undefined;
+    },
+  });
+}

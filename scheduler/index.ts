@@ -1,0 +1,81 @@
+/**
+ * The scheduler's public surface: `createScheduler` builds the booking store, the queues, the
+ * planner and (on demand) the workers and REST routes from their ports. Composition roots call it.
+ */
+import type { Redis } from 'ioredis';
+import type { Api } from '../src/api/route.js';
+import type { Clock } from '../src/platform/clock.js';
+import type { Logger } from '../src/platform/logger.js';
+import { BookingStore } from './adapters/booking-store.redis.js';
+import { highsSolver } from './adapters/highs-solver.js';
+import { seededPassRunner } from './adapters/pass-runner.js';
+import { replan, type PlannerDeps } from './adapters/planner.service.js';
+import type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
+import { createQueues, dropPass, requestReplan, upsertReplanScheduler } from './adapters/queues.js';
+import { gapsOf, type SchedulerSettings } from './adapters/settings.js';
+import { startSchedulerWorkers } from './adapters/workers.js';
+import { registerSchedulerRoutes } from './http/scheduler.routes.js';
+
+export { SchedulerSettingsSchema, type SchedulerSettings } from './adapters/settings.js';
+export { catalogCandidateSource } from './adapters/catalog-source.js';
+export type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
+export { BookingStore } from './adapters/booking-store.redis.js';
+
+export interface SchedulerDeps {
+  /** Command connection (fails fast). */
+  redis: Redis;
+  /** Redis URL for BullMQ connections (queues fail fast, workers retry forever). */
+  redisUrl: string;
+  /** Key and queue prefix; carries a hash tag ({qkdsat}) for Redis Cluster. */
+  prefix: string;
+  clock: Clock;
+  logger: Logger;
+  settings: SchedulerSettings;
+  candidates: CandidateSource;
+  stationIds: () => Promise<ReadonlySet<string>>;
+  /** Where pass key goes: the relay's KeyBlockSink. Absent = key is only recorded on the booking. */
+  sink?: PassKeySink;
+  runPass?: RunPass;
+}
+
+const nullSink: PassKeySink = { deposit: async () => ({ blockId: '' }) };
+
+export function createScheduler(d: SchedulerDeps) {
+  const store = new BookingStore(d.redis, d.prefix, gapsOf(d.settings));
+  const url = new URL(d.redisUrl);
+  const connection = { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}) };
+  const queues = createQueues({ ...connection, maxRetriesPerRequest: 2, enableOfflineQueue: false }, d.prefix);
+  const planner: PlannerDeps = { store, passes: queues.passes, clock: d.clock, logger: d.logger.child({ component: 'planner' }), candidates: d.candidates, milp: highsSolver(), settings: d.settings };
+  const closers: (() => Promise<unknown>)[] = [() => queues.passes.close(), () => queues.plans.close()];
+  return {
+    store,
+    queues,
+    planner,
+    replan: (req: Parameters<typeof replan>[1] = {}) => replan(planner, req),
+    /** Upserts the cron job scheduler and asks for one plan per boot hour (both idempotent across processes). */
+    boot: async () => {
+      await upsertReplanScheduler(queues.plans, d.settings.cron, d.settings.horizonHours);
+      await requestReplan(queues.plans, 'boot', `boot_${Math.floor(d.clock.now() / 3_600_000)}`);
+    },
+    /** Call when new element sets arrive. */
+    onNewTles: (batchKey: string) => requestReplan(queues.plans, 'new TLEs', `tle_${batchKey}`),
+    registerRoutes: (api: Api) => registerSchedulerRoutes(api, {
+      store, clock: d.clock, stationIds: d.stationIds, replan: (req) => replan(planner, req),
+      enqueuePlan: async (planId, req) => { await queues.plans.add('replan', { reason: 'api', ...req, planId }, { jobId: planId }); },
+      dropPass: (id) => dropPass(queues.passes, id),
+      planQueued: async (id) => { const job = await queues.plans.getJob(id); return !!job && !(await job.isCompleted()); },
+    }),
+    startWorkers: (opts: { planner: boolean } = { planner: true }) => {
+      const w = startSchedulerWorkers({
+        connection: { ...connection, maxRetriesPerRequest: null }, prefix: d.prefix,
+        pass: { store, redis: d.redis, prefix: d.prefix, clock: d.clock, logger: d.logger.child({ component: 'passes' }), runPass: d.runPass ?? seededPassRunner, sink: d.sink ?? nullSink, settings: d.settings },
+        ...(opts.planner ? { planner } : {}),
+      });
+      closers.unshift(w.close);
+      return w;
+    },
+    close: async () => { for (const c of closers) await c(); },
+  };
+}
+export type Scheduler = ReturnType<typeof createScheduler>;
+export { simulationPassRunner } from './adapters/pass-simulation.runner.js';

@@ -1,0 +1,58 @@
+/**
+ * The express app for mission planners: JSON body limits, a child logger per request, health and
+ * readiness, the generated OpenAPI document, the dashboard, the component routes, one error handler.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Logger } from '../platform/logger.js';
+import { errorHandler } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import type { Api } from './route.js';
+
+export interface AppDeps {
+  logger: Logger;
+  api: Api;
+  version: string;
+  /** Named readiness checks (Redis ping, ...); ready when all resolve true. */
+  readiness?: Record<string, () => Promise<boolean>>;
+  staticDir?: string;
+  /** Extra static folders by URL prefix (e.g. vendored map data for the dashboard). */
+  staticMounts?: Record<string, string>;
+}
+
+export function createApp({ logger, api, version, readiness = {}, staticDir, staticMounts = {} }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const log = logger.child({ reqId: randomUUID() });
+    res.locals.log = log;
+    res.on('finish', () => {
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.text({ type: ['text/plain'], limit: '8mb' }));
+
+  app.get('/health/live', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/health/ready', async (_req, res) => {
+    const checks: Record<string, boolean> = {};
+    await Promise.all(Object.entries(readiness).map(async ([name, check]) => {
+      checks[name] = await check().catch(() => false);
+    }));
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  let doc: object | undefined;
+  app.get('/openapi.json', (_req, res) => { res.json((doc ??= openApiDocument(api, version))); });
+  app.use(api.router);
+  if (staticDir) app.use(express.static(staticDir));
+  for (const [prefix, dir] of Object.entries(staticMounts)) app.use(prefix, express.static(dir));
+  app.use((req, res) => {
+    res.status(404).type('application/problem+json').json({ type: 'https://qkdsat.dev/problems/not_found', title: 'NOT_FOUND', status: 404, detail: `no route ${req.method} ${req.path}`, code: 'NOT_FOUND' });
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,141 @@
+/**
+ * Wire shapes (zod) for link budgets, key-rate protocols and pass simulations, shared by the REST
+ * routes (simulations.routes.ts) and the CLI verbs (keyrate, link). Degrees on the wire, radians inside.
+ */
+import { z } from 'zod';
+import type { LinkConfig } from '../core/channel/index.js';
+import { QkdsatError } from '../core/errors.js';
+import { protocolIssues, type Protocol } from '../core/keyrate/index.js';
+
+const prob = z.number().min(0).max(1);
+const pos = z.number().positive();
+
+export const ErrorCorrectionSchema = z.union([
+  z.object({ method: z.literal('fixed-efficiency'), efficiency: z.number().min(1) }),
+  z.object({ method: z.literal('finite-block'), efficiency: z.number().min(1).optional() }),
+]);
+
+export const ProtocolShape = {
+  repetitionRateHz: pos,
+  basisProbabilityX: z.number().gt(0).lt(1),
+  intensities: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]),
+  intensityProbabilities: z.tuple([prob, prob, prob]),
+  extraneousCountProbability: z.number().min(0).lt(0.5),
+  afterpulseProbability: prob,
+  intrinsicQber: z.number().min(0).lt(0.5),
+  epsilonCorrectness: z.number().gt(0).lt(1),
+  epsilonSecrecy: z.number().gt(0).lt(1),
+  errorCorrection: ErrorCorrectionSchema,
+  statistics: z.enum(['chernoff', 'hoeffding', 'asymptotic']),
+  errorModel: z.enum(['per-intensity', 'mean']).optional(),
+};
+
+export const PassOptionsShape = {
+  window: z.union([z.object({ halfWidthS: z.number().int().min(0) }), z.literal('optimal')]),
+  minElevationDeg: z.number().min(0).max(90),
+  /** Extra loss added to every slot (dB, >= 0). */
+  excessLossDb: z.number().min(0).max(100),
+  optimise: z.boolean(),
+};
+
+/** The `--protocol` file / request body: protocol plus pass options; every field optional (defaults apply). */
+export const ProtocolFileSchema = z.object({ ...ProtocolShape, ...PassOptionsShape }).partial().strict();
+export type ProtocolFile = z.infer<typeof ProtocolFileSchema>;
+
+export const TableInlineSchema = z.object({
+  model: z.literal('table'),
+  table: z.object({ elevationDeg: z.array(z.number()).min(2), transmittance: z.array(prob).min(2) }).refine((t) => t.elevationDeg.length === t.transmittance.length, 'elevationDeg and transmittance must have equal lengths'),
+});
+
+export const LinkConfigShape = {
+  wavelengthNm: z.number().min(200).max(3000),
+  direction: z.enum(['downlink', 'uplink']).optional(),
+  transmitter: z.object({ apertureRadiusM: pos, beamWaistM: pos.optional(), divergenceHalfAngleRad: pos.optional(), pointingJitterRad: z.number().min(0), opticsEfficiency: z.number().gt(0).max(1) }),
+  receiver: z.object({ apertureRadiusM: pos, opticsEfficiency: z.number().gt(0).max(1), altitudeM: z.number().min(-500).max(9000), fieldOfViewRad: pos.optional(), filterBandwidthNm: pos.optional() }),
+  systemLossDb: z.number().min(0),
+  detector: z.object({ efficiency: z.number().gt(0).max(1), darkCountRateHz: z.number().min(0).optional(), count: z.number().int().min(1).optional(), gateWidthS: pos.optional(), deadTimeS: z.number().min(0).optional() }),
+  turbulence: z.object({ model: z.literal('hufnagel-valley'), groundCn2M23: z.number().min(0).optional(), rmsWindSpeedMs: z.number().min(0).optional() }).optional(),
+};
+
+/** REST link config: the atmosphere is sec-law or an inline elevation table. */
+export const LinkConfigSchema = z.object({
+  ...LinkConfigShape,
+  atmosphere: z.union([z.object({ model: z.literal('sec-law'), zenithTransmittance: z.number().gt(0).max(1) }), TableInlineSchema]),
+}).meta({ id: 'LinkConfig' });
+
+/** CLI config file: the atmosphere table may also be a MODTRAN-layout file (path relative to the config). */
+export const LinkConfigFileSchema = z.object({
+  ...LinkConfigShape,
+  atmosphere: z.union([
+    z.object({ model: z.literal('sec-law'), zenithTransmittance: z.number().gt(0).max(1) }),
+    z.object({ model: z.literal('table'), file: z.string().min(1), wavelengthNm: z.number().positive() }),
+    TableInlineSchema,
+  ]),
+});
+
+export const LinkBudgetSchema = z.object({
+  geometricDb: z.number(), truncationDb: z.number(), atmosphereDb: z.number(), pointingDb: z.number(), turbulenceDb: z.number(),
+  opticsDb: z.number(), systemDb: z.number(), detectorDb: z.number(), channelDb: z.number(), totalDb: z.number(), efficiency: z.number(),
+  scintillationIndex: z.number(), beamRadiusM: z.number(), darkCountRateHz: z.number(), backgroundCountRateHz: z.number(),
+  skyRadianceWm2SrNm: z.number(), extraneousCountProbability: z.number(),
+}).meta({ id: 'LinkBudget' });
+
+export const TrackSampleSchema = z.object({
+  tMs: z.number(),
+  rangeKm: pos,
+  elevationDeg: z.number().min(-90).max(90),
+  sunElevationDeg: z.number().min(-90).max(90).optional(),
+  moonElevationDeg: z.number().min(-90).max(90).optional(),
+  moonSeparationDeg: z.number().min(0).max(180).optional(),
+  moonIlluminatedFraction: prob.optional(),
+});
+
+export const KeyResultSchema = z.object({
+  secureKeyBits: z.number(), qberX: z.number(), phaseErrorX: z.number(), nX: z.number(), nZ: z.number(), mX: z.number(), mZ: z.number(),
+  lambdaEcBits: z.number(), sX0: z.number(), sX1: z.number(), sZ0: z.number(), sZ1: z.number(), vZ1: z.number(),
+  window: z.object({ startS: z.number().nullable(), endS: z.number().nullable(), slots: z.number() }),
+  protocol: z.object(ProtocolShape),
+});
+
+const DEG = Math.PI / 180;
+export const trackFromWire = (t: z.infer<typeof TrackSampleSchema>) => ({
+  tMs: t.tMs,
+  rangeKm: t.rangeKm,
+  elevationRad: t.elevationDeg * DEG,
+  ...(t.sunElevationDeg !== undefined ? { sunElevationRad: t.sunElevationDeg * DEG } : {}),
+  ...(t.moonElevationDeg !== undefined ? { moonElevationRad: t.moonElevationDeg * DEG } : {}),
+  ...(t.moonSeparationDeg !== undefined ? { moonSeparationRad: t.moonSeparationDeg * DEG } : {}),
+  ...(t.moonIlluminatedFraction !== undefined ? { moonIlluminatedFraction: t.moonIlluminatedFraction } : {}),
+});
+
+/** JSON-safe key result: NaN window bounds (empty window) become null. */
+export function keyResultToWire<T extends { window: { startS: number; endS: number; slots: number }; rawKeyBits?: number; protocol: Protocol }>(k: T) {
+  const { rawKeyBits: _raw, ...rest } = k;
+  return { ...rest, window: { startS: Number.isFinite(k.window.startS) ? k.window.startS : null, endS: Number.isFinite(k.window.endS) ? k.window.endS : null, slots: k.window.slots } };
+}
+
+export type LinkConfigWire = z.infer<typeof LinkConfigSchema>;
+export const linkConfigFromWire = (c: LinkConfigWire): LinkConfig => c as LinkConfig;
+
+/** Pass options used when a protocol file or body leaves them out. */
+export const DEFAULT_PASS_OPTIONS = { window: 'optimal' as const, minElevationDeg: 10, excessLossDb: 0, optimise: false };
+
+/**
+ * Merges a protocol file/body over a base protocol (a preset's, or SatQuMA's defaults) and checks the
+ * result (probabilities summing to 1, μ1 > μ2 + μ3, ...). Throws VALIDATION naming the field.
+ */
+export function resolveProtocol(file: ProtocolFile, base: Protocol): { protocol: Protocol; options: { window: { halfWidthS: number } | 'optimal'; minElevationRad: number; excessLossDb: number; optimise: boolean } } {
+  const { window, minElevationDeg, excessLossDb, optimise, ...rest } = file;
+  const protocol: Protocol = { ...base, ...(rest as Partial<Protocol>) };
+  const issues = protocolIssues(protocol);
+  if (issues.length) throw new QkdsatError('VALIDATION', `protocol.${issues[0]!.path.join('.')}: ${issues[0]!.message}`, issues.map((i) => ({ ...i, path: ['protocol', ...i.path] })));
+  return {
+    protocol,
+    options: {
+      window: window ?? DEFAULT_PASS_OPTIONS.window,
+      minElevationRad: ((minElevationDeg ?? DEFAULT_PASS_OPTIONS.minElevationDeg) * Math.PI) / 180,
+      excessLossDb: excessLossDb ?? DEFAULT_PASS_OPTIONS.excessLossDb,
+      optimise: optimise ?? DEFAULT_PASS_OPTIONS.optimise,
+    },
+  };
+}

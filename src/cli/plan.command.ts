@@ -1,0 +1,56 @@
+/**
+ * `qkdsat plan --tle FILE --stations FILE --start ISO --hours N [--demand FILE.json] [--preset NAME]
+ *  [--solver exact|heuristic] [--time-limit S] [--format json]`: conflict-free bookings for the
+ * horizon and the pair key they deliver (issue 4's output contract with --format json).
+ */
+import type { Command } from 'commander';
+import { parseIso } from '../core/time/index.js';
+import { StationListSchema, parseTleText, passesOf } from '../../tle/domain/index.js';
+import { DemandSchema, candidatesFromPasses, demandIssues, keyRateYield, planSchedule, planToWire, presetFor, SolverKindSchema } from '../../scheduler/domain/index.js';
+import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
+import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
+import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
+
+interface PlanOpts { tle: string; stations: string; start: string; hours: string; demand?: string; preset?: string; solver: string; timeLimit: string; format?: string }
+
+export const registerPlan = (program: Command): void => {
+  program
+    .command('plan')
+    .description('plan conflict-free passes over a horizon (MILP or heuristic) and the pair key they deliver')
+    .requiredOption('--tle <file>', 'TLE file')
+    .requiredOption('--stations <file>', 'stations JSON file')
+    .requiredOption('--start <iso>', 'horizon start, ISO-8601 with zone')
+    .requiredOption('--hours <n>', 'horizon length in hours (0 < n <= 336)')
+    .option('--demand <file>', 'demand JSON: { "stations": { "<id>": bits }, "pairs": [ { "a", "b", "bits" } ] }')
+    .option('--preset <name>', 'payload/station/protocol preset for the yield model')
+    .option('--solver <kind>', 'exact | heuristic', 'exact')
+    .option('--time-limit <s>', 'solver time limit, seconds', '10')
+    .option('--format <fmt>', 'json')
+    .action((o: PlanOpts) => runCommand(() => plan(o)));
+};
+
+async function plan(o: PlanOpts): Promise<void> {
+  const startMs = parseIso(o.start);
+  if (Number.isNaN(startMs)) throw new UsageError(`--start: expected ISO-8601 with a zone, got '${o.start}'`);
+  const hours = parseNumberOption(o.hours, '--hours', (n) => n > 0 && n <= 336, 'a number of hours in (0, 336]');
+  const timeLimitS = parseNumberOption(o.timeLimit, '--time-limit', (n) => n > 0 && n <= 3600, 'seconds in (0, 3600]');
+  const solver = SolverKindSchema.safeParse(o.solver);
+  if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
+  if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
+  try { presetFor(o.preset); } catch (e) { throw new UsageError(`--${(e as Error).message}`); }
+  const report = parseTleText(readTextFile(o.tle, '--tle'));
+  if (!report.accepted.length) throw new UsageError(`--tle: ${o.tle}: no valid element set`);
+  const stations = readJsonFile(o.stations, 'stations', StationListSchema);
+  const demand = o.demand ? readJsonFile(o.demand, 'demand', DemandSchema) : { stations: {}, pairs: [] };
+  const issue = demandIssues(demand, new Set(stations.map((s) => s.id)))[0];
+  if (issue) throw new UsageError(`${issue.path.join('.')}: ${issue.message}`);
+  const { passes } = passesOf(report.accepted, stations, { fromMs: startMs, toMs: startMs + hours * 3_600_000 });
+  const candidates = candidatesFromPasses(passes, stations, keyRateYield(o.preset, report.accepted, stations));
+  const settings = SchedulerSettingsSchema.parse({});
+  const p = await planSchedule(candidates, demand, { solver: solver.data, timeLimitS, gaps: gapsOf(settings), milp: highsSolver(), nowMs: () => performance.now() });
+  const wire = planToWire(p);
+  if (o.format === 'json') { writeJson(wire); return; }
+  for (const b of wire.bookings) process.stdout.write(`${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  ${(b.expectedSecureBits * b.clearSkyProbability / 1e3).toFixed(1).padStart(8)} kbit expected\n`);
+  for (const q of wire.pairs) process.stdout.write(`pair ${q.a}~${q.b}: ${(q.deliveredBits / 1e3).toFixed(1)} / ${(q.demandBits / 1e3).toFixed(1)} kbit\n`);
+  process.stdout.write(`${wire.bookings.length} bookings of ${candidates.length} candidates; worst pair ${(wire.objective.worstPairFraction * 100).toFixed(1)} %, demand met ${(wire.objective.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(wire.objective.totalKeyBits / 1e6).toFixed(2)} Mbit; ${wire.solver} ${wire.status}${wire.gapPercent !== null ? `, gap ${wire.gapPercent} %` : ''}, ${wire.solveTimeMs} ms\n`);
+}

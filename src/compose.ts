@@ -1,0 +1,75 @@
+/**
+ * Manual dependency injection: builds adapters from config and wires the components' routes
+ * into one Api. Only this file, main.ts, worker.ts and src/cli wire components together.
+ */
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { startRelay } from '../relay/index.js';
+import { Api } from './api/route.js';
+import { toIso } from './core/time/instant.js';
+import type { Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import type { Logger } from './platform/logger.js';
+// --- tle (issue 2): catalog, stations, passes ---
+import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
+import { registerTleRoutes } from '../tle/http/index.js';
+// --- end tle ---
+import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner } from '../scheduler/index.js';
+import { registerSimulationRoutes } from './api/simulations.routes.js';
+import { configSection } from './platform/config.js';
+import { simulationTrackResolver } from './simulation-tracks.js';
+
+export interface Services {
+  api: Api;
+  readiness: Record<string, () => Promise<boolean>>;
+  /** Closers in start order; main.ts registers them with Shutdown. */
+  closers: { name: string; close: () => Promise<unknown> | unknown }[];
+}
+
+export interface ComposeDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  redis: Redis;
+}
+
+export async function composeServices(deps: ComposeDeps): Promise<Services> {
+  const api = new Api();
+  const readiness: Services['readiness'] = {
+    redis: async () => (await deps.redis.ping()) === 'PONG',
+  };
+  const closers: Services['closers'] = [];
+  api.route({
+    method: 'get', path: '/v1/clock', summary: 'The service clock (real, or simulated and accelerated)', tags: ['platform'],
+    response: z.object({ now: z.string(), kind: z.enum(['real', 'simulated']), speed: z.number() }),
+    handler: () => ({ now: toIso(deps.clock.now()), kind: deps.clock.kind, speed: deps.clock.speed }),
+  });
+  // --- tle (issue 2): Redis catalog + station store, demo data loaded at boot, REST routes ---
+  const catalog = new RedisCatalog(deps.redis, deps.config.env.QKDSAT_PREFIX);
+  const stations = new RedisStationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
+  if (deps.config.file.catalog) {
+    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations);
+    deps.logger.info(loaded, 'catalog: demo element sets and stations loaded');
+  }
+  // --- end tle ---
+  // --- relay (issue 5): key pools, relay, ETSI GS QKD 014 KME (mTLS) on KME_PORT, REST routes ---
+  const relay = await startRelay({ config: deps.config, logger: deps.logger, redis: deps.redis, clock: deps.clock, api });
+  closers.push(...relay.closers);
+  // --- end relay ---
+  // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
+  registerSimulationRoutes(api, { resolveTrack: simulationTrackResolver(catalog, stations) });
+  // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
+  const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
+  const scheduler = createScheduler({
+    redis: deps.redis, redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, clock: deps.clock, logger: deps.logger, settings,
+    candidates: catalogCandidateSource(catalog, stations, settings.preset),
+    stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
+    sink: relay.sink,
+    runPass: simulationPassRunner(catalog, stations, settings.preset),
+  });
+  scheduler.registerRoutes(api);
+  registerTleRoutes({ api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch) });
+  closers.push({ name: 'scheduler', close: () => scheduler.close() });
+  // --- end scheduler ---
+  return { api, readiness, closers };
+}

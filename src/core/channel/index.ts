@@ -1,0 +1,7 @@
+/** Free-space optical channel: per-second link budget for downlink and uplink. */
+export * from './types.js';
+export * from './beam.js';
+export * from './atmosphere.js';
+export * from './turbulence.js';
+export * from './background.js';
+export * from './link-budget.js';

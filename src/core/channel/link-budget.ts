@@ -1,0 +1,126 @@
+/**
+ * Link budget for one second of a pass (PHYSICS.md §2):
+ *   η = η_geo η_trunc η_point η_turb η_atm η_tx η_rx 10^(-sys/10) η_det η_deadtime
+ * every factor reported as a positive dB loss. Downlink: satellite transmits, station receives;
+ * uplink: the reverse, with turbulence beam spread at the transmitter end.
+ */
+import { atmosphericTransmittance } from './atmosphere.js';
+import { backgroundCountRateHz, skyRadiance } from './background.js';
+import { beamRadiusM, beamWaistM, collectedFraction, jitteredRadiusM, truncationFactor } from './beam.js';
+import { coherenceRadiusM, downlinkScintillationIndex, rytovVariance, turbulenceMoments, uplinkLongTermRadiusM, type TurbulenceMoments } from './turbulence.js';
+import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
+
+/** Cap on any one term so results stay finite and JSON-serialisable. */
+const MAX_DB = 400;
+const toDb = (eta: number) => Math.min(MAX_DB, Math.max(0, -10 * Math.log10(Math.max(eta, 1e-300))));
+const momentCache = new WeakMap<LinkConfig, TurbulenceMoments>();
+
+function moments(c: LinkConfig): TurbulenceMoments | undefined {
+  if (!c.turbulence) return undefined;
+  let m = momentCache.get(c);
+  if (!m) {
+    m = turbulenceMoments(c.receiver.altitudeM, c.turbulence);
+    momentCache.set(c, m);
+  }
+  return m;
+}
+
+export interface LinkOptions {
+  /** Mean photon number per pulse and pulse rate, for detector dead-time saturation (optional). */
+  meanPhotonNumber?: number;
+  repetitionRateHz?: number;
+  /** Skip the (mean-neutral) downlink scintillation index: the fast scorer does not need it. */
+  skipScintillation?: boolean;
+}
+
+/** Linear factors of one budget (efficiencies in (0, 1]); filled in place to keep the scorer allocation-free. */
+export interface LinkFactors {
+  geo: number;
+  trunc: number;
+  point: number;
+  turb: number;
+  atm: number;
+  optics: number;
+  system: number;
+  detector: number;
+  /** η including the detector. */
+  efficiency: number;
+  scintillationIndex: number;
+  beamRadiusM: number;
+  darkCountRateHz: number;
+  backgroundCountRateHz: number;
+  skyRadiance: number;
+  extraneousCountProbability: number;
+}
+
+export const newLinkFactors = (): LinkFactors => ({ geo: 1, trunc: 1, point: 1, turb: 1, atm: 1, optics: 1, system: 1, detector: 1, efficiency: 1, scintillationIndex: 0, beamRadiusM: 0, darkCountRateHz: 0, backgroundCountRateHz: 0, skyRadiance: 0, extraneousCountProbability: 0 });
+
+/** Computes every factor of the budget into `f` (PHYSICS.md §2). */
+export function linkFactors(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}, f: LinkFactors = newLinkFactors()): LinkFactors {
+  const lambda = c.wavelengthNm * 1e-9;
+  const L = g.rangeKm * 1000;
+  const tx = c.transmitter;
+  const rx = c.receiver;
+  const w0 = beamWaistM(lambda, tx);
+  const w = beamRadiusM(w0, lambda, L);
+  const geo = collectedFraction(rx.apertureRadiusM, w);
+  const wJit = jitteredRadiusM(w, tx.pointingJitterRad, L);
+  f.geo = geo;
+  f.trunc = truncationFactor(tx.apertureRadiusM, w0, lambda, L);
+  f.point = collectedFraction(rx.apertureRadiusM, wJit) / geo;
+  f.turb = 1;
+  f.scintillationIndex = 0;
+  const m = moments(c);
+  if (m) {
+    if (c.direction === 'uplink') {
+      const wLt = uplinkLongTermRadiusM(wJit, lambda, L, coherenceRadiusM(m, lambda, g.elevationRad));
+      f.turb = collectedFraction(rx.apertureRadiusM, wLt) / collectedFraction(rx.apertureRadiusM, wJit);
+      f.scintillationIndex = rytovVariance(m, lambda, g.elevationRad);
+    } else if (!o.skipScintillation) {
+      f.scintillationIndex = downlinkScintillationIndex(m, lambda, g.elevationRad, 2 * rx.apertureRadiusM);
+    }
+  }
+  f.atm = atmosphericTransmittance(c.atmosphere, g.elevationRad);
+  f.optics = tx.opticsEfficiency * rx.opticsEfficiency;
+  f.system = Math.pow(10, -c.systemLossDb / 10);
+  const det = c.detector;
+  const nDet = det.count ?? 4;
+  const channelEta = f.geo * f.trunc * f.point * f.turb * f.atm * f.optics * f.system;
+  // Dead time: non-paralysable, 1 / (1 + R τ) with R the signal click rate per detector.
+  let deadTime = 1;
+  if (det.deadTimeS && o.meanPhotonNumber && o.repetitionRateHz) {
+    const perDet = (o.repetitionRateHz * o.meanPhotonNumber * channelEta * det.efficiency) / nDet;
+    deadTime = 1 / (1 + perDet * det.deadTimeS);
+  }
+  f.detector = det.efficiency * deadTime;
+  f.efficiency = channelEta * f.detector;
+  f.beamRadiusM = w;
+  f.skyRadiance = g.sky ? skyRadiance(g.sky) : 0;
+  f.backgroundCountRateHz = g.sky && rx.fieldOfViewRad && rx.filterBandwidthNm ? backgroundCountRateHz(f.skyRadiance, rx.fieldOfViewRad, rx.apertureRadiusM, rx.filterBandwidthNm, rx.opticsEfficiency, det.efficiency, lambda) : 0;
+  f.darkCountRateHz = (det.darkCountRateHz ?? 0) * nDet;
+  f.extraneousCountProbability = Math.min(0.49, ((f.darkCountRateHz + f.backgroundCountRateHz) / nDet) * (det.gateWidthS ?? 1e-9));
+  return f;
+}
+
+export function linkBudget(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}): LinkBudget {
+  const f = linkFactors(c, g, o);
+  const geometricDb = toDb(f.geo * f.trunc);
+  const atmosphereDb = toDb(f.atm);
+  const pointingDb = toDb(f.point);
+  const turbulenceDb = toDb(f.turb);
+  const opticsDb = toDb(f.optics);
+  const systemDb = c.systemLossDb;
+  const detectorDb = toDb(f.detector);
+  const channelDb = geometricDb + atmosphereDb + pointingDb + turbulenceDb + opticsDb + systemDb;
+  const totalDb = channelDb + detectorDb;
+  return {
+    geometricDb, truncationDb: toDb(f.trunc), atmosphereDb, pointingDb, turbulenceDb, opticsDb, systemDb, detectorDb, channelDb, totalDb,
+    efficiency: Math.pow(10, -totalDb / 10),
+    scintillationIndex: f.scintillationIndex,
+    beamRadiusM: f.beamRadiusM,
+    darkCountRateHz: f.darkCountRateHz,
+    backgroundCountRateHz: f.backgroundCountRateHz,
+    skyRadianceWm2SrNm: f.skyRadiance,
+    extraneousCountProbability: f.extraneousCountProbability,
+  };
+}

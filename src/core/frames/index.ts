@@ -1,0 +1,2 @@
+export * from './vectors.js';
+export * from './earth.js';

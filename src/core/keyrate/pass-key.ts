@@ -1,0 +1,55 @@
+/**
+ * Finite key for a whole pass from a per-slot efficiency series (SatQuMA loss-table semantics):
+ * window choice (half-width or optimal), optional protocol optimisation, Lim 2014 key length.
+ */
+import { countPrefixSums, windowCounts, type SlotChannel } from './detection.js';
+import { finiteKeyLength, type FiniteKeyResult } from './finite-key.js';
+import { optimiseProtocol } from './optimise.js';
+import type { Protocol } from './protocol.js';
+import { centreIndex, elevationWindow, halfWidthWindow, optimalWindow, type SlotWindow } from './window.js';
+
+export interface PassKeyOptions {
+  window: { halfWidthS: number } | 'optimal';
+  minElevationRad: number;
+  excessLossDb: number;
+  optimise: boolean;
+}
+
+export interface PassSeries extends SlotChannel {
+  timeS: ArrayLike<number>;
+  elevationRad: ArrayLike<number>;
+}
+
+export interface PassKeyResult extends FiniteKeyResult {
+  window: { startS: number; endS: number; slots: number };
+  protocol: Protocol;
+}
+
+const EMPTY = (p: Protocol): PassKeyResult => ({
+  secureKeyBits: 0, rawKeyBits: -Infinity, qberX: 0, phaseErrorX: 0.5, nX: 0, nZ: 0, mX: 0, mZ: 0, lambdaEcBits: 0,
+  sX0: 0, sX1: 0, sZ0: 0, sZ1: 0, vZ1: 0, window: { startS: Number.NaN, endS: Number.NaN, slots: 0 }, protocol: p,
+});
+
+export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOptions): PassKeyResult {
+  const centre = centreIndex(series.timeS, series.elevationRad);
+  const bounds: SlotWindow = o.window === 'optimal' ? elevationWindow(series.elevationRad, o.minElevationRad, centre) : halfWidthWindow(series.timeS, series.elevationRad, o.window.halfWidthS, o.minElevationRad);
+  if (bounds.end <= bounds.start) return EMPTY(protocol);
+  let p = protocol;
+  let w = bounds;
+  // Alternate protocol and window optimisation (two rounds are enough in practice: the window moves by
+  // a few slots at most once the protocol is tuned).
+  for (let round = 0; round < (o.optimise ? 2 : 1); round++) {
+    if (o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
+    if (o.optimise) p = optimiseProtocol(series, p, w, o.excessLossDb).protocol;
+  }
+  if (o.optimise && o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
+  let r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
+  if (r.secureKeyBits === 0 && (p !== protocol || w !== bounds)) {
+    // No key anywhere: report the requested protocol over the full window rather than whichever
+    // point of the search lost least (keeps zero-key answers stable and explainable).
+    p = protocol;
+    w = bounds;
+    r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
+  }
+  return { ...r, window: { startS: series.timeS[w.start]!, endS: series.timeS[w.end - 1]!, slots: w.end - w.start }, protocol: p };
+}

@@ -1,0 +1,1 @@
+export * from './sgp4.js';

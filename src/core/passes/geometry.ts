@@ -1,0 +1,49 @@
+/** Per-satellite geometry helpers shared by the pass finder and the track sampler. */
+import { gmstRad, lookAngles, refractionRad, siteOf, temeToEcef, type LookAngles, type Site } from '../frames/index.js';
+import type { Propagator } from '../orbit/index.js';
+import type { Instant } from '../time/index.js';
+import { maskFunction } from './mask.js';
+import type { PassStation } from './model.js';
+
+export interface StationGeometry {
+  station: PassStation;
+  site: Site;
+  maskAt: (azimuthRad: number) => number;
+  /** Lowest value of maskAt over all azimuths. */
+  minMaskRad: number;
+  /** True when maskAt depends on azimuth (a horizon mask with 2+ points); else maskAt = minMaskRad. */
+  hasHorizon: boolean;
+}
+
+export function stationGeometry(station: PassStation, minElevationOverrideRad?: number): StationGeometry {
+  const minEl = minElevationOverrideRad ?? station.minElevationRad;
+  // maskAt = max(minEl, horizon), the horizon linear between its points: the minimum is at a point.
+  const lowestHorizon = Math.min(...(station.horizonMask ?? []).map((p) => p.elevationRad));
+  return {
+    station,
+    site: siteOf(station.latitudeRad, station.longitudeRad, station.altitudeKm),
+    maskAt: maskFunction(minEl, station.horizonMask),
+    minMaskRad: station.horizonMask?.length ? Math.max(minEl, lowestHorizon) : minEl,
+    hasHorizon: (station.horizonMask?.length ?? 0) >= 2,
+  };
+}
+
+/** Look angles with optional refraction, or undefined when SGP4 fails at t. */
+export function lookAt(propagator: Propagator, site: Site, t: Instant, refraction: boolean): LookAngles | undefined {
+  const s = propagator.propagate(t);
+  if (!s.ok) return undefined;
+  const la = lookAngles(site, temeToEcef(s.positionTemeKm, gmstRad(t)));
+  if (refraction) la.elevationRad += refractionRad(la.elevationRad);
+  return la;
+}
+
+/**
+ * Search step from the orbit: 1/100 of the period (56 s for LEO), at most 300 s, and at most 60 s
+ * for eccentric orbits (fast perigee passes). Passes whose elevation bump is narrower than two
+ * steps would hide between samples; local maxima of the samples are refined to catch grazing ones.
+ */
+export function searchStepMs(periodS: number, eccentricity: number): number {
+  let stepS = Math.min(Math.max(periodS / 100, 10), 300);
+  if (eccentricity > 0.1) stepS = Math.min(stepS, 60);
+  return stepS * 1000;
+}

@@ -1,0 +1,2 @@
+export * from './sun-moon.js';
+export * from './ephemeris.js';

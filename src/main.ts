@@ -1,0 +1,62 @@
+/** API process: REST for mission planners (PORT) and, when configured, the ETSI 014 KME (KME_PORT). */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { composeServices } from './compose.js';
+import { createApp } from './api/app.js';
+import { clockOf } from './platform/clock.js';
+import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
+import { createLogger } from './platform/logger.js';
+import { createRedis, ensureRedis } from './platform/redis.js';
+import { Shutdown } from './platform/shutdown.js';
+import { QkdsatError } from './core/errors.js';
+
+const version = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (e) {
+  process.stderr.write(`qkdsat: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+const { env } = config;
+const logger = createLogger(env.LOG_LEVEL);
+const shutdown = new Shutdown(logger);
+shutdown.installSignals();
+
+try {
+  const child = await ensureRedis(env.REDIS_URL, env.QKDSAT_VAR_DIR, logger, env.QKDSAT_SPAWN_REDIS);
+  if (child) shutdown.add('redis-server child', () => { child.kill('SIGTERM'); });
+} catch (e) {
+  process.stderr.write(`qkdsat: ${(e as QkdsatError).message}\n`);
+  process.exit(1);
+}
+const clock = clockOf(config);
+const redis = createRedis(env.REDIS_URL, 'command');
+shutdown.add('redis', () => redis.quit());
+
+const services = await composeServices({ config, logger, clock, redis });
+for (const c of services.closers) shutdown.add(c.name, c.close);
+const app = createApp({ logger, api: services.api, version, readiness: services.readiness, staticDir: resolve(REPO_ROOT, 'src/web'),
+  staticMounts: {
+    '/vendor/world-atlas': resolve(REPO_ROOT, 'node_modules/world-atlas'),
+    '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
+  },
+});
+const server = app.listen(env.PORT, env.HOST, () => {
+  logger.info({ port: env.PORT, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://127.0.0.1:${env.PORT} (OpenAPI at /openapi.json)`);
+});
+shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
+
+// Pass execution and re-planning run in worker processes (CPU-bound planning never blocks this API).
+// `npm start` runs QKDSAT_WORKERS of them as children; docker compose runs them as their own service.
+for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) {
+  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'src/worker.ts')], { stdio: 'inherit', env: process.env });
+  logger.info({ pid: worker.pid }, 'started BullMQ worker process');
+  shutdown.add(`worker ${i}`, () => new Promise((r) => {
+    if (worker.exitCode !== null) return r(undefined);
+    worker.once('exit', () => r(undefined));
+    worker.kill('SIGTERM');
+  }));
+}

@@ -1,0 +1,70 @@
+/**
+ * Redis connections. Three roles, per BullMQ's advice: `command` and `queue` fail fast when Redis is
+ * away; `worker` (blocking BullMQ workers) retries forever (`maxRetriesPerRequest: null`).
+ * `ensureRedis` makes `npm start` work on a fresh machine: when nothing answers at REDIS_URL and
+ * `redis-server` is on the PATH, it starts one with its data under var/redis (AOF on).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import { QkdsatError } from '../core/errors.js';
+import type { Logger } from './logger.js';
+
+export type RedisRole = 'command' | 'queue' | 'worker';
+
+export function createRedis(url: string, role: RedisRole = 'command', extra: RedisOptions = {}): Redis {
+  const options: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      : { maxRetriesPerRequest: 2, enableOfflineQueue: role === 'command', connectTimeout: 3000 };
+  return new Redis(url, { lazyConnect: false, ...options, ...extra });
+}
+
+/** True when a Redis answers PING at `url` within `timeoutMs`. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export const HOW_TO_GET_REDIS =
+  'Start Redis 7 and set REDIS_URL: `docker compose up -d redis` (see docker-compose.yml), ' +
+  'or `sudo apt-get install redis-server` and `redis-server --port 6379`.';
+
+/**
+ * Returns the child process it started (to stop at shutdown), or undefined when Redis already answered.
+ * Throws UNAVAILABLE with instructions when no Redis can be had.
+ */
+export async function ensureRedis(url: string, varDir: string, logger: Logger, spawnMode: 'auto' | 'never' = 'auto'): Promise<ChildProcess | undefined> {
+  if (await redisAnswers(url)) return undefined;
+  const u = new URL(url);
+  const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(u.hostname);
+  const hasServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (spawnMode === 'never' || !local || !hasServer) {
+    throw new QkdsatError('UNAVAILABLE', `no Redis answers at ${url}. ${HOW_TO_GET_REDIS}`);
+  }
+  const dir = resolve(varDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const port = u.port || '6379';
+  const child = spawn(
+    'redis-server',
+    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
+      '--maxmemory-policy', 'noeviction', '--hz', '100', '--save', ''],
+    { stdio: 'ignore' },
+  );
+  logger.warn({ url, dir, pid: child.pid }, 'no Redis answered: started redis-server as a child process (AOF on)');
+  for (let i = 0; i < 50; i += 1) {
+    if (await redisAnswers(url, 500)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new QkdsatError('UNAVAILABLE', `started redis-server but it does not answer at ${url}. ${HOW_TO_GET_REDIS}`);
+}

@@ -1,0 +1,142 @@
+// qkdsat dashboard: plain ES module, talks only to the public REST API.
+const W = 1000, H = 500;
+const proj = (lonDeg, latDeg) => [((lonDeg + 180) / 360) * W, ((90 - latDeg) / 180) * H];
+const svgNs = 'http://www.w3.org/2000/svg';
+const $ = (sel) => document.querySelector(sel);
+const el = (name, attrs = {}, ns) => {
+  const node = ns ? document.createElementNS(ns, name) : document.createElement(name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+};
+
+async function getJson(path, init) {
+  const res = await fetch(path, init);
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${body.detail ?? ''}`);
+  return body;
+}
+const setStatus = (text) => { $('#status').textContent = text; };
+
+function ringPath(ring) {
+  let d = '', prevX;
+  for (const [lon, lat] of ring) {
+    const [x, y] = proj(lon, lat);
+    d += (prevX === undefined || Math.abs(x - prevX) > W / 2 ? 'M' : 'L') + x.toFixed(1) + ',' + y.toFixed(1);
+    prevX = x;
+  }
+  return d + 'Z';
+}
+
+async function drawLand(svg) {
+  const topo = await getJson('/vendor/world-atlas/land-110m.json');
+  const land = window.topojson.feature(topo, topo.objects.land);
+  let d = '';
+  for (const f of land.features ?? [land]) {
+    const g = f.geometry ?? f;
+    const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+    for (const poly of polys) for (const ring of poly) d += ringPath(ring);
+  }
+  svg.append(el('path', { d, class: 'land' }, svgNs));
+}
+
+function drawStations(svg, stations) {
+  for (const s of stations) {
+    const [x, y] = proj(s.longitudeDeg, s.latitudeDeg);
+    const g = el('g', { 'data-station': s.id }, svgNs);
+    g.append(el('circle', { cx: x, cy: y, r: 4, class: 'station' }, svgNs));
+    const t = el('text', { x: x + 6, y: y - 4 }, svgNs);
+    t.textContent = s.id;
+    const title = el('title', {}, svgNs);
+    title.textContent = s.name ?? s.id;
+    g.append(t, title);
+    svg.append(g);
+  }
+}
+
+// The service's clock: real, or simulated (demo runs at the demo catalog's epoch, accelerated).
+let clockOffsetMs = 0, clockSpeed = 1, clockRead = Date.now();
+const serviceNow = () => clockRead + clockOffsetMs + (Date.now() - clockRead) * clockSpeed;
+
+async function drawSatellites(svg, satellites) {
+  const now = serviceNow();
+  for (const sat of satellites.slice(0, 12)) {
+    try {
+      const track = await getJson(`/v1/satellites/${sat.noradId}/track?from=${new Date(now).toISOString()}&minutes=95&stepS=60`);
+      const pts = track.points ?? [];
+      if (!pts.length) continue;
+      svg.append(el('path', { d: ringPath(pts.map((p) => [p.longitudeDeg, p.latitudeDeg])).slice(0, -1), class: 'track' }, svgNs));
+      const [x, y] = proj(pts[0].longitudeDeg, pts[0].latitudeDeg);
+      const g = el('g', { 'data-satellite': sat.noradId }, svgNs);
+      g.append(el('circle', { cx: x, cy: y, r: 3.5, class: 'sat' }, svgNs));
+      const t = el('text', { x: x + 5, y: y + 12 }, svgNs);
+      t.textContent = sat.name ?? String(sat.noradId);
+      g.append(t);
+      svg.append(g);
+    } catch { /* a decayed or failing element set is simply not drawn */ }
+  }
+}
+
+async function drawTimeline(stations) {
+  const from = serviceNow(), to = from + 86_400_000;
+  const box = $('#timeline');
+  box.replaceChildren();
+  const bookings = await getJson(`/v1/bookings?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`).catch(() => ({ bookings: [] }));
+  for (const s of stations) {
+    const row = el('div', { class: 'row', 'data-station': s.id });
+    const name = el('span', { title: s.name ?? s.id }); name.textContent = s.id;
+    const lane = el('div', { class: 'lane' });
+    row.append(name, lane);
+    box.append(row);
+    const { passes = [] } = await getJson(`/v1/passes?station=${encodeURIComponent(s.id)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`).catch(() => ({}));
+    for (const p of passes) {
+      const a = Date.parse(p.aos), b = Date.parse(p.los);
+      const booked = (bookings.bookings ?? []).some((k) => k.stationId === s.id && k.noradId === p.noradId && Math.abs(Date.parse(k.start) - a) < 120_000);
+      const bar = el('div', { class: 'pass' + (booked ? ' booked' : ''), title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°` });
+      bar.style.left = `${((a - from) / (to - from)) * 100}%`;
+      bar.style.width = `${Math.max(0.3, ((b - a) / (to - from)) * 100)}%`;
+      lane.append(bar);
+    }
+  }
+}
+
+async function drawPools() {
+  const body = $('#pools tbody');
+  const { pools = [] } = await getJson('/v1/keys/pools').catch(() => ({}));
+  body.replaceChildren(...pools.map((p) => {
+    const tr = el('tr');
+    for (const v of [p.link, p.kind, p.storedBits, p.keyRateBps ?? '', p.oldestAgeS != null ? `${Math.round(p.oldestAgeS)} s` : '']) {
+      const td = el('td'); td.textContent = String(v ?? ''); tr.append(td);
+    }
+    return tr;
+  }));
+}
+
+$('#plan-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const hours = Number(new FormData(ev.target).get('hours'));
+  const start = new Date(serviceNow()).toISOString();
+  $('#plan-out').textContent = 'planning…';
+  try {
+    const plan = await getJson('/v1/plans', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start, hours }) });
+    $('#plan-out').textContent = JSON.stringify(plan, null, 2);
+  } catch (e) { $('#plan-out').textContent = String(e); }
+});
+
+setInterval(() => { $('#clock').textContent = new Date(serviceNow()).toISOString().slice(0, 19) + 'Z'; }, 1000);
+
+async function main() {
+  const svg = $('#map');
+  setStatus('loading…');
+  const clock = await getJson('/v1/clock').catch(() => null);
+  if (clock) { clockRead = Date.now(); clockOffsetMs = Date.parse(clock.now) - clockRead; clockSpeed = clock.speed; }
+  const [{ stations = [] }, { satellites = [] }] = await Promise.all([
+    getJson('/v1/stations').catch(() => ({})),
+    getJson('/v1/satellites').catch(() => ({})),
+  ]);
+  await drawLand(svg).catch(() => undefined);
+  drawStations(svg, stations);
+  await Promise.all([drawSatellites(svg, satellites), drawTimeline(stations), drawPools()]);
+  setStatus(`${stations.length} stations, ${satellites.length} satellites`);
+  document.body.dataset.ready = 'true';
+}
+main().catch((e) => setStatus(String(e)));

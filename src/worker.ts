@@ -1,0 +1,53 @@
+/**
+ * Worker process (composition root): BullMQ workers for the scheduler's pass jobs and re-plans,
+ * the rolling re-plan job scheduler (upserted at boot: restarts never duplicate it), and the
+ * relay's KeyBlockSink that receives each pass's key. Any number of these run on one Redis.
+ */
+import { loadConfig, configSection, type Config } from './platform/config.js';
+import { clockOf } from './platform/clock.js';
+import { createLogger } from './platform/logger.js';
+import { createRedis, ensureRedis } from './platform/redis.js';
+import { Shutdown } from './platform/shutdown.js';
+import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
+import { openRelay } from '../relay/index.js';
+import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner } from '../scheduler/index.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (e) {
+  process.stderr.write(`qkdsat worker: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+const { env } = config;
+const logger = createLogger(env.LOG_LEVEL).child({ process: 'worker' });
+const shutdown = new Shutdown(logger, 15_000);
+shutdown.installSignals();
+
+try {
+  await ensureRedis(env.REDIS_URL, env.QKDSAT_VAR_DIR, logger, 'never');
+} catch (e) {
+  process.stderr.write(`qkdsat worker: ${(e as Error).message}\n`);
+  process.exit(1);
+}
+const settings = configSection(config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
+const clock = clockOf(config);
+const redis = createRedis(env.REDIS_URL, 'command');
+shutdown.add('redis', () => redis.quit());
+
+const catalog = new RedisCatalog(redis, env.QKDSAT_PREFIX);
+const stations = new RedisStationStore(redis, env.QKDSAT_PREFIX);
+if (config.file.catalog) await loadCatalogFiles(config.file.catalog, config.configDir, catalog, stations);
+const relay = openRelay({ config, redis });
+
+const scheduler = createScheduler({
+  redis, redisUrl: env.REDIS_URL, prefix: env.QKDSAT_PREFIX, clock, logger, settings,
+  candidates: catalogCandidateSource(catalog, stations, settings.preset),
+  stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
+  sink: relay.sink,
+  runPass: simulationPassRunner(catalog, stations, settings.preset),
+});
+shutdown.add('scheduler', () => scheduler.close());
+scheduler.startWorkers({ planner: true });
+await scheduler.boot();
+logger.info({ clock: clock.kind, cron: settings.cron, horizonHours: settings.horizonHours, prefix: env.QKDSAT_PREFIX }, 'qkdsat worker running (passes, re-plans)');

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import { Api } from '../../src/api/route.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createRedis } from '../../src/platform/redis.js';
+import { createScheduler } from '../../scheduler/index.js';
+import { anchoredClock, candidatesAt, deletePrefix, REDIS_URL, testSettings } from './scheduler-harness.js';
+
+const redis = createRedis(REDIS_URL, 'command');
+const prefix = `{t${randomBytes(5).toString('hex')}}`;
+const clock = anchoredClock(Date.UTC(2026, 0, 10, 20), Date.now());
+const t0 = clock.now() + 3_600_000;
+const scheduler = createScheduler({
+  redis, redisUrl: REDIS_URL, prefix, clock, logger: createLogger('silent'), settings: testSettings(),
+  candidates: async () => candidatesAt(t0, 12), stationIds: async () => new Set(['gs0', 'gs1', 'gs2', 'gs3']),
+});
+const api = new Api();
+scheduler.registerRoutes(api);
+const app = createApp({ logger: createLogger('silent'), api, version: 'test' });
+
+afterAll(async () => { await scheduler.close(); await deletePrefix(redis, prefix); await redis.quit(); });
+
+describe('scheduler REST', () => {
+  it('plans, lists, cancels and serves an iCalendar feed', async () => {
+    const r = await request(app).post('/v1/plans').send({ horizonHours: 6, solver: 'exact', timeLimitSeconds: 2, demand: { stations: {}, pairs: [{ a: 'gs0', b: 'gs1', bits: 50_000 }] } });
+    expect(r.status).toBe(201);
+    expect(r.body.plan.bookings.length).toBeGreaterThan(0);
+    expect(r.body.plan.pairs[0]).toMatchObject({ a: 'gs0', b: 'gs1', demandBits: 50_000 });
+    expect((await request(app).get(`/v1/plans/${r.body.id}`)).body.id).toBe(r.body.id);
+    const list = await request(app).get('/v1/bookings').query({ station: 'gs0' });
+    expect(list.body.bookings.every((b: { stationId: string }) => b.stationId === 'gs0')).toBe(true);
+    const id = list.body.bookings[0].id;
+    const c = await request(app).post(`/v1/bookings/${id}/cancel`).send({ reason: 'maintenance' });
+    expect(c.body).toMatchObject({ state: 'CANCELLED', reason: 'maintenance' });
+    expect((await request(app).post(`/v1/bookings/${id}/cancel`).send({})).status).toBe(200);
+    const ics = await request(app).get('/v1/stations/gs0/bookings.ics');
+    expect(ics.headers['content-type']).toMatch(/text\/calendar/);
+    expect(ics.text).toContain('BEGIN:VEVENT');
+    expect(ics.text).toContain(`UID:${id}@qkdsat`);
+  });
+  it('a long horizon is queued for a worker and reported as queued until planned', async () => {
+    const r = await request(app).post('/v1/plans').send({ horizonHours: 48 });
+    expect(r.status).toBe(202);
+    expect((await request(app).get(`/v1/plans/${r.body.id}`)).body).toEqual({ id: r.body.id, status: 'queued' });
+  });
+  it('bad input is a 4xx naming the field: impossible horizon, unknown station, negative demand', async () => {
+    const h = await request(app).post('/v1/plans').send({ horizonHours: -3 });
+    expect(h.status).toBe(400);
+    expect(h.body.issues[0].path).toBe('body.horizonHours');
+    const u = await request(app).post('/v1/plans').send({ demand: { pairs: [{ a: 'gs0', b: 'atlantis', bits: 5 }] } });
+    expect(u.status).toBe(400);
+    expect(u.body.issues[0].path).toBe('body.demand.pairs.0.b');
+    const n = await request(app).post('/v1/plans').send({ demand: { stations: { gs0: -1 } } });
+    expect(n.status).toBe(400);
+    expect(n.body.issues[0].path).toBe('body.demand.stations.gs0');
+    expect((await request(app).get('/v1/bookings').query({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await request(app).get('/v1/stations/atlantis/bookings.ics')).status).toBe(404);
+    expect((await request(app).post('/v1/bookings/pass_gs0_1_2/cancel').send({})).status).toBe(404);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './catalog.memory.js';
+export * from './catalog.redis.js';
+export * from './load-demo.js';

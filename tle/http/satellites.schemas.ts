@@ -1,0 +1,59 @@
+/** Wire schemas of the catalog and pass routes (degrees, ISO-8601 UTC). */
+import { z } from 'zod';
+import { PassDetailWireSchema } from '../domain/index.js';
+
+export const NoradIdParamSchema = z.object({ noradId: z.coerce.number().int().min(1).max(999_999_999) });
+
+export const AssessmentSchema = z.object({
+  epochAgeDays: z.number(),
+  stale: z.boolean(),
+  perigeeAltitudeKm: z.number(),
+  lowPerigee: z.boolean(),
+});
+
+export const SatelliteSummarySchema = z.object({
+  noradId: z.number().int(),
+  name: z.string().optional(),
+  epoch: z.string(),
+  source: z.enum(['tle', 'omm']),
+  line1: z.string().optional(),
+  line2: z.string().optional(),
+}).extend(AssessmentSchema.shape).meta({ id: 'SatelliteSummary' });
+
+export const SatelliteDetailSchema = SatelliteSummarySchema.extend({
+  elements: z.record(z.string(), z.unknown()),
+  history: z.array(z.object({ epoch: z.string(), source: z.enum(['tle', 'omm']) })),
+}).meta({ id: 'SatelliteDetail' });
+
+export const UploadIssueSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+  path: z.string().optional(),
+});
+
+export const UploadReportSchema = z.object({
+  accepted: z.array(SatelliteSummarySchema.extend({ index: z.number().int(), current: z.boolean() })),
+  rejected: z.array(z.object({ index: z.number().int(), noradId: z.number().int().optional(), line: z.number().int().optional(), issues: z.array(UploadIssueSchema) })),
+}).meta({ id: 'UploadReport' });
+
+export const UploadBodySchema = z
+  .union([z.string().describe('TLE text (send as text/plain)'), z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())])
+  .describe('TLE text (text/plain, 2- or 3-line) or CCSDS OMM JSON (one object or an array)');
+
+export const MAX_WINDOW_DAYS = 14;
+
+export const PassQuerySchema = z.object({
+  station: z.string().optional().describe('station id; all stations when absent'),
+  satellite: z.coerce.number().int().min(1).max(999_999_999).optional().describe('NORAD id; all satellites when absent'),
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  minElevationDeg: z.coerce.number().min(0).max(90).optional(),
+  refraction: z.enum(['true', 'false']).optional(),
+});
+
+export const PassListSchema = z.object({
+  passes: z.array(PassDetailWireSchema),
+  failures: z.array(z.object({ noradId: z.number().int(), at: z.string(), reason: z.string() })),
+}).meta({ id: 'PassList' });
