@@ -52,40 +52,69 @@ export function sharedKey(chosen: readonly Candidate[]): Map<string, Map<number,
 
 export const activePairs = (demand: Demand) => demand.pairs.filter((p) => p.bits > 0 && p.a !== p.b);
 
-/** Progressive filling: raise every unsaturated pair's fraction in small steps through the satellite with most common key. */
-export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 50): Allocation {
-  const rem = sharedKey(chosen);
-  const get = (g: string, s: number) => rem.get(g)?.get(s) ?? 0;
-  const take = (g: string, s: number, v: number) => rem.get(g)!.set(s, get(g, s) - v);
-  const pairs = activePairs(demand).map((p) => ({ ...p, delivered: 0, via: new Map<number, number>(), frozen: false }));
-  const sats = [...new Set(chosen.map((c) => c.noradId))];
+/**
+ * Progressive filling on a station x satellite key table `rem` (row g, column s, `nS` columns),
+ * consumed in place. Every unsaturated pair's delivered fraction is raised in `steps` equal levels
+ * up to the highest fraction any pair could reach (so the levels follow the key that exists, not
+ * the demand: 1 kbit of key against 1 Gbit of demand is still shared fairly), each level through
+ * the satellite with most common key left. `onVia(n, s, bits)` reports each transfer.
+ * Returns the bits delivered per pair.
+ */
+export function progressiveFill(
+  rem: Float64Array, nS: number, pa: ArrayLike<number>, pb: ArrayLike<number>, pbits: ArrayLike<number>,
+  steps: number, onVia?: (n: number, s: number, bits: number) => void,
+): Float64Array {
+  const nP = pbits.length;
+  const delivered = new Float64Array(nP);
+  let top = 0;
+  for (let n = 0; n < nP; n += 1) {
+    let common = 0;
+    for (let s = 0; s < nS; s += 1) common += Math.max(0, Math.min(rem[pa[n]! * nS + s]!, rem[pb[n]! * nS + s]!));
+    top = Math.max(top, Math.min(1, common / pbits[n]!));
+  }
+  if (top <= 0) return delivered;
+  const frozen = new Uint8Array(nP);
   for (let step = 1; step <= steps; step += 1) {
-    for (const p of pairs) {
-      if (p.frozen) continue;
-      let need = (p.bits * step) / steps - p.delivered;
-      while (need > EPS) {
+    for (let n = 0; n < nP; n += 1) {
+      if (frozen[n]) continue;
+      let need = (pbits[n]! * top * step) / steps - delivered[n]!;
+      const a = pa[n]! * nS, b = pb[n]! * nS;
+      while (need > EPS * Math.max(1, pbits[n]! * top)) {
         let best = -1, bestCap = 0;
-        for (const s of sats) {
-          const cap = Math.min(get(p.a, s), get(p.b, s));
-          if (cap > bestCap) { bestCap = cap; best = s; }
-        }
-        if (best < 0 || bestCap <= EPS) { p.frozen = true; break; }
+        for (let s = 0; s < nS; s += 1) { const cap = Math.min(rem[a + s]!, rem[b + s]!); if (cap > bestCap) { bestCap = cap; best = s; } }
+        if (best < 0 || bestCap <= EPS * Math.max(1, pbits[n]! * top)) { frozen[n] = 1; break; }
         const v = Math.min(need, bestCap);
-        take(p.a, best, v); take(p.b, best, v);
-        p.via.set(best, (p.via.get(best) ?? 0) + v);
-        p.delivered += v; need -= v;
+        rem[a + best]! -= v; rem[b + best]! -= v; delivered[n]! += v; need -= v;
+        onVia?.(n, best, v);
       }
     }
   }
+  return delivered;
+}
+
+/** Progressive filling (see `progressiveFill`) of the pairs' demand from the chosen passes' shared key. */
+export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 50): Allocation {
+  const gIdx = new Map<string, number>(), sats: number[] = [];
+  const gOf = (g: string) => { let v = gIdx.get(g); if (v === undefined) gIdx.set(g, (v = gIdx.size)); return v; };
+  for (const c of chosen) { gOf(c.stationId); if (!sats.includes(c.noradId)) sats.push(c.noradId); }
+  const pairs = activePairs(demand);
+  const pa = pairs.map((p) => gOf(p.a)), pb = pairs.map((p) => gOf(p.b));
+  for (const g of Object.keys(demand.stations)) gOf(g);
+  const nS = Math.max(1, sats.length);
+  const rem = new Float64Array(gIdx.size * nS);
+  for (const c of chosen) rem[gOf(c.stationId) * nS + sats.indexOf(c.noradId)]! += weightBits(c);
+  const via = pairs.map(() => new Map<number, number>());
+  const delivered = progressiveFill(rem, nS, pa, pb, pairs.map((p) => p.bits), steps,
+    (n, s, v) => via[n]!.set(sats[s]!, (via[n]!.get(sats[s]!) ?? 0) + v));
   const stationMetBits: Record<string, number> = {};
   for (const [g, bits] of Object.entries(demand.stations)) {
     let left = 0;
-    for (const v of rem.get(g)?.values() ?? []) left += Math.max(0, v);
+    for (let s = 0; s < nS; s += 1) left += Math.max(0, rem[gOf(g) * nS + s]!);
     stationMetBits[g] = Math.min(bits, left);
   }
-  const results: PairResult[] = pairs.map((p) => ({
-    a: p.a, b: p.b, demandBits: p.bits, deliveredBits: p.delivered,
-    via: Object.fromEntries([...p.via].map(([s, v]) => [String(s), v])),
+  const results: PairResult[] = pairs.map((p, n) => ({
+    a: p.a, b: p.b, demandBits: p.bits, deliveredBits: delivered[n]!,
+    via: Object.fromEntries([...via[n]!].map(([s, v]) => [String(s), v])),
   }));
   return { objective: objectiveOf(chosen, results, stationMetBits), pairs: results, stationMetBits };
 }

@@ -5,7 +5,7 @@
  * leximin improvement of the pair fractions (see `bottleneckSearch`).
  * Used alone for huge instances and as the MILP's warm start.
  */
-import { activePairs, allocate, compareObjectives, sharedKey, type Allocation } from './allocation.js';
+import { activePairs, allocate, compareObjectives, progressiveFill, sharedKey, type Allocation } from './allocation.js';
 import { weightBits, type Candidate, type Demand, type Gaps } from './candidate.js';
 import { conflicts } from './conflicts.js';
 
@@ -155,25 +155,9 @@ function bottleneckSearch(cands: readonly Candidate[], demand: Demand, conflicts
   let key = 0;
   const set = (i: number, on: boolean) => { if (inPlan[i] === on) return; inPlan[i] = on; const d = on ? w[i]! : -w[i]!; K[gi[i]! * nS + si[i]!]! += d; key += d; };
   cands.forEach((_, i) => { if (inPlan[i]) { K[gi[i]! * nS + si[i]!]! += w[i]!; key += w[i]!; } });
-  const delivered = new Float64Array(pairs.length);
-  const frozen = new Uint8Array(pairs.length);
   const evaluate = (): FastEval => {
     const rem = K.slice();
-    delivered.fill(0); frozen.fill(0);
-    for (let step = 1; step <= steps; step += 1) {
-      for (let n = 0; n < pairs.length; n += 1) {
-        if (frozen[n]) continue;
-        let need = (pbits[n]! * step) / steps - delivered[n]!;
-        const a = pa[n]! * nS, b = pb[n]! * nS;
-        while (need > 1e-9) {
-          let best = -1, bestCap = 0;
-          for (let s = 0; s < nS; s += 1) { const cap = Math.min(rem[a + s]!, rem[b + s]!); if (cap > bestCap) { bestCap = cap; best = s; } }
-          if (best < 0 || bestCap <= 1e-9) { frozen[n] = 1; break; }
-          const v = Math.min(need, bestCap);
-          rem[a + best]! -= v; rem[b + best]! -= v; delivered[n]! += v; need -= v;
-        }
-      }
-    }
+    const delivered = progressiveFill(rem, nS, pa, pb, pbits, steps);
     let demandMet = 0;
     const fr: number[] = [];
     for (let n = 0; n < pairs.length; n += 1) { demandMet += delivered[n]!; fr.push(Math.min(1, delivered[n]! / pbits[n]!)); }

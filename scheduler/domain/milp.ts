@@ -56,6 +56,8 @@ interface Model {
   level: [Lin, Lin, Lin];
   pairs: { a: string; b: string; bits: number; sats: number[]; index: number }[];
   unit: number;
+  /** The worst-pair variable z is the fraction divided by this upper bound of it, so z is O(1) even when key is far below demand. */
+  zScale: number;
 }
 
 function buildModel(cands: readonly Candidate[], demand: Demand, gaps: Gaps, fixed: ReadonlySet<string>): Model {
@@ -75,12 +77,16 @@ function buildModel(cands: readonly Candidate[], demand: Demand, gaps: Gaps, fix
     const sa = satsAt(p.a);
     return { ...p, index, sats: [...satsAt(p.b)].filter((s) => sa.has(s)) };
   });
+  const total = new Map<string, number>();
+  for (const c of cands) total.set(`${c.stationId}|${c.noradId}`, (total.get(`${c.stationId}|${c.noradId}`) ?? 0) + weightBits(c));
+  const reach = (p: (typeof pairs)[number]) => p.sats.reduce((t, s) => t + Math.min(total.get(`${p.a}|${s}`) ?? 0, total.get(`${p.b}|${s}`) ?? 0), 0) / p.bits;
+  const zScale = Math.min(1, Math.max(0, ...pairs.map(reach))) || 1;
   const met: Lin = [];
   for (const p of pairs) {
     const ys: Lin = p.sats.map((s) => [1, `y${p.index}_${s}`]);
     p.sats.forEach((s) => { addUse(p.a, s, `y${p.index}_${s}`); addUse(p.b, s, `y${p.index}_${s}`); });
     rows.push(`d${p.index}: ${lin(ys)} <= ${p.bits / unit}`);
-    rows.push(`f${p.index}: ${lin([[p.bits / unit, 'z'], ...ys.map(([c, v]) => [-c, v] as [number, string])])} <= 0`);
+    rows.push(`f${p.index}: ${lin([[(p.bits * zScale) / unit, 'z'], ...ys.map(([c, v]) => [-c, v] as [number, string])])} <= 0`);
     met.push(...ys);
   }
   let gIndex = 0;
@@ -100,7 +106,7 @@ function buildModel(cands: readonly Candidate[], demand: Demand, gaps: Gaps, fix
   const bounds = cands.map((c, i) => (fixed.has(c.id) ? `x${i} = 1` : `0 <= x${i} <= 1`));
   bounds.push(pairs.length ? '0 <= z <= 1' : 'z = 0');
   const key: Lin = cands.map((c, i) => [weightBits(c) / unit, `x${i}`]);
-  return { rows, bounds, binaries: cands.map((_, i) => `x${i}`), level: [[[1, 'z']], met, key], pairs, unit };
+  return { rows, bounds, binaries: cands.map((_, i) => `x${i}`), level: [[[1, 'z']], met, key], pairs, unit, zScale };
 }
 
 function lpText(m: Model, stage: 0 | 1 | 2, floors: number[]): string {
@@ -135,8 +141,9 @@ export async function milpPlan(cands: readonly Candidate[], demand: Demand, gaps
     const bound = Math.max(r.bound ?? r.objective, r.objective);
     bounds.set(stage, bound);
     gap = (bound - r.objective) / Math.max(1e-9, Math.abs(bound));
-    // Keep this level at its achieved value (less a tolerance) while optimising the next.
-    floors.push(r.objective - 1e-7 * Math.max(1, Math.abs(r.objective)));
+    // Keep this level at its achieved value (less a relative tolerance: an absolute one would let a
+    // worst-pair fraction of 1e-5 fall by 1 % while the next level is optimised) while optimising the next.
+    floors.push(r.objective - 1e-7 * Math.abs(r.objective));
   }
   if (!values) return { chosen: [], allocation: { objective: { worstPairFraction: 0, demandMetBits: 0, totalKeyBits: 0 }, pairs: [], stationMetBits: {} }, bound: { worstPairFraction: 1, demandMetBits: Infinity, totalKeyBits: Infinity }, gapPercent: 100, status: 'no-solution' };
   const chosen = cands.filter((_, i) => (values![`x${i}`] ?? 0) > 0.5);
@@ -146,7 +153,7 @@ export async function milpPlan(cands: readonly Candidate[], demand: Demand, gaps
     chosen,
     allocation,
     bound: {
-      worstPairFraction: m.pairs.length ? levelBound(0, 1) : 1,
+      worstPairFraction: m.pairs.length ? Math.min(1, levelBound(0, 1) * m.zScale) : 1,
       demandMetBits: levelBound(1, 0) * m.unit,
       totalKeyBits: levelBound(2, 0) * m.unit,
     },
@@ -195,9 +202,9 @@ function warmStartValues(m: Model, cands: readonly Candidate[], demand: Demand, 
       left.set(`${p.b}|${s}`, (left.get(`${p.b}|${s}`) ?? 0) - y);
       sum += y;
     }
-    z = Math.min(z, (sum * m.unit) / p.bits);
+    z = Math.min(z, (sum * m.unit) / p.bits / m.zScale);
   }
-  v.z = Math.max(0, z * (1 - 1e-9));
+  v.z = Math.min(1, Math.max(0, z * (1 - 1e-9)));
   let gIndex = 0;
   for (const [g, bits] of Object.entries(demand.stations)) {
     if (!(bits > 0)) continue;
