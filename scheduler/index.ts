@@ -16,7 +16,7 @@ import { gapsOf, type SchedulerSettings } from './adapters/settings.js';
 import { startSchedulerWorkers } from './adapters/workers.js';
 import { registerSchedulerRoutes } from './http/scheduler.routes.js';
 
-export { SchedulerSettingsSchema, type SchedulerSettings } from './adapters/settings.js';
+export { SchedulerSettingsSchema, terminalPresetOf, type SchedulerSettings } from './adapters/settings.js';
 export { catalogCandidateSource } from './adapters/catalog-source.js';
 export type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
 export { BookingStore } from './adapters/booking-store.redis.js';

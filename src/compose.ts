@@ -14,7 +14,7 @@ import type { Logger } from './platform/logger.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
 import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
-import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner } from '../scheduler/index.js';
+import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
 import { registerSimulationRoutes } from './api/simulations.routes.js';
 import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
@@ -62,10 +62,10 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
   const scheduler = createScheduler({
     redis: deps.redis, redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, clock: deps.clock, logger: deps.logger, settings,
-    candidates: catalogCandidateSource(catalog, stations, settings.preset),
+    candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings)),
     stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
     sink: relay.sink,
-    runPass: simulationPassRunner(catalog, stations, settings.preset),
+    runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
   });
   scheduler.registerRoutes(api);
   registerTleRoutes({ api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch) });

@@ -10,7 +10,7 @@ import { createRedis, ensureRedis } from './platform/redis.js';
 import { Shutdown } from './platform/shutdown.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
 import { openRelay } from '../relay/index.js';
-import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner } from '../scheduler/index.js';
+import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
 
 let config: Config;
 try {
@@ -42,10 +42,10 @@ const relay = openRelay({ config, redis });
 
 const scheduler = createScheduler({
   redis, redisUrl: env.REDIS_URL, prefix: env.QKDSAT_PREFIX, clock, logger, settings,
-  candidates: catalogCandidateSource(catalog, stations, settings.preset),
+  candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings)),
   stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
   sink: relay.sink,
-  runPass: simulationPassRunner(catalog, stations, settings.preset),
+  runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
 });
 shutdown.add('scheduler', () => scheduler.close());
 scheduler.startWorkers({ planner: true });

@@ -8,15 +8,17 @@ import type { CatalogPort, StationStorePort } from '../../tle/domain/index.js';
 import { passesOf } from '../../tle/domain/index.js';
 import type { Candidate } from '../domain/candidate.js';
 import { candidatesFromPasses } from '../domain/from-passes.js';
-import { keyRateYield } from '../domain/yield-model.js';
+import { keyRateYield, type TerminalPresetOf } from '../domain/yield-model.js';
 import type { CandidateSource } from './ports.js';
 
 const breathe = () => new Promise((r) => setImmediate(r));
 
-export function catalogCandidateSource(catalog: CatalogPort, stations: StationStorePort, presetId?: string): CandidateSource {
+/** Candidates are the passes of the satellites that carry a QKD terminal (`presetOf`). */
+export function catalogCandidateSource(catalog: CatalogPort, stations: StationStorePort, presetOf: TerminalPresetOf): CandidateSource {
   return async (fromMs, toMs) => {
-    const [sets, sts] = await Promise.all([catalog.list(), stations.list()]);
-    const yieldBits = keyRateYield(presetId, sets, sts);
+    const [all, sts] = await Promise.all([catalog.list(), stations.list()]);
+    const sets = all.filter((es) => presetOf(es.noradId) !== undefined);
+    const yieldBits = keyRateYield(presetOf, sets, sts);
     const out: Candidate[] = [];
     for (const es of sets) {
       for (const st of sts) {

@@ -8,12 +8,14 @@ import { simulatePass } from '../../src/core/keyrate/index.js';
 import { sampleTrack } from '../../src/core/passes/index.js';
 import { QkdsatError } from '../../src/core/errors.js';
 import { propagatorOf, toPassStation, type CatalogPort, type StationStorePort } from '../../tle/domain/index.js';
-import { presetFor } from '../domain/yield-model.js';
+import { presetFor, type TerminalPresetOf } from '../domain/yield-model.js';
 import type { RunPass } from './ports.js';
 
-export function simulationPassRunner(catalog: CatalogPort, stations: StationStorePort, presetId?: string): RunPass {
-  const preset = presetFor(presetId);
+export function simulationPassRunner(catalog: CatalogPort, stations: StationStorePort, presetOf: TerminalPresetOf): RunPass {
   return async (booking, seed) => {
+    const presetId = presetOf(booking.noradId);
+    if (presetId === undefined) throw new QkdsatError('VALIDATION', `satellite ${booking.noradId} carries no QKD terminal (scheduler.terminals)`);
+    const preset = presetFor(presetId);
     const [es, station] = await Promise.all([catalog.get(booking.noradId), stations.get(booking.stationId)]);
     if (!es) throw new QkdsatError('NOT_FOUND', `satellite ${booking.noradId} is not in the catalog`);
     if (!station) throw new QkdsatError('NOT_FOUND', `station ${booking.stationId} is not configured`);

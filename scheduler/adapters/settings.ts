@@ -1,6 +1,10 @@
 /** The `scheduler` section of the config file (parsed by its owner, here). */
 import { z } from 'zod';
+import { PRESETS } from '../../src/core/presets/index.js';
 import { DemandSchema } from '../domain/candidate.js';
+import type { TerminalPresetOf } from '../domain/yield-model.js';
+
+const PresetIdSchema = z.string().refine((id) => PRESETS.some((p) => p.id === id), { message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})` });
 
 export const SchedulerSettingsSchema = z.object({
   /** Re-plan cron, evaluated in UTC. */
@@ -18,9 +22,18 @@ export const SchedulerSettingsSchema = z.object({
   concurrency: z.number().int().positive().default(8),
   lockDurationMs: z.number().int().positive().default(10_000),
   /** Preset for the per-pass yield model (src/core/presets). */
-  preset: z.string().default('micius-xinglong'),
+  preset: PresetIdSchema.default('micius-xinglong'),
+  /**
+   * Satellites that carry a QKD terminal: NORAD catalog number -> preset. Only these are planned
+   * and run. When absent, every catalogued satellite is assumed to carry `preset`'s terminal.
+   */
+  terminals: z.record(z.string().regex(/^[0-9]{1,9}$/, 'a NORAD catalog number'), PresetIdSchema).optional(),
   demand: DemandSchema.default({ stations: {}, pairs: [] }),
 });
 export type SchedulerSettings = z.infer<typeof SchedulerSettingsSchema>;
+
+/** The preset of each satellite's QKD terminal under these settings (undefined: none). */
+export const terminalPresetOf = (s: SchedulerSettings): TerminalPresetOf =>
+  (noradId) => (s.terminals ? s.terminals[String(noradId)] : s.preset);
 
 export const gapsOf = (s: SchedulerSettings) => ({ stationSlewMs: s.stationSlewSeconds * 1000, satelliteRetargetMs: s.satelliteRetargetSeconds * 1000 });

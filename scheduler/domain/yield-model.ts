@@ -22,16 +22,30 @@ export function presetFor(presetId: string = DEFAULT_PRESET): Preset {
   return preset;
 }
 
-/** Finite-key yield of each pass with `presetId`, from its sampled track. */
-export function keyRateYield(presetId: string | undefined, sets: readonly ElementSet[], stations: readonly Station[]): PassYieldBits {
-  const preset = presetFor(presetId);
+/** Which preset's QKD terminal a satellite carries; undefined when it carries none. */
+export type TerminalPresetOf = (noradId: number) => string | undefined;
+
+/**
+ * Finite-key yield of each pass, from its sampled track, with the preset of the satellite's
+ * terminal (`presetOf`, or one preset id for every satellite); 0 for a satellite without one.
+ */
+export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[]): PassYieldBits {
+  const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
+  const presets = new Map<string, Preset>();
+  const presetOfSat = (noradId: number): Preset | undefined => {
+    const id = lookup(noradId);
+    if (id === undefined) return undefined;
+    let p = presets.get(id);
+    if (!p) presets.set(id, (p = presetFor(id)));
+    return p;
+  };
   const sats = new Map<number, PassSatellite>();
   for (const es of sets) { const p = propagatorOf(es); if (p.ok) sats.set(es.noradId, { noradId: es.noradId, propagator: p.propagator }); }
   const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
   const sky = new SkyEphemeris();
   return (pass) => {
-    const sat = sats.get(pass.noradId), site = sites.get(pass.stationId);
-    if (!sat || !site) return 0;
+    const sat = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
+    if (!sat || !site || !preset) return 0;
     return passYield(sampleTrack(sat, site, pass.aosMs, pass.losMs, TRACK_STEP_S, { sky }), preset).secureBits;
   };
 }
