@@ -34,9 +34,12 @@ export const ElementSetSchema = z.object({
 });
 export type ElementSet = z.infer<typeof ElementSetSchema>;
 
-/** A rejected input record: where and why (line and column are 1-based; OMM uses path). */
+/**
+ * A rejected input record: where and why (line and column are 1-based; OMM uses path, OMM KVN also
+ * line and column). OMM_FORMAT: the XML or KVN syntax itself is broken (not a field's value).
+ */
 export interface RecordIssue {
-  code: 'TLE_FORMAT' | 'TLE_CHECKSUM' | 'SGP4_FAILURE' | 'VALIDATION';
+  code: 'TLE_FORMAT' | 'TLE_CHECKSUM' | 'SGP4_FAILURE' | 'VALIDATION' | 'OMM_FORMAT';
   message: string;
   line?: number;
   column?: number;

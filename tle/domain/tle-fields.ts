@@ -50,8 +50,9 @@ export function checksum(line: string): number {
 
 /** "sddddd-d" -> number (implied decimal point before the mantissa). */
 export function parseExpField(text: string): number {
-  const sign = text[0] === '-' ? -1 : 1;
-  return sign * Number(`0.${text.slice(1, 6)}`) * 10 ** Number(text.slice(6, 8));
+  // One decimal conversion (correctly rounded), not 0.mmmmm * 10^e: the same double as the
+  // value written in OMM ('.3026E-4', 3.026e-5), so a TLE and its OMM give identical elements.
+  return Number(`${text[0] === '-' ? '-' : ''}0.${text.slice(1, 6)}e${Number(text.slice(6, 8))}`);
 }
 
 /** number -> "sddddd-d" canonical (zero is " 00000-0" as Space-Track writes it). */
