@@ -34,7 +34,8 @@ export function createApp({ logger, api, version, readiness = {}, staticDir, sta
     next();
   });
   app.use(express.json({ limit: '2mb' }));
-  app.use(express.text({ type: ['text/plain'], limit: '8mb' }));
+  // Catalog uploads: TLE, OMM KVN and OMM XML arrive as text (tle/domain/catalog-format.ts detects which).
+  app.use(express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '8mb' }));
 
   app.get('/health/live', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/health/ready', async (_req, res) => {

@@ -6,21 +6,13 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseIso } from '../core/time/index.js';
-import { parseOmmJson, parseTleText, passesOf, passToWire, StationSchema, type ParseReport } from '../../tle/domain/index.js';
+import { parseCatalog, passesOf, passToWire, StationSchema, type ParseReport } from '../../tle/domain/index.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
 const MAX_HOURS = 31 * 24;
 
-function readElementSets(path: string): ParseReport {
-  const text = readTextFile(path, '--tle');
-  const t = text.trimStart();
-  if (t.startsWith('{') || t.startsWith('[')) {
-    let value: unknown;
-    try { value = JSON.parse(t); } catch (e) { throw new UsageError(`--tle: ${path} looks like OMM JSON but does not parse: ${(e as Error).message}`); }
-    return parseOmmJson(value);
-  }
-  return parseTleText(text);
-}
+/** TLE, OMM JSON, OMM XML or OMM KVN: detected by the same function as the HTTP upload. */
+const readElementSets = (path: string): ParseReport => parseCatalog(readTextFile(path, '--tle'));
 
 function failOnRejected(path: string, report: ParseReport): void {
   if (report.rejected.length === 0 && report.accepted.length > 0) return;
@@ -41,7 +33,7 @@ export function registerPasses(program: Command): void {
   program
     .command('passes')
     .description('Passes of satellites over optical ground stations (AOS/TCA/LOS, max elevation, Sun, Moon)')
-    .requiredOption('--tle <file>', 'TLE text (2- or 3-line) or OMM JSON file')
+    .requiredOption('--tle <file>', 'TLE text (2- or 3-line), OMM JSON, OMM XML or OMM KVN file (detected)')
     .requiredOption('--stations <file>', 'JSON array of { id, name, latitudeDeg, longitudeDeg, altitudeM, minElevationDeg? }')
     .requiredOption('--start <iso>', 'window start, ISO-8601 with zone, e.g. 2022-08-10T00:00:00Z')
     .requiredOption('--hours <n>', `window length in hours (0 < n <= ${MAX_HOURS})`)

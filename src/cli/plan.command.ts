@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { parseIso } from '../core/time/index.js';
-import { StationListSchema, parseTleText, passesOf } from '../../tle/domain/index.js';
+import { StationListSchema, parseCatalog, passesOf } from '../../tle/domain/index.js';
 import { DemandSchema, candidatesFromPasses, demandIssues, keyRateYield, planSchedule, planToWire, presetFor, SolverKindSchema } from '../../scheduler/domain/index.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
 import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
@@ -17,7 +17,7 @@ export const registerPlan = (program: Command): void => {
   program
     .command('plan')
     .description('plan conflict-free passes over a horizon (MILP or heuristic) and the pair key they deliver')
-    .requiredOption('--tle <file>', 'TLE file')
+    .requiredOption('--tle <file>', 'TLE, OMM JSON, OMM XML or OMM KVN file (detected)')
     .requiredOption('--stations <file>', 'stations JSON file')
     .requiredOption('--start <iso>', 'horizon start, ISO-8601 with zone')
     .requiredOption('--hours <n>', 'horizon length in hours (0 < n <= 336)')
@@ -38,7 +38,7 @@ async function plan(o: PlanOpts): Promise<void> {
   if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
   if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
   try { presetFor(o.preset); } catch (e) { throw new UsageError(`--${(e as Error).message}`); }
-  const report = parseTleText(readTextFile(o.tle, '--tle'));
+  const report = parseCatalog(readTextFile(o.tle, '--tle'));
   if (!report.accepted.length) throw new UsageError(`--tle: ${o.tle}: no valid element set`);
   const stations = readJsonFile(o.stations, 'stations', StationListSchema);
   const demand = o.demand ? readJsonFile(o.demand, 'demand', DemandSchema) : { stations: {}, pairs: [] };

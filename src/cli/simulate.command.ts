@@ -11,7 +11,7 @@ import { simulatePass } from '../core/keyrate/index.js';
 import { findPreset, PRESETS } from '../core/presets/index.js';
 import { parseIso, toIso } from '../core/time/index.js';
 import { keyResultToWire } from '../api/simulations.schemas.js';
-import { parseTleText, passesOf, passToWire, StationSchema } from '../../tle/domain/index.js';
+import { parseCatalog, passesOf, passToWire, StationSchema } from '../../tle/domain/index.js';
 import { passTrackAt } from '../../tle/domain/pass-track.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
@@ -22,7 +22,7 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('Simulate one pass: per-second link budget and whole-pass finite key (Lim 2014)')
     .requiredOption('--preset <name>', `preset (${PRESETS.map((p) => p.id).join(', ')})`)
-    .requiredOption('--tle <file>', 'TLE text file')
+    .requiredOption('--tle <file>', 'TLE, OMM JSON, OMM XML or OMM KVN file (detected)')
     .requiredOption('--station <id>', 'station id')
     .option('--stations <file>', 'stations JSON (default: tle/data/stations.json)')
     .option('--pass-aos <iso>', 'AOS of the pass (within 2 min)')
@@ -35,7 +35,7 @@ export function registerSimulate(program: Command): void {
       runCommand(() => {
         const preset = findPreset(o.preset);
         if (!preset) throw new UsageError(`--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((p) => p.id).join(', ')})`);
-        const report = parseTleText(readTextFile(o.tle, '--tle'));
+        const report = parseCatalog(readTextFile(o.tle, '--tle'));
         if (report.accepted.length === 0) throw new UsageError(`--tle: ${o.tle} holds no valid element set${report.rejected[0] ? ` (${report.rejected[0].issues[0]?.message ?? ''})` : ''}`);
         const norad = o.norad === undefined ? undefined : parseNumberOption(o.norad, '--norad', (n) => Number.isInteger(n) && n > 0, 'a NORAD id');
         const sets = norad === undefined ? report.accepted : report.accepted.filter((e) => e.noradId === norad);

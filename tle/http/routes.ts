@@ -5,8 +5,8 @@ import { QkdsatError } from '../../src/core/errors.js';
 import { toIso } from '../../src/core/time/index.js';
 import type { Logger } from '../../src/platform/logger.js';
 import {
-  assessElementSet, formatTle, parseOmmJson, parseTleText, passesOf, passToDetailWire, StationBodySchema, StationIdSchema, StationSchema,
-  type CatalogPort, type ElementSet, type ParseReport, type StationStorePort,
+  assessElementSet, formatTle, parseCatalog, passesOf, passToDetailWire, StationBodySchema, StationIdSchema, StationSchema,
+  type CatalogPort, type ElementSet, type StationStorePort,
 } from '../domain/index.js';
 import { groundTrack } from '../domain/ground-track.js';
 import { MAX_WINDOW_DAYS, NoradIdParamSchema, PassListSchema, PassQuerySchema, SatelliteDetailSchema, SatelliteSummarySchema, UploadBodySchema, UploadReportSchema } from './satellites.schemas.js';
@@ -28,27 +28,16 @@ function summaryOf(es: ElementSet, nowMs: number, staleAfterDays?: number): z.in
   return { noradId: es.noradId, ...(es.name ? { name: es.name } : {}), epoch: es.epoch, source: es.source, ...(tle ?? {}), ...assessElementSet(es, nowMs, staleAfterDays) };
 }
 
-function parseUpload(body: unknown): ParseReport {
-  if (typeof body === 'string') {
-    const t = body.trimStart();
-    if (t.startsWith('{') || t.startsWith('[')) {
-      try { return parseOmmJson(JSON.parse(t)); } catch { /* not JSON: treat as TLE text */ }
-    }
-    return parseTleText(body);
-  }
-  return parseOmmJson(body);
-}
-
 export function registerTleRoutes(deps: TleRouteDeps): void {
   const { api, catalog, stations } = deps;
   const now = deps.now ?? Date.now;
   const tags = ['catalog'];
 
   api.route({
-    method: 'post', path: '/v1/satellites', tags, summary: 'Upload element sets (TLE text/plain or OMM JSON); per-record report, 207 when some were rejected',
+    method: 'post', path: '/v1/satellites', tags, summary: 'Upload element sets (TLE, OMM JSON, OMM XML or OMM KVN, detected from the body); per-record report, 207 when some were rejected',
     body: UploadBodySchema, response: UploadReportSchema, errors: [207],
     handler: async ({ body }, _req, res) => {
-      const report = parseUpload(body);
+      const report = parseCatalog(body);
       const accepted = [];
       for (const es of report.accepted) {
         const { current } = await catalog.put(es);
@@ -71,7 +60,7 @@ export function registerTleRoutes(deps: TleRouteDeps): void {
         const batchKey = fresh.map((a) => `${a.noradId}-${Date.parse(a.epoch)}`).sort().join('_').slice(0, 200);
         await deps.onNewElementSets(batchKey).catch((e: Error) => deps.logger.warn({ err: e.message }, 'could not request a re-plan'));
       }
-      res.status(rejected.length ? 207 : 200).json({ accepted, rejected });
+      res.status(rejected.length ? 207 : 200).json({ format: report.format, accepted, rejected });
       return undefined;
     },
   });

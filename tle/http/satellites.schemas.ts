@@ -1,6 +1,6 @@
 /** Wire schemas of the catalog and pass routes (degrees, ISO-8601 UTC). */
 import { z } from 'zod';
-import { PassDetailWireSchema } from '../domain/index.js';
+import { CATALOG_FORMATS, PassDetailWireSchema } from '../domain/index.js';
 
 export const NoradIdParamSchema = z.object({ noradId: z.coerce.number().int().min(1).max(999_999_999) });
 
@@ -34,13 +34,14 @@ export const UploadIssueSchema = z.object({
 });
 
 export const UploadReportSchema = z.object({
+  format: z.enum(CATALOG_FORMATS).describe('how the body was read: TLE text, or CCSDS OMM as JSON, XML or KVN'),
   accepted: z.array(SatelliteSummarySchema.extend({ index: z.number().int(), current: z.boolean() })),
   rejected: z.array(z.object({ index: z.number().int(), noradId: z.number().int().optional(), line: z.number().int().optional(), issues: z.array(UploadIssueSchema) })),
 }).meta({ id: 'UploadReport' });
 
 export const UploadBodySchema = z
-  .union([z.string().describe('TLE text (send as text/plain)'), z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())])
-  .describe('TLE text (text/plain, 2- or 3-line) or CCSDS OMM JSON (one object or an array)');
+  .union([z.string().describe('TLE text, OMM XML or OMM KVN (send as text/plain; XML also as application/xml or text/xml)'), z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())])
+  .describe('TLE text (2- or 3-line), CCSDS OMM JSON (one object or an array), OMM XML (<ndm><omm>... as CelesTrak FORMAT=xml) or OMM KVN (CCSDS_OMM_VERS = ... as CelesTrak FORMAT=kvn); the format is detected from the body');
 
 export const MAX_WINDOW_DAYS = 14;
 
