@@ -11,7 +11,7 @@ import { highsSolver } from './adapters/highs-solver.js';
 import { seededPassRunner } from './adapters/pass-runner.js';
 import { replan, type PlannerDeps } from './adapters/planner.service.js';
 import type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
-import { createQueues, dropPass, requestReplan, upsertReplanScheduler } from './adapters/queues.js';
+import { createQueues, dropPass, requestReplan, scheduleNextSimulatedReplan, upsertReplanScheduler } from './adapters/queues.js';
 import { gapsOf, type SchedulerSettings } from './adapters/settings.js';
 import { startSchedulerWorkers } from './adapters/workers.js';
 import { registerSchedulerRoutes } from './http/scheduler.routes.js';
@@ -54,7 +54,7 @@ export function createScheduler(d: SchedulerDeps) {
     replan: (req: Parameters<typeof replan>[1] = {}) => replan(planner, req),
     /** Upserts the cron job scheduler and asks for one plan per boot hour (both idempotent across processes). */
     boot: async () => {
-      await upsertReplanScheduler(queues.plans, d.settings.cron, d.settings.horizonHours);
+      await upsertReplanScheduler(queues.plans, d.clock, d.settings.cron, d.settings.horizonHours);
       await requestReplan(queues.plans, 'boot', `boot_${Math.floor(d.clock.now() / 3_600_000)}`);
     },
     /** Call when new element sets arrive. */
@@ -70,6 +70,7 @@ export function createScheduler(d: SchedulerDeps) {
         connection: { ...connection, maxRetriesPerRequest: null }, prefix: d.prefix,
         pass: { store, redis: d.redis, prefix: d.prefix, clock: d.clock, logger: d.logger.child({ component: 'passes' }), runPass: d.runPass ?? seededPassRunner, sink: d.sink ?? nullSink, settings: d.settings },
         ...(opts.planner ? { planner } : {}),
+        onCronPlan: (at) => scheduleNextSimulatedReplan(queues.plans, d.clock, d.settings.cron, d.settings.horizonHours, at),
       });
       closers.unshift(w.close);
       return w;

@@ -4,6 +4,7 @@
  * it) and the pass jobs (delayed to fire `leadMs` before AOS, delays converted through the clock).
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { CronExpressionParser } from 'cron-parser';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Booking } from '../domain/booking.js';
 import type { Demand } from '../domain/candidate.js';
@@ -13,7 +14,7 @@ export const PLAN_QUEUE = 'sched_plans';
 export const REPLAN_SCHEDULER_ID = 'replan_rolling';
 
 export interface PassJobData { bookingId: string }
-export interface PlanJobData { reason: string; planId?: string; fromMs?: number; horizonHours?: number; solver?: 'exact' | 'heuristic'; timeLimitS?: number; demand?: Demand }
+export interface PlanJobData { reason: string; cronAtMs?: number; planId?: string; fromMs?: number; horizonHours?: number; solver?: 'exact' | 'heuristic'; timeLimitS?: number; demand?: Demand }
 
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   return {
@@ -36,9 +37,33 @@ export async function dropPass(passes: Queue<PassJobData>, id: string): Promise<
   if (job && (await job.isDelayed() || await job.isWaiting())) await job.remove().catch(() => undefined);
 }
 
-/** Upserts the rolling re-plan scheduler (UTC cron); safe at every boot. */
-export async function upsertReplanScheduler(plans: Queue<PlanJobData>, cron: string, horizonHours: number): Promise<void> {
-  await plans.upsertJobScheduler(REPLAN_SCHEDULER_ID, { pattern: cron, tz: 'UTC' }, { name: 'replan', data: { reason: 'cron', horizonHours } });
+/**
+ * The rolling re-plan; safe at every boot and from any number of processes. On the real clock it is
+ * a BullMQ job scheduler (cron in UTC). BullMQ evaluates cron on wall time, which under a simulated
+ * clock would re-plan every 6 real hours while the demo runs 60x; so there the next cron time is
+ * computed in simulated time and added as one delayed job with a deterministic id, and each such
+ * job, when it runs, adds the next (`scheduleNextSimulatedReplan`).
+ */
+export async function upsertReplanScheduler(plans: Queue<PlanJobData>, clock: Clock, cron: string, horizonHours: number): Promise<void> {
+  if (clock.kind === 'real') {
+    await plans.upsertJobScheduler(REPLAN_SCHEDULER_ID, { pattern: cron, tz: 'UTC' }, { name: 'replan', data: { reason: 'cron', horizonHours } });
+    return;
+  }
+  await plans.removeJobScheduler(REPLAN_SCHEDULER_ID);
+  await scheduleNextSimulatedReplan(plans, clock, cron, horizonHours, clock.now());
+}
+
+/** The first cron time strictly after `afterMs` (UTC). */
+export const nextCronMs = (cron: string, afterMs: number): number =>
+  CronExpressionParser.parse(cron, { currentDate: new Date(afterMs), tz: 'UTC' }).next().getTime();
+
+/** Adds the re-plan at the next cron time after `afterMs` in the clock's time (job id `replan_cron_<ms>`: added once). */
+export async function scheduleNextSimulatedReplan(plans: Queue<PlanJobData>, clock: Clock, cron: string, horizonHours: number, afterMs: number): Promise<number> {
+  const at = nextCronMs(cron, afterMs);
+  await plans.add('replan', { reason: 'cron', cronAtMs: at, horizonHours }, {
+    jobId: `replan_cron_${at}`, delay: Math.round(clock.toRealDelayMs(at)), removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 },
+  });
+  return at;
 }
 
 /** Re-plan now because new element sets arrived (deduplicated per TLE epoch batch). */

@@ -13,6 +13,8 @@ export interface SchedulerWorkerDeps {
   pass: PassProcessorDeps;
   /** When absent, this process runs passes only. */
   planner?: PlannerDeps;
+  /** Called when a simulated-clock cron re-plan (see queues.ts) starts, with its cron time, to add the next. */
+  onCronPlan?: (cronAtMs: number) => Promise<unknown>;
 }
 
 export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Promise<void>; workers: Worker[] } {
@@ -25,7 +27,9 @@ export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Pr
   if (d.planner) {
     const planner = d.planner;
     workers.push(new Worker<PlanJobData>(PLAN_QUEUE, async (job) => {
-      const { reason: _reason, ...req } = job.data;
+      const { reason: _reason, cronAtMs, ...req } = job.data;
+      // Chain first, so a failing plan does not end the simulated cron.
+      if (cronAtMs !== undefined) await d.onCronPlan?.(cronAtMs);
       const r = await replan(planner, req);
       return { planId: r.id, booked: r.booked, superseded: r.superseded };
     }, // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.

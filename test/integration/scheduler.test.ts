@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/platform/redis.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { realClock } from '../../src/platform/clock.js';
 import { createScheduler, type Scheduler } from '../../scheduler/index.js';
 import { conflicts, type Candidate } from '../../scheduler/domain/index.js';
 import { anchoredClock, candidatesAt, deletePrefix, REDIS_URL, sleep, testSettings, waitFor } from './scheduler-harness.js';
@@ -94,7 +95,9 @@ describe('scheduler on BullMQ and Redis', () => {
     await b.boot();
     const p2 = await b.replan({ horizonHours: 4 });
     expect(p2.booked).toBe(0);
-    expect(await a.queues.plans.getJobSchedulers()).toHaveLength(1);
+    // Simulated clock: no wall-time job scheduler, one chained delayed re-plan at the next cron time in simulated time.
+    expect(await a.queues.plans.getJobSchedulers()).toHaveLength(0);
+    expect((await a.queues.plans.getDelayed()).filter((j) => j.id?.startsWith('replan_cron_')).map((j) => j.id)).toHaveLength(1);
     const active = (await a.store.list()).filter((x) => x.state === 'SCHEDULED');
     expect(active.map((x) => x.id).sort()).toEqual(p1.plan.bookings.map((x) => x.id).sort());
     expect(await a.queues.passes.getDelayedCount()).toBe(active.length);
@@ -105,5 +108,42 @@ describe('scheduler on BullMQ and Redis', () => {
     const gaps = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
     for (const x of now) for (const y of now) expect(conflicts(x, y, gaps)).toBe(false);
     await sleep(10);
+  });
+
+  it('on the real clock the re-plan is one BullMQ job scheduler (cron in UTC), however often processes boot', async () => {
+    const prefix = `{t${randomBytes(5).toString('hex')}}`;
+    prefixes.push(prefix);
+    const make = () => {
+      const s = createScheduler({ redis, redisUrl: REDIS_URL, prefix, clock: realClock(), logger: createLogger('silent'), settings: testSettings({ cron: '0 */6 * * *' }), candidates: async () => [], stationIds: async () => new Set(['gs0']) });
+      schedulers.push(s);
+      return s;
+    };
+    const a = make(), b = make();
+    await a.boot(); await b.boot(); await b.boot();
+    const js = await a.queues.plans.getJobSchedulers();
+    expect(js).toHaveLength(1);
+    expect(js[0]).toMatchObject({ pattern: '0 */6 * * *', tz: 'UTC' });
+    expect(js[0]!.next! % (6 * 3_600_000)).toBe(0);
+  });
+
+  it('under a simulated clock the re-plan cron fires on simulated time and chains itself', async () => {
+    // Every simulated minute = every real second at 60x.
+    const t = setup({ cron: '* * * * *' });
+    t.setCandidates(candidatesAt(t.clock.now() + 3_600_000, 4));
+    const s = t.make();
+    await s.boot();
+    s.startWorkers({ planner: true });
+    const cronDone = async () => (await s.queues.plans.getCompleted()).filter((j) => j.id?.startsWith('replan_cron_'));
+    await waitFor(async () => (await cronDone()).length >= 2, 20_000, 'two cron re-plans');
+    const done = await cronDone();
+    for (const j of done) {
+      const at = Number(j.id!.slice('replan_cron_'.length));
+      expect(at % 60_000).toBe(0);
+      // It started at its simulated cron time: not early, and late by at most ~1.5 real s (90 simulated s at 60x).
+      const simStarted = t.clock.now() - (Date.now() - j.processedOn!) * 60;
+      expect(simStarted - at).toBeGreaterThan(-3_000);
+      expect(simStarted - at).toBeLessThan(90_000);
+    }
+    expect(await s.queues.plans.getJobSchedulers()).toHaveLength(0);
   });
 });
