@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { composeServices } from './compose.js';
 import { createApp } from './api/app.js';
-import { clockOf } from './platform/clock.js';
+import { sharedClockOf } from './platform/clock.js';
 import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
@@ -32,9 +32,11 @@ try {
   process.stderr.write(`qkdsat: ${(e as QkdsatError).message}\n`);
   process.exit(1);
 }
-const clock = clockOf(config);
 const redis = createRedis(env.REDIS_URL, 'command');
 shutdown.add('redis', () => redis.quit());
+// One simulated timeline for all processes of the deployment (see sharedClockOf).
+const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`);
+shutdown.add('clock anchor', keepAlive());
 
 const services = await composeServices({ config, logger, clock, redis });
 for (const c of services.closers) shutdown.add(c.name, c.close);

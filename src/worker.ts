@@ -4,7 +4,7 @@
  * relay's KeyBlockSink that receives each pass's key. Any number of these run on one Redis.
  */
 import { loadConfig, configSection, type Config } from './platform/config.js';
-import { clockOf } from './platform/clock.js';
+import { sharedClockOf } from './platform/clock.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { Shutdown } from './platform/shutdown.js';
@@ -31,9 +31,11 @@ try {
   process.exit(1);
 }
 const settings = configSection(config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
-const clock = clockOf(config);
 const redis = createRedis(env.REDIS_URL, 'command');
 shutdown.add('redis', () => redis.quit());
+// One simulated timeline for all processes of the deployment (see sharedClockOf).
+const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`);
+shutdown.add('clock anchor', keepAlive());
 
 const catalog = new RedisCatalog(redis, env.QKDSAT_PREFIX);
 const stations = new RedisStationStore(redis, env.QKDSAT_PREFIX);

@@ -39,10 +39,60 @@ export function simulatedClock(start: Instant, speed: number, wall: () => number
  * `clock` section, else the real clock. A simulated clock without a start begins now.
  */
 export function clockOf(config: Config, wall: () => number = Date.now): Clock {
+  const c = clockChoice(config, wall);
+  return c.kind === 'real' ? realClock(wall) : simulatedClock(c.startMs, c.speed, wall);
+}
+
+type ClockChoice = { kind: 'real' } | { kind: 'simulated'; startMs: number; speed: number };
+
+function clockChoice(config: Config, wall: () => number): ClockChoice {
   const { env } = config;
   const file = config.file.clock;
   const mode = env.QKDSAT_CLOCK ?? file?.mode ?? 'real';
-  if (mode === 'real') return realClock(wall);
+  if (mode === 'real') return { kind: 'real' };
   const start = env.QKDSAT_CLOCK_START ?? (env.QKDSAT_CLOCK === undefined ? file?.start : undefined);
-  return simulatedClock(start ? Date.parse(start) : wall(), env.QKDSAT_CLOCK_SPEED ?? file?.speed ?? 1440, wall);
+  return { kind: 'simulated', startMs: start ? Date.parse(start) : wall(), speed: env.QKDSAT_CLOCK_SPEED ?? file?.speed ?? 1440 };
+}
+
+/** The part of Redis the shared clock needs (ioredis satisfies it). */
+export interface ClockAnchorStore {
+  set(key: string, value: string, px: 'PX', ms: number, nx?: 'NX'): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  pexpire(key: string, ms: number): Promise<unknown>;
+}
+
+/** How long the simulated timeline outlives its last running process. */
+export const CLOCK_ANCHOR_TTL_MS = 60_000;
+
+/**
+ * `clockOf`, with one simulated timeline for every process of a deployment (API, workers, on one
+ * or many machines). Each process used to start its own simulated clock at its own boot, so a
+ * worker booted 2 s after the API ran 2 simulated minutes behind it at 60x. The first process
+ * stores the anchor (simulated start, speed, wall time of that start) in Redis with SET NX; the
+ * others adopt it while it matches their configured start and speed (a process booted with another
+ * start or speed replaces it: the newest configuration wins). Running processes refresh its
+ * TTL (`keepAlive`, every TTL/4); when all have been gone for CLOCK_ANCHOR_TTL_MS the next boot
+ * starts the timeline afresh at the configured start.
+ */
+export async function sharedClockOf(config: Config, store: ClockAnchorStore, key: string, wall: () => number = Date.now): Promise<{ clock: Clock; adopted: boolean; keepAlive: () => () => void }> {
+  const c = clockChoice(config, wall);
+  if (c.kind === 'real') return { clock: realClock(wall), adopted: false, keepAlive: () => () => undefined };
+  const mine = { startMs: c.startMs, speed: c.speed, wallAnchorMs: wall() };
+  let anchor = mine;
+  let adopted = false;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (await store.set(key, JSON.stringify(mine), 'PX', CLOCK_ANCHOR_TTL_MS, 'NX')) break;
+    const seen = await store.get(key);
+    const theirs = seen ? (JSON.parse(seen) as typeof mine) : undefined;
+    if (theirs && theirs.startMs === c.startMs && theirs.speed === c.speed && Number.isFinite(theirs.wallAnchorMs)) { anchor = theirs; adopted = true; break; }
+    // A different configured timeline (or a corrupt value): the process booted last with a new configuration wins.
+    if (theirs) { await store.set(key, JSON.stringify(mine), 'PX', CLOCK_ANCHOR_TTL_MS); break; }
+  }
+  const clock = simulatedClock(anchor.startMs + (wall() - anchor.wallAnchorMs) * anchor.speed, anchor.speed, wall);
+  const keepAlive = () => {
+    const timer = setInterval(() => { void store.pexpire(key, CLOCK_ANCHOR_TTL_MS).catch(() => undefined); }, CLOCK_ANCHOR_TTL_MS / 4);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
+  return { clock, adopted, keepAlive };
 }
