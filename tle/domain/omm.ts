@@ -150,7 +150,8 @@ export function validateOmmRecord(raw: unknown, pos: OmmRecordPosition, schema: 
   if (!parsed.success) {
     return reject(parsed.error.issues.map((i) => {
       const field = i.path.length ? String(i.path[0]) : undefined;
-      const missing = i.message === REQUIRED || (i.code === 'invalid_type' && i.expected === 'nonoptional');
+      const absent = field !== undefined && (raw as Record<string, unknown> | null | undefined)?.[field] === undefined;
+      const missing = i.message === REQUIRED || (i.code === 'invalid_type' && (i.expected === 'nonoptional' || absent));
       const at = field !== undefined ? pos.fieldLines?.[field] : undefined;
       const line = at?.line ?? pos.firstLine;
       return {
