@@ -33,21 +33,34 @@ export class Kek {
     return out;
   }
 
-  decrypt(stored: string, aad: string): KeyMaterial {
+  /**
+   * The record's plaintext, or undefined when it fails authentication (tampered, truncated, moved to
+   * another ID, or sealed under another KEK). GCM's update() yields plaintext before the tag is
+   * checked: that unauthenticated output is wiped, never returned.
+   */
+  tryDecrypt(stored: string, aad: string): KeyMaterial | undefined {
     const raw = Buffer.from(stored, 'base64');
-    if (raw.length < 28) throw new QkdsatError('INTERNAL', 'stored key record is truncated');
+    if (raw.length < 28) return undefined;
     const d = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
     d.setAAD(Buffer.from(aad, 'utf8'));
     d.setAuthTag(raw.subarray(12, 28));
+    const plain = d.update(raw.subarray(28));
     try {
-      const plain = Buffer.concat([d.update(raw.subarray(28)), d.final()]);
-      const out = new Uint8Array(plain.length);
-      out.set(plain);
-      plain.fill(0);
-      return KeyMaterial.adopt(out);
+      d.final();
     } catch {
-      throw new QkdsatError('INTERNAL', `stored key record ${aad} failed authentication (wrong KEK or tampered)`);
+      plain.fill(0);
+      return undefined;
     }
+    const out = new Uint8Array(plain.length);
+    out.set(plain);
+    plain.fill(0);
+    return KeyMaterial.adopt(out);
+  }
+
+  decrypt(stored: string, aad: string): KeyMaterial {
+    const m = this.tryDecrypt(stored, aad);
+    if (!m) throw new QkdsatError('INTERNAL', `stored key record ${aad} failed authentication (wrong KEK or tampered)`);
+    return m;
   }
 
   /** A sub-key for another purpose (HKDF-like single HMAC step; labels are distinct constants). */

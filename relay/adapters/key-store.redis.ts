@@ -7,10 +7,14 @@
  *   key:<uuid>       HASH master, slave, bits, ct, route, expiresAt, state (awaiting the slave)
  *   expiry           ZSET 's:<seg>' | 'k:<key>' -> expiresAt   links  HASH link -> JSON metadata
  *   audit            STREAM (hash-chained, audit.lua)          audit:head, audit:seq
+ * A record whose ciphertext fails authentication (tampered, or another KEK) is never handed out:
+ * one void-*.lua script destroys it, puts back whatever else the request had taken, and audits a
+ * `void` with reason `integrity`; then KeyIntegrityError (IDs, pools, sizes; never bytes) is thrown.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
+import { KeyIntegrityError } from '../domain/integrity.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { segment } from '../domain/pool.js';
 import type { Kek } from './kek.js';
@@ -53,6 +57,13 @@ export interface PoolStat {
   meta: LinkMeta | undefined;
   storedBits: number;
   oldestCreatedAt: number | undefined;
+}
+
+/** A stored record as a script returned it: ID (the AAD), ciphertext, recorded length. */
+interface Sealed {
+  id: string;
+  ct: string;
+  bits: number;
 }
 
 export interface KeyStoreOptions {
@@ -98,14 +109,17 @@ export class KeyStore {
     const out = await runScript(this.o.redis, 'reserve', args);
     if (typeof out === 'number') throw scriptFailure('reserve', out);
     const flat = out as (string | number)[];
-    const segments: ReservedSegment[] = [];
+    const rows: (Sealed & { group: number; pool: string; createdAt: number })[] = [];
     for (let i = 0; i < flat.length; i += 6) {
-      const id = String(flat[i + 1]);
-      segments.push({
-        group: Number(flat[i]), id, pool: String(flat[i + 2]), bits: Number(flat[i + 3]), createdAt: Number(flat[i + 5]),
-        material: this.o.kek.decrypt(String(flat[i + 4]), id),
-      });
+      rows.push({ group: Number(flat[i]), id: String(flat[i + 1]), pool: String(flat[i + 2]), bits: Number(flat[i + 3]), ct: String(flat[i + 4]), createdAt: Number(flat[i + 5]) });
     }
+    const opened = this.open(rows);
+    if (!opened.ok) {
+      const bad = rows.filter((_, i) => opened.failed[i]);
+      await runScript(this.o.redis, 'void-reserved', [this.o.prefix, this.o.now(), resId, JSON.stringify({ reservation: resId, ...auditData }), bad.length, ...bad.map((r) => r.id)]);
+      throw new KeyIntegrityError(bad.map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
+    }
+    const segments = rows.map(({ ct: _ct, ...r }, i): ReservedSegment => ({ ...r, material: opened.materials[i]! }));
     return { resId, segments };
   }
 
@@ -134,16 +148,53 @@ export class KeyStore {
     if (out === -4) return undefined;
     if (typeof out === 'number') throw scriptFailure('take-units', out);
     const flat = out as string[];
-    const keys: { keyId: string; pool: string; material: KeyMaterial }[] = [];
-    for (let i = 0; i < flat.length; i += 3) keys.push({ keyId: flat[i]!, pool: flat[i + 2]!, material: this.o.kek.decrypt(flat[i + 1]!, flat[i]!) });
-    return keys;
+    const rows: (Sealed & { pool: string })[] = [];
+    for (let i = 0; i < flat.length; i += 3) rows.push({ id: flat[i]!, ct: flat[i + 1]!, pool: flat[i + 2]!, bits: sizeBits });
+    const opened = this.open(rows);
+    if (!opened.ok) {
+      const flags = rows.flatMap((r, i) => [r.id, opened.failed[i] ? 1 : 0]);
+      await runScript(this.o.redis, 'void-units', [this.o.prefix, this.o.now(), JSON.stringify({ side: 'master', master, slave, sizeBits }), rows.length, ...flags]);
+      throw new KeyIntegrityError(rows.filter((_, i) => opened.failed[i]).map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
+    }
+    return rows.map((r, i) => ({ keyId: r.id, pool: r.pool, material: opened.materials[i]! }));
   }
 
-  /** dec_keys: the keys bound to (master, slave), once; NOT_FOUND or UNAUTHORIZED otherwise. */
+  /**
+   * dec_keys: the keys bound to (master, slave), once; NOT_FOUND or UNAUTHORIZED otherwise. A key
+   * that fails authentication is voided (it can never be served); the request's others are bound
+   * again for a retry, and KeyIntegrityError names the voided IDs.
+   */
   async takeForSlave(master: string, slave: string, keyIds: string[]): Promise<KeyMaterial[]> {
     const out = await runScript(this.o.redis, 'take-for-slave', [this.o.prefix, this.o.now(), master, slave, keyIds.length, ...keyIds]);
     if (typeof out === 'number') throw scriptFailure('take-for-slave', out);
-    return (out as string[]).map((ct, i) => this.o.kek.decrypt(ct, keyIds[i]!));
+    const flat = out as string[];
+    const rows = keyIds.map((id, i) => ({ id, ct: flat[4 * i]!, bits: Number(flat[4 * i + 1]), route: flat[4 * i + 2]!, expiresAt: flat[4 * i + 3]! }));
+    const opened = this.open(rows);
+    if (opened.ok) return opened.materials;
+    const records = rows.flatMap((r, i) => [r.id, opened.failed[i] ? 1 : 0, r.bits, r.ct, r.route, r.expiresAt]);
+    await runScript(this.o.redis, 'void-taken', [this.o.prefix, this.o.now(), master, slave, JSON.stringify({ side: 'slave', master, slave }), rows.length, ...records]);
+    const bad = rows.filter((_, i) => opened.failed[i]);
+    throw new KeyIntegrityError(bad.map((r) => ({ id: r.id, bits: r.bits })), bad.map((r) => r.id));
+  }
+
+  /**
+   * Decrypts every record. One that fails authentication or does not hold its recorded length is
+   * corrupt: then no material is returned and whatever was decrypted is zeroised.
+   */
+  private open(records: readonly Sealed[]): { ok: true; materials: KeyMaterial[] } | { ok: false; failed: boolean[] } {
+    const materials: KeyMaterial[] = [];
+    const failed = records.map((r) => {
+      const m = this.o.kek.tryDecrypt(r.ct, r.id);
+      if (m && m.lengthBits === r.bits) {
+        materials.push(m);
+        return false;
+      }
+      zeroiseAll(m);
+      return true;
+    });
+    if (!failed.includes(true)) return { ok: true, materials };
+    zeroiseAll(...materials);
+    return { ok: false, failed };
   }
 
   /** Returns reservations older than `timeoutMs` to their pools (after a crash or a stall). */

@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { QkdsatError } from '../../src/core/errors.js';
+import { KeyIntegrityError } from '../domain/integrity.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { linkId } from '../domain/links.js';
 import { segment, type RelayOutcome } from '../domain/pool.js';
@@ -62,6 +63,8 @@ export class RelayService {
       if (e instanceof QkdsatError && e.code === 'INSUFFICIENT_KEY') {
         return { ...base, outcome: 'failed', route: { paths: plan.paths }, reason: 'key was taken by a concurrent request; retry' };
       }
+      // The store voided the corrupt segments (audited) and released the rest of the reservation.
+      if (e instanceof KeyIntegrityError) return { ...base, outcome: 'failed', route: { paths: plan.paths }, reason: e.message };
       throw e;
     }
     return this.stitchAndCommit(relayId, base, plan, res);

@@ -11,7 +11,10 @@ import { QkdsatError } from '../../src/core/errors.js';
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 const prelude = readFileSync(join(dir, 'audit.lua'), 'utf8');
 
-export const SCRIPT_NAMES = ['deposit', 'reserve', 'commit', 'take-for-slave', 'take-units', 'release-stale', 'sweep-expired'] as const;
+export const SCRIPT_NAMES = [
+  'deposit', 'reserve', 'commit', 'take-for-slave', 'take-units', 'release-stale', 'sweep-expired',
+  'void-reserved', 'void-units', 'void-taken',
+] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const commandName = (name: ScriptName) => `qkdsatRelay_${name.replace(/-/g, '_')}`;

@@ -4,3 +4,4 @@ export * from './links.js';
 export * from './routing.js';
 export * from './stitch.js';
 export * from './pool.js';
+export * from './integrity.js';

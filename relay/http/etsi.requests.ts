@@ -5,6 +5,7 @@
  */
 import { QkdsatError } from '../../src/core/errors.js';
 import type { RelayConfig } from '../domain/config.schema.js';
+import { INTEGRITY_MESSAGE, KeyIntegrityError } from '../domain/integrity.js';
 import type { RouteType } from '../adapters/kme.service.js';
 
 export const MSG = {
@@ -15,6 +16,7 @@ export const MSG = {
   unauthorized: 'unauthorized',
   insufficient: 'insufficient key material',
   unavailable: 'key store unavailable',
+  integrity: INTEGRITY_MESSAGE,
 } as const;
 
 export const ROUTE_EXTENSION = 'qkdsat_route_type';
@@ -100,6 +102,10 @@ export function parseDecRequest(body: Record<string, unknown>, k: RelayConfig['k
 /** QkdsatError from the services -> ETSI status and message. */
 export function etsiErrorOf(e: unknown): EtsiError | undefined {
   if (e instanceof EtsiError) return e;
+  // Voided key material: 503 (the store cannot serve it); dec_keys lists the caller's voided IDs.
+  if (e instanceof KeyIntegrityError) {
+    return new EtsiError(503, MSG.integrity, e.callerKeyIds.length ? e.callerKeyIds.map((id) => ({ voided_key_ID: id })) : undefined);
+  }
   if (!(e instanceof QkdsatError)) return undefined;
   switch (e.code) {
     case 'VALIDATION': return bad(e.message);

@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Logger } from '../../src/platform/logger.js';
 import { SAE_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
+import { KeyIntegrityError } from '../domain/integrity.js';
 import { zeroiseAll } from '../domain/key-material.js';
 import type { DeliveredKey, KmeService } from '../adapters/kme.service.js';
 import { EtsiError, etsiErrorOf, MSG, parseDecRequest, parseEncRequest, ROUTE_EXTENSION } from './etsi.requests.js';
@@ -155,6 +156,8 @@ export function createKmeServer({ config, kme, logger, tls }: KmeServerDeps): Se
         .catch((e: unknown) => {
           const etsi = etsiErrorOf(e);
           if (!etsi) log.error({ err: e, path: url.pathname }, 'etsi request failed');
+          // IDs, pools and sizes only: the error never holds material.
+          if (e instanceof KeyIntegrityError) log.error({ sae: caller, path: url.pathname, voided: e.voided }, 'stored key material failed its integrity check and was voided');
           const status = etsi?.status ?? 500;
           if (!res.headersSent) send(res, status, { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) });
           done(status, 0);

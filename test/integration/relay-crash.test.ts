@@ -99,13 +99,15 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
           expect(again.body.keys[0].key).toBe(key);
         }
       }
-      // Conservation per link: deposited + relayed in = stored now + drawn (deliveries, relays, voids) + expired.
+      // Conservation per link: deposited + relayed in + returned (integrity voids undoing a take)
+      // = stored now + drawn (deliveries, relays, voids) + expired.
       const acc = new Map<string, number>();
       const add = (l: string, b: number) => acc.set(l, (acc.get(l) ?? 0) + b);
       for (const e of audit) {
         if (e.type === 'deposit') add(e.data.link as string, e.data.bits as number);
         if (e.type === 'relay') add(linkId('relayed', e.data.from as string, e.data.to as string), e.data.bits as number);
         if (['deliver', 'relay', 'void'].includes(e.type) && e.data.drawn) for (const [l, b] of Object.entries(e.data.drawn as Record<string, number>)) add(l, -b);
+        if (e.type === 'void' && e.data.returned) for (const [l, b] of Object.entries(e.data.returned as Record<string, number>)) add(l, b);
         if (e.type === 'expire' && e.data.link) add(e.data.link as string, -(e.data.bits as number));
       }
       console.log(`crash test: ${masterGot.size} keys to masters before SIGKILL, ${audit.filter((e) => e.type === 'release').length} reservations released after restart, ${audit.filter((e) => e.type === 'relay').length} relays`);

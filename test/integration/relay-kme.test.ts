@@ -211,11 +211,15 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     expect(ct).toBeTruthy();
     const raw = Buffer.from(ct!, 'base64');
     expect(raw.includes(Buffer.from(enc.body.keys[0].key, 'base64'))).toBe(false);
-    // Moving the ciphertext to another ID makes it undecryptable, never another key.
+    // Moving the ciphertext to another ID makes it undecryptable, never another key: it is voided.
     const other = '3f0c2a52-1c2b-4c1e-9a51-6f3c2a4b5d6e';
-    await f.redis.hset(`${relay.prefix}key:${other}`, 'master', 'sae-graz-a', 'slave', 'sae-matera-a', 'ct', ct!, 'expiresAt', String(Date.now() + 60_000));
+    await f.redis.hset(`${relay.prefix}key:${other}`, 'master', 'sae-graz-a', 'slave', 'sae-matera-a', 'ct', ct!, 'bits', '256', 'expiresAt', String(Date.now() + 60_000));
     const moved = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${other}`);
-    expect(moved.status).toBe(500);
-    expect(moved.body).toEqual({ message: 'internal error' });
+    expect(moved.status).toBe(503);
+    expect(moved.body).toEqual({ message: 'stored key material failed its integrity check and was voided; retry', details: [{ voided_key_ID: other }] });
+    expect(await f.redis.exists(`${relay.prefix}key:${other}`)).toBe(0);
+    // The original record is untouched and still reaches its slave.
+    const own = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${id}`);
+    expect(own.body.keys).toEqual(enc.body.keys);
   });
 });

@@ -40,7 +40,7 @@ for gi = 1, g do
         redis.call('HSET', seg, 'state', 'reserved', 'res', resId)
         taken[#taken + 1] = { pool, id, bits }
         got = got + bits
-        for _, v in ipairs({ gi, id, pool, bits, f[3], f[4] }) do out[#out + 1] = v end
+        for _, v in ipairs({ gi, id, pool, bits, f[3] or '', f[4] or '0' }) do out[#out + 1] = v end
       end
     end
   end

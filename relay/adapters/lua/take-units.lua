@@ -1,6 +1,7 @@
 -- take-units (enc_keys fast path): when pools are cut into units of exactly the requested key size,
 -- each unit becomes a delivered key in place: its ID (random, assigned at deposit, the AAD of its
 -- ciphertext) becomes the key_ID. One atomic step: no reservation, nothing to recover after a crash.
+-- The unit's own lifetime is kept as segExpiresAt, for void-units should a ciphertext fail to decrypt.
 -- KEYS: none (keys under ARGV[1])
 -- ARGV: prefix, now, master, slave, sizeBits, n, expiresAt, np, np x pool
 -- Returns: flat array of (keyId, ctBase64, pool); -1 not enough key (nothing taken);
@@ -36,7 +37,7 @@ for p = 1, np do
       rollback()
       return -4
     else
-      taken[#taken + 1] = { pool, id, f[3] }
+      taken[#taken + 1] = { pool, id, f[3] or '', f[2] }
     end
   end
 end
@@ -44,9 +45,10 @@ if #taken < n then
   rollback()
   return -1
 end
-local out, ids, drawn, direct = {}, {}, {}, true
+local out, ids, segExpiry, drawn, direct = {}, {}, {}, {}, true
 for _, t in ipairs(taken) do
   local pool, id = t[1], t[2]
+  segExpiry[id] = t[4]
   redis.call('HINCRBY', prefix .. 'poolbits', pool, -size)
   redis.call('ZREM', prefix .. 'expiry', 's:' .. id)
   redis.call('RENAME', prefix .. 'seg:' .. id, prefix .. 'key:' .. id)
@@ -57,7 +59,8 @@ for _, t in ipairs(taken) do
 end
 local route = direct and 'direct' or 'indirect'
 for _, id in ipairs(ids) do
-  redis.call('HSET', prefix .. 'key:' .. id, 'master', master, 'slave', slave, 'state', 'delivered', 'route', route, 'expiresAt', expiresAt)
+  redis.call('HSET', prefix .. 'key:' .. id, 'master', master, 'slave', slave, 'state', 'delivered', 'route', route, 'expiresAt', expiresAt,
+    'segExpiresAt', segExpiry[id])
   redis.call('ZADD', prefix .. 'expiry', expiresAt, 'k:' .. id)
 end
 audit(prefix, now, 'deliver', cjson.encode({ side = 'master', master = master, slave = slave, route = route, sizeBits = size, drawn = drawn, keyIds = ids }))
