@@ -16,6 +16,7 @@ import type { Logger } from '../src/platform/logger.js';
 import { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
 import { KeyMaterial } from './domain/key-material.js';
 import { linkId } from './domain/links.js';
+import { loadOrCreateAdminToken } from './adapters/admin-token.js';
 import { loadOrCreateKek } from './adapters/kek.js';
 import { KeyStore } from './adapters/key-store.redis.js';
 import { KmeService } from './adapters/kme.service.js';
@@ -81,6 +82,16 @@ function loadTls(core: RelayCore, config: Config, logger: Logger): KmeTls {
   return { ca: pki.ca, cert: pki.server.cert, key: pki.server.key };
 }
 
+/** QKDSAT_ADMIN_TOKEN, else the generated var/admin-token; the log names the file, never the token. */
+function adminTokenFor(config: Config, logger: Logger): string {
+  const t = loadOrCreateAdminToken(config.env.QKDSAT_ADMIN_TOKEN, config.env.QKDSAT_VAR_DIR);
+  if (t.source !== 'QKDSAT_ADMIN_TOKEN') {
+    logger.warn({ path: t.source, created: t.created },
+      `POST /v1/admin/deposits needs a bearer token; QKDSAT_ADMIN_TOKEN is unset, so it is the one in ${t.source} (mode 0600)`);
+  }
+  return t.token;
+}
+
 function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
   const { fibre, fibreLinks } = core.relayConfig;
   if (fibre.tickMs === 0 || fibreLinks.length === 0) return () => undefined;
@@ -128,7 +139,8 @@ export async function startRelay({ config, logger, redis, api }: StartRelayDeps)
     const [a, b] = l.a < l.b ? [l.a, l.b] : [l.b, l.a];
     await core.store.registerLink(linkId('fibre', a, b), { kind: 'fibre', a, b, rateBps: l.keyRateBps });
   }
-  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now });
+  const adminToken = core.relayConfig.adminDeposits ? adminTokenFor(config, log) : undefined;
+  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken });
   const kmeServer = createKmeServer({ config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log) });
   await new Promise<void>((res, rej) => {
     kmeServer.once('error', rej);

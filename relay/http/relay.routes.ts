@@ -1,8 +1,14 @@
-/** REST for mission planners: relay requests, pool overview (never key bytes), SAEs, admin deposits. */
+/**
+ * REST for mission planners: relay requests, pool overview (never key bytes), SAEs, and admin
+ * deposits, which need `Authorization: Bearer <token>` (adapters/admin-token.ts), checked before
+ * the body is read.
+ */
+import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Api } from '../../src/api/route.js';
 import { QkdsatError } from '../../src/core/errors.js';
 import { STATION_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
+import { bearerChecker } from '../adapters/admin-token.js';
 import type { KeyBlockSink } from '../adapters/key-block-sink.js';
 import { MAX_DEPOSIT_BITS } from '../adapters/key-block-sink.js';
 import type { KeyStore } from '../adapters/key-store.redis.js';
@@ -51,9 +57,25 @@ export interface RelayRoutesDeps {
   relay: RelayService;
   sink: KeyBlockSink;
   now: () => number;
+  /** Required when `config.adminDeposits` is on. */
+  adminToken?: string;
 }
 
-export function registerRelayRoutes({ api, config, store, relay, sink, now }: RelayRoutesDeps): void {
+const ADMIN_DEPOSITS = '/v1/admin/deposits';
+
+/** 401 problem+json naming the problem unless the request carries the admin bearer token. */
+function requireBearer(token: string) {
+  const check = bearerChecker(token);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const verdict = check(req.get('authorization'));
+    if (verdict === 'ok') return next();
+    const message = verdict === 'missing' ? 'missing bearer token (Authorization: Bearer <QKDSAT_ADMIN_TOKEN>)' : 'invalid bearer token';
+    res.set('WWW-Authenticate', verdict === 'missing' ? 'Bearer realm="qkdsat-admin"' : 'Bearer realm="qkdsat-admin", error="invalid_token"');
+    next(new QkdsatError('UNAUTHORIZED', `authorization: ${message}`, [{ path: ['headers', 'authorization'], message }]));
+  };
+}
+
+export function registerRelayRoutes({ api, config, store, relay, sink, now, adminToken }: RelayRoutesDeps): void {
   const configuredStations = new Set([...config.saes.map((s) => s.stationId), ...config.fibreLinks.flatMap((l) => [l.a, l.b])]);
   api.route({
     method: 'post', path: '/v1/relays', summary: 'Relay key between two stations through trusted nodes', tags: ['relay'],
@@ -90,9 +112,12 @@ export function registerRelayRoutes({ api, config, store, relay, sink, now }: Re
     handler: () => config.saes.map((s) => ({ id: s.id, stationId: s.stationId })),
   });
   if (config.adminDeposits) {
+    if (!adminToken) throw new QkdsatError('INTERNAL', 'relay.adminDeposits is on but no admin token was given');
+    api.router.post(ADMIN_DEPOSITS, requireBearer(adminToken));
     api.route({
-      method: 'post', path: '/v1/admin/deposits', summary: 'Deposit a key block from a simulated pass (demos, tests)', tags: ['relay'],
-      body: DepositRequestSchema, status: 201,
+      method: 'post', path: ADMIN_DEPOSITS, tags: ['relay'],
+      summary: 'Deposit a key block from a simulated pass (demos, tests); needs Authorization: Bearer <QKDSAT_ADMIN_TOKEN>',
+      body: DepositRequestSchema, status: 201, errors: [401],
       response: z.object({ blockId: z.string(), link: z.string(), bits: z.number().int(), segments: z.number().int() }),
       handler: ({ body }) => sink.deposit(body.stationId, body.noradId, body.bits, { source: 'admin' }),
     });

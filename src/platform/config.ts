@@ -28,6 +28,8 @@ export const EnvSchema = z.object({
   QKDSAT_CLOCK_SPEED: z.coerce.number().positive().optional(),
   /** Hex AES-256 key-encryption key for key pools; when absent one is generated under var/. */
   QKDSAT_KEK: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  /** Bearer token for POST /v1/admin/deposits; when unset (and the endpoint is on) one is generated in var/admin-token. */
+  QKDSAT_ADMIN_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'expected 16-512 printable ASCII characters (no spaces)').optional(),
   /** BullMQ worker processes (`src/worker.ts`) that `npm start` runs as children; 0 when they run apart. */
   QKDSAT_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   /** Start redis-server as a child when nothing answers at REDIS_URL (npm start). */

@@ -154,8 +154,9 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
   });
 
   it('relays key Graz -> satellite -> Xinglong, then serves it as indirect keys', async () => {
-    await request(app).post('/v1/admin/deposits').send({ stationId: 'graz', noradId: 43_000, bits: 20_000 }).expect(201);
-    await request(app).post('/v1/admin/deposits').send({ stationId: 'xinglong', noradId: 43_000, bits: 16_000 }).expect(201);
+    const admin = (body: object) => request(app).post('/v1/admin/deposits').set('authorization', `Bearer ${f.adminToken}`).send(body);
+    await admin({ stationId: 'graz', noradId: 43_000, bits: 20_000 }).expect(201);
+    await admin({ stationId: 'xinglong', noradId: 43_000, bits: 16_000 }).expect(201);
     const r = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 4096 });
     expect(r.status).toBe(200);
     expect(r.body.outcome).toBe('relayed');

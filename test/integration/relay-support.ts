@@ -1,6 +1,6 @@
 /**
  * Shared set-up for the relay suites: a throw-away CA and certificates, a config file with SAEs
- * at graz, matera and xinglong, a random Redis prefix, an mTLS HTTPS client, cleanup.
+ * at graz, matera and xinglong, a random Redis prefix and admin token, an mTLS HTTPS client, cleanup.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ export interface Fixture {
   dir: string;
   prefix: string;
   kekHex: string;
+  /** QKDSAT_ADMIN_TOKEN (bearer token of POST /v1/admin/deposits). */
+  adminToken: string;
   configPath: string;
   env: Record<string, string>;
   config: Config;
@@ -67,14 +69,15 @@ export function fixture(relayOverrides: Record<string, unknown> = {}, extraEnv: 
   writeFileSync(configPath, JSON.stringify({ relay }));
   const prefix = `qkdsattest${randomBytes(6).toString('hex')}`;
   const kekHex = randomBytes(32).toString('hex');
+  const adminToken = randomBytes(24).toString('base64url');
   const env = {
-    QKDSAT_CONFIG: configPath, QKDSAT_VAR_DIR: join(dir, 'var'), QKDSAT_PREFIX: prefix, QKDSAT_KEK: kekHex,
+    QKDSAT_CONFIG: configPath, QKDSAT_VAR_DIR: join(dir, 'var'), QKDSAT_PREFIX: prefix, QKDSAT_KEK: kekHex, QKDSAT_ADMIN_TOKEN: adminToken,
     KME_PORT: '0', PORT: '0', HOST: '127.0.0.1', REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info', ...extraEnv,
   };
   const config = loadConfig(env, {});
   const redis = createRedis(env.REDIS_URL);
   return {
-    dir, prefix, kekHex, configPath, env, config, redis, ca: pki.ca, certs: pki.certs,
+    dir, prefix, kekHex, adminToken, configPath, env, config, redis, ca: pki.ca, certs: pki.certs,
     cleanup: async () => {
       let cursor = '0';
       do {
