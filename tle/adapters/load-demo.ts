@@ -1,15 +1,15 @@
-/** Loads TLE files and a stations file (paths as in config/demo.json) into a catalog and station store. */
+/** Loads catalog files (TLE, OMM JSON/XML/KVN: parseCatalog detects) and a stations file (paths as in config/demo.json) into a catalog and station store. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QkdsatError } from '../../src/core/errors.js';
-import { parseTleText, StationListSchema, type CatalogPort, type StationStorePort } from '../domain/index.js';
+import { parseCatalog, StationListSchema, type CatalogPort, type StationStorePort } from '../domain/index.js';
 
 export interface DemoFiles { tleFiles: string[]; stationsFile: string }
 
 export async function loadCatalogFiles(files: DemoFiles, baseDir: string, catalog: CatalogPort, stations: StationStorePort): Promise<{ elementSets: number; rejected: number; stations: number }> {
   let count = 0, rejected = 0;
   for (const f of files.tleFiles) {
-    const report = parseTleText(readFileSync(resolve(baseDir, f), 'utf8'));
+    const report = parseCatalog(readFileSync(resolve(baseDir, f), 'utf8'));
     rejected += report.rejected.length;
     for (const es of report.accepted) { await catalog.put(es); count += 1; }
   }

@@ -78,7 +78,7 @@ describe('OMM KVN bad records', () => {
       { index: 1, firstLine: 26, noradId: 25544, issues: ["VALIDATION 33:13 REF_FRAME REF_FRAME 'ITRF' is not supported: SGP4 mean elements are in TEME"] },
       { index: 2, firstLine: 51, noradId: 33591, issues: [
         "VALIDATION 59:15 TIME_SYSTEM TIME_SYSTEM 'TAI' is not supported: SGP4 epochs are UTC",
-        "VALIDATION 60:23 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat propagates with SGP4 only (SGP4, SGP, SGP/SGP4, SGP4-XP)",
+        "VALIDATION 60:23 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat propagates with SGP4 only (SGP4, SGP, SGP/SGP4)",
       ] },
       { index: 3, firstLine: 76, noradId: 44713, issues: ['VALIDATION 76:1 EPOCH EPOCH is required', 'VALIDATION 86:15 MEAN_MOTION expected a number, got "fast"'] },
       { index: 4, firstLine: 100, noradId: 40267, issues: [
@@ -89,7 +89,7 @@ describe('OMM KVN bad records', () => {
   });
   it('reads units in brackets, COMMENT lines, blank values as absent and case-insensitive metadata values', () => {
     const kvn = ['COMMENT leading comment', 'CCSDS_OMM_VERS = 3.0', 'CREATION_DATE = 2026-07-12T05:00:00', 'ORIGINATOR = ', 'OBJECT_NAME = ', 'OBJECT_ID = ', 'CENTER_NAME = Earth', 'REF_FRAME = teme',
-      'TIME_SYSTEM = UTC', 'MEAN_ELEMENT_THEORY = SGP4-XP', 'COMMENT mean elements', 'EPOCH = 2026-07-12T04:27:10.123456', 'MEAN_MOTION = 15.2 [rev/day]', 'ECCENTRICITY = 0.001',
+      'TIME_SYSTEM = UTC', 'MEAN_ELEMENT_THEORY = sgp4', 'COMMENT mean elements', 'EPOCH = 2026-07-12T04:27:10.123456', 'MEAN_MOTION = 15.2 [rev/day]', 'ECCENTRICITY = 0.001',
       'INCLINATION = 97.5 [deg]', 'RA_OF_ASC_NODE = 100 [deg]', 'ARG_OF_PERICENTER = 90 [deg]', 'MEAN_ANOMALY = 10 [deg]', 'GM = 398600.4418 [km**3/s**2]', 'NORAD_CAT_ID = 799500001',
       'BSTAR = 0.0001 [1/ER]', 'MEAN_MOTION_DOT = 1e-5 [rev/day**2]', 'MEAN_MOTION_DDOT = 0 [rev/day**3]', 'USER_DEFINED_X = y'].join('\r\n');
     const r = parseOmmKvn(kvn);
@@ -114,7 +114,7 @@ describe('OMM XML bad records', () => {
       { index: 1, firstLine: 37, noradId: 25544, issues: ["VALIDATION 37:1 REF_FRAME REF_FRAME 'ITRF' is not supported: SGP4 mean elements are in TEME"] },
       { index: 2, firstLine: 71, noradId: 33591, issues: [
         "VALIDATION 71:1 TIME_SYSTEM TIME_SYSTEM 'TT' is not supported: SGP4 epochs are UTC",
-        "VALIDATION 71:1 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat propagates with SGP4 only (SGP4, SGP, SGP/SGP4, SGP4-XP)",
+        "VALIDATION 71:1 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat propagates with SGP4 only (SGP4, SGP, SGP/SGP4)",
       ] },
       { index: 3, firstLine: 105, noradId: 44713, issues: ['VALIDATION 105:1 EPOCH EPOCH is required', 'VALIDATION 105:1 ECCENTRICITY Too big: expected number to be <1'] },
       { index: 4, firstLine: 138, noradId: undefined, issues: ['NORAD_CAT_ID', 'BSTAR', 'MEAN_MOTION_DOT', 'MEAN_MOTION_DDOT'].map((k) => `VALIDATION 138:1 ${k} ${k} is required`) },
@@ -151,5 +151,19 @@ describe('OMM JSON shares the schema', () => {
     const r = parseOmmJson([omm, { ...omm, CENTER_NAME: 'EARTH', REF_FRAME: 'TEME', TIME_SYSTEM: 'UTC', MEAN_ELEMENT_THEORY: 'SGP4' }, { ...omm, REF_FRAME: 'GCRF' }, { ...omm, MEAN_ELEMENT_THEORY: 'USM' }]);
     expect(r.accepted).toHaveLength(2);
     expect(r.rejected.map((x) => x.issues[0]!.path)).toEqual([[2, 'REF_FRAME'], [3, 'MEAN_ELEMENT_THEORY']]);
+  });
+});
+
+describe('SGP4-XP element sets', () => {
+  it('are rejected with the reason, in every OMM syntax (plain SGP4 would propagate them wrongly)', () => {
+    const kvn = (theory: string, type: string) => ['CCSDS_OMM_VERS = 3.0', 'CREATION_DATE = 2026-07-12T05:00:00', 'ORIGINATOR = X', 'OBJECT_NAME = X', 'OBJECT_ID = 2026-001A', 'CENTER_NAME = EARTH', 'REF_FRAME = TEME',
+      'TIME_SYSTEM = UTC', `MEAN_ELEMENT_THEORY = ${theory}`, 'EPOCH = 2026-07-12T04:27:10.123456', 'MEAN_MOTION = 15.2', 'ECCENTRICITY = 0.001', 'INCLINATION = 97.5', 'RA_OF_ASC_NODE = 100',
+      'ARG_OF_PERICENTER = 90', 'MEAN_ANOMALY = 10', `EPHEMERIS_TYPE = ${type}`, 'NORAD_CAT_ID = 99001', 'BSTAR = 0.0001', 'MEAN_MOTION_DOT = 1e-5', 'MEAN_MOTION_DDOT = 0'].join('\n');
+    expect(parseOmmKvn(kvn('SGP4', '0')).accepted).toHaveLength(1);
+    const xp = parseOmmKvn(kvn('SGP4-XP', '4'));
+    expect(xp.accepted).toHaveLength(0);
+    const messages = xp.rejected[0]!.issues.map((i) => i.message);
+    expect(messages.some((m) => m.startsWith("MEAN_ELEMENT_THEORY 'SGP4-XP' is not supported"))).toBe(true);
+    expect(messages.some((m) => m.startsWith('EPHEMERIS_TYPE 4 is SGP4-XP'))).toBe(true);
   });
 });

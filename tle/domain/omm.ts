@@ -20,8 +20,12 @@ const oneOf = (keyword: string, allowed: readonly [string, ...string[]], why: st
   z.string({ error: (iss) => (iss.input === undefined ? REQUIRED : `${keyword} must be text`) }).trim().toUpperCase()
     .pipe(z.enum(allowed, { error: (iss) => `${keyword} '${String(iss.input)}' is not supported: ${why}` }));
 
-/** Mean element theories SGP4 can propagate (CCSDS 502.0-B-3 Table 4-2 names; 'SGP/SGP4' as in B-2's example). */
-export const SGP4_THEORIES = ['SGP4', 'SGP', 'SGP/SGP4', 'SGP4-XP'] as const;
+/**
+ * Mean element theories SGP4 can propagate (CCSDS 502.0-B-3 Table 4-2 names; 'SGP/SGP4' as in B-2's
+ * example). SGP4-XP element sets (EPHEMERIS_TYPE 4) are fitted to the XP theory: propagated with
+ * plain SGP4 they give wrong positions, and satellite.js implements SGP4 only, so they are rejected.
+ */
+export const SGP4_THEORIES = ['SGP4', 'SGP', 'SGP/SGP4'] as const;
 
 export const OmmRecordSchema = z.object({
   OBJECT_NAME: z.string().max(80).optional(),
@@ -41,7 +45,8 @@ export const OmmRecordSchema = z.object({
   RA_OF_ASC_NODE: numberish.pipe(z.number().min(0).max(360)),
   ARG_OF_PERICENTER: numberish.pipe(z.number().min(0).max(360)),
   MEAN_ANOMALY: numberish.pipe(z.number().min(0).max(360)),
-  EPHEMERIS_TYPE: numberish.pipe(z.number().int().min(0).max(9)).default(0),
+  EPHEMERIS_TYPE: numberish.pipe(z.number().int().min(0).max(9))
+    .refine((t) => t !== 4, 'EPHEMERIS_TYPE 4 is SGP4-XP: its elements need the SGP4-XP propagator (qkdsat propagates with SGP4 only)').default(0),
   CLASSIFICATION_TYPE: z.enum(['U', 'C', 'S']).default('U'),
   NORAD_CAT_ID: numberish.pipe(z.number().int().min(1).max(999_999_999)),
   ELEMENT_SET_NO: numberish.pipe(z.number().int().min(0)).default(999),

@@ -88,3 +88,17 @@ describe('assessment', () => {
     expect(assessElementSet({ ...es, meanMotionRevPerDay: 16.4 }, es.epochMs).lowPerigee).toBe(true);
   });
 });
+
+describe('SGP4-XP TLEs', () => {
+  it('ephemeris type 4 is rejected at line 1 column 63 with the reason; type 0 is accepted', async () => {
+    const { parseTleText: parse, checksum: sum } = await import('./index.js');
+    const l1 = '1 41731U 16051A   21117.42314584  .00000696  00000-0  30260-4 0  999';
+    const l2 = '2 41731  97.3499  30.8507 0012844 347.0485 124.2616 15.25507799261429';
+    const xp = `${l1.slice(0, 62)}4${l1.slice(63)}`;
+    expect(parse(`${l1}${sum(l1)}\n${l2}`).accepted).toHaveLength(1);
+    const r = parse(`${xp}${sum(xp)}\n${l2}`);
+    expect(r.accepted).toHaveLength(0);
+    expect(r.rejected[0]!.issues[0]).toMatchObject({ code: 'VALIDATION', line: 1, column: 63 });
+    expect(r.rejected[0]!.issues[0]!.message).toMatch(/^ephemeris type 4 is SGP4-XP/);
+  });
+});

@@ -50,6 +50,8 @@ export function parseTleRecord(name: string | undefined, line1: string, line2: s
   for (const [what, v, lo, hi, col] of ranges) if (!(v >= lo && v <= hi)) issues.push({ code: 'TLE_FORMAT', line: lineNo + 1, column: col, message: `${what} ${v} is outside ${lo}..${hi} degrees` });
   const meanMotion = num(line2, 53, 63);
   if (!(meanMotion > 0)) issues.push({ code: 'TLE_FORMAT', line: lineNo + 1, column: 53, message: `mean motion ${meanMotion} must be positive` });
+  // Ephemeris type 4 marks SGP4-XP elements (as in OMM's EPHEMERIS_TYPE): plain SGP4 would propagate them wrongly.
+  if (line1[62] === '4') issues.push({ code: 'VALIDATION', line: lineNo, column: 63, message: 'ephemeris type 4 is SGP4-XP: its elements need the SGP4-XP propagator (qkdsat propagates with SGP4 only)' });
   if (issues.length) return { ok: false, issues };
   const epochMs = Date.UTC(year, 0, 1) + (day - 1) * MS_PER_DAY;
   const es: ElementSet = {
