@@ -6,7 +6,7 @@
 -- ARGV: prefix, now, master, slave, auditJson (an object: the caller's context),
 --       n, n x (keyId, failed 0|1, bits, ctBase64, route, expiresAt) as take-for-slave returned them
 -- Audit data: the context plus reason 'integrity', voided [{ keyId, bits, route }] and restoredKeyIds
---   (their preceding slave-side 'deliver' entry never reached the slave).
+--   (their preceding slave-side 'deliver' entry never reached the slave; omitted when none).
 -- Returns: number of keys voided.
 local prefix, now, master, slave = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local data = cjson.decode(ARGV[5])
