@@ -26,7 +26,7 @@ export interface PlannerDeps {
   settings: SchedulerSettings;
 }
 
-export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string }
+export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string; weather?: { scenarios: number; seed: number } }
 export interface StoredPlan { id: string; fromMs: number; toMs: number; createdMs: number; plan: Plan; booked: number; kept: number; superseded: number; rejected: string[] }
 
 export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
@@ -42,6 +42,7 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   const plan = await planSchedule(cands, req.demand ?? d.settings.demand, {
     solver: req.solver ?? d.settings.solver, timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds, gaps: gapsOf(d.settings),
     fixedIds: new Set(frozen.map((b) => b.id)), milp: d.milp, nowMs: () => performance.now(),
+    ...(req.weather ? { weather: req.weather } : {}),
   });
   const id = req.planId ?? `plan_${randomUUID()}`;
   const chosen = new Set(plan.bookings.map((b) => b.id));

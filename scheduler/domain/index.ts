@@ -9,3 +9,4 @@ export * from './synthetic.js';
 export * from './from-passes.js';
 export * from './yield-model.js';
 export * from './wire.js';
+export * from './weather.js';

@@ -8,6 +8,7 @@ import { type Candidate, type Demand, type Gaps } from './candidate.js';
 import { findConflict } from './conflicts.js';
 import { heuristicPlan } from './heuristic.js';
 import { milpPlan, type MilpSolver } from './milp.js';
+import { weatherRisk, type WeatherRisk } from './weather.js';
 
 export const SolverKindSchema = z.enum(['exact', 'heuristic']);
 export type SolverKind = z.infer<typeof SolverKindSchema>;
@@ -20,6 +21,8 @@ export interface PlanOptions {
   fixedIds?: ReadonlySet<string>;
   milp?: MilpSolver;
   nowMs: () => number;
+  /** Also evaluate the plan under this many seeded weather scenarios (see weather.ts). */
+  weather?: { scenarios: number; seed: number };
 }
 
 export interface Plan {
@@ -32,6 +35,8 @@ export interface Plan {
   solver: SolverKind;
   status: 'optimal' | 'feasible' | 'heuristic';
   solveTimeMs: number;
+  /** The plan's objective under sampled weather, when asked for. */
+  weather?: WeatherRisk;
 }
 
 export async function planSchedule(cands: readonly Candidate[], demand: Demand, opts: PlanOptions): Promise<Plan> {
@@ -57,7 +62,8 @@ export async function planSchedule(cands: readonly Candidate[], demand: Demand, 
   const clash = findConflict(plan.bookings, opts.gaps);
   if (clash) throw new Error(`internal: plan double-books ${clash[0].id} and ${clash[1].id}`);
   plan.bookings = [...plan.bookings].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
-  return { ...plan, solveTimeMs: opts.nowMs() - t0 };
+  const solveTimeMs = opts.nowMs() - t0;
+  return { ...plan, solveTimeMs, ...(opts.weather ? { weather: weatherRisk(plan.bookings, demand, opts.weather.scenarios, opts.weather.seed) } : {}) };
 }
 
 /** Relative gap at the first lexicographic level where the plan falls short of the proven bound. */

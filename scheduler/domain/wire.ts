@@ -4,6 +4,10 @@ import { toIso } from '../../src/core/time/index.js';
 import type { Plan } from './plan.js';
 
 const ObjectiveWire = z.object({ worstPairFraction: z.number(), demandMetBits: z.number(), totalKeyBits: z.number() });
+const SpreadWire = z.object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), min: z.number() });
+const WeatherWire = z.object({
+  scenarios: z.number(), seed: z.number(), worstPairFraction: SpreadWire, demandMetBits: SpreadWire, totalKeyBits: SpreadWire, pairStarvedProbability: z.number(),
+}).meta({ id: 'WeatherRisk', description: 'the plan under sampled weather: one clear/cloud draw per station-night with its clear-sky probability' });
 
 export const PlanWireSchema = z.object({
   bookings: z.array(z.object({ id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number(), clearSkyProbability: z.number() })),
@@ -15,6 +19,7 @@ export const PlanWireSchema = z.object({
   solver: z.enum(['exact', 'heuristic']),
   status: z.string(),
   solveTimeMs: z.number(),
+  weather: WeatherWire.optional(),
 }).meta({ id: 'Plan' });
 export type PlanWire = z.infer<typeof PlanWireSchema>;
 
@@ -32,5 +37,6 @@ export function planToWire(p: Plan): PlanWire {
     solver: p.solver,
     status: p.status,
     solveTimeMs: Math.round(p.solveTimeMs),
+    ...(p.weather ? { weather: p.weather } : {}),
   };
 }

@@ -34,6 +34,9 @@ const PlanBody = z.object({
   demand: DemandSchema.optional(),
   solver: z.enum(['exact', 'heuristic']).optional(),
   timeLimitSeconds: z.number().positive().max(120).optional(),
+  /** Also evaluate the plan under this many seeded weather scenarios (one cloud draw per station-night). */
+  weatherScenarios: z.number().int().min(1).max(10_000).optional(),
+  weatherSeed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
   /** Queue the plan for a worker; default: queued when the horizon exceeds 24 h. */
   async: z.boolean().optional(),
 });
@@ -59,6 +62,7 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
         ...(body.start ? { fromMs: parseIso(body.start) } : {}), horizonHours: body.horizonHours,
         ...(body.demand ? { demand: body.demand } : {}), ...(body.solver ? { solver: body.solver } : {}),
         ...(body.timeLimitSeconds ? { timeLimitS: body.timeLimitSeconds } : {}),
+        ...(body.weatherScenarios ? { weather: { scenarios: body.weatherScenarios, seed: body.weatherSeed } } : {}),
       };
       if ((body.async ?? body.horizonHours > 24) && d.enqueuePlan) {
         const id = `plan_${randomUUID()}`;

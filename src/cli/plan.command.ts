@@ -11,7 +11,7 @@ import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
 import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
-interface PlanOpts { tle: string; stations: string; start: string; hours: string; demand?: string; preset?: string; solver: string; timeLimit: string; format?: string }
+interface PlanOpts { tle: string; stations: string; start: string; hours: string; demand?: string; preset?: string; solver: string; timeLimit: string; format?: string; scenarios?: string; seed: string }
 
 export const registerPlan = (program: Command): void => {
   program
@@ -26,6 +26,8 @@ export const registerPlan = (program: Command): void => {
     .option('--solver <kind>', 'exact | heuristic', 'exact')
     .option('--time-limit <s>', 'solver time limit, seconds', '10')
     .option('--format <fmt>', 'json')
+    .option('--scenarios <n>', 'also evaluate the plan under N seeded weather scenarios (one cloud draw per station-night)')
+    .option('--seed <s>', 'seed of the weather scenarios', '1')
     .action((o: PlanOpts) => runCommand(() => plan(o)));
 };
 
@@ -34,6 +36,8 @@ async function plan(o: PlanOpts): Promise<void> {
   if (Number.isNaN(startMs)) throw new UsageError(`--start: expected ISO-8601 with a zone, got '${o.start}'`);
   const hours = parseNumberOption(o.hours, '--hours', (n) => n > 0 && n <= 336, 'a number of hours in (0, 336]');
   const timeLimitS = parseNumberOption(o.timeLimit, '--time-limit', (n) => n > 0 && n <= 3600, 'seconds in (0, 3600]');
+  const scenarios = o.scenarios === undefined ? undefined : parseNumberOption(o.scenarios, '--scenarios', (n) => Number.isInteger(n) && n >= 1 && n <= 100_000, 'an integer in 1..100000');
+  const seed = parseNumberOption(o.seed, '--seed', (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'an integer in 0..2^32-1');
   const solver = SolverKindSchema.safeParse(o.solver);
   if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
   if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
@@ -47,10 +51,14 @@ async function plan(o: PlanOpts): Promise<void> {
   const { passes } = passesOf(report.accepted, stations, { fromMs: startMs, toMs: startMs + hours * 3_600_000 });
   const candidates = candidatesFromPasses(passes, stations, keyRateYield(o.preset, report.accepted, stations));
   const settings = SchedulerSettingsSchema.parse({});
-  const p = await planSchedule(candidates, demand, { solver: solver.data, timeLimitS, gaps: gapsOf(settings), milp: highsSolver(), nowMs: () => performance.now() });
+  const p = await planSchedule(candidates, demand, { solver: solver.data, timeLimitS, gaps: gapsOf(settings), milp: highsSolver(), nowMs: () => performance.now(), ...(scenarios ? { weather: { scenarios, seed } } : {}) });
   const wire = planToWire(p);
   if (o.format === 'json') { writeJson(wire); return; }
   for (const b of wire.bookings) process.stdout.write(`${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  ${(b.expectedSecureBits * b.clearSkyProbability / 1e3).toFixed(1).padStart(8)} kbit expected\n`);
   for (const q of wire.pairs) process.stdout.write(`pair ${q.a}~${q.b}: ${(q.deliveredBits / 1e3).toFixed(1)} / ${(q.demandBits / 1e3).toFixed(1)} kbit\n`);
+  if (wire.weather) {
+    const w = wire.weather;
+    process.stdout.write(`weather (${w.scenarios} scenarios, seed ${w.seed}): worst pair p10/p50/p90 ${[w.worstPairFraction.p10, w.worstPairFraction.p50, w.worstPairFraction.p90].map((x) => (x * 100).toFixed(1)).join('/')} %, demand met mean ${(w.demandMetBits.mean / 1e6).toFixed(2)} Mbit, a pair starved in ${(w.pairStarvedProbability * 100).toFixed(1)} % of scenarios\n`);
+  }
   process.stdout.write(`${wire.bookings.length} bookings of ${candidates.length} candidates; worst pair ${(wire.objective.worstPairFraction * 100).toFixed(1)} %, demand met ${(wire.objective.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(wire.objective.totalKeyBits / 1e6).toFixed(2)} Mbit; ${wire.solver} ${wire.status}${wire.gapPercent !== null ? `, gap ${wire.gapPercent} %` : ''}, ${wire.solveTimeMs} ms\n`);
 }

@@ -24,9 +24,12 @@ afterAll(async () => { await scheduler.close(); await deletePrefix(redis, prefix
 
 describe('scheduler REST', () => {
   it('plans, lists, cancels and serves an iCalendar feed', async () => {
-    const r = await request(app).post('/v1/plans').send({ horizonHours: 6, solver: 'exact', timeLimitSeconds: 2, demand: { stations: {}, pairs: [{ a: 'gs0', b: 'gs1', bits: 50_000 }] } });
+    const r = await request(app).post('/v1/plans').send({ horizonHours: 6, solver: 'exact', timeLimitSeconds: 2, demand: { stations: {}, pairs: [{ a: 'gs0', b: 'gs1', bits: 50_000 }] }, weatherScenarios: 200, weatherSeed: 9 });
     expect(r.status).toBe(201);
     expect(r.body.plan.bookings.length).toBeGreaterThan(0);
+    expect(r.body.plan.weather).toMatchObject({ scenarios: 200, seed: 9 });
+    expect(r.body.plan.weather.worstPairFraction.p90).toBeLessThanOrEqual(1);
+    expect(r.body.plan.weather.pairStarvedProbability).toBeGreaterThanOrEqual(0);
     expect(r.body.plan.pairs[0]).toMatchObject({ a: 'gs0', b: 'gs1', demandBits: 50_000 });
     expect((await request(app).get(`/v1/plans/${r.body.id}`)).body.id).toBe(r.body.id);
     const list = await request(app).get('/v1/bookings').query({ station: 'gs0' });
@@ -52,6 +55,9 @@ describe('scheduler REST', () => {
     const u = await request(app).post('/v1/plans').send({ demand: { pairs: [{ a: 'gs0', b: 'atlantis', bits: 5 }] } });
     expect(u.status).toBe(400);
     expect(u.body.issues[0].path).toBe('body.demand.pairs.0.b');
+    const w = await request(app).post('/v1/plans').send({ horizonHours: 2, weatherScenarios: 0 });
+    expect(w.status).toBe(400);
+    expect(w.body.issues[0].path).toBe('body.weatherScenarios');
     const n = await request(app).post('/v1/plans').send({ demand: { stations: { gs0: -1 } } });
     expect(n.status).toBe(400);
     expect(n.body.issues[0].path).toBe('body.demand.stations.gs0');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCatalog, MemoryStationStore } from '../../tle/adapters/catalog.memory.js';
 import { loadCatalogFiles } from '../../tle/adapters/load-demo.js';
-import { catalogCandidateSource } from './catalog-source.js';
-import { SchedulerSettingsSchema, terminalPresetOf } from './settings.js';
+import { catalogCandidateSource } from '../../scheduler/adapters/catalog-source.js';
+import { SchedulerSettingsSchema, terminalPresetOf } from '../../scheduler/adapters/settings.js';
 
 const day = Date.parse('2022-08-10T00:00:00Z');
 
