@@ -1,27 +1,183 @@
 /**
- * Passes of satellites over stations: g(t) = elevation - mask(azimuth) > 0. Each satellite is
- * propagated once per grid step for all stations; each sign change is refined by Brent's method to
- * the tolerance, and sample maxima/minima of g close to zero are refined (golden section) so that
- * passes (or dips) shorter than the step are neither missed nor invented. TCA is the highest
- * elevation maximum inside [AOS, LOS] (eccentric orbits can culminate twice in one pass).
+ * Passes of satellites over stations: g(t) = elevation - mask(azimuth) > 0.
+ *
+ * Each satellite is propagated once on a node grid (track.ts) shared by all stations. For each
+ * station, nodes the satellite provably cannot reach above the mask in the meantime are skipped;
+ * on the other intervals between nodes the elevation e and its rate e' at both ends decide:
+ * a sign change of e - mask is a crossing, solved by Newton's method on e' (bracketed); an
+ * interior maximum (e' from + to -) below the mask, or minimum above it, whose cubic Hermite
+ * estimate from (e, e') at the ends lies within the estimate's error bound of the mask is located
+ * (root of e') and, if it crosses, split into two crossings. Horizon masks: the same search on the
+ * lowest mask gives windows, inside which g is sampled and refined (sign changes, near maxima).
+ * TCA is the highest elevation maximum inside [AOS, LOS] (eccentric orbits can culminate twice).
  */
-import { angleBetween, enuOf, gmstRad, lookAngles, refractionRad, temeToEcef, type LookAngles, type Vec3 } from '../frames/index.js';
+import { angleBetween, ecefToTeme, enuOf, gmstRad, refractionRad } from '../frames/index.js';
 import { brentMax, brentRoot } from '../events/index.js';
 import { shadowFraction } from '../orbit/index.js';
 import { SkyEphemeris } from '../sky/index.js';
 import type { Instant } from '../time/index.js';
-import { searchStepMs, stationGeometry, type StationGeometry } from './geometry.js';
+import { stationGeometry, type StationGeometry } from './geometry.js';
 import type { Pass, PassOptions, PassSatellite, PassSearch, PassStation, SatelliteFailure } from './model.js';
+import { buildTrack, lookAt, lookAzimuthRad, nodeStepMs, positionAt, siteFrame, type SiteFrame, type Track } from './track.js';
 
 const DEG = Math.PI / 180;
 const EARTH_RADIUS_KM = 6378.137;
-const TWO_PI = 2 * Math.PI;
+
+interface Interval { aos: Instant; los: Instant; clippedAtStart: boolean; clippedAtEnd: boolean }
+
+/** A station as the search sees it. */
+interface StationContext {
+  sg: StationGeometry;
+  frame: SiteFrame;
+  siteRadiusKm: number;
+  /** Geometric elevation above which the (lowest) mask can be met: refraction lowers it. */
+  thresholdRad: number;
+}
+
+/** Geometric elevation whose apparent elevation (with standard refraction) is `apparentRad`. */
+export function geometricForApparentRad(apparentRad: number): number {
+  // e + refraction(e) increases with e: bisection on [apparent - 1 deg, apparent].
+  let lo = apparentRad - DEG, hi = apparentRad;
+  for (let i = 0; i < 60; i += 1) { const mid = (lo + hi) / 2; if (mid + refractionRad(mid) < apparentRad) lo = mid; else hi = mid; }
+  return (lo + hi) / 2;
+}
+
+function stationContext(station: PassStation, minElevationRad: number | undefined, refraction: boolean): StationContext {
+  const sg = stationGeometry(station, minElevationRad);
+  const p = sg.site.positionEcefKm;
+  return { sg, frame: siteFrame(sg.site), siteRadiusKm: Math.hypot(p.x, p.y, p.z), thresholdRad: refraction ? geometricForApparentRad(sg.minMaskRad) : sg.minMaskRad };
+}
 
 /**
- * Sample maxima of g within this of zero are refined, as a pass may peak between samples. Bound:
- * elevation changes at most (speed / range) rad/s, and a pass peaking above the mask m is at range
- * <= range(m) at its peak (lowest altitude = perigee): refine within 1.2 x that rate x half a step,
- * and never less than 10 deg. (About 10 deg for a 0-10 deg mask, 25 deg for a 60 deg mask in LEO.)
+ * Error bound (rad) of the cubic Hermite estimate of an elevation extremum between two nodes
+ * `stepS` apart. Below a threshold m the satellite is at range >= the range at elevation m from
+ * its lowest altitude, so the line of sight turns at most w = (speed + 0.5 km/s) / that range;
+ * elevation then behaves like an analytic function with singularities ~1/w away, |e''''| <~ 24 w^4,
+ * and the Hermite error is <= |e''''| h^4 / 384. Ten times that: 0.625 (w h)^4 (1 deg for a
+ * 0 deg mask at 500 km and a 140 s step).
+ */
+function nearMissRad(thresholdRad: number, minAltitudeKm: number, maxSpeedKmS: number, stepS: number): number {
+  const h = Math.max(minAltitudeKm, 100), sm = EARTH_RADIUS_KM * Math.sin(thresholdRad);
+  const rangeKm = -sm + Math.sqrt(sm * sm + 2 * EARTH_RADIUS_KM * h + h * h);
+  const wh = ((maxSpeedKmS + 0.5) / rangeKm) * stepS;
+  return 0.625 * wh ** 4;
+}
+
+/**
+ * Extremum over [0, 1] of the cubic Hermite interpolant with values g0, g1 and rates d0, d1
+ * (per second) at the ends of a `stepS` interval: the maximum for sign = 1, the minimum for -1.
+ */
+function hermiteExtremum(g0: number, d0: number, g1: number, d1: number, stepS: number, sign: 1 | -1): number {
+  const m0 = d0 * stepS, m1 = d1 * stepS;
+  const cubic = (s: number) => { const s2 = s * s, s3 = s2 * s; return (2 * s3 - 3 * s2 + 1) * g0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * g1 + (s3 - s2) * m1; };
+  // p'(s) = a s^2 + b s + c
+  const a = 6 * g0 + 3 * m0 - 6 * g1 + 3 * m1, b = -6 * g0 - 4 * m0 + 6 * g1 - 2 * m1, c = m0;
+  let best = sign * Math.max(sign * g0, sign * g1);
+  const consider = (s: number) => { if (s > 0 && s < 1) best = sign * Math.max(sign * best, sign * cubic(s)); };
+  if (Math.abs(a) < 1e-300) { if (b !== 0) consider(-c / b); } else {
+    const disc = b * b - 4 * a * c;
+    if (disc >= 0) { const q = Math.sqrt(disc); consider((-b + q) / (2 * a)); consider((-b - q) / (2 * a)); }
+  }
+  return best;
+}
+
+/** Elevation, its rate, range and range rate at the nodes of the current station's examined intervals. */
+interface NodeLooks { el: Float64Array; elRate: Float64Array; range: Float64Array; rangeRate: Float64Array; stamp: Int32Array; current: number }
+
+function nodeLooks(capacity: number, old?: NodeLooks): NodeLooks {
+  if (old && old.el.length >= capacity) return old;
+  const f = () => new Float64Array(capacity);
+  return { el: f(), elRate: f(), range: f(), rangeRate: f(), stamp: new Int32Array(capacity), current: old?.current ?? 0 };
+}
+
+function lookAtNode(tr: Track, frame: SiteFrame, nl: NodeLooks, k: number): void {
+  if (nl.stamp[k] === nl.current) return;
+  const la = lookAt(tr, frame, tr.t[k]!);
+  nl.el[k] = la.elevationRad; nl.elRate[k] = la.elevationRateRadS; nl.range[k] = la.rangeKm; nl.rangeRate[k] = la.rangeRateKmS;
+  nl.stamp[k] = nl.current;
+}
+
+/**
+ * Root of e(t) - thresholdRad in [a, b] (values ga, gb of opposite signs): Newton's method with
+ * the elevation rate, falling back to bisection when a step leaves the bracket; stops when the
+ * step is below half the tolerance (quadratic convergence leaves microseconds of error).
+ */
+function crossing(tr: Track, frame: SiteFrame, thresholdRad: number, a: Instant, b: Instant, ga: number, gb: number, tolMs: number): Instant {
+  let x = a - (ga * (b - a)) / (gb - ga);
+  for (let i = 0; i < 100; i += 1) {
+    const la = lookAt(tr, frame, x);
+    const gx = la.elevationRad - thresholdRad, dx = la.elevationRateRadS / 1000;
+    if (gx === 0) return x;
+    if ((gx > 0) === (ga > 0)) { a = x; ga = gx; } else { b = x; gb = gx; }
+    let next = dx !== 0 ? x - gx / dx : Number.NaN;
+    if (!(next > a && next < b)) next = (a + b) / 2;
+    if (Math.abs(next - x) <= tolMs / 2 || b - a <= tolMs) return next;
+    x = next;
+  }
+  return x;
+}
+
+/**
+ * Intervals where the geometric elevation exceeds thresholdRad (one station, one track), from the
+ * nodes in reach; see the module comment.
+ */
+function elevationIntervals(tr: Track, st: StationContext, nl: NodeLooks, thresholdRad: number, tolMs: number): Interval[] {
+  const out: Interval[] = [];
+  const { first, last, stepMs } = tr;
+  if (last < first) return out;
+  const f = st.frame, sx = f[0]!, sy = f[1]!, sz = f[2]!, rs = st.siteRadiusKm;
+  const margin = nearMissRad(thresholdRad, tr.minRadiusKm - EARTH_RADIUS_KM, tr.maxSpeedKmS, stepMs / 1000);
+  // Reach: largest Earth-central angle with elevation >= eMin is acos(rs cos eMin / r) - eMin
+  // (spherical Earth; 0.01 rad covers geodetic vs geocentric vertical, <= 0.0034 rad).
+  const eMin = thresholdRad - DEG, cosE = Math.cos(eMin), rate = tr.maxGroundRateRadMs;
+  /** Time (ms) either side of node k during which the satellite stays below eMin (< 0: in reach). */
+  const clearMs = (k: number): number => {
+    const r = tr.r[k]!;
+    const psi = Math.acos(Math.min(1, Math.max(-1, (tr.x[k]! * sx + tr.y[k]! * sy + tr.z[k]! * sz) / (r * rs))));
+    return (psi - (Math.acos(Math.min(1, (rs * cosE) / r)) - eMin + 0.01)) / rate;
+  };
+  const elRate = (t: Instant) => lookAt(tr, f, t).elevationRateRadS;
+  const gAt = (t: Instant) => lookAt(tr, f, t).elevationRad - thresholdRad;
+  let open: Instant | undefined, openClipped = false;
+  const event = (t: Instant, rising: boolean) => {
+    if (rising && open === undefined) { open = t; openClipped = false; }
+    else if (!rising && open !== undefined) { out.push({ aos: open, los: t, clippedAtStart: openClipped, clippedAtEnd: false }); open = undefined; }
+  };
+  lookAtNode(tr, f, nl, first);
+  if (nl.el[first]! - thresholdRad > 0) { open = tr.t[first]!; openClipped = true; }
+  let k = first, clear0 = clearMs(first);
+  while (k < last) {
+    // Node k alone clears the intervals that end within clear0 of it.
+    const skip = Math.floor(clear0 / stepMs);
+    if (skip >= 1) { k = Math.min(k + skip, last); clear0 = clearMs(k); continue; }
+    const clear1 = clearMs(k + 1);
+    const t0 = tr.t[k]!, t1 = tr.t[k + 1]!;
+    if (clear0 + clear1 < t1 - t0) {
+      lookAtNode(tr, f, nl, k); lookAtNode(tr, f, nl, k + 1);
+      const g0 = nl.el[k]! - thresholdRad, g1 = nl.el[k + 1]! - thresholdRad, d0 = nl.elRate[k]!, d1 = nl.elRate[k + 1]!;
+      if ((g0 > 0) !== (g1 > 0)) event(crossing(tr, f, thresholdRad, t0, t1, g0, g1, tolMs), g1 > 0);
+      else if (g0 > 0 ? d0 < 0 && d1 > 0 && hermiteExtremum(g0, d0, g1, d1, (t1 - t0) / 1000, -1) < margin
+        : d0 > 0 && d1 < 0 && hermiteExtremum(g0, d0, g1, d1, (t1 - t0) / 1000, 1) > -margin) {
+        // An extremum between the nodes may cross: locate it (root of the elevation rate).
+        const tm = brentRoot(elRate, t0, t1, d0, d1, tolMs);
+        const gm = gAt(tm);
+        if ((gm > 0) !== (g0 > 0)) {
+          event(crossing(tr, f, thresholdRad, t0, tm, g0, gm, tolMs), g0 <= 0);
+          event(crossing(tr, f, thresholdRad, tm, t1, gm, g1, tolMs), g0 > 0);
+        }
+      }
+    }
+    k += 1; clear0 = clear1;
+  }
+  if (open !== undefined) out.push({ aos: open, los: tr.t[last]!, clippedAtStart: openClipped, clippedAtEnd: true });
+  return out;
+}
+
+/**
+ * Sample maxima of g within this of zero are refined (horizon masks), as a pass may peak between
+ * samples. Bound: elevation changes at most (speed / range) rad/s, and a pass peaking above the
+ * mask m is at range <= range(m) at its peak: refine within 1.2 x that rate x half a step, never
+ * less than 10 deg.
  */
 function refineNearRad(minMaskRad: number, perigeeAltitudeKm: number, maxSpeedKmS: number, stepS: number): number {
   const h = Math.max(perigeeAltitudeKm, 100), sm = EARTH_RADIUS_KM * Math.sin(minMaskRad);
@@ -29,230 +185,138 @@ function refineNearRad(minMaskRad: number, perigeeAltitudeKm: number, maxSpeedKm
   return Math.min(Math.PI / 2, Math.max(10 * DEG, (1.2 * (maxSpeedKmS + 0.5) / rangeKm) * (stepS / 2)));
 }
 
-/**
- * SGP4 states on the search grid. Between grid points the TEME state is a cubic Hermite
- * interpolant of positions and velocities: for a 56 s LEO step the error is about
- * h^4 r w^4 / 384 = 0.3 m (0.04 ms of along-track time), so root and extremum refinement needs no
- * further SGP4 calls.
- */
-interface Grid {
-  times: Float64Array; pos: Vec3[]; vel: Vec3[]; ecef: Vec3[]; gmsts: number[]; endReason: 'window' | 'decayed'; failure?: SatelliteFailure;
-  /** Flat copies for the allocation-free evaluator: TEME p, v and GMST (unwrapped) per sample. */
-  flat?: Float64Array; gm?: Float64Array;
-  /** Index of the interval of the last evaluation (refinement evaluates nearby times in turn). */
-  hint: number;
-}
-
-function flatten(grid: Grid): void {
-  const n = grid.times.length;
-  const f = new Float64Array(6 * n), gm = new Float64Array(n);
-  let prev = 0;
-  for (let k = 0; k < n; k += 1) {
-    const p = grid.pos[k]!, v = grid.vel[k]!;
-    f[6 * k] = p.x; f[6 * k + 1] = p.y; f[6 * k + 2] = p.z; f[6 * k + 3] = v.x; f[6 * k + 4] = v.y; f[6 * k + 5] = v.z;
-    // GMST unwrapped so that it is linear between samples (its quadratic term moves it < 1e-17 rad
-    // from the chord over a step).
-    let g = grid.gmsts[k]!;
-    if (k > 0) { g += Math.round((prev - g) / TWO_PI) * TWO_PI; if (g < prev) g += TWO_PI; }
-    gm[k] = g; prev = g;
-  }
-  grid.flat = f; grid.gm = gm;
-}
-
-/** Propagates once per step; on SGP4 failure, bisects to the last good millisecond and stops. */
-function sampleGrid(sat: PassSatellite, fromMs: Instant, toMs: Instant, stepMs: number): Grid {
-  const n = Math.max(1, Math.ceil((toMs - fromMs) / stepMs));
-  const times: number[] = [];
-  const pos: Vec3[] = [], vel: Vec3[] = [], ecef: Vec3[] = [], gmsts: number[] = [];
-  const push = (t: Instant, p: Vec3, v: Vec3) => { const g = gmstRad(t); times.push(t); pos.push(p); vel.push(v); gmsts.push(g); ecef.push(temeToEcef(p, g)); };
-  let lastGood = Number.NaN;
-  for (let k = 0; k <= n; k += 1) {
-    const t = k === n ? toMs : fromMs + k * stepMs;
-    const s = sat.propagator.propagate(t);
-    if (!s.ok) {
-      const failure = { noradId: sat.noradId, atMs: t, code: s.code, reason: s.reason };
-      if (Number.isNaN(lastGood)) return { times: new Float64Array(0), pos, vel, ecef, gmsts, endReason: 'decayed', failure, hint: 0 };
-      let good = lastGood, bad = t;
-      while (bad - good > 1) { const mid = Math.floor((good + bad) / 2); if (sat.propagator.propagate(mid).ok) good = mid; else bad = mid; }
-      const last = sat.propagator.propagate(good);
-      if (last.ok && good > lastGood) push(good, last.positionTemeKm, last.velocityTemeKmS);
-      return { times: Float64Array.from(times), pos, vel, ecef, gmsts, endReason: 'decayed', failure: { ...failure, atMs: bad }, hint: 0 };
-    }
-    push(t, s.positionTemeKm, s.velocityTemeKmS);
-    lastGood = t;
-  }
-  return { times: Float64Array.from(times), pos, vel, ecef, gmsts, endReason: 'window', hint: 0 };
-}
-
-/** TEME position at t by cubic Hermite interpolation on the grid (t inside the grid span). */
-function temeAt(grid: Grid, t: Instant): Vec3 {
-  const ts = grid.times;
-  let lo = 0, hi = ts.length - 1;
-  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (ts[mid]! <= t) lo = mid; else hi = mid; }
-  const t0 = ts[lo]!, t1 = ts[hi]!;
-  if (t1 === t0) return grid.pos[lo]!;
-  const hS = (t1 - t0) / 1000, s = (t - t0) / (t1 - t0), s2 = s * s, s3 = s2 * s;
-  const h00 = 2 * s3 - 3 * s2 + 1, h10 = (s3 - 2 * s2 + s) * hS, h01 = -2 * s3 + 3 * s2, h11 = (s3 - s2) * hS;
-  const p0 = grid.pos[lo]!, p1 = grid.pos[hi]!, v0 = grid.vel[lo]!, v1 = grid.vel[hi]!;
-  return {
-    x: h00 * p0.x + h10 * v0.x + h01 * p1.x + h11 * v1.x,
-    y: h00 * p0.y + h10 * v0.y + h01 * p1.y + h11 * v1.y,
-    z: h00 * p0.z + h10 * v0.z + h01 * p1.z + h11 * v1.z,
-  };
-}
-
-/** Interval index lo (ts[lo] <= t < ts[lo + 1], clamped to the ends) as temeAt's binary search. */
-function intervalOf(grid: Grid, t: Instant): number {
-  const ts = grid.times, last = ts.length - 1;
-  const h = grid.hint;
-  if (h < last && ts[h]! <= t && (t < ts[h + 1]! || h + 1 === last)) return h;
-  let lo = 0, hi = last;
-  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (ts[mid]! <= t) lo = mid; else hi = mid; }
-  grid.hint = lo;
-  return lo;
-}
-
-/** Scratch output of evalLook (single-threaded; read immediately). */
-const LOOK = { azimuthRad: 0, elevationRad: 0, rangeKm: 0 };
+/** Samples per node interval inside a horizon-mask window (the mask is not smooth in time). */
+const MASK_SUBSTEPS = 4;
 
 /**
- * Look angles at t from the Hermite interpolant, without allocating: same arithmetic as
- * lookAngles(site, temeToEcef(temeAt(grid, t), gmstRad(t))), with GMST linear between samples.
- * The azimuth is computed only when `withAzimuth`.
+ * Horizon mask: inside each window where the elevation clears the lowest mask, g = elevation -
+ * mask(azimuth) is sampled (window ends, nodes, MASK_SUBSTEPS per node interval); sign changes are
+ * refined by Brent's method and sample maxima (minima) near zero by Brent's maximiser.
  */
-function evalLook(grid: Grid, sg: StationGeometry, t: Instant, refraction: boolean, withAzimuth: boolean): typeof LOOK {
-  const lo = intervalOf(grid, t), hi = lo + 1;
-  const ts = grid.times, f = grid.flat!, gm = grid.gm!;
-  const t0 = ts[lo]!, t1 = ts[hi]!;
-  let x: number, y: number, z: number, gmst: number;
-  const a = 6 * lo;
-  if (t1 === t0) { x = f[a]!; y = f[a + 1]!; z = f[a + 2]!; gmst = gm[lo]!; }
-  else {
-    const b = 6 * hi;
-    const hS = (t1 - t0) / 1000, s = (t - t0) / (t1 - t0), s2 = s * s, s3 = s2 * s;
-    const h00 = 2 * s3 - 3 * s2 + 1, h10 = (s3 - 2 * s2 + s) * hS, h01 = -2 * s3 + 3 * s2, h11 = (s3 - s2) * hS;
-    x = h00 * f[a]! + h10 * f[a + 3]! + h01 * f[b]! + h11 * f[b + 3]!;
-    y = h00 * f[a + 1]! + h10 * f[a + 4]! + h01 * f[b + 1]! + h11 * f[b + 4]!;
-    z = h00 * f[a + 2]! + h10 * f[a + 5]! + h01 * f[b + 2]! + h11 * f[b + 5]!;
-    gmst = gm[lo]! + (gm[hi]! - gm[lo]!) * s;
-  }
-  const c = Math.cos(gmst), sn = Math.sin(gmst);
-  const site = sg.site, sp = site.positionEcefKm;
-  const dx = c * x + sn * y - sp.x, dy = -sn * x + c * y - sp.y, dz = z - sp.z;
-  const e = dx * site.east.x + dy * site.east.y;
-  const nn = dx * site.north.x + dy * site.north.y + dz * site.north.z;
-  const u = dx * site.up.x + dy * site.up.y + dz * site.up.z;
-  const rangeKm = Math.sqrt(e * e + nn * nn + u * u);
-  let el = Math.asin(u / rangeKm);
-  if (refraction) el += refractionRad(el);
-  LOOK.elevationRad = el; LOOK.rangeKm = rangeKm;
-  if (withAzimuth) { let az = Math.atan2(e, nn); if (az < 0) az += TWO_PI; LOOK.azimuthRad = az; }
-  return LOOK;
-}
-
-function lookOnGrid(grid: Grid, sg: StationGeometry, t: Instant, refraction: boolean): LookAngles {
-  const la = evalLook(grid, sg, t, refraction, true);
-  return { azimuthRad: la.azimuthRad, elevationRad: la.elevationRad, rangeKm: la.rangeKm };
-}
-
-interface Interval { aos: Instant; los: Instant; clippedAtStart: boolean; clippedAtEnd: boolean }
-
-/** Intervals where g > 0 for one station, from the sampled g values. */
-function intervalsOf(g: (t: Instant) => number, times: Float64Array, gs: Float64Array, tolMs: number, refineRad: number): Interval[] {
-  const n = times.length;
-  const events: { t: Instant; rising: boolean }[] = [];
-  for (let k = 1; k < n; k += 1) {
-    const t0 = times[k - 1]!, t1 = times[k]!, g0 = gs[k - 1]!, g1 = gs[k]!;
-    if ((g0 > 0) !== (g1 > 0)) events.push({ t: brentRoot(g, t0, t1, g0, g1, tolMs), rising: g1 > 0 });
-    if (k + 1 >= n) continue;
-    const t2 = times[k + 1]!, g2 = gs[k + 1]!;
-    // A sample maximum below zero may hide a short pass; a sample minimum above zero a short dip.
-    const isMax = g1 <= 0 && g0 <= 0 && g2 <= 0 && g1 > -refineRad && g1 >= g0 && g1 >= g2;
-    const isMin = g1 > 0 && g0 > 0 && g2 > 0 && g1 < refineRad && g1 <= g0 && g1 <= g2;
-    if (!isMax && !isMin) continue;
-    const sign = isMax ? 1 : -1;
-    const ext = brentMax((t) => sign * g(t), t0, t2, tolMs);
-    const gExt = sign * ext.value;
-    if (isMax ? gExt > 0 : gExt <= 0) {
-      events.push({ t: brentRoot(g, t0, ext.t, g0, gExt, tolMs), rising: isMax });
-      events.push({ t: brentRoot(g, ext.t, t2, gExt, g2, tolMs), rising: !isMax });
-    }
-  }
-  events.sort((a, b) => a.t - b.t);
+function maskIntervals(tr: Track, st: StationContext, windows: Interval[], refraction: boolean, tolMs: number): Interval[] {
   const out: Interval[] = [];
-  let open: Instant | undefined = gs[0]! > 0 ? times[0]! : undefined;
-  let openClipped = gs[0]! > 0;
-  for (const e of events) {
-    if (e.rising && open === undefined) { open = e.t; openClipped = false; }
-    else if (!e.rising && open !== undefined) { out.push({ aos: open, los: e.t, clippedAtStart: openClipped, clippedAtEnd: false }); open = undefined; }
+  const { sg, frame } = st;
+  const g = (t: Instant) => {
+    const la = lookAt(tr, frame, t);
+    const el = refraction ? la.elevationRad + refractionRad(la.elevationRad) : la.elevationRad;
+    return el - sg.maskAt(lookAzimuthRad());
+  };
+  const subS = tr.stepMs / MASK_SUBSTEPS / 1000;
+  const refineRad = refineNearRad(sg.minMaskRad, tr.minRadiusKm - EARTH_RADIUS_KM, tr.maxSpeedKmS, subS);
+  for (const w of windows) {
+    const times: number[] = [w.aos];
+    for (let t = w.aos + subS * 1000; t < w.los; t += subS * 1000) times.push(t);
+    times.push(w.los);
+    const gs = times.map(g);
+    const n = times.length;
+    const events: { t: Instant; rising: boolean }[] = [];
+    for (let k = 1; k < n; k += 1) {
+      const t0 = times[k - 1]!, t1 = times[k]!, g0 = gs[k - 1]!, g1 = gs[k]!;
+      if ((g0 > 0) !== (g1 > 0)) events.push({ t: brentRoot(g, t0, t1, g0, g1, tolMs), rising: g1 > 0 });
+      if (k + 1 >= n) continue;
+      const t2 = times[k + 1]!, g2 = gs[k + 1]!;
+      const isMax = g1 <= 0 && g0 <= 0 && g2 <= 0 && g1 > -refineRad && g1 >= g0 && g1 >= g2;
+      const isMin = g1 > 0 && g0 > 0 && g2 > 0 && g1 < refineRad && g1 <= g0 && g1 <= g2;
+      if (!isMax && !isMin) continue;
+      const sign = isMax ? 1 : -1;
+      const ext = brentMax((t) => sign * g(t), t0, t2, tolMs);
+      const gExt = sign * ext.value;
+      if (isMax ? gExt > 0 : gExt <= 0) {
+        events.push({ t: brentRoot(g, t0, ext.t, g0, gExt, tolMs), rising: isMax });
+        events.push({ t: brentRoot(g, ext.t, t2, gExt, g2, tolMs), rising: !isMax });
+      }
+    }
+    events.sort((a, b) => a.t - b.t);
+    let open: Instant | undefined = gs[0]! > 0 ? times[0]! : undefined;
+    let openClipped = gs[0]! > 0 && w.clippedAtStart;
+    for (const e of events) {
+      if (e.rising && open === undefined) { open = e.t; openClipped = false; }
+      else if (!e.rising && open !== undefined) { out.push({ aos: open, los: e.t, clippedAtStart: openClipped, clippedAtEnd: false }); open = undefined; }
+    }
+    if (open !== undefined) out.push({ aos: open, los: w.los, clippedAtStart: openClipped, clippedAtEnd: w.clippedAtEnd });
   }
-  if (open !== undefined) out.push({ aos: open, los: times[n - 1]!, clippedAtStart: openClipped, clippedAtEnd: true });
   return out;
 }
 
-/** Index of the first grid time strictly after t. */
-function firstAfter(ts: Float64Array, t: Instant): number {
-  let lo = 0, hi = ts.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (ts[mid]! <= t) lo = mid + 1; else hi = mid; }
+/** Scratch for describePass: times, elevation, its rate, range, its rate at AOS, inner nodes, LOS. */
+let PT = new Float64Array(0), PE = PT, PDE = PT, PR = PT, PDR = PT;
+function pointCapacity(n: number): void {
+  if (PT.length >= n) return;
+  const m = Math.max(n, 2 * PT.length, 64);
+  PT = new Float64Array(m); PE = new Float64Array(m); PDE = new Float64Array(m); PR = new Float64Array(m); PDR = new Float64Array(m);
+}
+
+function firstNodeAfter(tr: Track, t: Instant): number {
+  let lo = tr.first, hi = tr.last + 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (tr.t[mid]! <= t) lo = mid + 1; else hi = mid; }
   return lo;
 }
 
-function describePass(sat: PassSatellite, sg: StationGeometry, iv: Interval, grid: Grid, sky: SkyEphemeris, refraction: boolean, tolMs: number): Pass {
-  const elev = (t: Instant) => evalLook(grid, sg, t, refraction, false).elevationRad;
-  // Culminations: local maxima of elevation among the grid samples inside the pass, plus the ends.
-  const inside: number[] = [iv.aos];
-  for (let k = firstAfter(grid.times, iv.aos); k < grid.times.length && grid.times[k]! < iv.los; k += 1) inside.push(grid.times[k]!);
-  inside.push(iv.los);
-  const es = new Float64Array(inside.length), rs = new Float64Array(inside.length);
-  for (let i = 0; i < inside.length; i += 1) { const la = evalLook(grid, sg, inside[i]!, refraction, false); es[i] = la.elevationRad; rs[i] = la.rangeKm; }
-  let best = { t: iv.aos, value: -Infinity };
-  let culminations = 0;
-  for (let i = 0; i < inside.length; i += 1) {
-    const prev = i > 0 ? es[i - 1]! : -Infinity, next = i + 1 < inside.length ? es[i + 1]! : -Infinity;
-    if (es[i]! < prev || es[i]! < next) continue;
-    const a = inside[Math.max(0, i - 1)]!, b = inside[Math.min(inside.length - 1, i + 1)]!;
-    let m = b - a > tolMs ? brentMax(elev, a, b, tolMs) : { t: inside[i]!, value: es[i]! };
-    if (es[i]! > m.value) m = { t: inside[i]!, value: es[i]! };
-    const atEdge = (m.t - iv.aos <= tolMs && iv.clippedAtStart) || (iv.los - m.t <= tolMs && iv.clippedAtEnd);
-    if (!atEdge || inside.length <= 2) culminations += 1;
-    if (m.value > best.value) best = m;
+function describePass(sat: PassSatellite, st: StationContext, iv: Interval, tr: Track, nl: NodeLooks, sky: SkyEphemeris, refraction: boolean, tolMs: number): Pass {
+  const { frame, sg } = st;
+  const put = (i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number) => { PT[i] = t; PE[i] = el; PDE[i] = elRate; PR[i] = range; PDR[i] = rangeRate; };
+  // Points: AOS, the nodes inside (their looks are known: the satellite was in reach), LOS.
+  const k0 = firstNodeAfter(tr, iv.aos);
+  let k1 = k0;
+  while (k1 <= tr.last && tr.t[k1]! < iv.los) k1 += 1;
+  pointCapacity(k1 - k0 + 2);
+  let la = lookAt(tr, frame, iv.los);
+  const losAz = lookAzimuthRad();
+  const np = k1 - k0 + 2;
+  put(np - 1, iv.los, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
+  la = lookAt(tr, frame, iv.aos);
+  const aosAz = lookAzimuthRad();
+  put(0, iv.aos, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
+  for (let k = k0; k < k1; k += 1) { lookAtNode(tr, frame, nl, k); put(k - k0 + 1, tr.t[k]!, nl.el[k]!, nl.elRate[k]!, nl.range[k]!, nl.rangeRate[k]!); }
+
+  // Culminations: elevation rate from + to - between points (located by Brent on the rate), and
+  // an end where the elevation falls away from it (counted unless the window clipped it).
+  const elRate = (t: Instant) => lookAt(tr, frame, t).elevationRateRadS;
+  let bestT = iv.aos, bestEl = -Infinity, culminations = 0;
+  for (let i = 0; i < np; i += 1) if (PE[i]! > bestEl) { bestEl = PE[i]!; bestT = PT[i]!; }
+  if (PDE[0]! < 0 && !iv.clippedAtStart) culminations += 1;
+  if (PDE[np - 1]! > 0 && !iv.clippedAtEnd) culminations += 1;
+  for (let i = 0; i + 1 < np; i += 1) {
+    if (!(PDE[i]! > 0 && PDE[i + 1]! <= 0)) continue;
+    const t = PT[i + 1]! - PT[i]! > tolMs ? brentRoot(elRate, PT[i]!, PT[i + 1]!, PDE[i]!, PDE[i + 1]!, tolMs) : PT[i + 1]!;
+    const el = lookAt(tr, frame, t).elevationRad;
+    culminations += 1;
+    if (el > bestEl) { bestEl = el; bestT = t; }
   }
-  const tca = Math.min(Math.max(Math.round(best.t), Math.ceil(iv.aos)), Math.floor(iv.los));
-  const aosLa = lookOnGrid(grid, sg, iv.aos, refraction);
-  const losLa = lookOnGrid(grid, sg, iv.los, refraction);
-  const tcaTeme = temeAt(grid, tca);
-  const tcaLa = lookOnGrid(grid, sg, tca, refraction);
-  // Minimum range: every local minimum of the range among the samples (AOS, grid times inside,
-  // LOS) is refined between its neighbours, as the culminations are.
-  const negRange = (t: Instant) => -evalLook(grid, sg, t, false, false).rangeKm;
-  let rmin = { t: iv.aos, value: -Infinity };
-  for (let i = 0; i < inside.length; i += 1) {
-    const prev = i > 0 ? rs[i - 1]! : Infinity, next = i + 1 < inside.length ? rs[i + 1]! : Infinity;
-    if (rs[i]! > prev || rs[i]! > next) continue;
-    const a = inside[Math.max(0, i - 1)]!, b = inside[Math.min(inside.length - 1, i + 1)]!;
-    const m = b - a > tolMs ? brentMax(negRange, a, b, Math.max(tolMs, 10)) : { t: inside[i]!, value: -rs[i]! };
-    if (Math.max(m.value, -rs[i]!) > rmin.value) rmin = { t: m.t, value: Math.max(m.value, -rs[i]!) };
+  const tca = Math.min(Math.max(Math.round(bestT), Math.ceil(iv.aos)), Math.floor(iv.los));
+  la = lookAt(tr, frame, tca);
+  const tcaEl = la.elevationRad, tcaRange = la.rangeKm, tcaAz = lookAzimuthRad();
+  const p = positionAt(tr, tca);
+  const tcaTeme = ecefToTeme({ x: p.x, y: p.y, z: p.z }, gmstRad(tca));
+  // Minimum range: range rate from - to + between points, located by Brent (10 ms suffices).
+  const rangeRate = (t: Instant) => lookAt(tr, frame, t).rangeRateKmS;
+  let minRange = Math.min(PR[0]!, PR[np - 1]!, tcaRange);
+  for (let i = 0; i + 1 < np; i += 1) {
+    if (!(PDR[i]! < 0 && PDR[i + 1]! >= 0)) continue;
+    const t = PT[i + 1]! - PT[i]! > tolMs ? brentRoot(rangeRate, PT[i]!, PT[i + 1]!, PDR[i]!, PDR[i + 1]!, Math.max(tolMs, 10)) : PT[i + 1]!;
+    minRange = Math.min(minRange, lookAt(tr, frame, t).rangeKm, PR[i + 1]!);
   }
+  const maxEl = Math.max(bestEl, tcaEl);
   const look = sky.at(tca, sg.site);
-  const dir = enuOf(tcaLa.azimuthRad, tcaLa.elevationRad);
-  const decayed = iv.clippedAtEnd && grid.endReason === 'decayed';
+  const dir = enuOf(tcaAz, tcaEl);
+  const decayed = iv.clippedAtEnd && tr.endReason === 'decayed';
   return {
     noradId: sat.noradId,
     stationId: sg.station.id,
     aosMs: Math.round(iv.aos),
     tcaMs: tca,
     losMs: Math.round(iv.los),
-    maxElevationRad: Math.max(best.value, tcaLa.elevationRad),
-    aosAzimuthRad: aosLa.azimuthRad,
-    tcaAzimuthRad: tcaLa.azimuthRad,
-    losAzimuthRad: losLa.azimuthRad,
-    minRangeKm: Math.min(-rmin.value, aosLa.rangeKm, losLa.rangeKm, tcaLa.rangeKm),
+    maxElevationRad: refraction ? maxEl + refractionRad(maxEl) : maxEl,
+    aosAzimuthRad: aosAz,
+    tcaAzimuthRad: tcaAz,
+    losAzimuthRad: losAz,
+    minRangeKm: minRange,
     culminations: Math.max(1, culminations),
     clipped: iv.clippedAtStart || (iv.clippedAtEnd && !decayed),
     clippedAtStart: iv.clippedAtStart,
     clippedAtEnd: iv.clippedAtEnd && !decayed,
     endReason: decayed ? 'decayed' : iv.clippedAtEnd ? 'window' : 'set',
-    ...(decayed && grid.failure ? { decayReason: grid.failure.reason } : {}),
+    ...(decayed && tr.failure ? { decayReason: tr.failure.reason } : {}),
     sunElevationRadAtTca: look.sun.elevationRad,
     satelliteSunlitAtTca: shadowFraction(tca, tcaTeme) < 0.5,
     moonElevationRadAtTca: look.moon.elevationRad,
@@ -262,79 +326,26 @@ function describePass(sat: PassSatellite, sg: StationGeometry, iv: Interval, gri
   };
 }
 
-const EARTH_RATE_RAD_S = 7.292115e-5;
-/** Filler for samples where the satellite is provably far below the mask (never refined). */
-const FAR_BELOW = -Math.PI;
-
-/**
- * g at every grid sample for one station. Samples where the geocentric angle between station and
- * satellite exceeds the largest angle at which the satellite could be within refineRad (+1 deg
- * for refraction) of the lowest mask are skipped, together with the following samples the
- * sub-satellite point cannot cover at its fastest ground rate (x1.1): LEO stations evaluate few samples.
- */
-function stationSamples(grid: Grid, sg: StationGeometry, radiusKm: Float64Array, maxRateRadS: number, refineRad: number, refraction: boolean): Float64Array {
-  const n = grid.times.length;
-  const gs = new Float64Array(n);
-  const sp = sg.site.positionEcefKm;
-  const rs = Math.hypot(sp.x, sp.y, sp.z);
-  const eMin = sg.minMaskRad - refineRad - DEG;
-  const cosE = Math.cos(eMin);
-  let skipUntil = -1;
-  for (let k = 0; k < n; k += 1) {
-    if (k < skipUntil) { gs[k] = FAR_BELOW; continue; }
-    const q = grid.ecef[k]!, r = radiusKm[k]!;
-    const psi = Math.acos(Math.min(1, Math.max(-1, (q.x * sp.x + q.y * sp.y + q.z * sp.z) / (r * rs))));
-    // Largest Earth-central angle with elevation >= eMin: acos(rs cos e / r) - e (spherical Earth,
-    // with a 0.01 rad margin for the ellipsoid's geodetic vs geocentric vertical, <= 0.0034 rad).
-    const psiMax = Math.acos(Math.min(1, (rs * cosE) / r)) - eMin + 0.01;
-    if (psi > psiMax) {
-      gs[k] = FAR_BELOW;
-      if (k + 1 < n) {
-        const dtS = (grid.times[k + 1]! - grid.times[k]!) / 1000;
-        skipUntil = k + Math.floor((psi - psiMax) / (maxRateRadS * dtS));
-      }
-      continue;
-    }
-    const la = lookAngles(sg.site, q);
-    const el = refraction ? la.elevationRad + refractionRad(la.elevationRad) : la.elevationRad;
-    gs[k] = el - sg.maskAt(la.azimuthRad);
-  }
-  return gs;
-}
-
 /** All passes of `satellites` over `stations` in [fromMs, toMs], sorted by AOS then station. */
 export function findPasses(satellites: PassSatellite[], stations: PassStation[], options: PassOptions): PassSearch {
   const { fromMs, toMs, refraction = false, toleranceMs = 1 } = options;
-  const geos = stations.map((s) => stationGeometry(s, options.minElevationRad));
+  const contexts = stations.map((s) => stationContext(s, options.minElevationRad, refraction));
   const passes: Pass[] = [];
   const failures: SatelliteFailure[] = [];
   const sky = new SkyEphemeris();
+  let tr: Track | undefined;
+  let nl: NodeLooks | undefined;
   satellites.forEach((sat, i) => {
     const { periodS, eccentricity } = sat.propagator.summary;
-    const grid = sampleGrid(sat, fromMs, toMs, searchStepMs(periodS, eccentricity));
-    if (grid.failure) failures.push(grid.failure);
-    if (grid.times.length >= 2) {
-      flatten(grid);
-      const n = grid.times.length;
-      // Fastest rate of the sub-satellite point over the ground (rad/s): orbital rate + Earth's.
-      let maxRateRadS = 0;
-      const radiusKm = new Float64Array(n);
-      for (let k = 0; k < n; k += 1) {
-        const p = grid.pos[k]!, v = grid.vel[k]!;
-        radiusKm[k] = Math.hypot(p.x, p.y, p.z);
-        maxRateRadS = Math.max(maxRateRadS, Math.hypot(v.x, v.y, v.z) / radiusKm[k]!);
-      }
-      let maxSpeedKmS = 0, minRadiusKm = Infinity;
-      for (let k = 0; k < n; k += 1) { const v = grid.vel[k]!; maxSpeedKmS = Math.max(maxSpeedKmS, Math.hypot(v.x, v.y, v.z)); minRadiusKm = Math.min(minRadiusKm, radiusKm[k]!); }
-      maxRateRadS = maxRateRadS * 1.1 + EARTH_RATE_RAD_S;
-      const stepS = searchStepMs(periodS, eccentricity) / 1000;
-      for (const sg of geos) {
-        const refineRad = refineNearRad(sg.minMaskRad, minRadiusKm - EARTH_RADIUS_KM, maxSpeedKmS, stepS);
-        const gs = stationSamples(grid, sg, radiusKm, maxRateRadS, refineRad, refraction);
-        const g = sg.hasHorizon
-          ? (t: Instant) => { const la = evalLook(grid, sg, t, refraction, true); return la.elevationRad - sg.maskAt(la.azimuthRad); }
-          : (t: Instant) => evalLook(grid, sg, t, refraction, false).elevationRad - sg.minMaskRad;
-        for (const iv of intervalsOf(g, grid.times, gs, toleranceMs, refineRad)) passes.push(describePass(sat, sg, iv, grid, sky, refraction, toleranceMs));
+    tr = buildTrack(sat, fromMs, toMs, nodeStepMs(periodS, eccentricity), tr);
+    if (tr.failure) failures.push(tr.failure);
+    if (tr.last >= tr.first && tr.n >= 2) {
+      nl = nodeLooks(tr.n, nl);
+      for (const st of contexts) {
+        nl.current += 1;
+        const windows = elevationIntervals(tr, st, nl, st.thresholdRad, toleranceMs);
+        const intervals = st.sg.hasHorizon ? maskIntervals(tr, st, windows, refraction, toleranceMs) : windows;
+        for (const iv of intervals) passes.push(describePass(sat, st, iv, tr, nl, sky, refraction, toleranceMs));
       }
     }
     options.onProgress?.(i + 1, satellites.length);
