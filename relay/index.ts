@@ -141,7 +141,10 @@ export async function startRelay({ config, logger, redis, api }: StartRelayDeps)
   }
   const adminToken = core.relayConfig.adminDeposits ? adminTokenFor(config, log) : undefined;
   registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken });
-  const kmeServer = createKmeServer({ config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log) });
+  const kmeServer = createKmeServer({
+    config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log),
+    rateLimitStore: { redis: kmeRedis, keyPrefix: `${config.env.QKDSAT_PREFIX}:kme-rate` },
+  });
   await new Promise<void>((res, rej) => {
     kmeServer.once('error', rej);
     kmeServer.listen(config.env.KME_PORT, config.env.HOST, () => res());

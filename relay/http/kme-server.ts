@@ -7,7 +7,8 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../../src/platform/logger.js';
 import { SAE_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
 import { KeyIntegrityError } from '../domain/integrity.js';
@@ -26,6 +27,11 @@ export interface KmeServerDeps {
   kme: KmeService;
   logger: Logger;
   tls: KmeTls;
+  /**
+   * Shared store for the per-SAE rate limit, so the limit holds across every KME process on one
+   * Redis (each process's own memory is the fallback while Redis does not answer).
+   */
+  rateLimitStore?: { redis: Redis; keyPrefix: string };
 }
 
 const PATH = /^\/api\/v1\/keys\/([^/]+)\/(status|enc_keys|dec_keys)$/;
@@ -94,8 +100,11 @@ function container(keys: DeliveredKey[], route?: string): unknown {
   return out;
 }
 
-export function createKmeServer({ config, kme, logger, tls }: KmeServerDeps): Server {
-  const limiter = new RateLimiterMemory({ points: config.rateLimit.requestsPerSecond, duration: 1 });
+export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: KmeServerDeps): Server {
+  const points = config.rateLimit.requestsPerSecond;
+  const limiter: RateLimiterAbstract = rateLimitStore
+    ? new RateLimiterRedis({ storeClient: rateLimitStore.redis, keyPrefix: rateLimitStore.keyPrefix, points, duration: 1, insuranceLimiter: new RateLimiterMemory({ points, duration: 1 }) })
+    : new RateLimiterMemory({ points, duration: 1 });
   const log = logger.child({ component: 'kme' });
 
   async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: URL): Promise<number> {

@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Api } from '../../src/api/route.js';
+import { realClock } from '../../src/platform/clock.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { startRelay, type RelayHandle } from '../../relay/index.js';
+import { closeAgents, etsi, fixture, type Fixture } from './relay-support.js';
+
+describe('per-SAE rate limit (real Redis, mTLS)', () => {
+  let f: Fixture;
+  const relays: RelayHandle[] = [];
+  afterAll(async () => {
+    for (const r of relays) for (const c of r.closers) await c.close();
+    closeAgents();
+    await f.cleanup();
+  });
+
+  it('holds across KME processes sharing one Redis: 5 per second in all, 429 with a JSON body beyond, other SAEs unaffected', async () => {
+    f = fixture({ rateLimit: { requestsPerSecond: 5 } });
+    for (let i = 0; i < 2; i += 1) relays.push(await startRelay({ config: f.config, logger: createLogger('silent'), redis: f.redis, clock: realClock(), api: new Api() }));
+    const ports = relays.map((r) => r.kmePort);
+    const path = '/api/v1/keys/sae-matera-a/status';
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => etsi(ports[i % 2]!, 'sae-graz-a', 'GET', path)));
+    const codes = replies.map((r) => r.status).sort();
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    const limited = replies.find((r) => r.status === 429)!;
+    expect(limited.body).toEqual({ message: 'too many requests' });
+    // Another SAE has its own budget.
+    expect((await etsi(ports[1]!, 'sae-graz-b', 'GET', path)).status).toBe(200);
+    // The window passes.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await etsi(ports[0]!, 'sae-graz-a', 'GET', path)).status).toBe(200);
+  });
+});
