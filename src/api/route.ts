@@ -20,6 +20,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** Content types the body may arrive as (documented; default JSON only). The same schema validates each. */
+  consumes?: string[];
   /** The 2xx response schema (documented; handlers return data of this type). */
   response: R;
   status?: number;
@@ -65,7 +67,7 @@ export class Api {
       request: {
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.query ? { query: spec.query } : {}),
-        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body ? { body: { content: Object.fromEntries((spec.consumes ?? ['application/json']).map((t) => [t, { schema: spec.body! }])) } } : {}),
       },
       responses: {
         [String(status)]: { description: 'success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } },

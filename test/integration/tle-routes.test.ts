@@ -107,5 +107,7 @@ describe('GET /v1/passes', () => {
   it('documents every route in OpenAPI', async () => {
     const doc = (await request(app).get('/openapi.json')).body;
     for (const p of ['/v1/satellites', '/v1/satellites/{noradId}', '/v1/stations', '/v1/stations/{id}', '/v1/passes']) expect(doc.paths[p]).toBeDefined();
+    // The upload takes TLE/KVN as text and OMM XML as XML, as well as OMM JSON.
+    expect(Object.keys(doc.paths['/v1/satellites'].post.requestBody.content).sort()).toEqual(['application/json', 'application/xml', 'text/plain', 'text/xml']);
   });
 });

@@ -35,7 +35,7 @@ export function registerTleRoutes(deps: TleRouteDeps): void {
 
   api.route({
     method: 'post', path: '/v1/satellites', tags, summary: 'Upload element sets (TLE, OMM JSON, OMM XML or OMM KVN, detected from the body); per-record report, 207 when some were rejected',
-    body: UploadBodySchema, response: UploadReportSchema, errors: [207],
+    body: UploadBodySchema, consumes: ['application/json', 'text/plain', 'application/xml', 'text/xml'], response: UploadReportSchema, errors: [207],
     handler: async ({ body }, _req, res) => {
       const report = parseCatalog(body);
       const accepted = [];
