@@ -63,24 +63,6 @@ function nearMissRad(thresholdRad: number, minAltitudeKm: number, maxSpeedKmS: n
   return 0.625 * wh ** 4;
 }
 
-/**
- * Extremum over [0, 1] of the cubic Hermite interpolant with values g0, g1 and rates d0, d1
- * (per second) at the ends of a `stepS` interval: the maximum for sign = 1, the minimum for -1.
- */
-function hermiteExtremum(g0: number, d0: number, g1: number, d1: number, stepS: number, sign: 1 | -1): number {
-  const m0 = d0 * stepS, m1 = d1 * stepS;
-  const cubic = (s: number) => { const s2 = s * s, s3 = s2 * s; return (2 * s3 - 3 * s2 + 1) * g0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * g1 + (s3 - s2) * m1; };
-  // p'(s) = a s^2 + b s + c
-  const a = 6 * g0 + 3 * m0 - 6 * g1 + 3 * m1, b = -6 * g0 - 4 * m0 + 6 * g1 - 2 * m1, c = m0;
-  let best = sign * Math.max(sign * g0, sign * g1);
-  const consider = (s: number) => { if (s > 0 && s < 1) best = sign * Math.max(sign * best, sign * cubic(s)); };
-  if (Math.abs(a) < 1e-300) { if (b !== 0) consider(-c / b); } else {
-    const disc = b * b - 4 * a * c;
-    if (disc >= 0) { const q = Math.sqrt(disc); consider((-b + q) / (2 * a)); consider((-b - q) / (2 * a)); }
-  }
-  return best;
-}
-
 /** Elevation, its rate, range and range rate at the nodes of the current station's examined intervals. */
 interface NodeLooks { el: Float64Array; elRate: Float64Array; range: Float64Array; rangeRate: Float64Array; stamp: Int32Array; current: number }
 
@@ -97,32 +79,119 @@ function lookAtNode(tr: Track, frame: SiteFrame, nl: NodeLooks, k: number): void
   nl.stamp[k] = nl.current;
 }
 
+/** Cubic Hermite on s in [0, 1] with values v0, v1 and slopes m0, m1 (per unit s) at the ends. */
+function hermite(v0: number, m0: number, v1: number, m1: number, s: number): number {
+  const s2 = s * s, s3 = s2 * s;
+  return (2 * s3 - 3 * s2 + 1) * v0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * v1 + (s3 - s2) * m1;
+}
+
 /**
- * Root of e(t) - thresholdRad in [a, b] (values ga, gb of opposite signs): Newton's method with
- * the elevation rate, falling back to bisection when a step leaves the bracket; stops when the
- * step is below half the tolerance (quadratic convergence leaves microseconds of error).
+ * Where the cubic Hermite (v0, m0, v1, m1) has its extremum in (0, 1), given slopes m0, m1 of
+ * opposite signs (the root of its quadratic derivative between them).
  */
-function crossing(tr: Track, frame: SiteFrame, thresholdRad: number, a: Instant, b: Instant, ga: number, gb: number, tolMs: number): Instant {
-  let x = a - (ga * (b - a)) / (gb - ga);
+function hermiteExtremumAt(v0: number, m0: number, v1: number, m1: number): number {
+  // p'(s) = a s^2 + b s + c, with p'(0) = m0 and p'(1) = m1 of opposite signs: one root in (0, 1).
+  const a = 6 * v0 + 3 * m0 - 6 * v1 + 3 * m1, b = -6 * v0 - 4 * m0 + 6 * v1 - 2 * m1, c = m0;
+  if (Math.abs(a) <= 1e-12 * (Math.abs(b) + Math.abs(c))) return Math.min(1, Math.max(0, -c / b));
+  const q = Math.sqrt(Math.max(0, b * b - 4 * a * c));
+  const r1 = (-b + q) / (2 * a), r2 = (-b - q) / (2 * a);
+  return r1 >= 0 && r1 <= 1 ? r1 : Math.min(1, Math.max(0, r2));
+}
+
+/** Where the cubic Hermite (v0, m0, v1, m1) crosses zero in (0, 1), v0 and v1 of opposite signs: Newton from the chord. */
+function hermiteRootAt(v0: number, m0: number, v1: number, m1: number): number {
+  let s = v0 / (v0 - v1);
+  for (let i = 0; i < 4; i += 1) {
+    const s2 = s * s;
+    const d = (6 * s2 - 6 * s) * v0 + (3 * s2 - 4 * s + 1) * m0 + (-6 * s2 + 6 * s) * v1 + (3 * s2 - 2 * s) * m1;
+    if (d === 0) break;
+    s = Math.min(1, Math.max(0, s - hermite(v0, m0, v1, m1, s) / d));
+  }
+  return s;
+}
+
+/**
+ * Root of f in [a, b] (f(a) = fa, f(b) of the other sign) from the guess x where f' ~ slope (per
+ * ms): secant steps on the last two evaluations, bisection whenever a step leaves the bracket;
+ * stops when a step is below half the tolerance.
+ */
+function solveFrom(f: (t: Instant) => number, a: Instant, b: Instant, fa: number, x: Instant, slope: number, tolMs: number): Instant {
+  let px = Number.NaN, pf = 0;
   for (let i = 0; i < 100; i += 1) {
-    const la = lookAt(tr, frame, x);
-    const gx = la.elevationRad - thresholdRad, dx = la.elevationRateRadS / 1000;
-    if (gx === 0) return x;
-    if ((gx > 0) === (ga > 0)) { a = x; ga = gx; } else { b = x; gb = gx; }
-    let next = dx !== 0 ? x - gx / dx : Number.NaN;
+    const fx = f(x);
+    if (fx === 0) return x;
+    if (!Number.isNaN(px) && x !== px) slope = (fx - pf) / (x - px);
+    if ((fx > 0) === (fa > 0)) { a = x; fa = fx; } else b = x;
+    const step = -fx / slope;
+    if (Math.abs(step) <= tolMs / 2) return x + step;
+    let next = x + step;
     if (!(next > a && next < b)) next = (a + b) / 2;
-    if (Math.abs(next - x) <= tolMs / 2 || b - a <= tolMs) return next;
-    x = next;
+    if (b - a <= tolMs) return next;
+    px = x; pf = fx; x = next;
   }
   return x;
+}
+
+/** One satellite-station search: its track, station, node looks, and the rates Brent-type solvers need. */
+class Search {
+  constructor(readonly tr: Track, readonly st: StationContext, readonly nl: NodeLooks, readonly tolMs: number) {}
+  readonly elevationRate = (t: Instant): number => lookAt(this.tr, this.st.frame, t).elevationRateRadS;
+  readonly rangeRate = (t: Instant): number => lookAt(this.tr, this.st.frame, t).rangeRateKmS;
+
+  /** Looks at node k (once per station). */
+  node(k: number): void { lookAtNode(this.tr, this.st.frame, this.nl, k); }
+
+  /**
+   * Root of e(t) - thresholdRad in [a, b], ga = g(a) and g(b) of opposite signs, from the guess x:
+   * Newton's method on the elevation rate, bisection whenever a step leaves the bracket; stops
+   * when the step is below half the tolerance (quadratic convergence leaves microseconds).
+   */
+  crossing(thresholdRad: number, a: Instant, b: Instant, ga: number, x: Instant): Instant {
+    const tol = this.tolMs;
+    for (let i = 0; i < 100; i += 1) {
+      const la = lookAt(this.tr, this.st.frame, x);
+      const gx = la.elevationRad - thresholdRad, dx = la.elevationRateRadS / 1000;
+      if (gx === 0) return x;
+      if ((gx > 0) === (ga > 0)) { a = x; ga = gx; } else b = x;
+      // A step below half the tolerance is final (x + step can round to x at epoch-ms magnitudes).
+      const step = -gx / dx;
+      if (Math.abs(step) <= tol / 2) return x + step;
+      let next = x + step;
+      if (!(next > a && next < b)) next = (a + b) / 2;
+      if (b - a <= tol) return next;
+      x = next;
+    }
+    return x;
+  }
+
+  /** Crossing between two times with known g and elevation rate (rad/s): Newton from the Hermite root. */
+  crossingBetween(thresholdRad: number, t0: Instant, t1: Instant, g0: number, d0: number, g1: number, d1: number): Instant {
+    const hS = (t1 - t0) / 1000;
+    return this.crossing(thresholdRad, t0, t1, g0, t0 + (t1 - t0) * hermiteRootAt(g0, d0 * hS, g1, d1 * hS));
+  }
+
+  /**
+   * Extremum of a quantity v between two times where its rate dv (per s) changes sign: root of
+   * the rate from the Hermite extremum of (v, dv).
+   */
+  extremumBetween(rate: (t: Instant) => number, t0: Instant, t1: Instant, v0: number, d0: number, v1: number, d1: number, tolMs: number): Instant {
+    if (t1 - t0 <= tolMs) return d0 + d1 > 0 ? t1 : t0;
+    const hMs = t1 - t0, hS = hMs / 1000, m0 = d0 * hS, m1 = d1 * hS;
+    const s = hermiteExtremumAt(v0, m0, v1, m1);
+    // Slope of the rate at the guess, per ms: p''(s) / (h_s h_ms).
+    const a = 6 * v0 + 3 * m0 - 6 * v1 + 3 * m1, b = -6 * v0 - 4 * m0 + 6 * v1 - 2 * m1;
+    const slope = (2 * a * s + b) / (hS * hMs);
+    return solveFrom(rate, t0, t1, d0, t0 + s * hMs, slope || (d1 - d0) / hMs, tolMs);
+  }
 }
 
 /**
  * Intervals where the geometric elevation exceeds thresholdRad (one station, one track), from the
  * nodes in reach; see the module comment.
  */
-function elevationIntervals(tr: Track, st: StationContext, nl: NodeLooks, thresholdRad: number, tolMs: number): Interval[] {
+function elevationIntervals(search: Search, thresholdRad: number): Interval[] {
   const out: Interval[] = [];
+  const { tr, st, nl, tolMs } = search;
   const { first, last, stepMs } = tr;
   if (last < first) return out;
   const f = st.frame, sx = f[0]!, sy = f[1]!, sz = f[2]!, rs = st.siteRadiusKm;
@@ -136,14 +205,12 @@ function elevationIntervals(tr: Track, st: StationContext, nl: NodeLooks, thresh
     const psi = Math.acos(Math.min(1, Math.max(-1, (tr.x[k]! * sx + tr.y[k]! * sy + tr.z[k]! * sz) / (r * rs))));
     return (psi - (Math.acos(Math.min(1, (rs * cosE) / r)) - eMin + 0.01)) / rate;
   };
-  const elRate = (t: Instant) => lookAt(tr, f, t).elevationRateRadS;
-  const gAt = (t: Instant) => lookAt(tr, f, t).elevationRad - thresholdRad;
   let open: Instant | undefined, openClipped = false;
   const event = (t: Instant, rising: boolean) => {
     if (rising && open === undefined) { open = t; openClipped = false; }
     else if (!rising && open !== undefined) { out.push({ aos: open, los: t, clippedAtStart: openClipped, clippedAtEnd: false }); open = undefined; }
   };
-  lookAtNode(tr, f, nl, first);
+  search.node(first);
   if (nl.el[first]! - thresholdRad > 0) { open = tr.t[first]!; openClipped = true; }
   let k = first, clear0 = clearMs(first);
   while (k < last) {
@@ -153,17 +220,22 @@ function elevationIntervals(tr: Track, st: StationContext, nl: NodeLooks, thresh
     const clear1 = clearMs(k + 1);
     const t0 = tr.t[k]!, t1 = tr.t[k + 1]!;
     if (clear0 + clear1 < t1 - t0) {
-      lookAtNode(tr, f, nl, k); lookAtNode(tr, f, nl, k + 1);
+      search.node(k); search.node(k + 1);
       const g0 = nl.el[k]! - thresholdRad, g1 = nl.el[k + 1]! - thresholdRad, d0 = nl.elRate[k]!, d1 = nl.elRate[k + 1]!;
-      if ((g0 > 0) !== (g1 > 0)) event(crossing(tr, f, thresholdRad, t0, t1, g0, g1, tolMs), g1 > 0);
-      else if (g0 > 0 ? d0 < 0 && d1 > 0 && hermiteExtremum(g0, d0, g1, d1, (t1 - t0) / 1000, -1) < margin
-        : d0 > 0 && d1 < 0 && hermiteExtremum(g0, d0, g1, d1, (t1 - t0) / 1000, 1) > -margin) {
-        // An extremum between the nodes may cross: locate it (root of the elevation rate).
-        const tm = brentRoot(elRate, t0, t1, d0, d1, tolMs);
-        const gm = gAt(tm);
-        if ((gm > 0) !== (g0 > 0)) {
-          event(crossing(tr, f, thresholdRad, t0, tm, g0, gm, tolMs), g0 <= 0);
-          event(crossing(tr, f, thresholdRad, tm, t1, gm, g1, tolMs), g0 > 0);
+      if ((g0 > 0) !== (g1 > 0)) event(search.crossingBetween(thresholdRad, t0, t1, g0, d0, g1, d1), g1 > 0);
+      else if (g0 > 0 ? d0 < 0 && d1 > 0 : d0 > 0 && d1 < 0) {
+        // An extremum between the nodes: if its Hermite estimate is within the estimate's error
+        // bound of the threshold, locate it (root of the elevation rate) and see if it crosses.
+        const hS = (t1 - t0) / 1000;
+        const estimate = hermite(g0, d0 * hS, g1, d1 * hS, hermiteExtremumAt(g0, d0 * hS, g1, d1 * hS));
+        if (g0 > 0 ? estimate < margin : estimate > -margin) {
+          const tm = search.extremumBetween(search.elevationRate, t0, t1, g0, d0, g1, d1, tolMs);
+          const la = lookAt(tr, f, tm);
+          const gm = la.elevationRad - thresholdRad, dm = la.elevationRateRadS;
+          if ((gm > 0) !== (g0 > 0)) {
+            event(search.crossingBetween(thresholdRad, t0, tm, g0, d0, gm, dm), g0 <= 0);
+            event(search.crossingBetween(thresholdRad, tm, t1, gm, dm, g1, d1), g0 > 0);
+          }
         }
       }
     }
@@ -252,33 +324,36 @@ function firstNodeAfter(tr: Track, t: Instant): number {
   return lo;
 }
 
-function describePass(sat: PassSatellite, st: StationContext, iv: Interval, tr: Track, nl: NodeLooks, sky: SkyEphemeris, refraction: boolean, tolMs: number): Pass {
+function putPoint(i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number): void {
+  PT[i] = t; PE[i] = el; PDE[i] = elRate; PR[i] = range; PDR[i] = rangeRate;
+}
+
+function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: SkyEphemeris, refraction: boolean): Pass {
+  const { tr, st, nl, tolMs } = search;
   const { frame, sg } = st;
-  const put = (i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number) => { PT[i] = t; PE[i] = el; PDE[i] = elRate; PR[i] = range; PDR[i] = rangeRate; };
   // Points: AOS, the nodes inside (their looks are known: the satellite was in reach), LOS.
   const k0 = firstNodeAfter(tr, iv.aos);
   let k1 = k0;
   while (k1 <= tr.last && tr.t[k1]! < iv.los) k1 += 1;
-  pointCapacity(k1 - k0 + 2);
+  const np = k1 - k0 + 2;
+  pointCapacity(np);
   let la = lookAt(tr, frame, iv.los);
   const losAz = lookAzimuthRad();
-  const np = k1 - k0 + 2;
-  put(np - 1, iv.los, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
+  putPoint(np - 1, iv.los, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
   la = lookAt(tr, frame, iv.aos);
   const aosAz = lookAzimuthRad();
-  put(0, iv.aos, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
-  for (let k = k0; k < k1; k += 1) { lookAtNode(tr, frame, nl, k); put(k - k0 + 1, tr.t[k]!, nl.el[k]!, nl.elRate[k]!, nl.range[k]!, nl.rangeRate[k]!); }
+  putPoint(0, iv.aos, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
+  for (let k = k0; k < k1; k += 1) { search.node(k); putPoint(k - k0 + 1, tr.t[k]!, nl.el[k]!, nl.elRate[k]!, nl.range[k]!, nl.rangeRate[k]!); }
 
-  // Culminations: elevation rate from + to - between points (located by Brent on the rate), and
-  // an end where the elevation falls away from it (counted unless the window clipped it).
-  const elRate = (t: Instant) => lookAt(tr, frame, t).elevationRateRadS;
+  // Culminations: elevation rate from + to - between points (located as the root of the rate),
+  // and an end where the elevation falls away from it (counted unless the window clipped it).
   let bestT = iv.aos, bestEl = -Infinity, culminations = 0;
   for (let i = 0; i < np; i += 1) if (PE[i]! > bestEl) { bestEl = PE[i]!; bestT = PT[i]!; }
   if (PDE[0]! < 0 && !iv.clippedAtStart) culminations += 1;
   if (PDE[np - 1]! > 0 && !iv.clippedAtEnd) culminations += 1;
   for (let i = 0; i + 1 < np; i += 1) {
     if (!(PDE[i]! > 0 && PDE[i + 1]! <= 0)) continue;
-    const t = PT[i + 1]! - PT[i]! > tolMs ? brentRoot(elRate, PT[i]!, PT[i + 1]!, PDE[i]!, PDE[i + 1]!, tolMs) : PT[i + 1]!;
+    const t = search.extremumBetween(search.elevationRate, PT[i]!, PT[i + 1]!, PE[i]!, PDE[i]!, PE[i + 1]!, PDE[i + 1]!, tolMs);
     const el = lookAt(tr, frame, t).elevationRad;
     culminations += 1;
     if (el > bestEl) { bestEl = el; bestT = t; }
@@ -288,12 +363,11 @@ function describePass(sat: PassSatellite, st: StationContext, iv: Interval, tr: 
   const tcaEl = la.elevationRad, tcaRange = la.rangeKm, tcaAz = lookAzimuthRad();
   const p = positionAt(tr, tca);
   const tcaTeme = ecefToTeme({ x: p.x, y: p.y, z: p.z }, gmstRad(tca));
-  // Minimum range: range rate from - to + between points, located by Brent (10 ms suffices).
-  const rangeRate = (t: Instant) => lookAt(tr, frame, t).rangeRateKmS;
+  // Minimum range: range rate from - to + between points, located as its root (10 ms suffices).
   let minRange = Math.min(PR[0]!, PR[np - 1]!, tcaRange);
   for (let i = 0; i + 1 < np; i += 1) {
     if (!(PDR[i]! < 0 && PDR[i + 1]! >= 0)) continue;
-    const t = PT[i + 1]! - PT[i]! > tolMs ? brentRoot(rangeRate, PT[i]!, PT[i + 1]!, PDR[i]!, PDR[i + 1]!, Math.max(tolMs, 10)) : PT[i + 1]!;
+    const t = search.extremumBetween(search.rangeRate, PT[i]!, PT[i + 1]!, PR[i]!, PDR[i]!, PR[i + 1]!, PDR[i + 1]!, Math.max(tolMs, 10));
     minRange = Math.min(minRange, lookAt(tr, frame, t).rangeKm, PR[i + 1]!);
   }
   const maxEl = Math.max(bestEl, tcaEl);
@@ -343,9 +417,10 @@ export function findPasses(satellites: PassSatellite[], stations: PassStation[],
       nl = nodeLooks(tr.n, nl);
       for (const st of contexts) {
         nl.current += 1;
-        const windows = elevationIntervals(tr, st, nl, st.thresholdRad, toleranceMs);
+        const search = new Search(tr, st, nl, toleranceMs);
+        const windows = elevationIntervals(search, st.thresholdRad);
         const intervals = st.sg.hasHorizon ? maskIntervals(tr, st, windows, refraction, toleranceMs) : windows;
-        for (const iv of intervals) passes.push(describePass(sat, st, iv, tr, nl, sky, refraction, toleranceMs));
+        for (const iv of intervals) passes.push(describePass(sat, search, iv, sky, refraction));
       }
     }
     options.onProgress?.(i + 1, satellites.length);

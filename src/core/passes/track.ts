@@ -130,19 +130,28 @@ function intervalOf(tr: Track, t: Instant): number {
   return k;
 }
 
-/** Divided differences of the nodes around interval k (times in s from t[k]): Newton coefficients. */
+/**
+ * Newton coefficients (divided differences) of the polynomial through the nodes around interval
+ * k, times in s from t[k]. Window nodes are evenly spaced, so the differences z[i] - z[i - d] are
+ * d h except near a decay; each is checked.
+ */
 function prepare(tr: Track, k: number): void {
   const m = Math.min(STENCIL, tr.n);
-  const lo = Math.max(0, Math.min(k - (EXTRA), tr.n - m));
-  const zb = k * STENCIL, cb = k * 3 * STENCIL, z = tr.nodes, c = tr.coef;
+  const lo = Math.max(0, Math.min(k - EXTRA, tr.n - m));
+  const zb = k * STENCIL, cx = k * 3 * STENCIL, cy = cx + STENCIL, cz = cy + STENCIL, z = tr.nodes, c = tr.coef;
+  const t0 = tr.t[k]!;
   for (let j = 0; j < m; j += 1) {
-    z[zb + j] = (tr.t[lo + j]! - tr.t[k]!) / 1000;
-    c[cb + j] = tr.x[lo + j]!; c[cb + STENCIL + j] = tr.y[lo + j]!; c[cb + 2 * STENCIL + j] = tr.z[lo + j]!;
+    z[zb + j] = (tr.t[lo + j]! - t0) / 1000;
+    c[cx + j] = tr.x[lo + j]!; c[cy + j] = tr.y[lo + j]!; c[cz + j] = tr.z[lo + j]!;
   }
+  const h = m > 1 ? z[zb + 1]! - z[zb]! : 1, invH = 1 / h;
   for (let d = 1; d < m; d += 1) {
     for (let i = m - 1; i >= d; i -= 1) {
-      const inv = 1 / (z[zb + i]! - z[zb + i - d]!);
-      for (let a = cb; a < cb + 3 * STENCIL; a += STENCIL) c[a + i] = (c[a + i]! - c[a + i - 1]!) * inv;
+      const gap = z[zb + i]! - z[zb + i - d]!;
+      const inv = Math.abs(gap - d * h) <= 1e-9 * gap ? invH / d : 1 / gap;
+      c[cx + i] = (c[cx + i]! - c[cx + i - 1]!) * inv;
+      c[cy + i] = (c[cy + i]! - c[cy + i - 1]!) * inv;
+      c[cz + i] = (c[cz + i]! - c[cz + i - 1]!) * inv;
     }
   }
   tr.order[k] = m;
