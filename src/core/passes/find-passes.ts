@@ -18,7 +18,7 @@ import { SkyEphemeris } from '../sky/index.js';
 import type { Instant } from '../time/index.js';
 import { stationGeometry, type StationGeometry } from './geometry.js';
 import type { Pass, PassOptions, PassSatellite, PassSearch, PassStation, SatelliteFailure } from './model.js';
-import { buildTrack, lookAt, lookAzimuthRad, nodeStepMs, positionAt, siteFrame, type SiteFrame, type Track } from './track.js';
+import { buildTrack, LOOK, lookAt, lookAtNode, lookAzimuthRad, nodeStepMs, positionAt, siteFrame, type SiteFrame, type Track } from './track.js';
 
 const DEG = Math.PI / 180;
 const EARTH_RADIUS_KM = 6378.137;
@@ -72,9 +72,9 @@ function nodeLooks(capacity: number, old?: NodeLooks): NodeLooks {
   return { el: f(), elRate: f(), range: f(), rangeRate: f(), stamp: new Int32Array(capacity), current: old?.current ?? 0 };
 }
 
-function lookAtNode(tr: Track, frame: SiteFrame, nl: NodeLooks, k: number): void {
+function nodeLook(tr: Track, frame: SiteFrame, nl: NodeLooks, k: number): void {
   if (nl.stamp[k] === nl.current) return;
-  const la = lookAt(tr, frame, tr.t[k]!);
+  const la = lookAtNode(tr, frame, k);
   nl.el[k] = la.elevationRad; nl.elRate[k] = la.elevationRateRadS; nl.range[k] = la.rangeKm; nl.rangeRate[k] = la.rangeRateKmS;
   nl.stamp[k] = nl.current;
 }
@@ -138,8 +138,16 @@ class Search {
   readonly elevationRate = (t: Instant): number => lookAt(this.tr, this.st.frame, t).elevationRateRadS;
   readonly rangeRate = (t: Instant): number => lookAt(this.tr, this.st.frame, t).rangeRateKmS;
 
+  /**
+   * A look value at t, the root of its rate just found: the solver's last evaluation, within half
+   * the tolerance of t, is kept (the value is stationary there; the difference is < 1e-9 of it).
+   */
+  lastValue(t: Instant, key: 'elevationRad' | 'rangeKm'): number {
+    return LOOK.atMs === t || Math.abs(LOOK.atMs - t) <= this.tolMs ? LOOK[key] : lookAt(this.tr, this.st.frame, t)[key];
+  }
+
   /** Looks at node k (once per station). */
-  node(k: number): void { lookAtNode(this.tr, this.st.frame, this.nl, k); }
+  node(k: number): void { nodeLook(this.tr, this.st.frame, this.nl, k); }
 
   /**
    * Root of e(t) - thresholdRad in [a, b], ga = g(a) and g(b) of opposite signs, from the guess x:
@@ -196,15 +204,15 @@ function elevationIntervals(search: Search, thresholdRad: number): Interval[] {
   if (last < first) return out;
   const f = st.frame, sx = f[0]!, sy = f[1]!, sz = f[2]!, rs = st.siteRadiusKm;
   const margin = nearMissRad(thresholdRad, tr.minRadiusKm - EARTH_RADIUS_KM, tr.maxSpeedKmS, stepMs / 1000);
-  // Reach: largest Earth-central angle with elevation >= eMin is acos(rs cos eMin / r) - eMin
-  // (spherical Earth; 0.01 rad covers geodetic vs geocentric vertical, <= 0.0034 rad).
-  const eMin = thresholdRad - DEG, cosE = Math.cos(eMin), rate = tr.maxGroundRateRadMs;
-  /** Time (ms) either side of node k during which the satellite stays below eMin (< 0: in reach). */
-  const clearMs = (k: number): number => {
-    const r = tr.r[k]!;
-    const psi = Math.acos(Math.min(1, Math.max(-1, (tr.x[k]! * sx + tr.y[k]! * sy + tr.z[k]! * sz) / (r * rs))));
-    return (psi - (Math.acos(Math.min(1, (rs * cosE) / r)) - eMin + 0.01)) / rate;
-  };
+  // Reach: the largest Earth-central angle between station and satellite with elevation >= eMin
+  // is acos(rs cos eMin / r) - eMin (spherical Earth; + 0.01 rad for geodetic vs geocentric
+  // vertical, <= 0.0034 rad), largest at the largest radius. Every instant is within half a step
+  // of a node, so an interval whose two nodes are both farther than that plus half a step of the
+  // fastest ground motion is never above eMin: only intervals with a node nearer are examined.
+  const eMin = thresholdRad - DEG;
+  const psiNear = Math.acos(Math.min(1, (rs * Math.cos(eMin)) / tr.maxRadiusKm)) - eMin + 0.01 + (tr.maxGroundRateRadMs * stepMs) / 2;
+  const cosNear = psiNear >= Math.PI ? -1 : Math.cos(psiNear);
+  const near = (k: number) => tr.x[k]! * sx + tr.y[k]! * sy + tr.z[k]! * sz >= cosNear * rs * tr.r[k]!;
   let open: Instant | undefined, openClipped = false;
   const event = (t: Instant, rising: boolean) => {
     if (rising && open === undefined) { open = t; openClipped = false; }
@@ -212,14 +220,11 @@ function elevationIntervals(search: Search, thresholdRad: number): Interval[] {
   };
   search.node(first);
   if (nl.el[first]! - thresholdRad > 0) { open = tr.t[first]!; openClipped = true; }
-  let k = first, clear0 = clearMs(first);
-  while (k < last) {
-    // Node k alone clears the intervals that end within clear0 of it.
-    const skip = Math.floor(clear0 / stepMs);
-    if (skip >= 1) { k = Math.min(k + skip, last); clear0 = clearMs(k); continue; }
-    const clear1 = clearMs(k + 1);
-    const t0 = tr.t[k]!, t1 = tr.t[k + 1]!;
-    if (clear0 + clear1 < t1 - t0) {
+  let near0 = near(first);
+  for (let k = first; k < last; k += 1) {
+    const near1 = near(k + 1);
+    if (near0 || near1) {
+      const t0 = tr.t[k]!, t1 = tr.t[k + 1]!;
       search.node(k); search.node(k + 1);
       const g0 = nl.el[k]! - thresholdRad, g1 = nl.el[k + 1]! - thresholdRad, d0 = nl.elRate[k]!, d1 = nl.elRate[k + 1]!;
       if ((g0 > 0) !== (g1 > 0)) event(search.crossingBetween(thresholdRad, t0, t1, g0, d0, g1, d1), g1 > 0);
@@ -239,7 +244,7 @@ function elevationIntervals(search: Search, thresholdRad: number): Interval[] {
         }
       }
     }
-    k += 1; clear0 = clear1;
+    near0 = near1;
   }
   if (open !== undefined) out.push({ aos: open, los: tr.t[last]!, clippedAtStart: openClipped, clippedAtEnd: true });
   return out;
@@ -354,7 +359,7 @@ function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: Sky
   for (let i = 0; i + 1 < np; i += 1) {
     if (!(PDE[i]! > 0 && PDE[i + 1]! <= 0)) continue;
     const t = search.extremumBetween(search.elevationRate, PT[i]!, PT[i + 1]!, PE[i]!, PDE[i]!, PE[i + 1]!, PDE[i + 1]!, tolMs);
-    const el = lookAt(tr, frame, t).elevationRad;
+    const el = search.lastValue(t, 'elevationRad');
     culminations += 1;
     if (el > bestEl) { bestEl = el; bestT = t; }
   }
@@ -368,7 +373,7 @@ function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: Sky
   for (let i = 0; i + 1 < np; i += 1) {
     if (!(PDR[i]! < 0 && PDR[i + 1]! >= 0)) continue;
     const t = search.extremumBetween(search.rangeRate, PT[i]!, PT[i + 1]!, PR[i]!, PDR[i]!, PR[i + 1]!, PDR[i + 1]!, Math.max(tolMs, 10));
-    minRange = Math.min(minRange, lookAt(tr, frame, t).rangeKm, PR[i + 1]!);
+    minRange = Math.min(minRange, search.lastValue(t, 'rangeKm'), PR[i + 1]!);
   }
   const maxEl = Math.max(bestEl, tcaEl);
   const look = sky.at(tca, sg.site);
