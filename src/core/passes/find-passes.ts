@@ -212,7 +212,8 @@ function elevationIntervals(search: Search, thresholdRad: number): Interval[] {
   const eMin = thresholdRad - DEG;
   const psiNear = Math.acos(Math.min(1, (rs * Math.cos(eMin)) / tr.maxRadiusKm)) - eMin + 0.01 + (tr.maxGroundRateRadMs * stepMs) / 2;
   const cosNear = psiNear >= Math.PI ? -1 : Math.cos(psiNear);
-  const near = (k: number) => tr.x[k]! * sx + tr.y[k]! * sy + tr.z[k]! * sz >= cosNear * rs * tr.r[k]!;
+  const xs = tr.x, ys = tr.y, zs = tr.z, rNear = tr.r, cosNearRs = cosNear * rs;
+  const near = (k: number) => xs[k]! * sx + ys[k]! * sy + zs[k]! * sz >= cosNearRs * rNear[k]!;
   let open: Instant | undefined, openClipped = false;
   const event = (t: Instant, rising: boolean) => {
     if (rising && open === undefined) { open = t; openClipped = false; }

@@ -1,14 +1,15 @@
 /**
  * One satellite's Earth-fixed track for the pass finder: SGP4 positions on a grid of nodes,
  * rotated to ECEF once per node, and the position (and its rate) at any time by interpolating
- * the node positions with the degree-7 polynomial through the 8 nearest nodes (Newton form).
+ * the node positions with the degree-9 polynomial through the 10 nearest nodes (Newton form).
  *
  * Why positions only: SGP4's velocity is not the time derivative of its position (they disagree
  * by up to 1.7e-4 km/s in LEO), so a cubic Hermite on positions and velocities errs by metres
- * whatever the step. The 8-node polynomial on positions errs by under 1 cm at 1/40 of the
- * perigee period (140 s in LEO: 9 mm worst over 100 LEO element sets, 2 cm for a Molniya), i.e.
- * about 1 us of along-track time, with a third of the SGP4 calls of a 56 s grid. Its derivative
- * gives a velocity consistent with the interpolated positions, as Newton's method needs.
+ * whatever the step. The 10-node polynomial on positions errs by under 1 cm at 1/28 of the
+ * perigee period (200 s in LEO: 7.7 mm worst over 100 LEO element sets; 8 nodes would need
+ * 140 s for that, a cubic Hermite on SGP4 velocities errs 2 m at 56 s), i.e. about 1 us of
+ * along-track time, with a quarter of the SGP4 calls of a 56 s grid. Its derivative gives a
+ * velocity consistent with the interpolated positions, as Newton's method needs.
  */
 import { gmstRad, type Site } from '../frames/index.js';
 import type { PassSatellite, SatelliteFailure } from './model.js';
@@ -16,19 +17,19 @@ import type { Instant } from '../time/index.js';
 
 const TWO_PI = 2 * Math.PI;
 /** Nodes of the interpolating polynomial; extra nodes are propagated beyond both window ends. */
-const STENCIL = 8;
+const STENCIL = 10;
 const EXTRA = STENCIL / 2 - 1;
 
 /**
- * Node spacing: 1/40 of the time the orbit takes to sweep 2 pi at its perigee angular rate
+ * Node spacing: 1/28 of the time the orbit takes to sweep 2 pi at its perigee angular rate
  * n (1 + e)^2 / (1 - e^2)^1.5 (the period for circular orbits), 1/60 for eccentric orbits
- * (e > 0.1, whose perigee passage is sharper than a circle at that rate: a Molniya errs 33 cm
- * at 1/40, 6 cm at 1/60), between 10 s and 300 s.
+ * (e > 0.1, whose perigee passage is sharper than a circle at that rate: a Molniya errs 1.8 m
+ * at 1/28, 7 cm at 1/60), between 10 s and 300 s.
  */
 export function nodeStepMs(periodS: number, eccentricity: number): number {
   const e = Math.min(Math.max(eccentricity, 0), 0.99);
   const perigeeRateRadS = (TWO_PI / periodS) * (1 + e) ** 2 / (1 - e * e) ** 1.5;
-  return Math.min(Math.max(TWO_PI / (e > 0.1 ? 60 : 40) / perigeeRateRadS, 10), 300) * 1000;
+  return Math.min(Math.max(TWO_PI / (e > 0.1 ? 60 : 28) / perigeeRateRadS, 10), 300) * 1000;
 }
 
 export interface Track {
@@ -49,6 +50,8 @@ export interface Track {
   failure?: SatelliteFailure;
   /** Interpolating polynomial of interval k (t[k] <= t < t[k + 1]), built on first use. */
   ready: Uint8Array; order: Uint8Array; nodes: Float64Array; coef: Float64Array;
+  /** Interval of the last evaluation. */
+  hint: number;
 }
 
 const EARTH_RATE_RAD_S = 7.292115e-5;
@@ -58,7 +61,7 @@ function allocate(capacity: number, old?: Track): Track {
   const f = () => new Float64Array(capacity);
   return {
     n: 0, t: f(), x: f(), y: f(), z: f(), r: f(), vx: f(), vy: f(), vz: f(),
-    first: 0, last: 0, stepMs: 0, maxGroundRateRadMs: 0, maxSpeedKmS: 0, minRadiusKm: 0, maxRadiusKm: 0, endReason: 'window',
+    first: 0, last: 0, hint: 0, stepMs: 0, maxGroundRateRadMs: 0, maxSpeedKmS: 0, minRadiusKm: 0, maxRadiusKm: 0, endReason: 'window',
     ready: new Uint8Array(capacity), order: new Uint8Array(capacity), nodes: new Float64Array(capacity * STENCIL), coef: new Float64Array(capacity * 3 * STENCIL),
   };
 }
@@ -75,13 +78,13 @@ export function buildTrack(sat: PassSatellite, fromMs: Instant, toMs: Instant, s
   // Outside the window the nodes keep the window's spacing unless that is degenerate (< 1 s).
   const hOut = h >= 1000 ? h : stepMs;
   const tr = allocate(steps + 1 + 2 * EXTRA, reuse);
-  tr.n = 0; tr.stepMs = h; tr.endReason = 'window'; tr.failure = undefined;
+  tr.n = 0; tr.hint = 0; tr.stepMs = h; tr.endReason = 'window'; tr.failure = undefined;
   let maxRate = 0, maxSpeed = 0, minRadius = Infinity, maxRadius = 0;
   const add = (t: Instant, p: { x: number; y: number; z: number }, v: { x: number; y: number; z: number }, inWindow: boolean) => {
     const g = gmstRad(t), c = Math.cos(g), s = Math.sin(g);
     const i = tr.n++;
     tr.t[i] = t; tr.x[i] = c * p.x + s * p.y; tr.y[i] = -s * p.x + c * p.y; tr.z[i] = p.z;
-    const r = Math.hypot(p.x, p.y, p.z), speed = Math.hypot(v.x, v.y, v.z);
+    const r = Math.sqrt(p.x * p.x + p.y * p.y + p.z * p.z), speed = Math.sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
     tr.r[i] = r;
     if (inWindow) { maxRate = Math.max(maxRate, speed / r); maxSpeed = Math.max(maxSpeed, speed); minRadius = Math.min(minRadius, r); maxRadius = Math.max(maxRadius, r); }
   };
@@ -129,10 +132,14 @@ export function buildTrack(sat: PassSatellite, fromMs: Instant, toMs: Instant, s
 /** Index k of the interval with t[k] <= t < t[k + 1], clamped to the first and last intervals. */
 function intervalOf(tr: Track, t: Instant): number {
   const ts = tr.t, maxK = tr.n - 2;
-  let k = tr.stepMs > 0 ? tr.first + Math.floor((t - ts[tr.first]!) / tr.stepMs) : 0;
+  // Refinement evaluates the same interval in turn: try the last one first.
+  let k = tr.hint;
+  if (k < maxK && ts[k]! <= t && t < ts[k + 1]!) return k;
+  k = tr.stepMs > 0 ? tr.first + Math.floor((t - ts[tr.first]!) / tr.stepMs) : 0;
   if (k < 0) k = 0; else if (k > maxK) k = maxK;
   while (k > 0 && ts[k]! > t) k -= 1;
   while (k < maxK && ts[k + 1]! <= t) k += 1;
+  tr.hint = k;
   return k;
 }
 
@@ -167,7 +174,7 @@ function prepare(tr: Track, k: number): void {
 
 /**
  * Derivative at node 0 of the Lagrange basis on the nodes -EXTRA..STENCIL-1-EXTRA (unit spacing):
- * the velocity at a window node from its 8 neighbours' positions, as `positionAt` would give it.
+ * the velocity at a window node from its stencil's positions, as `positionAt` would give it.
  */
 const DERIVATIVE_WEIGHTS = Array.from({ length: STENCIL }, (_, j) => {
   const xj = j - EXTRA;

@@ -73,7 +73,7 @@ export class SkyEphemeris {
     const gast = gmstRad(t) + w[0] * p.gastMinusGmstRad + w[1] * a.gastMinusGmstRad + w[2] * b.gastMinusGmstRad + w[3] * q.gastMinusGmstRad;
     // Lit fraction from the phase angle at the Moon between the Sun and the Earth: (1 + cos i) / 2.
     const ms = { x: sun.x - moon.x, y: sun.y - moon.y, z: sun.z - moon.z };
-    const cosI = -(ms.x * moon.x + ms.y * moon.y + ms.z * moon.z) / (Math.hypot(ms.x, ms.y, ms.z) * Math.hypot(moon.x, moon.y, moon.z));
+    const cosI = -(ms.x * moon.x + ms.y * moon.y + ms.z * moon.z) / Math.sqrt((ms.x * ms.x + ms.y * ms.y + ms.z * ms.z) * (moon.x * moon.x + moon.y * moon.y + moon.z * moon.z));
     return { sun: look(sun, gast, site), moon: look(moon, gast, site), moonIlluminatedFraction: (1 + cosI) / 2 };
   }
 }
