@@ -37,13 +37,11 @@ export function lookAt(propagator: Propagator, site: Site, t: Instant, refractio
   return la;
 }
 
-/**
- * Search step from the orbit: 1/100 of the period (56 s for LEO), at most 300 s, and at most 60 s
- * for eccentric orbits (fast perigee passes). Passes whose elevation bump is narrower than two
- * steps would hide between samples; local maxima of the samples are refined to catch grazing ones.
- */
-export function searchStepMs(periodS: number, eccentricity: number): number {
-  let stepS = Math.min(Math.max(periodS / 100, 10), 300);
-  if (eccentricity > 0.1) stepS = Math.min(stepS, 60);
-  return stepS * 1000;
+/** Geometric elevation whose apparent elevation (with standard refraction) is `apparentRad`. */
+export function geometricForApparentRad(apparentRad: number): number {
+  // e + refraction(e) increases with e: bisection on [apparent - 1 deg, apparent].
+  const deg = Math.PI / 180;
+  let lo = apparentRad - deg, hi = apparentRad;
+  for (let i = 0; i < 60; i += 1) { const mid = (lo + hi) / 2; if (mid + refractionRad(mid) < apparentRad) lo = mid; else hi = mid; }
+  return (lo + hi) / 2;
 }
