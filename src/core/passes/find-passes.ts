@@ -360,13 +360,20 @@ function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: Sky
   const tca = Math.min(Math.max(Math.round(bestT), Math.ceil(iv.aos)), Math.floor(iv.los));
   la = lookAt(tr, frame, tca);
   const tcaEl = la.elevationRad, tcaRange = la.rangeKm, tcaAz = lookAzimuthRad();
+  // Range acceleration at TCA, (v^2 - rho'^2) / rho without the gravity term (~10%): per ms.
   const p = positionAt(tr, tca);
+  const tcaRangeRate = la.rangeRateKmS, tcaRangeSlope = (p.vx * p.vx + p.vy * p.vy + p.vz * p.vz - tcaRangeRate * tcaRangeRate) / tcaRange / 1000;
   const tcaTeme = ecefToTeme({ x: p.x, y: p.y, z: p.z }, gmstRad(tca));
-  // Minimum range: range rate from - to + between points, located as its root (10 ms suffices).
+  // Minimum range: range rate from - to + between points, located as its root (10 ms suffices);
+  // next to TCA (where the range is least too for a circular orbit) from a Newton step there.
   let minRange = Math.min(PR[0]!, PR[np - 1]!, tcaRange);
+  const rangeTolMs = Math.max(tolMs, 10);
   for (let i = 0; i + 1 < np; i += 1) {
     if (!(PDR[i]! < 0 && PDR[i + 1]! >= 0)) continue;
-    const t = search.extremumBetween(search.rangeRate, PT[i]!, PT[i + 1]!, PR[i]!, PDR[i]!, PR[i + 1]!, PDR[i + 1]!, Math.max(tolMs, 10));
+    const guess = tca - tcaRangeRate / tcaRangeSlope;
+    const t = guess > PT[i]! && guess < PT[i + 1]!
+      ? solveFrom(search.rangeRate, PT[i]!, PT[i + 1]!, PDR[i]!, guess, tcaRangeSlope, rangeTolMs)
+      : search.extremumBetween(search.rangeRate, PT[i]!, PT[i + 1]!, PR[i]!, PDR[i]!, PR[i + 1]!, PDR[i + 1]!, rangeTolMs);
     minRange = Math.min(minRange, search.lastValue(t, 'rangeKm'), PR[i + 1]!);
   }
   const maxEl = Math.max(bestEl, tcaEl);
