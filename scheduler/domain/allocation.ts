@@ -53,16 +53,23 @@ export function sharedKey(chosen: readonly Candidate[]): Map<string, Map<number,
 export const activePairs = (demand: Demand) => demand.pairs.filter((p) => p.bits > 0 && p.a !== p.b);
 
 /**
+ * What the filling levels divide: the highest fraction any pair can reach ('reachable', exact to
+ * one level whatever the supply) or the demand itself ('demand': coarse levels of 1/steps of the
+ * demand; when key is far below demand the first pair takes it all).
+ */
+export type FillLevels = 'reachable' | 'demand';
+
+/**
  * Progressive filling on a station x satellite key table `rem` (row g, column s, `nS` columns),
  * consumed in place. Every unsaturated pair's delivered fraction is raised in `steps` equal levels
  * up to the highest fraction any pair could reach (so the levels follow the key that exists, not
- * the demand: 1 kbit of key against 1 Gbit of demand is still shared fairly), each level through
+ * the demand: 1 kbit of key against 1 Gbit of demand is still shared fairly; see FillLevels), each level through
  * the satellite with most common key left. `onVia(n, s, bits)` reports each transfer.
  * Returns the bits delivered per pair.
  */
 export function progressiveFill(
   rem: Float64Array, nS: number, pa: ArrayLike<number>, pb: ArrayLike<number>, pbits: ArrayLike<number>,
-  steps: number, onVia?: (n: number, s: number, bits: number) => void,
+  steps: number, onVia?: (n: number, s: number, bits: number) => void, levels: FillLevels = 'reachable',
 ): Float64Array {
   const nP = pbits.length;
   const delivered = new Float64Array(nP);
@@ -73,6 +80,7 @@ export function progressiveFill(
     top = Math.max(top, Math.min(1, common / pbits[n]!));
   }
   if (top <= 0) return delivered;
+  if (levels === 'demand') top = 1;
   const frozen = new Uint8Array(nP);
   for (let step = 1; step <= steps; step += 1) {
     for (let n = 0; n < nP; n += 1) {
@@ -93,7 +101,7 @@ export function progressiveFill(
 }
 
 /** Progressive filling (see `progressiveFill`) of the pairs' demand from the chosen passes' shared key. */
-export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 50): Allocation {
+export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 50, levels: FillLevels = 'reachable'): Allocation {
   const gIdx = new Map<string, number>(), sats: number[] = [];
   const gOf = (g: string) => { let v = gIdx.get(g); if (v === undefined) gIdx.set(g, (v = gIdx.size)); return v; };
   for (const c of chosen) { gOf(c.stationId); if (!sats.includes(c.noradId)) sats.push(c.noradId); }
@@ -105,7 +113,7 @@ export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 5
   for (const c of chosen) rem[gOf(c.stationId) * nS + sats.indexOf(c.noradId)]! += weightBits(c);
   const via = pairs.map(() => new Map<number, number>());
   const delivered = progressiveFill(rem, nS, pa, pb, pairs.map((p) => p.bits), steps,
-    (n, s, v) => via[n]!.set(sats[s]!, (via[n]!.get(sats[s]!) ?? 0) + v));
+    (n, s, v) => via[n]!.set(sats[s]!, (via[n]!.get(sats[s]!) ?? 0) + v), levels);
   const stationMetBits: Record<string, number> = {};
   for (const [g, bits] of Object.entries(demand.stations)) {
     let left = 0;

@@ -5,7 +5,7 @@
  * leximin improvement of the pair fractions (see `bottleneckSearch`).
  * Used alone for huge instances and as the MILP's warm start.
  */
-import { activePairs, allocate, compareObjectives, progressiveFill, sharedKey, type Allocation } from './allocation.js';
+import { activePairs, allocate, compareObjectives, progressiveFill, sharedKey, type Allocation, type FillLevels } from './allocation.js';
 import { weightBits, type Candidate, type Demand, type Gaps } from './candidate.js';
 import { conflicts } from './conflicts.js';
 
@@ -45,8 +45,24 @@ function demandFactor(demand: Demand): (c: Candidate) => number {
   return (c) => 1 + (involvement.get(c.stationId) ?? 0) / max;
 }
 
+/**
+ * Two deterministic starts of the local search that differ in how their allocator's levels are cut
+ * (see FillLevels): coarse demand levels steer the search by demand met, reachable levels keep the
+ * worst pair exact when key is far below demand. Each start's selection is re-allocated finely with
+ * reachable levels and the better by the lexicographic objective is kept.
+ */
 export function heuristicPlan(cands: readonly Candidate[], demand: Demand, gaps: Gaps, opts: HeuristicOptions = {}): Selection {
   const conflictsOf = conflictIndex(cands, gaps);
+  const runs = (['demand', 'reachable'] as const).map((levels) => {
+    const r = localSearch(cands, demand, conflictsOf, opts, levels);
+    const fine = allocate(r.chosen, demand, 400);
+    return compareObjectives(fine.objective, r.allocation.objective) >= 0 ? { ...r, allocation: fine } : r;
+  });
+  const best = compareObjectives(runs[1]!.allocation.objective, runs[0]!.allocation.objective) > 0 ? runs[1]! : runs[0]!;
+  return { ...best, evaluations: runs[0]!.evaluations + runs[1]!.evaluations };
+}
+
+function localSearch(cands: readonly Candidate[], demand: Demand, conflictsOf: number[][], opts: HeuristicOptions, levels: FillLevels): Selection {
   const fixed = opts.fixedIds ?? new Set<string>();
   const factor = demandFactor(demand);
   const inPlan = new Array<boolean>(cands.length).fill(false);
@@ -55,10 +71,10 @@ export function heuristicPlan(cands: readonly Candidate[], demand: Demand, gaps:
     Number(fixed.has(cands[b]!.id)) - Number(fixed.has(cands[a]!.id)) || weightBits(cands[b]!) * factor(cands[b]!) - weightBits(cands[a]!) * factor(cands[a]!));
   for (const i of order) if (fixed.has(cands[i]!.id)) inPlan[i] = true;
   const chosen = () => cands.filter((_, i) => inPlan[i]);
-  demandPhase(cands, demand, inPlan, blocked, chosen);
+  demandPhase(cands, demand, inPlan, blocked, chosen, levels);
   for (const i of order) if (!inPlan[i] && !blocked(i)) inPlan[i] = true;
 
-  let best = allocate(chosen(), demand);
+  let best = allocate(chosen(), demand, 50, levels);
   let evaluations = 1;
   const budget = opts.maxEvaluations ?? 1500;
   let improved = true;
@@ -73,7 +89,7 @@ export function heuristicPlan(cands: readonly Candidate[], demand: Demand, gaps:
       // Refill what the removed passes freed, greedily.
       const refilled: number[] = [];
       for (const j of blockers) for (const k of conflictsOf[j]!) if (!inPlan[k] && k !== j && !blocked(k)) { inPlan[k] = true; refilled.push(k); }
-      const trial = allocate(chosen(), demand);
+      const trial = allocate(chosen(), demand, 50, levels);
       evaluations += 1;
       if (compareObjectives(trial.objective, best.objective, 1e-6) > 0) { best = trial; improved = true; continue; }
       for (const k of refilled) inPlan[k] = false;
@@ -83,10 +99,10 @@ export function heuristicPlan(cands: readonly Candidate[], demand: Demand, gaps:
   }
   // Bottleneck-pair search; kept only when it does not lose (by the fine allocation) to what the generic search found.
   const before = [...inPlan];
-  const fineBefore = allocate(chosen(), demand, 400);
+  const fineBefore = allocate(chosen(), demand, 400, levels);
   const bestBefore = compareObjectives(fineBefore.objective, best.objective) >= 0 ? fineBefore : best;
   evaluations += bottleneckSearch(cands, demand, conflictsOf, fixed, inPlan, opts.maxBottleneckEvaluations ?? 30_000);
-  const after = [allocate(chosen(), demand), allocate(chosen(), demand, 400)].reduce((x, y) => (compareObjectives(y.objective, x.objective) >= 0 ? y : x));
+  const after = [allocate(chosen(), demand, 50, levels), allocate(chosen(), demand, 400, levels)].reduce((x, y) => (compareObjectives(y.objective, x.objective) >= 0 ? y : x));
   if (compareObjectives(after.objective, bestBefore.objective) >= 0) return { chosen: chosen(), allocation: after, evaluations };
   before.forEach((v, i) => { inPlan[i] = v; });
   return { chosen: chosen(), allocation: bestBefore, evaluations };
@@ -96,10 +112,10 @@ export function heuristicPlan(cands: readonly Candidate[], demand: Demand, gaps:
  * Demand-driven phase: while some pair is short, add the free pass that most raises the worst
  * pair's bottleneck through one satellite (min of what its two ends share with that satellite).
  */
-function demandPhase(cands: readonly Candidate[], demand: Demand, inPlan: boolean[], blocked: (i: number) => boolean, chosen: () => Candidate[]): void {
+function demandPhase(cands: readonly Candidate[], demand: Demand, inPlan: boolean[], blocked: (i: number) => boolean, chosen: () => Candidate[], levels: FillLevels): void {
   const stuck = new Set<string>();
   for (let guard = 0; guard < cands.length; guard += 1) {
-    const alloc = allocate(chosen(), demand, 50);
+    const alloc = allocate(chosen(), demand, 50, levels);
     const open = alloc.pairs.filter((p) => p.deliveredBits < p.demandBits * (1 - 1e-9) && !stuck.has(`${p.a}~${p.b}`));
     if (!open.length) return;
     const worst = open.reduce((a, b) => (a.deliveredBits / a.demandBits <= b.deliveredBits / b.demandBits ? a : b));
