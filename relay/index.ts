@@ -28,7 +28,8 @@ import { registerRelayRoutes } from './http/relay.routes.js';
 
 export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
 export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
-export { verifyAudit, readAudit } from './adapters/audit.redis.js';
+import { sealAudit } from './adapters/audit.redis.js';
+export { verifyAudit, readAudit, sealAudit } from './adapters/audit.redis.js';
 
 export interface RelayCore {
   relayConfig: RelayConfig;
@@ -37,6 +38,8 @@ export interface RelayCore {
   kme: KmeService;
   relay: RelayService;
   sink: KeyBlockSink;
+  /** HMAC key of the audit seals, derived from the KEK (never in Redis). */
+  auditSealKey: Uint8Array;
 }
 
 export const relayPrefix = (config: Config): string => `${config.env.QKDSAT_PREFIX}:relay:`;
@@ -52,6 +55,7 @@ export function openRelay({ config, redis }: { config: Config; redis: Redis }): 
     kme: new KmeService(relayConfig, store),
     relay: new RelayService(store, kek.derive('relay-node-auth'), relayConfig.keys.segmentBits),
     sink: redisKeyBlockSink(store),
+    auditSealKey: kek.derive('audit-seal'),
   };
 }
 
@@ -115,10 +119,11 @@ function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
   return () => clearInterval(timer);
 }
 
-function startMaintenance(core: RelayCore, logger: Logger): () => void {
+/** Releases stale reservations, sweeps expired key and seals the audit chain (see sealAudit). */
+function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => void {
   const timeout = core.relayConfig.keys.reservationTimeoutMs;
   const timer = setInterval(() => {
-    void Promise.all([core.store.releaseStale(timeout), core.store.sweepExpired()])
+    void Promise.all([core.store.releaseStale(timeout), core.store.sweepExpired(), sealAudit(redis, core.prefix, core.auditSealKey, Date.now())])
       .then(([released, expired]) => {
         if (released || expired) logger.info({ released, expired }, 'key pool maintenance');
       })
@@ -153,7 +158,7 @@ export async function startRelay({ config, logger, redis, api }: StartRelayDeps)
   const kmePort = typeof address === 'object' && address ? address.port : config.env.KME_PORT;
   log.info({ port: kmePort }, `ETSI GS QKD 014 KME listening on https://127.0.0.1:${kmePort}/api/v1/keys/ (mutual TLS)`);
   const stopFibre = startFibreSimulation(core, log);
-  const stopMaintenance = startMaintenance(core, log);
+  const stopMaintenance = startMaintenance(core, kmeRedis, log);
   return {
     ...core, kmeServer, kmePort,
     // One closer, in order: stop the timers, stop taking requests, then drop the connection.

@@ -1,10 +1,13 @@
 /**
  * Reading and verifying the audit stream written by the Lua scripts (lua/audit.lua): every entry's
  * `prev` is the previous entry's `hash`, `hash = sha1(prev|seq|at|type|data)` and `seq` counts up
- * from 1. The chain detects edits, deletions and reordering of entries; it is not keyed, so someone
- * able to rewrite the whole stream could rebuild it (anchor `audit:head` elsewhere for that).
+ * from 1. The chain detects edits, deletions and reordering of entries. It is computed in Lua, which
+ * has only SHA-1 and no key, so someone able to rewrite the whole stream could rebuild it; the relay
+ * therefore seals the chain every few seconds (`sealAudit`): an HMAC-SHA256, under a key derived from
+ * the KEK (never in Redis), of (seq, head) appended to `audit:seals`. A rebuilt or truncated chain no
+ * longer matches its seals, and seals cannot be forged without the KEK.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 export interface AuditEntry {
@@ -23,6 +26,30 @@ export interface AuditVerdict {
   head: string;
   /** The first broken entry, when not ok. */
   brokenAt?: { id: string; seq: number; reason: string };
+  /** Seals checked (when verified with the seal key) and the last sequence number they cover. */
+  seals?: number;
+  sealedThroughSeq?: number;
+}
+
+const sealMac = (key: Uint8Array, seq: number, head: string) => createHmac('sha256', key).update(`qkdsat audit seal|${seq}|${head}`).digest('hex');
+
+/** Appends a seal of the chain's current head, unless the newest seal already covers it. Returns the sealed seq. */
+export async function sealAudit(redis: Redis, prefix: string, key: Uint8Array, now: number): Promise<number | undefined> {
+  const res = await redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`).exec();
+  const head = res?.[0]?.[1] as string | null, seq = Number(res?.[1]?.[1] ?? 0);
+  if (!head || !(seq > 0)) return undefined;
+  const last = (await redis.xrevrange(`${prefix}audit:seals`, '+', '-', 'COUNT', 1)) as [string, string[]][];
+  if (last[0] && Number(last[0][1][last[0][1].indexOf('seq') + 1]) >= seq) return undefined;
+  await redis.xadd(`${prefix}audit:seals`, '*', 'seq', String(seq), 'head', head, 'at', String(now), 'mac', sealMac(key, seq, head));
+  return seq;
+}
+
+async function readSeals(redis: Redis, prefix: string): Promise<{ id: string; seq: number; head: string; mac: string }[]> {
+  const rows = (await redis.xrange(`${prefix}audit:seals`, '-', '+')) as [string, string[]][];
+  return rows.map(([id, f]) => {
+    const get = (k: string) => f[f.indexOf(k) + 1] ?? '';
+    return { id, seq: Number(get('seq')), head: get('head'), mac: get('mac') };
+  });
 }
 
 function toEntry(id: string, fields: string[]): AuditEntry & { rawData: string } {
@@ -47,11 +74,24 @@ export async function* readAudit(redis: Redis, prefix: string, batch = 1000): As
   }
 }
 
-export async function verifyAudit(redis: Redis, prefix: string): Promise<AuditVerdict> {
+/**
+ * Checks the chain; with the seal key also every seal (its MAC, and that the chain entry it names
+ * still has the sealed hash), so a rebuilt or truncated chain is caught.
+ */
+export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8Array): Promise<AuditVerdict> {
+  const seals = sealKey ? await readSeals(redis, prefix) : [];
+  for (const s of seals) {
+    const want = Buffer.from(sealMac(sealKey!, s.seq, s.head), 'hex'), got = Buffer.from(s.mac, 'hex');
+    if (got.length !== want.length || !timingSafeEqual(got, want)) return { ok: false, entries: 0, head: '', brokenAt: { id: s.id, seq: s.seq, reason: 'seal MAC does not verify (forged seal, or another KEK)' }, seals: seals.length };
+  }
+  const sealedHead = new Map(seals.map((s) => [s.seq, s]));
+  const sealInfo = sealKey ? { seals: seals.length, sealedThroughSeq: seals.reduce((m, s) => Math.max(m, s.seq), 0) } : {};
   let prev = 'genesis';
   let n = 0;
   for await (const e of readAudit(redis, prefix)) {
     n += 1;
+    const seal = sealedHead.get(n);
+    if (seal && e.hash !== seal.head) return { ok: false, entries: n, head: prev, brokenAt: { id: e.id, seq: n, reason: `entry ${n} differs from its seal (chain rewritten)` }, ...sealInfo };
     const expected = createHash('sha1').update(`${e.prev}|${e.seq}|${e.at}|${e.type}|${e.rawData}`).digest('hex');
     const reason =
       e.seq !== n ? `seq ${e.seq} where ${n} was expected` :
@@ -61,6 +101,8 @@ export async function verifyAudit(redis: Redis, prefix: string): Promise<AuditVe
     prev = e.hash;
   }
   const head = (await redis.get(`${prefix}audit:head`)) ?? 'genesis';
-  if (head !== prev) return { ok: false, entries: n, head: prev, brokenAt: { id: '-', seq: n + 1, reason: 'audit:head does not match the last entry (entries removed from the end?)' } };
-  return { ok: true, entries: n, head };
+  if (head !== prev) return { ok: false, entries: n, head: prev, brokenAt: { id: '-', seq: n + 1, reason: 'audit:head does not match the last entry (entries removed from the end?)' }, ...sealInfo };
+  const beyond = seals.find((s) => s.seq > n);
+  if (beyond) return { ok: false, entries: n, head: prev, brokenAt: { id: beyond.id, seq: beyond.seq, reason: `a seal covers entry ${beyond.seq} but the chain ends at ${n} (entries removed)` }, ...sealInfo };
+  return { ok: true, entries: n, head, ...sealInfo };
 }
