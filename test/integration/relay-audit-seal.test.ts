@@ -55,7 +55,7 @@ describe('audit seals (KEK-keyed HMAC over the chain head; real Redis)', () => {
     await f.redis.set(`${core.prefix}audit:head`, all[1]!.hash);
     expect((await verifyAudit(f.redis, core.prefix)).ok).toBe(true);
     expect((await verifyAudit(f.redis, core.prefix, core.auditSealKey)).brokenAt!.reason).toBe('a seal covers entry 3 but the chain ends at 2 (entries removed)');
-    const [[sealId, fields]] = (await f.redis.xrange(`${core.prefix}audit:seals`, '-', '+')) as [string, string[]][];
+    const [sealId, fields] = ((await f.redis.xrange(`${core.prefix}audit:seals`, '-', '+')) as [string, string[]][])[0]!;
     await f.redis.del(`${core.prefix}audit:seals`);
     await f.redis.xadd(`${core.prefix}audit:seals`, sealId, ...fields.map((v, i) => (fields[i - 1] === 'mac' ? '0'.repeat(64) : v)));
     expect((await verifyAudit(f.redis, core.prefix, core.auditSealKey)).brokenAt!.reason).toMatch(/^seal MAC does not verify/);
