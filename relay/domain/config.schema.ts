@@ -45,7 +45,8 @@ export const RelayConfigSchema = z
     fibre: z
       .object({ tickMs: z.number().int().min(0).default(5_000), maxPoolBits: z.number().int().positive().default(8_000_000) })
       .default({} as never),
-    rateLimit: z.object({ requestsPerSecond: z.number().int().positive().default(200) }).default({} as never),
+    /** Per-SAE limit: requestsPerSecond on average over windows of windowS seconds (the burst allowance). */
+    rateLimit: z.object({ requestsPerSecond: z.number().int().positive().default(200), windowS: z.number().int().positive().max(3600).default(1) }).default({} as never),
     /** Maximum ETSI request body, bytes. */
     maxBodyBytes: z.number().int().positive().default(65_536),
     /** POST /v1/admin/deposits (simulated passes for demos and tests). */

@@ -101,10 +101,10 @@ function container(keys: DeliveredKey[], route?: string): unknown {
 }
 
 export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: KmeServerDeps): Server {
-  const points = config.rateLimit.requestsPerSecond;
+  const duration = config.rateLimit.windowS, points = config.rateLimit.requestsPerSecond * duration;
   const limiter: RateLimiterAbstract = rateLimitStore
-    ? new RateLimiterRedis({ storeClient: rateLimitStore.redis, keyPrefix: rateLimitStore.keyPrefix, points, duration: 1, insuranceLimiter: new RateLimiterMemory({ points, duration: 1 }) })
-    : new RateLimiterMemory({ points, duration: 1 });
+    ? new RateLimiterRedis({ storeClient: rateLimitStore.redis, keyPrefix: rateLimitStore.keyPrefix, points, duration, insuranceLimiter: new RateLimiterMemory({ points, duration }) })
+    : new RateLimiterMemory({ points, duration });
   const log = logger.child({ component: 'kme' });
 
   async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: URL): Promise<number> {

@@ -139,10 +139,11 @@ describe('scheduler on BullMQ and Redis', () => {
     for (const j of done) {
       const at = Number(j.id!.slice('replan_cron_'.length));
       expect(at % 60_000).toBe(0);
-      // It started at its simulated cron time: not early, and late by at most ~1.5 real s (90 simulated s at 60x).
+      // It started at its simulated cron time: not early, and late by at most 5 real s on a loaded machine
+      // (300 simulated s at 60x; wall-time cron would be 6 real hours off).
       const simStarted = t.clock.now() - (Date.now() - j.processedOn!) * 60;
       expect(simStarted - at).toBeGreaterThan(-3_000);
-      expect(simStarted - at).toBeLessThan(90_000);
+      expect(simStarted - at).toBeLessThan(300_000);
     }
     expect(await s.queues.plans.getJobSchedulers()).toHaveLength(0);
   });
