@@ -61,6 +61,7 @@ export function createScheduler(d: SchedulerDeps) {
     onNewTles: (batchKey: string) => requestReplan(queues.plans, 'new TLEs', `tle_${batchKey}`),
     registerRoutes: (api: Api) => registerSchedulerRoutes(api, {
       store, clock: d.clock, stationIds: d.stationIds, replan: (req) => replan(planner, req),
+      terminals: { preset: d.settings.preset, terminals: d.settings.terminals },
       enqueuePlan: async (planId, req) => { await queues.plans.add('replan', { reason: 'api', ...req, planId }, { jobId: planId }); },
       dropPass: (id) => dropPass(queues.passes, id),
       planQueued: async (id) => { const job = await queues.plans.getJob(id); return !!job && !(await job.isCompleted()); },

@@ -24,6 +24,8 @@ export interface SchedulerRouteDeps {
   planQueued?: (planId: string) => Promise<boolean>;
   /** Drops a cancelled booking's pending job. */
   dropPass?: (id: string) => Promise<void>;
+  /** Which satellites carry a QKD terminal (scheduler.terminals; undefined: every catalogued one). */
+  terminals: { preset: string; terminals: Record<string, string> | undefined };
 }
 
 const iso = (field: string) => z.string().refine((s) => !Number.isNaN(parseIso(s)), `${field}: expected ISO-8601 with a zone`);
@@ -82,6 +84,18 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
       if (!s) throw new QkdsatError('NOT_FOUND', `plan ${params.id} not found (or still queued)`);
       return storedToWire(s);
     },
+  });
+  api.route({
+    method: 'get', path: '/v1/terminals', summary: 'Satellites that carry a QKD terminal, with their presets (only these are planned)', tags: ['scheduler'],
+    response: z.object({
+      terminals: z.array(z.object({ noradId: z.number().int(), preset: z.string() })).nullable()
+        .describe('null: no terminals are configured and every catalogued satellite is assumed to carry `preset`'),
+      preset: z.string(),
+    }).meta({ id: 'Terminals' }),
+    handler: () => ({
+      preset: d.terminals.preset,
+      terminals: d.terminals.terminals ? Object.entries(d.terminals.terminals).map(([id, preset]) => ({ noradId: Number(id), preset })) : null,
+    }),
   });
   api.route({
     method: 'get', path: '/v1/bookings', summary: 'Bookings, optionally of one station, starting in [from, to)', tags: ['scheduler'],

@@ -76,7 +76,11 @@ async function drawSatellites(svg, satellites) {
   }
 }
 
-async function drawTimeline(stations) {
+let currentStations = [];
+let currentQkd = null;
+
+/** Passes of satellites with a QKD terminal only (GET /v1/terminals; null = every satellite). */
+async function drawTimeline(stations, qkd) {
   const from = serviceNow(), to = from + 86_400_000;
   const box = $('#timeline');
   box.replaceChildren();
@@ -89,9 +93,10 @@ async function drawTimeline(stations) {
     box.append(row);
     const { passes = [] } = await getJson(`/v1/passes?station=${encodeURIComponent(s.id)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`).catch(() => ({}));
     for (const p of passes) {
+      if (qkd && !qkd.has(p.noradId)) continue;
       const a = Date.parse(p.aos), b = Date.parse(p.los);
       const booked = (bookings.bookings ?? []).some((k) => k.stationId === s.id && k.noradId === p.noradId && Math.abs(Date.parse(k.start) - a) < 120_000);
-      const bar = el('div', { class: 'pass' + (booked ? ' booked' : ''), title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°` });
+      const bar = el('div', { class: 'pass' + (booked ? ' booked' : ''), 'data-norad': String(p.noradId), title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°` });
       bar.style.left = `${((a - from) / (to - from)) * 100}%`;
       bar.style.width = `${Math.max(0.3, ((b - a) / (to - from)) * 100)}%`;
       lane.append(bar);
@@ -117,8 +122,18 @@ $('#plan-form').addEventListener('submit', async (ev) => {
   const start = new Date(serviceNow()).toISOString();
   $('#plan-out').textContent = 'planning…';
   try {
-    const plan = await getJson('/v1/plans', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start, hours }) });
-    $('#plan-out').textContent = JSON.stringify(plan, null, 2);
+    let plan = await getJson('/v1/plans', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start, horizonHours: hours }) });
+    // Long horizons are planned by a worker: poll until done.
+    for (let i = 0; i < 120 && plan.status === 'queued'; i += 1) {
+      $('#plan-out').textContent = `queued (${plan.id})…`;
+      await new Promise((r) => window.setTimeout(r, 1000));
+      plan = await getJson(`/v1/plans/${plan.id}`);
+    }
+    const o = plan.plan?.objective;
+    $('#plan-out').textContent = o
+      ? `${plan.booked} booked, ${plan.superseded} superseded; worst pair ${(o.worstPairFraction * 100).toFixed(1)} %, demand met ${(o.demandMetBits / 1e3).toFixed(0)} kbit, key ${(o.totalKeyBits / 1e3).toFixed(0)} kbit (${plan.plan.solver} ${plan.plan.status})\n\n` + JSON.stringify(plan.plan.pairs, null, 2)
+      : JSON.stringify(plan, null, 2);
+    await drawTimeline(currentStations, currentQkd);
   } catch (e) { $('#plan-out').textContent = String(e); }
 });
 
@@ -129,13 +144,18 @@ async function main() {
   setStatus('loading…');
   const clock = await getJson('/v1/clock').catch(() => null);
   if (clock) { clockRead = Date.now(); clockOffsetMs = Date.parse(clock.now) - clockRead; clockSpeed = clock.speed; }
-  const [{ stations = [] }, { satellites = [] }] = await Promise.all([
+  const [{ stations = [] }, { satellites = [] }, terminals] = await Promise.all([
     getJson('/v1/stations').catch(() => ({})),
     getJson('/v1/satellites').catch(() => ({})),
+    getJson('/v1/terminals').catch(() => ({ terminals: null })),
   ]);
+  currentStations = stations;
+  currentQkd = terminals.terminals ? new Set(terminals.terminals.map((t) => t.noradId)) : null;
+  const names = new Map(satellites.map((s) => [s.noradId, s.name ?? String(s.noradId)]));
+  $('#qkd-sats').textContent = currentQkd ? `QKD satellites: ${[...currentQkd].map((n) => names.get(n) ?? n).join(', ')}` : 'every satellite assumed QKD-capable';
   await drawLand(svg).catch(() => undefined);
   drawStations(svg, stations);
-  await Promise.all([drawSatellites(svg, satellites), drawTimeline(stations), drawPools()]);
+  await Promise.all([drawSatellites(svg, satellites), drawTimeline(stations, currentQkd), drawPools()]);
   setStatus(`${stations.length} stations, ${satellites.length} satellites`);
   document.body.dataset.ready = 'true';
 }
