@@ -4,10 +4,8 @@
  * so that every process sharing var/ accepts the same token. Checked in constant time: SHA-256 of
  * both sides (equal lengths whatever was sent), compared with timingSafeEqual.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { join } from 'node:path';
-import { QkdsatError } from '../../src/core/errors.js';
+import { loadOrCreateVarSecret } from './var-secret.js';
 
 /** The same rule as the QKDSAT_ADMIN_TOKEN env entry (src/platform/config.ts). */
 export const ADMIN_TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
@@ -21,21 +19,8 @@ export interface AdminTokenSource {
 
 export function loadOrCreateAdminToken(envToken: string | undefined, varDir: string): AdminTokenSource {
   if (envToken) return { token: envToken, source: 'QKDSAT_ADMIN_TOKEN', created: false };
-  const path = join(varDir, 'admin-token');
-  let created = false;
-  if (!existsSync(path)) {
-    mkdirSync(varDir, { recursive: true });
-    try {
-      writeFileSync(path, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
-      created = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-  chmodSync(path, 0o600);
-  const token = readFileSync(path, 'utf8').trim();
-  if (!ADMIN_TOKEN_PATTERN.test(token)) throw new QkdsatError('VALIDATION', `${path} does not hold an admin token (16-512 printable ASCII characters)`);
-  return { token, source: path, created };
+  const f = loadOrCreateVarSecret(varDir, 'admin-token', () => randomBytes(32).toString('base64url'), ADMIN_TOKEN_PATTERN, 'an admin token (16-512 printable ASCII characters)');
+  return { token: f.value, source: f.path, created: f.created };
 }
 
 export type BearerVerdict = 'ok' | 'missing' | 'invalid';

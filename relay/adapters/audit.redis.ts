@@ -39,22 +39,28 @@ export async function sealAudit(redis: Redis, prefix: string, key: Uint8Array, n
   const head = res?.[0]?.[1] as string | null, seq = Number(res?.[1]?.[1] ?? 0);
   if (!head || !(seq > 0)) return undefined;
   const last = (await redis.xrevrange(`${prefix}audit:seals`, '+', '-', 'COUNT', 1)) as [string, string[]][];
-  if (last[0] && Number(last[0][1][last[0][1].indexOf('seq') + 1]) >= seq) return undefined;
+  if (last[0] && Number(fieldMap(last[0][1]).seq) >= seq) return undefined;
   await redis.xadd(`${prefix}audit:seals`, '*', 'seq', String(seq), 'head', head, 'at', String(now), 'mac', sealMac(key, seq, head));
   return seq;
 }
 
 async function readSeals(redis: Redis, prefix: string): Promise<{ id: string; seq: number; head: string; mac: string }[]> {
   const rows = (await redis.xrange(`${prefix}audit:seals`, '-', '+')) as [string, string[]][];
-  return rows.map(([id, f]) => {
-    const get = (k: string) => f[f.indexOf(k) + 1] ?? '';
-    return { id, seq: Number(get('seq')), head: get('head'), mac: get('mac') };
+  return rows.map(([id, fields]) => {
+    const f = fieldMap(fields);
+    return { id, seq: Number(f.seq), head: f.head ?? '', mac: f.mac ?? '' };
   });
 }
 
-function toEntry(id: string, fields: string[]): AuditEntry & { rawData: string } {
+/** A stream entry's flat [field, value, ...] list as a record. */
+function fieldMap(fields: string[]): Record<string, string> {
   const f: Record<string, string> = {};
   for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  return f;
+}
+
+function toEntry(id: string, fields: string[]): AuditEntry & { rawData: string } {
+  const f = fieldMap(fields);
   let data: Record<string, unknown> = {};
   try {
     data = JSON.parse(f.data ?? '{}') as Record<string, unknown>;

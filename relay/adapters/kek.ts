@@ -6,10 +6,9 @@
  * AOF file still holds.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { QkdsatError } from '../../src/core/errors.js';
 import { KeyMaterial } from '../domain/key-material.js';
+import { loadOrCreateVarSecret } from './var-secret.js';
 
 export class Kek {
   readonly #key: Buffer;
@@ -80,16 +79,6 @@ export class Kek {
 /** QKDSAT_KEK when set; otherwise var/kek.hex, created with mode 0600 when missing. */
 export function loadOrCreateKek(kekHex: string | undefined, varDir: string): { kek: Kek; source: string } {
   if (kekHex) return { kek: Kek.fromHex(kekHex), source: 'QKDSAT_KEK' };
-  const path = join(varDir, 'kek.hex');
-  if (!existsSync(path)) {
-    mkdirSync(varDir, { recursive: true });
-    try {
-      writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-  const hex = readFileSync(path, 'utf8').trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new QkdsatError('VALIDATION', `${path} does not hold a 64-hex-digit KEK`);
-  return { kek: Kek.fromHex(hex), source: path };
+  const f = loadOrCreateVarSecret(varDir, 'kek.hex', () => randomBytes(32).toString('hex'), /^[0-9a-fA-F]{64}$/, 'a 64-hex-digit KEK');
+  return { kek: Kek.fromHex(f.value), source: f.path };
 }

@@ -165,8 +165,11 @@ export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: Km
         .catch((e: unknown) => {
           const etsi = etsiErrorOf(e);
           if (!etsi) log.error({ err: e, path: url.pathname }, 'etsi request failed');
-          // IDs, pools and sizes only: the error never holds material.
-          if (e instanceof KeyIntegrityError) log.error({ sae: caller, path: url.pathname, voided: e.voided }, 'stored key material failed its integrity check and was voided');
+          // Record IDs, pools and sizes, picked field by field: nothing else of the error reaches the log.
+          if (e instanceof KeyIntegrityError) {
+            const voided = e.voided.map(({ id, pool, bits }) => ({ id, pool, bits }));
+            log.error({ sae: caller, path: url.pathname, voided }, 'stored key material failed its integrity check and was voided');
+          }
           const status = etsi?.status ?? 500;
           if (!res.headersSent) send(res, status, { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) });
           done(status, 0);

@@ -55,6 +55,7 @@ export function heuristicPlan(cands: readonly Candidate[], demand: Demand, gaps:
   const conflictsOf = conflictIndex(cands, gaps);
   const runs = (['demand', 'reachable'] as const).map((levels) => {
     const r = localSearch(cands, demand, conflictsOf, opts, levels);
+    if (levels === 'reachable') return r; // its result already is the better of the coarse and the fine reachable allocation
     const fine = allocate(r.chosen, demand, 400);
     return compareObjectives(fine.objective, r.allocation.objective) >= 0 ? { ...r, allocation: fine } : r;
   });

@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { Api } from '../../src/api/route.js';
-import { realClock } from '../../src/platform/clock.js';
-import { createLogger } from '../../src/platform/logger.js';
-import { readAudit, startRelay, verifyAudit, type RelayHandle } from '../../relay/index.js';
+import { readAudit, verifyAudit, type RelayHandle } from '../../relay/index.js';
 import { Kek } from '../../relay/adapters/kek.js';
 import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
-import { closeAgents, etsi, fixture, logSink, type Fixture } from './relay-support.js';
+import { etsi, fixture, logSink, serveRelay, type Fixture, type ServedRelay } from './relay-support.js';
 
 const LINK = linkId('fibre', 'graz', 'matera');
 const INTEGRITY = 'stored key material failed its integrity check and was voided; retry';
@@ -52,21 +49,17 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     return e.body.keys as { key_ID: string; key: string }[];
   };
 
+  let server: ServedRelay;
+
   beforeAll(async () => {
     f = fixture();
-    const logger = createLogger('debug', logs.stream);
-    const api = new Api();
-    relay = await startRelay({ config: f.config, logger, redis: f.redis, clock: realClock(), api });
-    port = relay.kmePort;
-    app = createApp({ logger, api, version: 'test' });
-    const m = KeyMaterial.adopt(new Uint8Array(randomBytes(16 * 1024 / 8)));
-    await relay.store.deposit(LINK, { kind: 'fibre', a: 'graz', b: 'matera' }, m, { source: 'test' });
-    m.zeroise();
+    server = await serveRelay(f, logs);
+    ({ relay, port, app } = server);
+    await server.depositFibre(16 * 1024);
   });
 
   afterAll(async () => {
-    closeAgents();
-    for (const c of relay.closers) await c.close();
+    await server.close();
     await f.cleanup();
   });
 

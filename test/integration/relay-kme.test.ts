@@ -1,16 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { Api } from '../../src/api/route.js';
-import { realClock } from '../../src/platform/clock.js';
-import { createLogger } from '../../src/platform/logger.js';
-import { startRelay, verifyAudit, type RelayHandle } from '../../relay/index.js';
-import { KeyMaterial } from '../../relay/domain/key-material.js';
-import { linkId } from '../../relay/domain/links.js';
-import { closeAgents, etsi, fixture, logSink, type Fixture } from './relay-support.js';
+import { verifyAudit, type RelayHandle } from '../../relay/index.js';
+import { etsi, fixture, logSink, serveRelay, type Fixture, type ServedRelay } from './relay-support.js';
 
-const GRAZ_MATERA = linkId('fibre', 'graz', 'matera');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
@@ -21,25 +14,18 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
   const logs = logSink();
   const delivered: string[] = [];
 
-  const deposit = async (bits: number) => {
-    const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bits / 8)));
-    await relay.store.deposit(GRAZ_MATERA, { kind: 'fibre', a: 'graz', b: 'matera' }, m, { source: 'test' });
-    m.zeroise();
-  };
+  let deposit: (bits: number) => Promise<void>;
+  let served: ServedRelay;
 
   beforeAll(async () => {
     f = fixture();
-    const logger = createLogger('debug', logs.stream);
-    const api = new Api();
-    relay = await startRelay({ config: f.config, logger, redis: f.redis, clock: realClock(), api });
-    port = relay.kmePort;
-    app = createApp({ logger, api, version: 'test' });
+    served = await serveRelay(f, logs);
+    ({ relay, port, app, depositFibre: deposit } = served);
     await deposit(64 * 1024);
   });
 
   afterAll(async () => {
-    closeAgents();
-    for (const c of relay.closers) await c.close();
+    await served.close();
     await f.cleanup();
   });
 

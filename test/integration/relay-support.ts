@@ -1,6 +1,7 @@
 /**
  * Shared set-up for the relay suites: a throw-away CA and certificates, a config file with SAEs
- * at graz, matera and xinglong, a random Redis prefix and admin token, an mTLS HTTPS client, cleanup.
+ * at graz, matera and xinglong, a random Redis prefix and admin token, an mTLS HTTPS client, cleanup,
+ * and the relay served on such a fixture (`serveRelay`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { createCa, issueCert, type Pem } from '../../relay/adapters/pki.js';
+import { KeyMaterial } from '../../relay/domain/key-material.js';
+import { linkId } from '../../relay/domain/links.js';
+import { startRelay, type RelayHandle } from '../../relay/index.js';
+import { createApp } from '../../src/api/app.js';
+import { Api } from '../../src/api/route.js';
+import { realClock } from '../../src/platform/clock.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createRedis } from '../../src/platform/redis.js';
 
@@ -138,4 +146,38 @@ export function logSink(): { stream: Writable; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); cb(); } });
   return { stream, lines };
+}
+
+export interface ServedRelay {
+  relay: RelayHandle;
+  /** The KME's HTTPS port. */
+  port: number;
+  /** The REST app (supertest). */
+  app: ReturnType<typeof createApp>;
+  /** Deposits `bits` of fresh random key on the graz~matera fibre link. */
+  depositFibre: (bits: number) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Starts the relay (KME on an ephemeral port, REST app) on a fixture, logging at debug level into `logs`. */
+export async function serveRelay(f: Fixture, logs: { stream: Writable }): Promise<ServedRelay> {
+  const logger = createLogger('debug', logs.stream);
+  const api = new Api();
+  const relay = await startRelay({ config: f.config, logger, redis: f.redis, clock: realClock(), api });
+  const link = linkId('fibre', 'graz', 'matera');
+  return {
+    relay, port: relay.kmePort, app: createApp({ logger, api, version: 'test' }),
+    depositFibre: async (bits) => {
+      const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bits / 8)));
+      try {
+        await relay.store.deposit(link, { kind: 'fibre', a: 'graz', b: 'matera' }, m, { source: 'test' });
+      } finally {
+        m.zeroise();
+      }
+    },
+    close: async () => {
+      closeAgents();
+      for (const c of relay.closers) await c.close();
+    },
+  };
 }

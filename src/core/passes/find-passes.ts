@@ -12,7 +12,7 @@
  * lowest mask gives windows, inside which g is sampled and refined (sign changes, near maxima).
  * TCA is the highest elevation maximum inside [AOS, LOS] (eccentric orbits can culminate twice).
  */
-import { angleBetween, ecefToTeme, enuOf, gmstRad, refractionRad } from '../frames/index.js';
+import { angleBetween, ecefToTeme, enuOf, gmstRad, refractionRad, WGS84_A_KM as EARTH_RADIUS_KM } from '../frames/index.js';
 import { brentMax, brentRoot } from '../events/index.js';
 import { shadowFraction } from '../orbit/index.js';
 import { SkyEphemeris } from '../sky/index.js';
@@ -22,7 +22,6 @@ import type { Pass, PassOptions, PassSatellite, PassSearch, PassStation, Satelli
 import { buildTrack, LOOK, lookAt, lookAtNode, lookAzimuthRad, nodeStepMs, positionAt, siteFrame, type SiteFrame, type Track } from './track.js';
 
 const DEG = Math.PI / 180;
-const EARTH_RADIUS_KM = 6378.137;
 
 interface Interval { aos: Instant; los: Instant; clippedAtStart: boolean; clippedAtEnd: boolean }
 
@@ -49,10 +48,14 @@ function stationContext(station: PassStation, minElevationRad: number | undefine
  * and the Hermite error is <= |e''''| h^4 / 384. Ten times that: 0.625 (w h)^4 (5.6 deg for a
  * 0 deg mask at 500 km and a 200 s step; the worst estimate error seen is 5% of the bound).
  */
+/** Slant range (km) to a satellite at altitude h (at least 100 km) seen at elevation e, spherical Earth. */
+function rangeAtElevationKm(elevationRad: number, altitudeKm: number): number {
+  const h = Math.max(altitudeKm, 100), sm = EARTH_RADIUS_KM * Math.sin(elevationRad);
+  return -sm + Math.sqrt(sm * sm + 2 * EARTH_RADIUS_KM * h + h * h);
+}
+
 function nearMissRad(thresholdRad: number, minAltitudeKm: number, maxSpeedKmS: number, stepS: number): number {
-  const h = Math.max(minAltitudeKm, 100), sm = EARTH_RADIUS_KM * Math.sin(thresholdRad);
-  const rangeKm = -sm + Math.sqrt(sm * sm + 2 * EARTH_RADIUS_KM * h + h * h);
-  const wh = ((maxSpeedKmS + 0.5) / rangeKm) * stepS;
+  const wh = ((maxSpeedKmS + 0.5) / rangeAtElevationKm(thresholdRad, minAltitudeKm)) * stepS;
   return 0.625 * wh ** 4;
 }
 
@@ -105,15 +108,17 @@ function hermiteRootAt(v0: number, m0: number, v1: number, m1: number): number {
 
 /**
  * Root of f in [a, b] (f(a) = fa, f(b) of the other sign) from the guess x where f' ~ slope (per
- * ms): secant steps on the last two evaluations, bisection whenever a step leaves the bracket;
- * stops when a step is below half the tolerance.
+ * ms): Newton steps when `slopeAt` gives f' at the point just evaluated, else secant steps on the
+ * last two evaluations; bisection whenever a step leaves the bracket. A step below half the
+ * tolerance is final (x + step can round to x at epoch-ms magnitudes).
  */
-function solveFrom(f: (t: Instant) => number, a: Instant, b: Instant, fa: number, x: Instant, slope: number, tolMs: number): Instant {
+function solveFrom(f: (t: Instant) => number, a: Instant, b: Instant, fa: number, x: Instant, slope: number, tolMs: number, slopeAt?: () => number): Instant {
   let px = Number.NaN, pf = 0;
   for (let i = 0; i < 100; i += 1) {
     const fx = f(x);
     if (fx === 0) return x;
-    if (!Number.isNaN(px) && x !== px) slope = (fx - pf) / (x - px);
+    if (slopeAt) slope = slopeAt();
+    else if (!Number.isNaN(px) && x !== px) slope = (fx - pf) / (x - px);
     if ((fx > 0) === (fa > 0)) { a = x; fa = fx; } else b = x;
     const step = -fx / slope;
     if (Math.abs(step) <= tolMs / 2) return x + step;
@@ -142,27 +147,18 @@ class Search {
   /** Looks at node k (once per station). */
   node(k: number): void { nodeLook(this.tr, this.st.frame, this.nl, k); }
 
+  /** Elevation above the current threshold, and its rate per ms at the point just evaluated (LOOK). */
+  private threshold = 0;
+  private readonly aboveThreshold = (t: Instant): number => lookAt(this.tr, this.st.frame, t).elevationRad - this.threshold;
+  private readonly lastElevationRatePerMs = (): number => LOOK.elevationRateRadS / 1000;
+
   /**
    * Root of e(t) - thresholdRad in [a, b], ga = g(a) and g(b) of opposite signs, from the guess x:
-   * Newton's method on the elevation rate, bisection whenever a step leaves the bracket; stops
-   * when the step is below half the tolerance (quadratic convergence leaves microseconds).
+   * Newton's method on the elevation rate (quadratic convergence leaves microseconds).
    */
   crossing(thresholdRad: number, a: Instant, b: Instant, ga: number, x: Instant): Instant {
-    const tol = this.tolMs;
-    for (let i = 0; i < 100; i += 1) {
-      const la = lookAt(this.tr, this.st.frame, x);
-      const gx = la.elevationRad - thresholdRad, dx = la.elevationRateRadS / 1000;
-      if (gx === 0) return x;
-      if ((gx > 0) === (ga > 0)) { a = x; ga = gx; } else b = x;
-      // A step below half the tolerance is final (x + step can round to x at epoch-ms magnitudes).
-      const step = -gx / dx;
-      if (Math.abs(step) <= tol / 2) return x + step;
-      let next = x + step;
-      if (!(next > a && next < b)) next = (a + b) / 2;
-      if (b - a <= tol) return next;
-      x = next;
-    }
-    return x;
+    this.threshold = thresholdRad;
+    return solveFrom(this.aboveThreshold, a, b, ga, x, Number.NaN, this.tolMs, this.lastElevationRatePerMs);
   }
 
   /** Crossing between two times with known g and elevation rate (rad/s): Newton from the Hermite root. */
@@ -251,8 +247,7 @@ function elevationIntervals(search: Search, thresholdRad: number): Interval[] {
  * less than 10 deg.
  */
 function refineNearRad(minMaskRad: number, perigeeAltitudeKm: number, maxSpeedKmS: number, stepS: number): number {
-  const h = Math.max(perigeeAltitudeKm, 100), sm = EARTH_RADIUS_KM * Math.sin(minMaskRad);
-  const rangeKm = -sm + Math.sqrt(sm * sm + 2 * EARTH_RADIUS_KM * h + h * h);
+  const rangeKm = rangeAtElevationKm(minMaskRad, perigeeAltitudeKm);
   return Math.min(Math.PI / 2, Math.max(10 * DEG, (1.2 * (maxSpeedKmS + 0.5) / rangeKm) * (stepS / 2)));
 }
 
