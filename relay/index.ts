@@ -1,8 +1,10 @@
 /**
  * The relay component's public surface. `openRelay` builds the stores and services (for the CLI,
- * no servers, no timers); `startRelay` also registers the REST routes, starts the ETSI GS QKD 014
- * KME on its own HTTPS port, the fibre key simulation and the maintenance loop (release stale
- * reservations, expire old key), and returns closers and the `KeyBlockSink` port.
+ * no servers, no timers); `registerRelayRest` adds the planner-facing REST routes to an Api;
+ * `startKme` runs the ETSI GS QKD 014 KME on its own HTTPS port with its lease settler, the fibre
+ * key simulation and the maintenance loop (release stale reservations, settle abandoned leases,
+ * expire old key, seal the audit). `npm start` runs `startKme` in its own process (src/kme.ts), so
+ * key delivery never shares an event loop with planning; `startRelay` does both in one (tests).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +26,7 @@ import { RelayService } from './adapters/relay.service.js';
 import { redisKeyBlockSink, type KeyBlockSink } from './adapters/key-block-sink.js';
 import { ensureDevPki } from './adapters/pki.js';
 import { createKmeServer, type KmeTls } from './http/kme-server.js';
+import { leaseSettler } from './adapters/lease-settler.js';
 import { registerRelayRoutes } from './http/relay.routes.js';
 
 export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
@@ -67,7 +70,7 @@ export interface StartRelayDeps {
   api: Api;
 }
 
-export interface RelayHandle extends RelayCore {
+export interface KmeHandle extends RelayCore {
   kmeServer: Server;
   /** The port the KME listens on (useful when KME_PORT is 0). */
   kmePort: number;
@@ -99,7 +102,10 @@ function adminTokenFor(config: Config, logger: Logger): string {
 function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
   const { fibre, fibreLinks } = core.relayConfig;
   if (fibre.tickMs === 0 || fibreLinks.length === 0) return () => undefined;
+  let ticks = 0;
   const timer = setInterval(() => {
+    // One operation ID per link and tick: a deposit re-sent after a lost reply is not doubled.
+    const tick = `${Date.now()}-${(ticks += 1)}`;
     void (async () => {
       for (const l of fibreLinks) {
         const id = linkId('fibre', l.a, l.b);
@@ -108,7 +114,7 @@ function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
         if (bytes <= 0) continue;
         const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bytes)));
         try {
-          await core.store.deposit(id, { kind: 'fibre', a: l.a < l.b ? l.a : l.b, b: l.a < l.b ? l.b : l.a, rateBps: l.keyRateBps }, m, { source: 'fibre' });
+          await core.store.deposit(id, { kind: 'fibre', a: l.a < l.b ? l.a : l.b, b: l.a < l.b ? l.b : l.a, rateBps: l.keyRateBps }, m, { source: 'fibre' }, `fibre:${id}:${tick}`);
         } finally {
           m.zeroise();
         }
@@ -123,9 +129,9 @@ function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
 function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => void {
   const timeout = core.relayConfig.keys.reservationTimeoutMs;
   const timer = setInterval(() => {
-    void Promise.all([core.store.releaseStale(timeout), core.store.sweepExpired(), sealAudit(redis, core.prefix, core.auditSealKey, Date.now())])
-      .then(([released, expired]) => {
-        if (released || expired) logger.info({ released, expired }, 'key pool maintenance');
+    void Promise.all([core.store.releaseStale(timeout), core.store.sweepLeases(), core.store.sweepExpired(), sealAudit(redis, core.prefix, core.auditSealKey, Date.now())])
+      .then(([released, leases, expired]) => {
+        if (released || leases || expired) logger.info({ released, leases, expired }, 'key pool maintenance');
       })
       .catch((e: unknown) => logger.warn({ err: e }, 'key pool maintenance failed'));
   }, Math.max(200, Math.min(5_000, Math.floor(timeout / 2))));
@@ -133,23 +139,35 @@ function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => 
   return () => clearInterval(timer);
 }
 
-export async function startRelay({ config, logger, redis, api }: StartRelayDeps): Promise<RelayHandle> {
+/** The relay's REST routes (relays, pools, SAEs, admin deposits) on the planner API. */
+export function registerRelayRest({ config, logger, api, core }: { config: Config; logger: Logger; api: Api; core: RelayCore }): void {
   const log = logger.child({ component: 'relay' });
-  // The KME's own connection: auto-pipelining batches the many small scripts of concurrent requests
-  // into fewer socket writes.
-  const kmeRedis = redis.duplicate({ enableAutoPipelining: true });
-  kmeRedis.on('error', (e: Error) => log.warn({ err: e.message }, 'relay redis connection error'));
+  const adminToken = core.relayConfig.adminDeposits ? adminTokenFor(config, log) : undefined;
+  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken });
+}
+
+/**
+ * The KME's own connection. Not auto-pipelined: ioredis's auto-pipelining loses track of replies
+ * when a batch fails (redis/ioredis#1931: an uncaught TypeError, the whole process down), and
+ * commands on one connection are pipelined by Redis's protocol anyway.
+ */
+function kmeConnection(redis: Redis, log: Logger): Redis {
+  const kmeRedis = redis.duplicate();
+  kmeRedis.on('error', (e: Error) => log.warn({ err: e.message }, 'kme redis connection error'));
+  return kmeRedis;
+}
+
+/** The ETSI GS QKD 014 KME, its lease settler, the fibre simulation and the pool maintenance. */
+export async function startKme({ config, logger, redis }: { config: Config; logger: Logger; redis: Redis }): Promise<KmeHandle> {
+  const log = logger.child({ component: 'kme' });
+  const kmeRedis = kmeConnection(redis, log);
   const core = openRelay({ config, redis: kmeRedis });
   for (const l of core.relayConfig.fibreLinks) {
     const [a, b] = l.a < l.b ? [l.a, l.b] : [l.b, l.a];
     await core.store.registerLink(linkId('fibre', a, b), { kind: 'fibre', a, b, rateBps: l.keyRateBps });
   }
-  const adminToken = core.relayConfig.adminDeposits ? adminTokenFor(config, log) : undefined;
-  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken });
-  const kmeServer = createKmeServer({
-    config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log),
-    rateLimitStore: { redis: kmeRedis, keyPrefix: `${config.env.QKDSAT_PREFIX}:kme-rate` },
-  });
+  const settler = leaseSettler(core.store, log);
+  const kmeServer = createKmeServer({ config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log), settler });
   await new Promise<void>((res, rej) => {
     kmeServer.once('error', rej);
     kmeServer.listen(config.env.KME_PORT, config.env.HOST, () => res());
@@ -161,15 +179,23 @@ export async function startRelay({ config, logger, redis, api }: StartRelayDeps)
   const stopMaintenance = startMaintenance(core, kmeRedis, log);
   return {
     ...core, kmeServer, kmePort,
-    // One closer, in order: stop the timers, stop taking requests, then drop the connection.
+    // One closer, in order: stop the timers, stop taking requests, settle what was answered, then drop the connection.
     closers: [{
-      name: 'relay (timers, kme https, redis)',
+      name: 'kme (timers, https, leases, redis)',
       close: async () => {
         stopFibre();
         stopMaintenance();
         await new Promise((r) => { kmeServer.close(() => r(undefined)); kmeServer.closeAllConnections(); });
+        await settler.drain();
         await kmeRedis.quit().catch(() => kmeRedis.disconnect());
       },
     }],
   };
+}
+
+/** REST routes and the KME in one process (tests and single-process use). */
+export async function startRelay({ config, logger, redis, api }: StartRelayDeps): Promise<KmeHandle> {
+  const kme = await startKme({ config, logger, redis });
+  registerRelayRest({ config, logger, api, core: kme });
+  return kme;
 }

@@ -3,6 +3,7 @@
  * planner and (on demand) the workers and REST routes from their ports. Composition roots call it.
  */
 import type { Redis } from 'ioredis';
+import { REQUEST_TIMEOUT_MS } from '../src/platform/redis.js';
 import type { Api } from '../src/api/route.js';
 import type { Clock } from '../src/platform/clock.js';
 import type { Logger } from '../src/platform/logger.js';
@@ -44,7 +45,7 @@ export function createScheduler(d: SchedulerDeps) {
   const store = new BookingStore(d.redis, d.prefix, gapsOf(d.settings));
   const url = new URL(d.redisUrl);
   const connection = { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}) };
-  const queues = createQueues({ ...connection, maxRetriesPerRequest: 2, enableOfflineQueue: false }, d.prefix);
+  const queues = createQueues({ ...connection, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REQUEST_TIMEOUT_MS }, d.prefix);
   const planner: PlannerDeps = { store, passes: queues.passes, clock: d.clock, logger: d.logger.child({ component: 'planner' }), candidates: d.candidates, milp: highsSolver(), settings: d.settings };
   const closers: (() => Promise<unknown>)[] = [() => queues.passes.close(), () => queues.plans.close()];
   return {
@@ -69,7 +70,7 @@ export function createScheduler(d: SchedulerDeps) {
     startWorkers: (opts: { planner: boolean } = { planner: true }) => {
       const w = startSchedulerWorkers({
         connection: { ...connection, maxRetriesPerRequest: null }, prefix: d.prefix,
-        pass: { store, redis: d.redis, prefix: d.prefix, clock: d.clock, logger: d.logger.child({ component: 'passes' }), runPass: d.runPass ?? seededPassRunner, sink: d.sink ?? nullSink, settings: d.settings },
+        pass: { store, clock: d.clock, logger: d.logger.child({ component: 'passes' }), runPass: d.runPass ?? seededPassRunner, sink: d.sink ?? nullSink, settings: d.settings },
         ...(opts.planner ? { planner } : {}),
         onCronPlan: (at) => scheduleNextSimulatedReplan(queues.plans, d.clock, d.settings.cron, d.settings.horizonHours, at),
       });

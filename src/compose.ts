@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { startRelay } from '../relay/index.js';
+import { openRelay, registerRelayRest } from '../relay/index.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
 import type { Clock } from './platform/clock.js';
@@ -52,9 +52,9 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
     deps.logger.info(loaded, 'catalog: demo element sets and stations loaded');
   }
   // --- end tle ---
-  // --- relay (issue 5): key pools, relay, ETSI GS QKD 014 KME (mTLS) on KME_PORT, REST routes ---
-  const relay = await startRelay({ config: deps.config, logger: deps.logger, redis: deps.redis, clock: deps.clock, api });
-  closers.push(...relay.closers);
+  // --- relay: key pools and relay REST routes; the ETSI GS QKD 014 KME runs in its own process (src/kme.ts) ---
+  const relay = openRelay({ config: deps.config, redis: deps.redis });
+  registerRelayRest({ config: deps.config, logger: deps.logger, api, core: relay });
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
   registerSimulationRoutes(api, { resolveTrack: simulationTrackResolver(catalog, stations) });

@@ -1,4 +1,8 @@
-/** API process: REST for mission planners (PORT) and, when configured, the ETSI 014 KME (KME_PORT). */
+/**
+ * API process: REST for mission planners and the dashboard (PORT). It starts, as child processes,
+ * the ETSI GS QKD 014 KME (src/kme.ts, KME_PORT) and QKDSAT_WORKERS BullMQ workers (src/worker.ts),
+ * so key delivery and planning never share an event loop with each other or with this API.
+ */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,7 +12,7 @@ import { sharedClockOf } from './platform/clock.js';
 import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
-import { Shutdown } from './platform/shutdown.js';
+import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { QkdsatError } from './core/errors.js';
 
 const version = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -24,6 +28,7 @@ const { env } = config;
 const logger = createLogger(env.LOG_LEVEL);
 const shutdown = new Shutdown(logger);
 shutdown.installSignals();
+installProcessGuards(logger);
 
 try {
   const child = await ensureRedis(env.REDIS_URL, env.QKDSAT_VAR_DIR, logger, env.QKDSAT_SPAWN_REDIS);
@@ -51,14 +56,17 @@ const server = app.listen(env.PORT, env.HOST, () => {
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
 
-// Pass execution and re-planning run in worker processes (CPU-bound planning never blocks this API).
-// `npm start` runs QKDSAT_WORKERS of them as children; docker compose runs them as their own service.
-for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) {
-  const worker = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'src/worker.ts')], { stdio: 'inherit', env: process.env });
-  logger.info({ pid: worker.pid }, 'started BullMQ worker process');
-  shutdown.add(`worker ${i}`, () => new Promise((r) => {
-    if (worker.exitCode !== null) return r(undefined);
-    worker.once('exit', () => r(undefined));
-    worker.kill('SIGTERM');
+/** Starts a child process of this deployment and stops it at shutdown. */
+function startChild(name: string, entry: string): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: process.env });
+  logger.info({ pid: child.pid }, `started ${name} process`);
+  shutdown.add(name, () => new Promise((r) => {
+    if (child.exitCode !== null) return r(undefined);
+    child.once('exit', () => r(undefined));
+    child.kill('SIGTERM');
   }));
 }
+
+// The KME and the workers run as their own processes; docker compose runs them as their own services.
+startChild('kme', 'src/kme.ts');
+for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts');

@@ -7,7 +7,7 @@ import { loadConfig, configSection, type Config } from './platform/config.js';
 import { sharedClockOf } from './platform/clock.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
-import { Shutdown } from './platform/shutdown.js';
+import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
 import { openRelay } from '../relay/index.js';
 import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
@@ -23,6 +23,7 @@ const { env } = config;
 const logger = createLogger(env.LOG_LEVEL).child({ process: 'worker' });
 const shutdown = new Shutdown(logger, 15_000);
 shutdown.installSignals();
+installProcessGuards(logger);
 
 try {
   await ensureRedis(env.REDIS_URL, env.QKDSAT_VAR_DIR, logger, 'never');

@@ -17,6 +17,11 @@ export interface KeyBlockMeta {
   /** Where the block came from: `pass`, `cli`, `admin`, `test`. */
   source?: string;
   qber?: number;
+  /**
+   * Operation ID of the deposit: a deposit under an ID already used changes nothing and returns
+   * the first deposit's result (a pass uses `pass:<bookingId>`). Default: a new one.
+   */
+  depositId?: string;
 }
 
 export interface DepositResult {
@@ -44,7 +49,8 @@ export function redisKeyBlockSink(store: KeyStore): KeyBlockSink {
       const [a, b] = stationId < sat ? [stationId, sat] : [sat, stationId];
       const material = KeyMaterial.adopt(new Uint8Array(randomBytes(Math.floor(bits / 8))));
       try {
-        const r = await store.deposit(link, { kind: 'satellite', a, b }, material, { stationId, noradId, ...meta });
+        const { depositId, ...auditMeta } = meta;
+        const r = await store.deposit(link, { kind: 'satellite', a, b }, material, { stationId, noradId, ...auditMeta }, depositId);
         return { blockId: r.blockId, link, bits: r.bits, segments: r.segments };
       } finally {
         material.zeroise();

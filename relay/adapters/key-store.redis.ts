@@ -2,23 +2,30 @@
  * Redis key pools. Every multi-key change is one Lua script (lua/*.lua) that also appends its audit
  * entry; key material is stored only as AES-256-GCM ciphertext (kek.ts). Layout under `prefix`:
  *   pool:<link>      LIST of available segment IDs (FIFO)     poolbits  HASH link -> available bits
- *   seg:<id>         HASH link, bits, ct, state, createdAt, expiresAt, res
+ *   seg:<id>         HASH link, bits, ct, state, createdAt, expiresAt, and for keys master, slave,
+ *                    route, lease; state available | reserved | bound (awaiting the slave) | taken
  *   res:<id>         LIST of reserved segment IDs              reservations ZSET resId -> reservedAt
- *   key:<uuid>       HASH master, slave, bits, ct, route, expiresAt, state (awaiting the slave)
- *   expiry           ZSET 's:<seg>' | 'k:<key>' -> expiresAt   links  HASH link -> JSON metadata
- *   audit            STREAM (hash-chained, audit.lua)          audit:head, audit:seq
- * A record whose ciphertext fails authentication (tampered, or another KEK) is never handed out:
- * one void-*.lua script destroys it, puts back whatever else the request had taken, and audits a
- * `void` with reason `integrity`; then KeyIntegrityError (IDs, pools, sizes; never bytes) is thrown.
+ *   lease:<bucket>   HASH opId -> KME lease record | 'settled' (10 s buckets by the opId's time)
+ *   op:<opId>        the reply of an idempotent operation (src/platform/lua.ts)
+ *   expiry           ZSET 's:<id>' -> expiresAt                links  HASH link -> JSON metadata
+ *   audit            STREAM (hash-chained, lua/prelude.lua)    audit:head, audit:seq
+ *
+ * Exactly once. Every mutation carries an operation ID chosen before its first send, so a script
+ * that ioredis re-sends after a lost reply answers its first outcome and changes nothing; when a
+ * reply is lost the store asks again under the same ID. Blocks are written in chunks of bounded
+ * argument lists. A record whose ciphertext fails authentication is never handed out: a void
+ * script destroys it, puts back whatever else the request had taken, and audits a `void` with
+ * reason `integrity`; then KeyIntegrityError (IDs, pools, sizes; never bytes) is thrown.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
+import { newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
 import { KeyIntegrityError } from '../domain/integrity.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { segment } from '../domain/pool.js';
 import type { Kek } from './kek.js';
-import { defineScripts, runScript, scriptFailure } from './scripts.js';
+import { RELAY_SCRIPTS as S } from './scripts.js';
 
 export interface LinkMeta {
   kind: 'satellite' | 'fibre' | 'relayed';
@@ -59,6 +66,15 @@ export interface PoolStat {
   oldestCreatedAt: number | undefined;
 }
 
+/** The per-SAE request limit the KME scripts enforce (points per window). */
+export interface RateLimit {
+  points: number;
+  windowMs: number;
+}
+
+/** Outcome of a KME response: flushed to the socket, or not. */
+export type LeaseOutcome = 'sent' | 'unsent';
+
 /** A stored record as a script returned it: ID (the AAD), ciphertext, recorded length. */
 interface Sealed {
   id: string;
@@ -74,41 +90,79 @@ export interface KeyStoreOptions {
   ttlMs: number;
   segmentBits: number;
   now: () => number;
+  /** A KME lease not settled within this is settled as unknown by sweepLeases (default 30 s). */
+  leaseTimeoutMs?: number;
+  /** Re-asks of an operation whose reply was lost (default 3, 150 ms apart). */
+  retries?: number;
 }
 
+/** Segments per deposit or commit call: bounds every script's argument list (~3-7 per segment). */
+export const SEGMENTS_PER_CALL = 512;
+const LEASE_BUCKET_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class KeyStore {
+  private readonly leaseTimeoutMs: number;
+
   constructor(private readonly o: KeyStoreOptions) {
-    defineScripts(o.redis);
+    this.leaseTimeoutMs = o.leaseTimeoutMs ?? 30_000;
   }
 
   get prefix(): string {
     return this.o.prefix;
   }
 
-  /** Stores a block in a link pool, cut into segments; `material` stays the caller's to zeroise. */
-  async deposit(link: string, meta: LinkMeta, material: KeyMaterial, auditData: Record<string, unknown>): Promise<{ blockId: string; bits: number; segments: number }> {
-    const now = this.o.now();
-    const blockId = randomUUID();
-    const parts = segment(material, this.o.segmentBits);
-    const args: (string | number)[] = [];
-    for (const p of parts) {
-      const id = randomUUID();
-      args.push(id, p.lengthBits, this.o.kek.encrypt(p, id));
+  /**
+   * Runs an idempotent script under `opId`; when the reply is lost (connection trouble) asks again
+   * under the same ID, so the operation takes effect at most once and its first reply is returned.
+   */
+  private async op(script: LuaScript, opId: string, args: (string | number)[]): Promise<unknown> {
+    const attempts = 1 + (this.o.retries ?? 3);
+    for (let i = 1; ; i += 1) {
+      try {
+        return await runLua(this.o.redis, script, { opKey: `${this.o.prefix}op:${opId}`, args });
+      } catch (e) {
+        if (!(e instanceof QkdsatError && e.code === 'UNAVAILABLE') || i >= attempts) throw e;
+        await sleep(150 * i);
+      }
     }
-    zeroiseAll(...parts);
-    const audit = JSON.stringify({ blockId, link, bits: material.lengthBits, segments: parts.length, ...auditData });
-    const bits = await runScript(this.o.redis, 'deposit', [this.o.prefix, now, link, JSON.stringify(meta), audit, now + this.o.ttlMs, parts.length, ...args]);
-    return { blockId, bits: Number(bits), segments: parts.length };
+  }
+
+  /**
+   * Stores a block in a link pool, cut into segments, in chunks of SEGMENTS_PER_CALL; `material`
+   * stays the caller's to zeroise. `opId` (default: new) makes the whole deposit idempotent: a pass
+   * job retried by another worker deposits under the same ID and gets the first result.
+   */
+  async deposit(link: string, meta: LinkMeta, material: KeyMaterial, auditData: Record<string, unknown>, opId: string = newOpId(this.o.now())): Promise<{ blockId: string; bits: number; segments: number }> {
+    const parts = segment(material, this.o.segmentBits);
+    const chunks = Math.ceil(parts.length / SEGMENTS_PER_CALL);
+    let bits = 0;
+    try {
+      for (let c = 0; c < chunks; c += 1) {
+        const now = this.o.now();
+        const slice = parts.slice(c * SEGMENTS_PER_CALL, (c + 1) * SEGMENTS_PER_CALL);
+        const args: (string | number)[] = [];
+        let chunkBits = 0;
+        for (const p of slice) {
+          const id = randomUUID();
+          args.push(id, p.lengthBits, this.o.kek.encrypt(p, id));
+          chunkBits += p.lengthBits;
+        }
+        const audit = JSON.stringify({ blockId: opId, link, bits: chunkBits, segments: slice.length, ...(chunks > 1 ? { chunk: c + 1, chunks } : {}), ...auditData });
+        bits += Number(await this.op(S.deposit, `${opId}:${c}`, [this.o.prefix, now, link, JSON.stringify(meta), audit, now + this.o.ttlMs, slice.length, ...args]));
+      }
+    } finally {
+      zeroiseAll(...parts);
+    }
+    return { blockId: opId, bits, segments: parts.length };
   }
 
   /** Reserves `needBits` per group from its pools in order; all or nothing (INSUFFICIENT_KEY). */
-  async reserve(groups: { needBits: number; pools: string[] }[], auditData: Record<string, unknown>): Promise<{ resId: string; segments: ReservedSegment[] }> {
-    const resId = randomUUID();
+  async reserve(groups: { needBits: number; pools: string[] }[], auditData: Record<string, unknown>, resId: string = randomUUID()): Promise<{ resId: string; segments: ReservedSegment[] }> {
     const args: (string | number)[] = [this.o.prefix, this.o.now(), resId, JSON.stringify({ reservation: resId, ...auditData }), groups.length];
     for (const g of groups) args.push(g.needBits, g.pools.length, ...g.pools);
-    const out = await runScript(this.o.redis, 'reserve', args);
-    if (typeof out === 'number') throw scriptFailure('reserve', out);
-    const flat = out as (string | number)[];
+    const flat = (await this.op(S.reserve, `reserve:${resId}`, args)) as (string | number)[];
     const rows: (Sealed & { group: number; pool: string; createdAt: number })[] = [];
     for (let i = 0; i < flat.length; i += 6) {
       rows.push({ group: Number(flat[i]), id: String(flat[i + 1]), pool: String(flat[i + 2]), bits: Number(flat[i + 3]), ct: String(flat[i + 4]), createdAt: Number(flat[i + 5]) });
@@ -116,65 +170,92 @@ export class KeyStore {
     const opened = this.open(rows);
     if (!opened.ok) {
       const bad = rows.filter((_, i) => opened.failed[i]);
-      await runScript(this.o.redis, 'void-reserved', [this.o.prefix, this.o.now(), resId, JSON.stringify({ reservation: resId, ...auditData }), bad.length, ...bad.map((r) => r.id)]);
+      await this.op(S.voidReserved, `void:${resId}`, [this.o.prefix, this.o.now(), resId, JSON.stringify({ reservation: resId, ...auditData }), bad.length, ...bad.map((r) => r.id)]);
       throw new KeyIntegrityError(bad.map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
     }
     const segments = rows.map(({ ct: _ct, ...r }, i): ReservedSegment => ({ ...r, material: opened.materials[i]! }));
     return { resId, segments };
   }
 
-  /** Consumes the reservation and stores what it became; CONFLICT when it was released meanwhile. */
-  async commit(resId: string, kind: string, auditData: Record<string, unknown>, newSegments: NewSegment[], keys: NewKey[]): Promise<void> {
+  /**
+   * Consumes the reservation and stores what it became; CONFLICT when it was released meanwhile.
+   * With `leaseOpId` (enc_keys) the keys stay under that KME lease until `settle`.
+   */
+  async commit(resId: string, kind: string, auditData: Record<string, unknown>, newSegments: NewSegment[], keys: NewKey[], leaseOpId = ''): Promise<void> {
     const now = this.o.now();
     const expiresAt = now + this.o.ttlMs;
-    const args: (string | number)[] = [this.o.prefix, now, resId, kind, JSON.stringify({ reservation: resId, ...auditData }), newSegments.length];
+    const lease = leaseOpId ? JSON.stringify({ ...auditData, side: 'master', keyIds: keys.map((k) => k.keyId) }) : '';
+    const args: (string | number)[] = [this.o.prefix, now, resId, kind, JSON.stringify({ reservation: resId, ...auditData }), leaseOpId, lease, newSegments.length];
     for (const s of newSegments) {
       const id = randomUUID();
       args.push(s.pool, id, s.material.lengthBits, this.o.kek.encrypt(s.material, id), s.createdAt ?? now, expiresAt, s.front ? 1 : 0);
     }
     args.push(keys.length);
     for (const k of keys) args.push(k.keyId, k.master, k.slave, k.material.lengthBits, this.o.kek.encrypt(k.material, k.keyId), k.route, expiresAt);
-    const out = Number(await runScript(this.o.redis, 'commit', args));
-    if (out !== 1) throw scriptFailure('commit', out);
+    await this.op(S.commit, `commit:${resId}`, args);
   }
 
   /**
-   * enc_keys fast path: `number` whole units of `sizeBits` become keys bound to (master, slave) in
-   * one script. Returns undefined when a unit of another size is in the way (use reserve/commit).
+   * enc_keys fast path, one round trip: the rate limit and `number` whole units of `sizeBits`
+   * bound to (master, slave) under the lease `opId`. Undefined when a unit of another size is in
+   * the way (use reserve/commit). Not retried: a lease whose reply was lost is settled by
+   * sweepLeases (voided), never served twice.
    */
-  async takeUnits(master: string, slave: string, sizeBits: number, number: number, pools: string[]): Promise<{ keyId: string; pool: string; material: KeyMaterial }[] | undefined> {
-    const now = this.o.now();
-    const out = await runScript(this.o.redis, 'take-units', [this.o.prefix, now, master, slave, sizeBits, number, now + this.o.ttlMs, pools.length, ...pools]);
-    if (out === -4) return undefined;
-    if (typeof out === 'number') throw scriptFailure('take-units', out);
-    const flat = out as string[];
+  async encUnits(master: string, slave: string, sizeBits: number, number: number, pools: string[], opId: string, rate: RateLimit): Promise<{ route: 'direct' | 'indirect'; keys: { keyId: string; pool: string; material: KeyMaterial }[] } | undefined> {
+    const out = await runLua(this.o.redis, S.kmeEnc, {
+      args: [this.o.prefix, this.o.now(), opId, master, slave, sizeBits, number, this.leaseTimeoutMs / 2, rate.points, rate.windowMs, pools.length, ...pools],
+    });
+    if (out === 0) return undefined;
+    const [route, ...flat] = out as string[];
     const rows: (Sealed & { pool: string })[] = [];
     for (let i = 0; i < flat.length; i += 3) rows.push({ id: flat[i]!, ct: flat[i + 1]!, pool: flat[i + 2]!, bits: sizeBits });
     const opened = this.open(rows);
     if (!opened.ok) {
-      const flags = rows.flatMap((r, i) => [r.id, opened.failed[i] ? 1 : 0]);
-      await runScript(this.o.redis, 'void-units', [this.o.prefix, this.o.now(), JSON.stringify({ side: 'master', master, slave, sizeBits }), rows.length, ...flags]);
+      await this.voidLease(opId, { side: 'master', master, slave, sizeBits }, rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })));
       throw new KeyIntegrityError(rows.filter((_, i) => opened.failed[i]).map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
     }
-    return rows.map((r, i) => ({ keyId: r.id, pool: r.pool, material: opened.materials[i]! }));
+    return { route: route as 'direct' | 'indirect', keys: rows.map((r, i) => ({ keyId: r.id, pool: r.pool, material: opened.materials[i]! })) };
   }
 
   /**
-   * dec_keys: the keys bound to (master, slave), once; NOT_FOUND or UNAUTHORIZED otherwise. A key
-   * that fails authentication is voided (it can never be served); the request's others are bound
-   * again for a retry, and KeyIntegrityError names the voided IDs.
+   * dec_keys, one round trip: the rate limit and the keys bound to (master, slave), taken under the
+   * lease `opId` until `settle`; NOT_FOUND or UNAUTHORIZED otherwise. A key that fails
+   * authentication is voided; the request's others are bound again, and KeyIntegrityError names
+   * the voided IDs.
    */
-  async takeForSlave(master: string, slave: string, keyIds: string[]): Promise<KeyMaterial[]> {
-    const out = await runScript(this.o.redis, 'take-for-slave', [this.o.prefix, this.o.now(), master, slave, keyIds.length, ...keyIds]);
-    if (typeof out === 'number') throw scriptFailure('take-for-slave', out);
-    const flat = out as string[];
-    const rows = keyIds.map((id, i) => ({ id, ct: flat[4 * i]!, bits: Number(flat[4 * i + 1]), route: flat[4 * i + 2]!, expiresAt: flat[4 * i + 3]! }));
+  async decKeys(master: string, slave: string, keyIds: string[], opId: string, rate: RateLimit): Promise<KeyMaterial[]> {
+    const flat = (await runLua(this.o.redis, S.kmeDec, {
+      args: [this.o.prefix, this.o.now(), opId, master, slave, this.leaseTimeoutMs / 2, rate.points, rate.windowMs, keyIds.length, ...keyIds],
+    })) as string[];
+    const rows = keyIds.map((id, i) => ({ id, ct: flat[2 * i]!, bits: Number(flat[2 * i + 1]) }));
     const opened = this.open(rows);
     if (opened.ok) return opened.materials;
-    const records = rows.flatMap((r, i) => [r.id, opened.failed[i] ? 1 : 0, r.bits, r.ct, r.route, r.expiresAt]);
-    await runScript(this.o.redis, 'void-taken', [this.o.prefix, this.o.now(), master, slave, JSON.stringify({ side: 'slave', master, slave }), rows.length, ...records]);
+    await this.voidLease(opId, { side: 'slave', master, slave }, rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })));
     const bad = rows.filter((_, i) => opened.failed[i]);
     throw new KeyIntegrityError(bad.map((r) => ({ id: r.id, bits: r.bits })), bad.map((r) => r.id));
+  }
+
+  /** status, one round trip: the rate limit and the available bits of the direct and of all pools (direct first in `all`). */
+  async statusBits(caller: string, direct: string[], all: string[], rate: RateLimit): Promise<{ direct: number; all: number }> {
+    const [d, a] = (await runLua(this.o.redis, S.kmeStatus, { args: [this.o.prefix, this.o.now(), caller, rate.points, rate.windowMs, direct.length, all.length, ...all] })) as number[];
+    return { direct: Number(d), all: Number(a) };
+  }
+
+  private async voidLease(opId: string, context: Record<string, unknown>, rows: { id: string; failed: boolean }[]): Promise<void> {
+    await runLua(this.o.redis, S.kmeVoid, { args: [this.o.prefix, this.o.now(), opId, JSON.stringify(context), rows.length, ...rows.flatMap((r) => [r.id, r.failed ? 1 : 0])] });
+  }
+
+  /** Settles KME leases with their outcomes (one script for the batch); returns how many settled now. */
+  async settle(leases: { opId: string; outcome: LeaseOutcome }[]): Promise<number> {
+    if (leases.length === 0) return 0;
+    return Number(await runLua(this.o.redis, S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...leases.flatMap((l) => [l.opId, l.outcome])] }));
+  }
+
+  /** Settles as unknown the leases left past their deadline (their process died or lost Redis). */
+  async sweepLeases(): Promise<number> {
+    const now = this.o.now();
+    const cutoff = Math.floor((now - this.leaseTimeoutMs) / LEASE_BUCKET_MS) - 1;
+    return Number(await this.op(S.sweepLeases, newOpId(now), [this.o.prefix, now, cutoff, 8640]));
   }
 
   /**
@@ -200,11 +281,12 @@ export class KeyStore {
   /** Returns reservations older than `timeoutMs` to their pools (after a crash or a stall). */
   async releaseStale(timeoutMs: number): Promise<number> {
     const now = this.o.now();
-    return Number(await runScript(this.o.redis, 'release-stale', [this.o.prefix, now, now - timeoutMs]));
+    return Number(await this.op(S.releaseStale, newOpId(now), [this.o.prefix, now, now - timeoutMs]));
   }
 
   async sweepExpired(limit = 1000): Promise<number> {
-    return Number(await runScript(this.o.redis, 'sweep-expired', [this.o.prefix, this.o.now(), limit]));
+    const now = this.o.now();
+    return Number(await this.op(S.sweepExpired, newOpId(now), [this.o.prefix, now, limit]));
   }
 
   /** Records a link's metadata (first write wins), so empty pools are listed too. */

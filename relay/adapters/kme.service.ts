@@ -1,7 +1,10 @@
 /**
  * The key-delivery operations behind ETSI GS QKD 014: status, enc_keys (master side) and dec_keys
- * (slave side), over the Redis pools. enc_keys is reserve (Lua) -> decrypt and cut -> commit (Lua):
- * a crash in between leaves a reservation that release-stale returns to its pool, so a key is never
+ * (slave side), over the Redis pools, each one script call with the per-SAE rate limit inside.
+ * Keys handed out are under a lease named by the request's operation ID until the server settles
+ * it (`settle`: the response was flushed, or not); enc_keys of a size other than the pools' unit is
+ * reserve (Lua) -> decrypt and cut -> commit (Lua) under the same lease. A crash anywhere leaves a
+ * reservation that release-stale returns, or a lease that sweepLeases settles: a key is never
  * handed out twice and never vanishes without an audit entry.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +13,7 @@ import type { RelayConfig } from '../domain/config.schema.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { linkId } from '../domain/links.js';
 import { cutKeys } from '../domain/pool.js';
-import type { KeyStore, NewSegment } from './key-store.redis.js';
+import type { KeyStore, NewSegment, RateLimit } from './key-store.redis.js';
 
 export type RouteType = 'direct' | 'indirect';
 
@@ -38,7 +41,10 @@ export class KmeService {
   readonly saeStation = new Map<string, string>();
   private readonly fibre = new Set<string>();
 
+  private readonly rate: RateLimit;
+
   constructor(private readonly config: RelayConfig, private readonly store: KeyStore) {
+    this.rate = { points: config.rateLimit.requestsPerSecond * config.rateLimit.windowS, windowMs: config.rateLimit.windowS * 1000 };
     for (const s of config.saes) this.saeStation.set(s.id, s.stationId);
     for (const l of config.fibreLinks) this.fibre.add(linkId('fibre', l.a, l.b));
   }
@@ -59,7 +65,8 @@ export class KmeService {
   async status(master: string, slave: string): Promise<Status> {
     const k = this.config.keys;
     const { direct, all } = this.pools(master, slave, undefined);
-    const [directBits, allBits] = await Promise.all([this.store.availableBits(direct), this.store.availableBits(all)]);
+    const bits = await this.store.statusBits(master, direct, all, this.rate);
+    const directBits = bits.direct, allBits = bits.all;
     return {
       source_KME_ID: this.saeStation.get(master)!,
       target_KME_ID: this.saeStation.get(slave)!,
@@ -76,22 +83,21 @@ export class KmeService {
     };
   }
 
-  /** enc_keys: `number` keys of `sizeBits` bound to (master, slave); all or nothing. */
-  async encKeys(master: string, slave: string, number: number, sizeBits: number, route: RouteType | undefined): Promise<{ keys: DeliveredKey[]; route: RouteType }> {
+  /** enc_keys: `number` keys of `sizeBits` bound to (master, slave) under the lease `opId`; all or nothing. */
+  async encKeys(master: string, slave: string, number: number, sizeBits: number, route: RouteType | undefined, opId: string): Promise<{ keys: DeliveredKey[]; route: RouteType }> {
     const { all } = this.pools(master, slave, route);
     if (all.length === 0 && route === 'direct') {
       throw new QkdsatError('CONFLICT', 'not all extension_mandatory request options could be met');
     }
     if (all.length === 0) throw new QkdsatError('INSUFFICIENT_KEY', 'insufficient key material');
     if (sizeBits === this.config.keys.segmentBits) {
-      const units = await this.store.takeUnits(master, slave, sizeBits, number, all);
-      if (units) {
-        const direct = units.every((u) => u.pool.startsWith('fibre:'));
-        return { keys: units.map((u) => ({ keyId: u.keyId, material: u.material })), route: direct ? 'direct' : 'indirect' };
-      }
+      const units = await this.store.encUnits(master, slave, sizeBits, number, all, opId, this.rate);
+      if (units) return { keys: units.keys.map((u) => ({ keyId: u.keyId, material: u.material })), route: units.route };
+    } else {
+      await this.store.statusBits(master, [], [], this.rate); // the rate limit, as the fast path's script applies it
     }
     const need = number * sizeBits;
-    const res = await this.store.reserve([{ needBits: need, pools: all }], { side: 'master', master, slave, bits: need });
+    const res = await this.store.reserve([{ needBits: need, pools: all }], { side: 'master', master, slave, bits: need }, `enc:${opId}`);
     const joined = KeyMaterial.concat(res.segments.map((s) => s.material));
     zeroiseAll(...res.segments.map((s) => s.material));
     const { keys, remainder } = cutKeys(joined, number, sizeBits);
@@ -108,7 +114,7 @@ export class KmeService {
       await this.store.commit(
         res.resId, 'deliver',
         { side: 'master', master, slave, route: usedRoute, sizeBits, drawn, keyIds: delivered.map((d) => d.keyId) },
-        back, delivered.map((d) => ({ ...d, master, slave, route: usedRoute })),
+        back, delivered.map((d) => ({ ...d, master, slave, route: usedRoute })), opId,
       );
     } catch (e) {
       zeroiseAll(...keys);
@@ -120,9 +126,9 @@ export class KmeService {
     return { keys: delivered, route: usedRoute };
   }
 
-  /** dec_keys: the keys with these IDs, bound to (master, caller as slave); each only once. */
-  async decKeys(master: string, slave: string, keyIds: string[]): Promise<DeliveredKey[]> {
-    const materials = await this.store.takeForSlave(master, slave, keyIds);
+  /** dec_keys: the keys with these IDs, bound to (master, caller as slave), under the lease `opId`; each only once. */
+  async decKeys(master: string, slave: string, keyIds: string[], opId: string): Promise<DeliveredKey[]> {
+    const materials = await this.store.decKeys(master, slave, keyIds, opId, this.rate);
     return materials.map((material, i) => ({ keyId: keyIds[i]!, material }));
   }
 }

@@ -1,56 +1,42 @@
 /**
- * Loads the Lua scripts (each with the shared audit prelude) and maps their negative return codes
- * to errors in one place.
+ * The relay's Lua scripts (lua/*.lua, each with lua/prelude.lua), loaded through the one Lua
+ * facility (src/platform/lua.ts) with their error codes. Mutating scripts are idempotent under the
+ * caller's operation ID: the loader's ledger, or the KME's own leases.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
-import { QkdsatError } from '../../src/core/errors.js';
+import { loadLua, type LuaScript, type LuaScriptSpec } from '../../src/platform/lua.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
-const prelude = readFileSync(join(dir, 'audit.lua'), 'utf8');
+const prelude = readFileSync(join(dir, 'prelude.lua'), 'utf8');
 
-export const SCRIPT_NAMES = [
-  'deposit', 'reserve', 'commit', 'take-for-slave', 'take-units', 'release-stale', 'sweep-expired',
-  'void-reserved', 'void-units', 'void-taken',
-] as const;
-export type ScriptName = (typeof SCRIPT_NAMES)[number];
+/** Ledger TTL of pool operations: far longer than any retry (a pass job may be retried for hours). */
+const POOL_OP_TTL_MS = 7 * 86_400_000;
+/** Ledger TTL of maintenance runs (each tick is a new operation). */
+const MAINTENANCE_OP_TTL_MS = 600_000;
 
-const commandName = (name: ScriptName) => `qkdsatRelay_${name.replace(/-/g, '_')}`;
+const insufficient = { code: 'INSUFFICIENT_KEY', message: 'insufficient key material' } as const;
+const notFound = { code: 'NOT_FOUND', message: 'one or more keys specified are not found on KME' } as const;
+const staleOp = { code: 'UNAVAILABLE', message: 'operation ID outside its time window' } as const;
+const rateLimited = { code: 'RATE_LIMITED', message: 'too many requests' } as const;
 
-/** Registers every script on the connection (EVALSHA with EVAL fallback, by ioredis). */
-export function defineScripts(redis: Redis): void {
-  for (const name of SCRIPT_NAMES) {
-    const cmd = commandName(name);
-    if (typeof (redis as unknown as Record<string, unknown>)[cmd] === 'function') continue;
-    redis.defineCommand(cmd, { numberOfKeys: 0, lua: `${prelude}\n${readFileSync(join(dir, `${name}.lua`), 'utf8')}` });
-  }
-}
+const spec = (name: string, idempotent: number | 'own', errors: LuaScriptSpec['errors'] = {}): LuaScript =>
+  loadLua({ name: `relay_${name.replace(/-/g, '_')}`, file: join(dir, `${name}.lua`), prelude, keys: 0, idempotent, errors });
 
-export async function runScript(redis: Redis, name: ScriptName, args: (string | number)[]): Promise<unknown> {
-  const fn = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[commandName(name)]!;
-  try {
-    return await fn.call(redis, ...args);
-  } catch (e) {
-    throw new QkdsatError('UNAVAILABLE', `key store: ${(e as Error).message}`);
-  }
-}
-
-/** The one mapping from scripts' negative return codes to errors. */
-export function scriptFailure(name: ScriptName, code: number): QkdsatError {
-  switch (code) {
-    case -1:
-      return name === 'take-for-slave'
-        ? new QkdsatError('NOT_FOUND', 'one or more keys specified are not found on KME')
-        : new QkdsatError('INSUFFICIENT_KEY', 'insufficient key material');
-    case -2:
-      return new QkdsatError('CONFLICT', 'reservation expired before commit');
-    case -3:
-      return new QkdsatError('UNAUTHORIZED', 'unauthorized');
-    case -4:
-      return new QkdsatError('CONFLICT', 'pool units differ from the requested size');
-    default:
-      return new QkdsatError('INTERNAL', `script ${name} returned ${code}`);
-  }
-}
+export const RELAY_SCRIPTS = {
+  deposit: spec('deposit', POOL_OP_TTL_MS),
+  reserve: spec('reserve', POOL_OP_TTL_MS, { [-1]: insufficient }),
+  commit: spec('commit', POOL_OP_TTL_MS, { [-2]: { code: 'CONFLICT', message: 'reservation expired before commit' } }),
+  releaseStale: spec('release-stale', MAINTENANCE_OP_TTL_MS),
+  sweepExpired: spec('sweep-expired', MAINTENANCE_OP_TTL_MS),
+  sweepLeases: spec('sweep-leases', MAINTENANCE_OP_TTL_MS),
+  voidReserved: spec('void-reserved', POOL_OP_TTL_MS),
+  kmeEnc: spec('kme-enc', 'own', { [-1]: insufficient, [-7]: staleOp, [-8]: staleOp, [-9]: rateLimited }),
+  kmeDec: spec('kme-dec', 'own', {
+    [-1]: notFound, [-3]: { code: 'UNAUTHORIZED', message: 'unauthorized' }, [-7]: staleOp, [-9]: rateLimited,
+  }),
+  kmeStatus: spec('kme-status', 'own', { [-9]: rateLimited }),
+  kmeSettle: spec('kme-settle', 'own'),
+  kmeVoid: spec('kme-void', 'own'),
+} satisfies Record<string, LuaScript>;

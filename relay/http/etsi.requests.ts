@@ -23,7 +23,7 @@ export const ROUTE_EXTENSION = 'qkdsat_route_type';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class EtsiError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>[]) {
+  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>[], readonly retryAfterS?: number) {
     super(message);
   }
 }
@@ -113,8 +113,8 @@ export function etsiErrorOf(e: unknown): EtsiError | undefined {
     case 'CONFLICT': return bad(MSG.extUnmet);
     case 'UNAUTHORIZED': return new EtsiError(401, MSG.unauthorized);
     case 'INSUFFICIENT_KEY': return new EtsiError(503, MSG.insufficient);
-    case 'UNAVAILABLE': return new EtsiError(503, MSG.unavailable);
-    case 'RATE_LIMITED': return new EtsiError(429, 'too many requests');
+    case 'UNAVAILABLE': return new EtsiError(503, MSG.unavailable, undefined, 1);
+    case 'RATE_LIMITED': return new EtsiError(503, 'too many requests');
     default: return undefined;
   }
 }

@@ -3,17 +3,23 @@
  * the verified client certificate's CN, looked up in the configured allow-list; anything else gets
  * a JSON 401. Plain node:https (no framework) so that every byte of every answer is ours: exact
  * messages, a JSON body on every error, `Cache-Control: no-store` everywhere, never a 500 for input.
+ *
+ * Delivery: each enc_keys/dec_keys request is one script call under a fresh operation ID, whose
+ * keys stay leased until the response is flushed to the socket ('finish': the lease settles as
+ * sent and the audit says `deliver`) or the socket closes first (settles as unsent: enc_keys keys
+ * are voided, dec_keys keys are bound again so the slave can ask anew). Over the per-SAE rate
+ * limit the answer is 503 with Retry-After (ETSI GS QKD 014 defines 200, 400, 401 and 503 only).
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { newOpId } from '../../src/platform/lua.js';
 import type { Logger } from '../../src/platform/logger.js';
 import { SAE_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
 import { KeyIntegrityError } from '../domain/integrity.js';
 import { zeroiseAll } from '../domain/key-material.js';
 import type { DeliveredKey, KmeService } from '../adapters/kme.service.js';
+import type { LeaseSettler } from '../adapters/lease-settler.js';
 import { EtsiError, etsiErrorOf, MSG, parseDecRequest, parseEncRequest, ROUTE_EXTENSION } from './etsi.requests.js';
 
 export interface KmeTls {
@@ -27,11 +33,7 @@ export interface KmeServerDeps {
   kme: KmeService;
   logger: Logger;
   tls: KmeTls;
-  /**
-   * Shared store for the per-SAE rate limit, so the limit holds across every KME process on one
-   * Redis (each process's own memory is the fallback while Redis does not answer).
-   */
-  rateLimitStore?: { redis: Redis; keyPrefix: string };
+  settler: LeaseSettler;
 }
 
 const PATH = /^\/api\/v1\/keys\/([^/]+)\/(status|enc_keys|dec_keys)$/;
@@ -52,10 +54,27 @@ function callerOf(socket: TLSSocket, saes: Map<string, string>): string | undefi
   return id ?? undefined;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const buf = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': buf.length, ...headers });
+  res.end(buf);
+}
+
+/** Sends keys under a lease and reports to the settler whether the response left the process. */
+function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, body: unknown): void {
+  if (res.destroyed || res.socket?.destroyed) {
+    settler.add(opId, 'unsent');
+    return;
+  }
+  let flushed = false;
+  res.once('finish', () => {
+    flushed = true;
+    settler.add(opId, 'sent');
+  });
+  res.once('close', () => {
+    if (!flushed) settler.add(opId, 'unsent');
+  });
+  send(res, 200, body);
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -100,11 +119,8 @@ function container(keys: DeliveredKey[], route?: string): unknown {
   return out;
 }
 
-export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: KmeServerDeps): Server {
-  const duration = config.rateLimit.windowS, points = config.rateLimit.requestsPerSecond * duration;
-  const limiter: RateLimiterAbstract = rateLimitStore
-    ? new RateLimiterRedis({ storeClient: rateLimitStore.redis, keyPrefix: rateLimitStore.keyPrefix, points, duration, insuranceLimiter: new RateLimiterMemory({ points, duration }) })
-    : new RateLimiterMemory({ points, duration });
+export function createKmeServer({ config, kme, logger, tls, settler }: KmeServerDeps): Server {
+  const retryAfter = String(config.rateLimit.windowS);
   const log = logger.child({ component: 'kme' });
 
   async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: URL): Promise<number> {
@@ -127,15 +143,16 @@ export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: Km
       send(res, 200, await kme.status(caller, other));
       return 0;
     }
+    const opId = newOpId();
     if (op === 'enc_keys') {
       const r = parseEncRequest(body, config.keys);
-      const out = await kme.encKeys(caller, other, r.number, r.size, r.route);
-      send(res, 200, container(out.keys, out.route));
+      const out = await kme.encKeys(caller, other, r.number, r.size, r.route, opId);
+      sendLeased(res, settler, opId, container(out.keys, out.route));
       return out.keys.length;
     }
     const ids = parseDecRequest(body, config.keys, method === 'GET');
-    const keys = await kme.decKeys(other, caller, ids);
-    send(res, 200, container(keys));
+    const keys = await kme.decKeys(other, caller, ids, opId);
+    sendLeased(res, settler, opId, container(keys));
     return keys.length;
   }
 
@@ -153,15 +170,8 @@ export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: Km
         done(401, 0);
         return;
       }
-      limiter
-        .consume(caller)
-        .then(
-          () => handle(req, res, caller, url).then((n) => done(200, n)),
-          () => {
-            req.resume();
-            throw new EtsiError(429, 'too many requests');
-          },
-        )
+      handle(req, res, caller, url)
+        .then((n) => done(200, n))
         .catch((e: unknown) => {
           const etsi = etsiErrorOf(e);
           if (!etsi) log.error({ err: e, path: url.pathname }, 'etsi request failed');
@@ -170,8 +180,13 @@ export function createKmeServer({ config, kme, logger, tls, rateLimitStore }: Km
             const voided = e.voided.map(({ id, pool, bits }) => ({ id, pool, bits }));
             log.error({ sae: caller, path: url.pathname, voided }, 'stored key material failed its integrity check and was voided');
           }
-          const status = etsi?.status ?? 500;
-          if (!res.headersSent) send(res, status, { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) });
+          // Anything unexpected is logged above and answered 503 (the only server error ETSI GS QKD 014 defines).
+          const status = etsi?.status ?? 503;
+          req.resume();
+          if (!res.headersSent) {
+            send(res, status, { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) },
+              status === 503 ? { 'retry-after': etsi?.retryAfterS ? String(etsi.retryAfterS) : retryAfter } : {});
+          }
           done(status, 0);
         });
     },

@@ -3,43 +3,36 @@
  * station or satellite is double-booked even with racing planners. All keys share the prefix's
  * hash tag (`{qkdsat}` by default), so the scripts run unchanged on Redis Cluster.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
+import { loadLua, runLua, type LuaScript } from '../../src/platform/lua.js';
 import { BookingSchema, TERMINAL, TRANSITIONS, type Booking, type BookingState } from '../domain/booking.js';
 import type { Candidate, Gaps } from '../domain/candidate.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
-const SCRIPTS = { book: 4, transition: 3 } as const;
+/** Ledger TTL of booking operations: longer than any job retry. */
+const OP_TTL_MS = 86_400_000;
+const ERRORS = {
+  [-1]: { code: 'CONFLICT', message: 'station already booked in that window (slew gap included)' },
+  [-2]: { code: 'CONFLICT', message: 'satellite already booked in that window (retarget gap included)' },
+  [-3]: { code: 'CONFLICT', message: 'booking already in a final state' },
+  [-4]: { code: 'NOT_FOUND', message: 'booking not found' },
+  [-5]: { code: 'CONFLICT', message: 'state transition not allowed' },
+} as const;
+const SCRIPTS = {
+  book: loadLua({ name: 'sched_book', file: join(dir, 'book.lua'), keys: 4, idempotent: OP_TTL_MS, errors: ERRORS }),
+  transition: loadLua({ name: 'sched_transition', file: join(dir, 'transition.lua'), keys: 3, idempotent: OP_TTL_MS, errors: ERRORS }),
+} satisfies Record<string, LuaScript>;
 type ScriptName = keyof typeof SCRIPTS;
 /** Longest pass the store expects (bounds the conflict scan window). */
 const MAX_PASS_MS = 30 * 60_000;
 
-/** The one mapping from the scripts' negative return codes to errors. */
-export function scriptFailure(script: ScriptName, code: number, id: string): QkdsatError {
-  switch (code) {
-    case -1: return new QkdsatError('CONFLICT', `${id}: station already booked in that window (slew gap included)`);
-    case -2: return new QkdsatError('CONFLICT', `${id}: satellite already booked in that window (retarget gap included)`);
-    case -3: return new QkdsatError('CONFLICT', `${id}: booking already in a final state`);
-    case -4: return new QkdsatError('NOT_FOUND', `booking ${id} not found`);
-    case -5: return new QkdsatError('CONFLICT', `${id}: state transition not allowed`);
-    default: return new QkdsatError('INTERNAL', `script ${script} returned ${code} for ${id}`);
-  }
-}
-
 export interface BookingQuery { station?: string; fromMs?: number; toMs?: number }
 
 export class BookingStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly gaps: Gaps) {
-    for (const [name, keys] of Object.entries(SCRIPTS)) {
-      const cmd = `qkdsatSched_${name}`;
-      if (typeof (redis as unknown as Record<string, unknown>)[cmd] !== 'function') {
-        redis.defineCommand(cmd, { numberOfKeys: keys, lua: readFileSync(join(dir, `${name}.lua`), 'utf8') });
-      }
-    }
-  }
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly gaps: Gaps) {}
 
   private k = {
     booking: (id: string) => `${this.prefix}:sched:booking:${id}`,
@@ -47,33 +40,32 @@ export class BookingStore {
     sat: (norad: number | string) => `${this.prefix}:sched:sat:${norad}`,
     all: () => `${this.prefix}:sched:bookings`,
     plan: (id: string) => `${this.prefix}:sched:plan:${id}`,
+    op: (id: string) => `${this.prefix}:sched:op:${id}`,
   };
 
-  private async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<number> {
-    const fn = (this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<number>>)[`qkdsatSched_${name}`]!;
-    return Number(await fn.call(this.redis, ...keys, ...args));
+  /** Runs a booking script under an operation ID: a re-sent script answers its first outcome. */
+  private async run(name: ScriptName, opId: string, id: string, keys: string[], args: (string | number)[]): Promise<number> {
+    return Number(await runLua(this.redis, SCRIPTS[name], { keys, args, opKey: this.k.op(opId), subject: id }));
   }
 
   /** Books a pass; 'booked' or 'exists' (idempotent); throws CONFLICT when a resource is taken. */
   async book(c: Candidate, planId: string, nowMs: number): Promise<'booked' | 'exists'> {
-    const code = await this.run('book', [this.k.booking(c.id), this.k.station(c.stationId), this.k.sat(c.noradId), this.k.all()], [
+    const code = await this.run('book', `book:${planId}:${c.id}`, c.id, [this.k.booking(c.id), this.k.station(c.stationId), this.k.sat(c.noradId), this.k.all()], [
       c.id, c.startMs, c.endMs, this.gaps.stationSlewMs, this.gaps.satelliteRetargetMs, MAX_PASS_MS, nowMs,
       'noradId', c.noradId, 'stationId', c.stationId, 'expectedSecureBits', c.expectedSecureBits,
       'clearSkyProbability', c.clearSkyProbability, 'planId', planId,
     ]);
-    if (code < 0) throw scriptFailure('book', code, c.id);
     return code === 1 ? 'booked' : 'exists';
   }
 
   /** Moves a booking; true when it moved, false when already there; throws on illegal moves. */
   async transition(id: string, to: BookingState, reason: string, nowMs: number, extra: Record<string, string | number> = {}): Promise<boolean> {
     const b = await this.get(id);
-    if (!b) throw scriptFailure('transition', -4, id);
+    if (!b) throw new QkdsatError('NOT_FOUND', `${id}: booking not found`);
     const from = (Object.keys(TRANSITIONS) as BookingState[]).filter((s) => TRANSITIONS[s].includes(to));
-    const code = await this.run('transition', [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)], [
+    const code = await this.run('transition', `transition:${id}:${to}:${b.state}:${b.updatedMs}`, id, [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)], [
       to, reason, nowMs, from.join(','), TERMINAL.has(to) ? '1' : '0', ...Object.entries(extra).flat(),
     ]);
-    if (code < 0) throw scriptFailure('transition', code, id);
     return code === 1;
   }
 

@@ -1,11 +1,13 @@
 /**
  * The pass processor (thin, idempotent): SCHEDULED -> PREPASS at lead time, PASS at AOS, run the
  * pass at LOS, hand the key to the sink, COMPLETED. A job resumed by another worker after a crash
- * (stalled job) continues from the stored state; the key deposit is claimed once (HSETNX), so a
- * pass never deposits twice. A job firing long after AOS (downtime) is marked FAILED as stale.
+ * (stalled job) continues from the stored state. The key deposit is idempotent under the pass's
+ * own operation ID (`pass:<bookingId>`): a worker killed before it leaves no deposit and the
+ * takeover deposits; one killed after it (or a re-sent script) gets the first deposit's result
+ * back, so an executed pass deposits exactly once. A job firing long after AOS (downtime) is marked
+ * FAILED as stale.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Logger } from '../../src/platform/logger.js';
@@ -18,8 +20,6 @@ import type { SchedulerSettings } from './settings.js';
 
 export interface PassProcessorDeps {
   store: BookingStore;
-  redis: Redis;
-  prefix: string;
   clock: Clock;
   logger: Logger;
   runPass: RunPass;
@@ -64,13 +64,12 @@ async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<{ 
   else if (b.state !== 'PASS') return { outcome: `skipped: ${b.state}` };
   await sleep(d.clock.toRealDelayMs(b.endMs));
   const out = await d.runPass(b, seedOf(id));
-  const claimKey = `${d.prefix}:sched:booking:${id}`;
-  const claimed = (await d.redis.hsetnx(claimKey, 'depositClaimed', String(d.clock.now()))) === 1;
   let blockId = '';
-  if (claimed && out.secureBits >= 8) {
-    blockId = (await d.sink.deposit(b.stationId, b.noradId, Math.floor(out.secureBits), { passId: id, source: 'pass', ...(out.qber !== undefined ? { qber: out.qber } : {}) })).blockId;
+  if (out.secureBits >= 8) {
+    const meta = { passId: id, source: 'pass', depositId: `pass:${id}`, ...(out.qber !== undefined ? { qber: out.qber } : {}) };
+    blockId = (await d.sink.deposit(b.stationId, b.noradId, Math.floor(out.secureBits), meta)).blockId;
   }
-  const reason = out.cloudy ? 'completed: clouds, no key' : claimed ? 'completed' : 'completed (deposit claimed by an interrupted attempt)';
+  const reason = out.cloudy ? 'completed: clouds, no key' : out.secureBits >= 8 ? 'completed' : 'completed: no secure key';
   await d.store.transition(id, 'COMPLETED', reason, d.clock.now(), { deliveredBits: out.secureBits, blockId });
   log.info({ deliveredBits: out.secureBits, cloudy: out.cloudy }, 'pass completed');
   return { outcome: 'completed', deliveredBits: out.secureBits };

@@ -16,5 +16,6 @@ export type RunPass = (booking: Booking, seed: number) => Promise<PassOutcome>;
  * so worker.ts passes `redisKeyBlockSink(keyStore)` as is; the scheduler never imports relay.
  */
 export interface PassKeySink {
-  deposit(stationId: string, noradId: number, bits: number, meta?: { passId?: string; source?: string; qber?: number }): Promise<{ blockId: string }>;
+  /** `depositId` makes the deposit idempotent: a second deposit under it returns the first result. */
+  deposit(stationId: string, noradId: number, bits: number, meta?: { passId?: string; source?: string; qber?: number; depositId?: string }): Promise<{ blockId: string }>;
 }

@@ -41,6 +41,13 @@ export function zodIssues(error: z.ZodError, prefix: string): Issue[] {
   return error.issues.map((i) => ({ path: [prefix, ...i.path.map((k) => (typeof k === 'number' ? k : String(k)))], message: i.message }));
 }
 
+/** Redis trouble that ioredis reports as its own errors (refused, closed, timed out, retries exhausted). */
+function redisUnavailable(e: { name?: string; message?: string } | undefined): boolean {
+  if (!e || typeof e.message !== 'string') return false;
+  return e.name === 'MaxRetriesPerRequestError'
+    || /^(Command timed out|Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|write EPIPE)/.test(e.message);
+}
+
 export function problemOf(error: unknown): Problem {
   if (error instanceof QkdsatError) {
     const status = HTTP_STATUS[error.code];
@@ -53,7 +60,10 @@ export function problemOf(error: unknown): Problem {
       ...(error.issues.length ? { issues: error.issues.map((i) => ({ path: pathString(i.path), message: i.message })) } : {}),
     };
   }
-  const e = error as { type?: string; status?: number; message?: string };
+  const e = error as { type?: string; status?: number; message?: string; name?: string };
+  if (redisUnavailable(e)) {
+    return { type: 'https://qkdsat.dev/problems/unavailable', title: 'UNAVAILABLE', status: 503, detail: 'redis: not answering; retry shortly', code: 'UNAVAILABLE' };
+  }
   if (e?.type === 'entity.parse.failed') {
     return { type: 'https://qkdsat.dev/problems/validation', title: 'VALIDATION', status: 400, detail: 'body: malformed JSON', code: 'VALIDATION', issues: [{ path: 'body', message: 'malformed JSON' }] };
   }
@@ -68,6 +78,8 @@ export function problemOf(error: unknown): Problem {
 
 export const errorHandler = (logger: Logger): ErrorRequestHandler => (error, req, res, _next) => {
   const problem = problemOf(error);
-  if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+  if (problem.status === 503) logger.warn({ err: (error as Error)?.message, path: req.path }, 'dependency unavailable');
+  else if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+  if (problem.status === 503) res.set('Retry-After', '1');
   res.status(problem.status).type('application/problem+json').json(problem);
 };

@@ -1,6 +1,11 @@
 /**
  * Redis connections. Three roles, per BullMQ's advice: `command` and `queue` fail fast when Redis is
  * away; `worker` (blocking BullMQ workers) retries forever (`maxRetriesPerRequest: null`).
+ * Fail fast: a command unanswered within REQUEST_TIMEOUT_MS (Redis stopped, paused or unreachable)
+ * rejects, and the request answers 503 within a second; reconnection is retried every
+ * RECONNECT_MS at most, so service resumes within a second of Redis returning. ioredis's re-send of
+ * unanswered commands after a reconnect stays on: every mutating script is idempotent under its
+ * operation ID (src/platform/lua.ts), so a re-sent one changes nothing.
  * `ensureRedis` makes `npm start` work on a fresh machine: when nothing answers at REDIS_URL and
  * `redis-server` is on the PATH, it starts one with its data under var/redis (AOF on).
  */
@@ -13,11 +18,15 @@ import type { Logger } from './logger.js';
 
 export type RedisRole = 'command' | 'queue' | 'worker';
 
+export const REQUEST_TIMEOUT_MS = 700;
+const RECONNECT_MS = 200;
+
 export function createRedis(url: string, role: RedisRole = 'command', extra: RedisOptions = {}): Redis {
+  const retryStrategy = (times: number) => Math.min(times * 50, RECONNECT_MS);
   const options: RedisOptions =
     role === 'worker'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 2, enableOfflineQueue: role === 'command', connectTimeout: 3000 };
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: role === 'command', connectTimeout: 1000, commandTimeout: REQUEST_TIMEOUT_MS, retryStrategy };
   return new Redis(url, { lazyConnect: false, ...options, ...extra });
 }
 

@@ -52,3 +52,14 @@ export class Shutdown {
     process.on('SIGTERM', onSignal);
   }
 }
+
+/**
+ * Process-level guards: an exception or rejection nobody handled is logged (never with request
+ * bodies or key material: only the error) and the process keeps serving; each request's own
+ * handler has already answered it with a 5xx. Ending the process here would turn one bad request
+ * into an outage for every client.
+ */
+export function installProcessGuards(logger: Logger): void {
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception (process keeps serving)'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection (process keeps serving)'));
+}

@@ -7,7 +7,7 @@ import { Api } from '../../src/api/route.js';
 import { realClock } from '../../src/platform/clock.js';
 import { EnvSchema, loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startRelay, type RelayHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../relay/index.js';
 import { fixture, logSink, type Fixture } from './relay-support.js';
 
 const DEPOSIT = { stationId: 'graz', noradId: 43_002, bits: 4096 };
@@ -16,7 +16,7 @@ async function serve(f: Fixture, config: Config = f.config) {
   const logs = logSink();
   const logger = createLogger('info', logs.stream);
   const api = new Api();
-  const relay: RelayHandle = await startRelay({ config, logger, redis: f.redis, clock: realClock(), api });
+  const relay: KmeHandle = await startRelay({ config, logger, redis: f.redis, clock: realClock(), api });
   return { relay, logs, app: createApp({ logger, api, version: 'test' }), close: async () => { for (const c of relay.closers) await c.close(); } };
 }
 

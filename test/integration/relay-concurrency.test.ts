@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../src/api/route.js';
 import { realClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startRelay, type RelayHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../relay/index.js';
 import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
 import { closeAgents, etsi, fixture, type Fixture } from './relay-support.js';
@@ -14,7 +14,7 @@ const PAIRS = [['sae-graz-a', 'sae-matera-a'], ['sae-graz-b', 'sae-matera-b'], [
 
 describe('64 concurrent clients draw keys: each key exactly once to its master and once to its bound slave', () => {
   let f: Fixture;
-  let relay: RelayHandle;
+  let relay: KmeHandle;
 
   beforeAll(async () => {
     f = fixture();

@@ -1,14 +1,14 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { verifyAudit, type RelayHandle } from '../../relay/index.js';
+import { verifyAudit, type KmeHandle } from '../../relay/index.js';
 import { etsi, fixture, logSink, serveRelay, type Fixture, type ServedRelay } from './relay-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
   let f: Fixture;
-  let relay: RelayHandle;
+  let relay: KmeHandle;
   let port: number;
   let app: ReturnType<typeof createApp>;
   const logs = logSink();
@@ -194,17 +194,17 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
   it('key records in Redis are ciphertext bound to their ID', async () => {
     const enc = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-matera-a/enc_keys', {});
     const id = enc.body.keys[0].key_ID;
-    const ct = await f.redis.hget(`${relay.prefix}key:${id}`, 'ct');
+    const ct = await f.redis.hget(`${relay.prefix}seg:${id}`, 'ct');
     expect(ct).toBeTruthy();
     const raw = Buffer.from(ct!, 'base64');
     expect(raw.includes(Buffer.from(enc.body.keys[0].key, 'base64'))).toBe(false);
     // Moving the ciphertext to another ID makes it undecryptable, never another key: it is voided.
     const other = '3f0c2a52-1c2b-4c1e-9a51-6f3c2a4b5d6e';
-    await f.redis.hset(`${relay.prefix}key:${other}`, 'master', 'sae-graz-a', 'slave', 'sae-matera-a', 'ct', ct!, 'bits', '256', 'expiresAt', String(Date.now() + 60_000));
+    await f.redis.hset(`${relay.prefix}seg:${other}`, 'master', 'sae-graz-a', 'slave', 'sae-matera-a', 'ct', ct!, 'bits', '256', 'state', 'bound', 'expiresAt', String(Date.now() + 60_000));
     const moved = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${other}`);
     expect(moved.status).toBe(503);
     expect(moved.body).toEqual({ message: 'stored key material failed its integrity check and was voided; retry', details: [{ voided_key_ID: other }] });
-    expect(await f.redis.exists(`${relay.prefix}key:${other}`)).toBe(0);
+    expect(await f.redis.exists(`${relay.prefix}seg:${other}`)).toBe(0);
     // The original record is untouched and still reaches its slave.
     const own = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${id}`);
     expect(own.body.keys).toEqual(enc.body.keys);

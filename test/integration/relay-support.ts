@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { createCa, issueCert, type Pem } from '../../relay/adapters/pki.js';
 import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
-import { startRelay, type RelayHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../relay/index.js';
 import { createApp } from '../../src/api/app.js';
 import { Api } from '../../src/api/route.js';
 import { realClock } from '../../src/platform/clock.js';
@@ -149,7 +149,7 @@ export function logSink(): { stream: Writable; lines: string[] } {
 }
 
 export interface ServedRelay {
-  relay: RelayHandle;
+  relay: KmeHandle;
   /** The KME's HTTPS port. */
   port: number;
   /** The REST app (supertest). */

@@ -2,11 +2,12 @@
  * Redis catalog and station store. Keys under `<prefix>:` (the prefix carries a hash tag, so one
  * cluster slot): see put-element-set.lua for the layout; stations in the hash `<prefix>:stations`.
  */
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { loadLua, runLua } from '../../src/platform/lua.js';
 import { ElementSetSchema, StationSchema, type CatalogPort, type ElementSet, type Station, type StationStorePort } from '../domain/index.js';
 
-const PUT_LUA = readFileSync(new URL('./put-element-set.lua', import.meta.url), 'utf8');
+/** Idempotent by content: storing the same element set twice leaves what storing it once did. */
+const PUT = loadLua({ name: 'tle_put_element_set', file: new URL('./put-element-set.lua', import.meta.url).pathname, keys: 4, idempotent: 'own' });
 
 export class RedisCatalog implements CatalogPort {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
@@ -14,7 +15,7 @@ export class RedisCatalog implements CatalogPort {
 
   async put(es: ElementSet): Promise<{ current: boolean }> {
     const id = String(es.noradId), epoch = String(es.epochMs);
-    const r = await this.redis.eval(PUT_LUA, 4, this.k('current'), this.k('epoch'), this.k(`hist:${id}`), this.k(`sets:${id}`), id, epoch, JSON.stringify(es));
+    const r = await runLua(this.redis, PUT, { keys: [this.k('current'), this.k('epoch'), this.k(`hist:${id}`), this.k(`sets:${id}`)], args: [id, epoch, JSON.stringify(es)] });
     return { current: r === 1 };
   }
   async get(noradId: number): Promise<ElementSet | undefined> {

@@ -1,6 +1,6 @@
 -- release-stale: returns segments of reservations older than a cutoff to the front of their pools
 -- (the process that reserved them died or stalled; a later commit of them answers -2).
--- KEYS: none (keys under ARGV[1])
+-- KEYS: [ledger] (idempotent)
 -- ARGV: prefix, now, cutoff (reservations created at or before it are released)
 -- Returns: number of reservations released
 local prefix, now, cutoff = ARGV[1], ARGV[2], ARGV[3]
@@ -10,12 +10,9 @@ for _, resId in ipairs(stale) do
   local ids = redis.call('LRANGE', resKey, 0, -1)
   local bits = 0
   for i = #ids, 1, -1 do
-    local seg = prefix .. 'seg:' .. ids[i]
-    local f = redis.call('HMGET', seg, 'link', 'bits')
-    if f[1] then
-      redis.call('HSET', seg, 'state', 'available', 'res', '')
-      redis.call('LPUSH', prefix .. 'pool:' .. f[1], ids[i])
-      redis.call('HINCRBY', prefix .. 'poolbits', f[1], tonumber(f[2]))
+    local f = redis.call('HMGET', prefix .. 'seg:' .. ids[i], 'link', 'bits', 'state', 'res')
+    if f[3] == 'reserved' and f[4] == resId then
+      backToPool(prefix, ids[i], f[1], tonumber(f[2]))
       bits = bits + tonumber(f[2])
     end
   end

@@ -2,7 +2,7 @@
 -- Redis, or sealed under another KEK). Those are destroyed, never handed out; the reservation's
 -- other segments return to the front of their pools (the request is all or nothing); one 'void'
 -- audit entry records it. Atomic.
--- KEYS: none (keys under ARGV[1])
+-- KEYS: [ledger] (idempotent)
 -- ARGV: prefix, now, resId, auditJson (an object: the caller's context), n, n x segId (the failed ones)
 -- Audit data: the context plus reason 'integrity', voided [{ segment, link, bits }], drawn
 --   { link: bits } (bits that leave the pools for good) and released (segments returned).
@@ -16,16 +16,14 @@ local failed, voided, drawn = {}, {}, {}
 for i = 1, n do
   local id = ARGV[5 + i]
   failed[id] = true
-  local seg = prefix .. 'seg:' .. id
-  local f = redis.call('HMGET', seg, 'link', 'bits', 'state', 'res')
-  if f[1] and (f[4] == resId or f[3] == 'available') then
+  local f = redis.call('HMGET', prefix .. 'seg:' .. id, 'link', 'bits', 'state', 'res')
+  if f[1] and ((f[3] == 'reserved' and f[4] == resId) or f[3] == 'available') then
     local bits = tonumber(f[2])
     if f[3] == 'available' then
       redis.call('LREM', prefix .. 'pool:' .. f[1], 1, id)
       redis.call('HINCRBY', prefix .. 'poolbits', f[1], -bits)
     end
-    redis.call('DEL', seg)
-    redis.call('ZREM', prefix .. 'expiry', 's:' .. id)
+    dropItem(prefix, id)
     voided[#voided + 1] = { segment = id, link = f[1], bits = bits }
     drawn[f[1]] = (drawn[f[1]] or 0) + bits
   end
@@ -33,12 +31,9 @@ end
 local ids = redis.call('LRANGE', resKey, 0, -1)
 local released = 0
 for i = #ids, 1, -1 do
-  local seg = prefix .. 'seg:' .. ids[i]
-  local f = redis.call('HMGET', seg, 'link', 'bits')
-  if f[1] and not failed[ids[i]] then
-    redis.call('HSET', seg, 'state', 'available', 'res', '')
-    redis.call('LPUSH', prefix .. 'pool:' .. f[1], ids[i])
-    redis.call('HINCRBY', prefix .. 'poolbits', f[1], tonumber(f[2]))
+  local f = redis.call('HMGET', prefix .. 'seg:' .. ids[i], 'link', 'bits', 'state', 'res')
+  if not failed[ids[i]] and f[3] == 'reserved' and f[4] == resId then
+    backToPool(prefix, ids[i], f[1], tonumber(f[2]))
     released = released + 1
   end
 end

@@ -1,0 +1,43 @@
+/**
+ * KME process (composition root): the ETSI GS QKD 014 key server on KME_PORT (mutual TLS), its
+ * lease settler, the fibre key simulation and the key-pool maintenance. It shares nothing with the
+ * planner API but Redis, so pass searches, plans and simulations never delay key delivery. Any
+ * number of these may run on one Redis; `npm start` runs one as a child of the API process.
+ */
+import { startKme } from '../relay/index.js';
+import { loadConfig, type Config } from './platform/config.js';
+import { createLogger } from './platform/logger.js';
+import { createRedis, ensureRedis } from './platform/redis.js';
+import { installProcessGuards, Shutdown } from './platform/shutdown.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (e) {
+  process.stderr.write(`qkdsat kme: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+const { env } = config;
+const logger = createLogger(env.LOG_LEVEL).child({ process: 'kme' });
+const shutdown = new Shutdown(logger);
+shutdown.installSignals();
+installProcessGuards(logger);
+
+try {
+  await ensureRedis(env.REDIS_URL, env.QKDSAT_VAR_DIR, logger, 'never');
+} catch (e) {
+  process.stderr.write(`qkdsat kme: ${(e as Error).message}\n`);
+  process.exit(1);
+}
+const redis = createRedis(env.REDIS_URL, 'command');
+shutdown.add('redis', () => redis.quit());
+try {
+  const kme = await startKme({ config, logger, redis });
+  for (const c of kme.closers) shutdown.add(c.name, c.close);
+} catch (e) {
+  const err = e as NodeJS.ErrnoException;
+  process.stderr.write(err.code === 'EADDRINUSE'
+    ? `qkdsat kme: port ${env.KME_PORT} is in use (set KME_PORT to another port)\n`
+    : `qkdsat kme: ${err.message}\n`);
+  process.exit(1);
+}

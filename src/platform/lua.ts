@@ -1,0 +1,110 @@
+/**
+ * The one Lua facility for every component (relay, scheduler, tle): loads a script with its
+ * component's prelude, declares how many KEYS it takes, maps its negative return codes to
+ * `QkdsatError` codes (the one table from codes to HTTP is src/api/errors.ts), and, for mutating
+ * scripts, makes a replay harmless.
+ *
+ * Idempotence. ioredis re-sends unanswered commands after a reconnect (`autoResendUnfulfilledCommands`;
+ * BullMQ relies on it), so any script may run twice. An idempotent script is called with an
+ * operation ID chosen by the caller before the first send; the loader appends the ledger key
+ * `<prefix>op:<opId>` as the last KEYS entry and wraps the body: a first run stores its reply
+ * there (with a TTL longer than any retry) in the same atomic step, and a replay returns that
+ * reply without running the body again. Hot paths that keep their own ledger (the KME's leases)
+ * say so with `idempotent: 'own'` and take the operation ID as an argument.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { QkdsatError, type ErrorCode } from '../core/errors.js';
+
+export interface LuaScriptSpec {
+  /** Unique command name, e.g. `relay_deposit`. */
+  name: string;
+  /** Path of the script body. */
+  file: string;
+  /** Source prepended to the body (shared helpers), if any. */
+  prelude?: string;
+  /** KEYS the body declares (not counting the ledger key). */
+  keys: number;
+  /**
+   * TTL of the operation ledger entry in ms; `'own'` when the script keeps its own ledger or its
+   * effect is a function of its arguments alone (running it twice leaves what running it once did).
+   */
+  idempotent: number | 'own';
+  /** Negative return codes -> error code and message. */
+  errors?: Record<number, { code: ErrorCode; message: string }>;
+}
+
+export interface LuaScript extends LuaScriptSpec {
+  source: string;
+}
+
+function wrap(body: string, ttlMs: number): string {
+  return [
+    'local function __body()', body, 'end',
+    'local __op = KEYS[#KEYS]',
+    "local __prior = redis.call('GET', __op)",
+    'if __prior then return cjson.decode(__prior) end',
+    'local __out = __body()',
+    `redis.call('SET', __op, cjson.encode(__out), 'PX', ${Math.round(ttlMs)})`,
+    'return __out',
+  ].join('\n');
+}
+
+export function loadLua(spec: LuaScriptSpec): LuaScript {
+  const body = readFileSync(spec.file, 'utf8');
+  const wrapped = spec.idempotent === 'own' ? body : wrap(body, spec.idempotent);
+  return { ...spec, source: spec.prelude ? `${spec.prelude}\n${wrapped}` : wrapped };
+}
+
+/** A fresh operation ID: the issuing time in ms, then a UUID (hot-path ledgers bucket by the time). */
+export const newOpId = (nowMs: number = Date.now()): string => `${nowMs}-${randomUUID()}`;
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+function commandOf(redis: Redis, s: LuaScript): ScriptFn {
+  const cmd = `qkdsat_${s.name}`;
+  const r = redis as unknown as Record<string, ScriptFn>;
+  if (typeof r[cmd] !== 'function') {
+    redis.defineCommand(cmd, { numberOfKeys: s.keys + (s.idempotent === 'own' ? 0 : 1), lua: s.source });
+  }
+  return r[cmd]!;
+}
+
+/** Redis trouble (refused, timed out, reset, retries exhausted) on the request path: a fast 503. */
+export function unavailable(e: unknown, what: string): QkdsatError {
+  if (e instanceof QkdsatError) return e;
+  return new QkdsatError('UNAVAILABLE', `${what}: ${(e as Error)?.message ?? String(e)}`);
+}
+
+export interface RunOptions {
+  keys?: string[];
+  args: (string | number)[];
+  /** The ledger key of an idempotent script: `<prefix>op:<opId>` under the component's prefix. */
+  opKey?: string;
+  /** Names what the call was about in error messages (e.g. a booking ID). */
+  subject?: string;
+}
+
+/**
+ * Runs a script and returns its reply; a negative integer reply listed in `errors` throws that
+ * error. Connection trouble throws UNAVAILABLE: the outcome is then unknown, and the caller may
+ * run the same operation ID again to learn it.
+ */
+export async function runLua(redis: Redis, s: LuaScript, o: RunOptions): Promise<unknown> {
+  const keys = o.keys ?? [];
+  if (keys.length !== s.keys) throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
+  if (s.idempotent !== 'own' && !o.opKey) throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
+  let out: unknown;
+  try {
+    out = await commandOf(redis, s).call(redis, ...keys, ...(o.opKey ? [o.opKey] : []), ...o.args);
+  } catch (e) {
+    throw unavailable(e, `redis script ${s.name}`);
+  }
+  if (typeof out === 'number' && out < 0) {
+    const known = s.errors?.[out];
+    if (known) throw new QkdsatError(known.code, o.subject ? `${o.subject}: ${known.message}` : known.message);
+    throw new QkdsatError('INTERNAL', `script ${s.name} returned ${out}`);
+  }
+  return out;
+}
