@@ -52,7 +52,7 @@ export function openRelay({ config, redis }: { config: Config; redis: Redis }): 
   const { kek } = loadOrCreateKek(config.env.QKDSAT_KEK, config.env.QKDSAT_VAR_DIR);
   const prefix = relayPrefix(config);
   // Key lifetimes are security lifetimes: wall-clock time even when the service clock is simulated.
-  const store = new KeyStore({ redis, prefix, kek, ttlMs: relayConfig.keys.ttlS * 1000, segmentBits: relayConfig.keys.segmentBits, now: Date.now });
+  const store = new KeyStore({ redis, prefix, kek, ttlMs: relayConfig.keys.ttlS * 1000, segmentBits: relayConfig.keys.segmentBits, leaseTimeoutMs: relayConfig.keys.leaseTimeoutMs, now: Date.now });
   return {
     relayConfig, prefix, store,
     kme: new KmeService(relayConfig, store),
@@ -127,9 +127,9 @@ function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
 
 /** Releases stale reservations, sweeps expired key and seals the audit chain (see sealAudit). */
 function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => void {
-  const timeout = core.relayConfig.keys.reservationTimeoutMs;
+  const timeout = Math.min(core.relayConfig.keys.reservationTimeoutMs, core.relayConfig.keys.leaseTimeoutMs);
   const timer = setInterval(() => {
-    void Promise.all([core.store.releaseStale(timeout), core.store.sweepLeases(), core.store.sweepExpired(), sealAudit(redis, core.prefix, core.auditSealKey, Date.now())])
+    void Promise.all([core.store.releaseStale(core.relayConfig.keys.reservationTimeoutMs), core.store.sweepLeases(), core.store.sweepExpired(), sealAudit(redis, core.prefix, core.auditSealKey, Date.now())])
       .then(([released, leases, expired]) => {
         if (released || leases || expired) logger.info({ released, leases, expired }, 'key pool maintenance');
       })

@@ -5,7 +5,7 @@
  *   seg:<id>         HASH link, bits, ct, state, createdAt, expiresAt, and for keys master, slave,
  *                    route, lease; state available | reserved | bound (awaiting the slave) | taken
  *   res:<id>         LIST of reserved segment IDs              reservations ZSET resId -> reservedAt
- *   lease:<bucket>   HASH opId -> KME lease record | 'settled' (10 s buckets by the opId's time)
+ *   lease:<bucket>   HASH opId -> KME lease record | 'settled' (1 s buckets by the opId's time)
  *   op:<opId>        the reply of an idempotent operation (src/platform/lua.ts)
  *   expiry           ZSET 's:<id>' -> expiresAt                links  HASH link -> JSON metadata
  *   audit            STREAM (hash-chained, lua/prelude.lua)    audit:head, audit:seq
@@ -90,7 +90,7 @@ export interface KeyStoreOptions {
   ttlMs: number;
   segmentBits: number;
   now: () => number;
-  /** A KME lease not settled within this is settled as unknown by sweepLeases (default 30 s). */
+  /** A KME lease not settled within this is settled as unknown by sweepLeases (default 20 s). */
   leaseTimeoutMs?: number;
   /** Re-asks of an operation whose reply was lost (default 3, 150 ms apart). */
   retries?: number;
@@ -98,7 +98,8 @@ export interface KeyStoreOptions {
 
 /** Segments per deposit or commit call: bounds every script's argument list (~3-7 per segment). */
 export const SEGMENTS_PER_CALL = 512;
-const LEASE_BUCKET_MS = 10_000;
+/** Lease buckets (lease:<bucket>), as in lua/prelude.lua. */
+const LEASE_BUCKET_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,7 +107,7 @@ export class KeyStore {
   private readonly leaseTimeoutMs: number;
 
   constructor(private readonly o: KeyStoreOptions) {
-    this.leaseTimeoutMs = o.leaseTimeoutMs ?? 30_000;
+    this.leaseTimeoutMs = o.leaseTimeoutMs ?? 20_000;
   }
 
   get prefix(): string {
@@ -255,7 +256,7 @@ export class KeyStore {
   async sweepLeases(): Promise<number> {
     const now = this.o.now();
     const cutoff = Math.floor((now - this.leaseTimeoutMs) / LEASE_BUCKET_MS) - 1;
-    return Number(await this.op(S.sweepLeases, newOpId(now), [this.o.prefix, now, cutoff, 8640]));
+    return Number(await this.op(S.sweepLeases, newOpId(now), [this.o.prefix, now, cutoff, 86_400]));
   }
 
   /**

@@ -2,7 +2,9 @@
  * Relay requests: route choice over physical links by stored key (domain/routing), reservation of
  * every hop's key in one Lua call, stitching with authenticated announcements and key confirmation
  * (domain/stitch), then one commit that consumes the operands and stores the stitched key in the
- * virtual link `relayed:A~B`, or voids it. Outcomes use ETSI GS QKD 020's words.
+ * virtual link `relayed:A~B`, or voids it. Outcomes use ETSI GS QKD 020's words. A request larger
+ * than RELAY_CHUNK_SEGMENTS segments runs as consecutive chunks, each its own reserve/commit
+ * (bounded script arguments whatever the size); `relayedBits` says how much went through.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { QkdsatError } from '../../src/core/errors.js';
@@ -20,11 +22,27 @@ export interface RelayResult {
   from: string;
   to: string;
   bits: number;
+  /** Bits stored in the relayed pool by this request (all of `bits` when the outcome is relayed). */
+  relayedBits: number;
   route: { paths: RoutePlan['paths'] };
   reason?: string;
 }
 
+/** Segments per relay chunk (per hop): bounds each chunk's reserve reply and commit arguments. */
+export const RELAY_CHUNK_SEGMENTS = 512;
+
 export const hmacSha256: Mac = (key, data) => new Uint8Array(createHmac('sha256', key).update(data).digest());
+
+/** The paths of several chunks as one list: the same path's bits summed. */
+function mergePaths(paths: RoutePlan['paths']): RoutePlan['paths'] {
+  const byLinks = new Map<string, RoutePlan['paths'][number]>();
+  for (const p of paths) {
+    const key = p.linkIds.join('|');
+    const seen = byLinks.get(key);
+    byLinks.set(key, seen ? { ...seen, bits: seen.bits + p.bits } : { ...p });
+  }
+  return [...byLinks.values()];
+}
 
 /** Bits consumed from each link by a plan (every hop of a path gives the path's bits). */
 function drawnBits(plan: RoutePlan): Record<string, number> {
@@ -51,14 +69,32 @@ export class RelayService {
 
   async relay(from: string, to: string, bits: number): Promise<RelayResult> {
     const relayId = randomUUID();
-    const base = { relayId, from, to, bits };
     if (from === to) throw new QkdsatError('VALIDATION', 'to: must differ from from');
+    if (!planRoutes(await this.edges(), from, to, bits)) {
+      return { relayId, from, to, bits, relayedBits: 0, outcome: 'failed', route: { paths: [] }, reason: 'insufficient key on the routes between these stations' };
+    }
+    const chunkBits = RELAY_CHUNK_SEGMENTS * this.segmentBits;
+    const paths: RoutePlan['paths'] = [];
+    let relayedBits = 0;
+    for (let chunk = 0; relayedBits < bits; chunk += 1) {
+      const r = await this.relayChunk(`${relayId}:${chunk}`, from, to, Math.min(chunkBits, bits - relayedBits));
+      paths.push(...r.route.paths);
+      if (r.outcome !== 'relayed') return { ...r, relayId, bits, relayedBits, route: { paths: mergePaths(paths) } };
+      relayedBits += r.bits;
+    }
+    return { relayId, outcome: 'relayed', from, to, bits, relayedBits, route: { paths: mergePaths(paths) } };
+  }
+
+  /** One chunk: route, reserve, stitch, commit; its reservation is idempotent under `chunkId`. */
+  private async relayChunk(chunkId: string, from: string, to: string, bits: number): Promise<Omit<RelayResult, 'relayedBits'>> {
+    const relayId = chunkId;
+    const base = { relayId, from, to, bits };
     const plan = planRoutes(await this.edges(), from, to, bits);
     if (!plan) return { ...base, outcome: 'failed', route: { paths: [] }, reason: 'insufficient key on the routes between these stations' };
     const groups = plan.paths.flatMap((p) => p.linkIds.map((l) => ({ needBits: p.bits, pools: [l] })));
     let res: { resId: string; segments: ReservedSegment[] };
     try {
-      res = await this.store.reserve(groups, { relayId, from, to, bits, links: groups.map((g) => g.pools[0]) });
+      res = await this.store.reserve(groups, { relayId, from, to, bits, links: groups.map((g) => g.pools[0]) }, `relay:${relayId}`);
     } catch (e) {
       if (e instanceof QkdsatError && e.code === 'INSUFFICIENT_KEY') {
         return { ...base, outcome: 'failed', route: { paths: plan.paths }, reason: 'key was taken by a concurrent request; retry' };
@@ -70,7 +106,7 @@ export class RelayService {
     return this.stitchAndCommit(relayId, base, plan, res);
   }
 
-  private async stitchAndCommit(relayId: string, base: Omit<RelayResult, 'outcome' | 'route'>, plan: RoutePlan, res: { resId: string; segments: ReservedSegment[] }): Promise<RelayResult> {
+  private async stitchAndCommit(relayId: string, base: Omit<RelayResult, 'outcome' | 'route' | 'relayedBits'>, plan: RoutePlan, res: { resId: string; segments: ReservedSegment[] }): Promise<Omit<RelayResult, 'relayedBits'>> {
     const back: NewSegment[] = [];
     const hopKeys: KeyMaterial[] = [];
     const pathKeys: KeyMaterial[] = [];

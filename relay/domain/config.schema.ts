@@ -39,6 +39,12 @@ export const RelayConfigSchema = z
         ttlS: z.number().int().positive().default(7 * 86_400),
         /** A reservation older than this is released (a process died between reserve and commit). */
         reservationTimeoutMs: z.number().int().positive().default(30_000),
+        /**
+         * Keys handed to an ETSI request are leased until its response is flushed; a lease its KME
+         * never settles (the process died, Redis went away) is settled within about this plus 2 s:
+         * enc_keys keys voided, dec_keys keys bound again.
+         */
+        leaseTimeoutMs: z.number().int().min(1000).max(600_000).default(20_000),
       })
       .default({} as never),
     /** Simulated fibre QKD: every tick each fibre link gains keyRateBps * tick bits, up to maxPoolBits. */

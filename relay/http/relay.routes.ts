@@ -29,6 +29,7 @@ export const RelayResultSchema = z.object({
   relayId: z.string().uuid(),
   outcome: z.enum(['relayed', 'voided', 'failed', 'key not present']),
   from: z.string(), to: z.string(), bits: z.number().int(),
+  relayedBits: z.number().int().describe('bits stored in the relayed pool by this request (all of bits when relayed)'),
   route: z.object({ paths: z.array(PathSchema) }),
   reason: z.string().optional(),
 }).meta({ id: 'RelayResult' });

@@ -66,7 +66,7 @@ export function fixture(relayOverrides: Record<string, unknown> = {}, extraEnv: 
   const relay = {
     saes: TEST_SAES,
     fibreLinks: [{ a: 'graz', b: 'matera', keyRateBps: 1000 }],
-    keys: { segmentBits: 256, reservationTimeoutMs: 1000 },
+    keys: { segmentBits: 256, reservationTimeoutMs: 1000, leaseTimeoutMs: 1000 },
     fibre: { tickMs: 0 },
     rateLimit: { requestsPerSecond: 100_000 },
     maxBodyBytes: 4096,
@@ -166,7 +166,7 @@ export async function serveRelay(f: Fixture, logs: { stream: Writable }): Promis
   const relay = await startRelay({ config: f.config, logger, redis: f.redis, clock: realClock(), api });
   const link = linkId('fibre', 'graz', 'matera');
   return {
-    relay, port: relay.kmePort, app: createApp({ logger, api, version: 'test' }),
+    relay, port: relay.kmePort, app: createApp({ logger, api, version: 'test', readiness: { redis: async () => (await f.redis.ping()) === 'PONG' } }),
     depositFibre: async (bits) => {
       const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bits / 8)));
       try {

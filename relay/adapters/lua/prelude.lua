@@ -53,8 +53,8 @@ local function backToPool(prefix, id, link, bits)
   redis.call('HINCRBY', prefix .. 'poolbits', link, bits)
 end
 
--- Leases of the KME hot path: lease:<bucket> HASH opId -> JSON record | 'settled', bucket = opMs / 10 s.
-local LEASE_BUCKET_MS = 10000
+-- Leases of the KME hot path: lease:<bucket> HASH opId -> JSON record | 'settled', bucket = opMs / 1 s.
+local LEASE_BUCKET_MS = 1000
 local function leaseKey(prefix, opId)
   local ms = tonumber(string.match(opId, '^(%d+)-'))
   if not ms then return nil, nil end
