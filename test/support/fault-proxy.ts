@@ -23,12 +23,12 @@ export class FaultProxy {
   private constructor(private readonly server: Server, readonly port: number) {}
 
   static async start(target: { host: string; port: number }): Promise<FaultProxy> {
-    let proxy!: FaultProxy;
-    const server = createServer((client) => proxy.pipe(client, target));
+    const holder: { proxy?: FaultProxy } = {};
+    const server = createServer((client) => holder.proxy!.pipe(client, target));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const a = server.address();
-    proxy = new FaultProxy(server, typeof a === 'object' && a ? a.port : 0);
-    return proxy;
+    holder.proxy = new FaultProxy(server, typeof a === 'object' && a ? a.port : 0);
+    return holder.proxy;
   }
 
   get url(): string {
