@@ -9,10 +9,8 @@ local total = 0
 redis.call('HSETNX', prefix .. 'links', link, meta)
 for i = 0, n - 1 do
   local id, bits, ct = ARGV[8 + 3 * i], tonumber(ARGV[9 + 3 * i]), ARGV[10 + 3 * i]
-  if redis.call('EXISTS', prefix .. 'seg:' .. id) == 0 then
-    addSegment(prefix, link, id, bits, ct, now, expiresAt, false)
-    total = total + bits
-  end
+  addSegment(prefix, link, id, bits, ct, now, expiresAt, false)
+  total = total + bits
 end
 audit(prefix, now, 'deposit', auditJson)
 return total
