@@ -32,7 +32,7 @@ import { registerRelayRoutes } from './http/relay.routes.js';
 export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
 export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
 import { sealAudit } from './adapters/audit.redis.js';
-export { verifyAudit, readAudit, sealAudit } from './adapters/audit.redis.js';
+export { verifyAudit, readAudit, sealAudit, deliveriesOf, type Delivery } from './adapters/audit.redis.js';
 
 export interface RelayCore {
   relayConfig: RelayConfig;

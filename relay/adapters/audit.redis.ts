@@ -20,6 +20,20 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** One lease settled as sent, as a `deliver` entry lists it (key IDs, never bytes). */
+export interface Delivery {
+  side: 'master' | 'slave';
+  master: string;
+  slave: string;
+  keyIds: string[];
+  route?: string;
+  sizeBits?: number;
+  drawn?: Record<string, number>;
+}
+
+/** The deliveries a `deliver` entry records (one entry per settled batch); none for other types. */
+export const deliveriesOf = (e: AuditEntry): Delivery[] => (e.type === 'deliver' ? (e.data.deliveries as Delivery[]) ?? [] : []);
+
 export interface AuditVerdict {
   ok: boolean;
   entries: number;

@@ -5,7 +5,7 @@
  *   seg:<id>         HASH link, bits, ct, state, createdAt, expiresAt, and for keys master, slave,
  *                    route, lease; state available | reserved | bound (awaiting the slave) | taken
  *   res:<id>         LIST of reserved segment IDs              reservations ZSET resId -> reservedAt
- *   lease:<bucket>   HASH opId -> KME lease record | 'settled' (1 s buckets by the opId's time)
+ *   lease:<bucket>   HASH opId -> KME lease record until settled (1 s buckets by the opId's time)
  *   op:<opId>        the reply of an idempotent operation (src/platform/lua.ts)
  *   expiry           ZSET 's:<id>' -> expiresAt                links  HASH link -> JSON metadata
  *   audit            STREAM (hash-chained, lua/prelude.lua)    audit:head, audit:seq
@@ -74,6 +74,18 @@ export interface RateLimit {
 
 /** Outcome of a KME response: flushed to the socket, or not. */
 export type LeaseOutcome = 'sent' | 'unsent';
+
+/** What a KME lease holds, as its audit entry names it (never key bytes). */
+export interface LeaseRecord {
+  side: 'master' | 'slave';
+  master: string;
+  slave: string;
+  keyIds: string[];
+  route?: 'direct' | 'indirect';
+  sizeBits?: number;
+  /** Master side: bits drawn from each pool. */
+  drawn?: Record<string, number>;
+}
 
 /** A stored record as a script returned it: ID (the AAD), ciphertext, recorded length. */
 interface Sealed {
@@ -202,7 +214,7 @@ export class KeyStore {
    * the way (use reserve/commit). Not retried: a lease whose reply was lost is settled by
    * sweepLeases (voided), never served twice.
    */
-  async encUnits(master: string, slave: string, sizeBits: number, number: number, pools: string[], opId: string, rate: RateLimit): Promise<{ route: 'direct' | 'indirect'; keys: { keyId: string; pool: string; material: KeyMaterial }[] } | undefined> {
+  async encUnits(master: string, slave: string, sizeBits: number, number: number, pools: string[], opId: string, rate: RateLimit): Promise<{ route: 'direct' | 'indirect'; keys: { keyId: string; pool: string; material: KeyMaterial }[]; lease: LeaseRecord } | undefined> {
     const out = await runLua(this.o.redis, S.kmeEnc, {
       args: [this.o.prefix, this.o.now(), opId, master, slave, sizeBits, number, this.leaseTimeoutMs / 2, rate.points, rate.windowMs, pools.length, ...pools],
     });
@@ -215,7 +227,14 @@ export class KeyStore {
       await this.voidLease(opId, { side: 'master', master, slave, sizeBits }, rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })));
       throw new KeyIntegrityError(rows.filter((_, i) => opened.failed[i]).map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
     }
-    return { route: route as 'direct' | 'indirect', keys: rows.map((r, i) => ({ keyId: r.id, pool: r.pool, material: opened.materials[i]! })) };
+    const drawn: Record<string, number> = {};
+    for (const r of rows) drawn[r.pool] = (drawn[r.pool] ?? 0) + sizeBits;
+    const keyIds = rows.map((r) => r.id);
+    return {
+      route: route as 'direct' | 'indirect',
+      keys: rows.map((r, i) => ({ keyId: r.id, pool: r.pool, material: opened.materials[i]! })),
+      lease: { side: 'master', master, slave, keyIds, route: route as 'direct' | 'indirect', sizeBits, drawn },
+    };
   }
 
   /**
@@ -247,9 +266,10 @@ export class KeyStore {
   }
 
   /** Settles KME leases with their outcomes (one script for the batch); returns how many settled now. */
-  async settle(leases: { opId: string; outcome: LeaseOutcome }[]): Promise<number> {
+  async settle(leases: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[]): Promise<number> {
     if (leases.length === 0) return 0;
-    return Number(await runLua(this.o.redis, S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...leases.flatMap((l) => [l.opId, l.outcome])] }));
+    const args = leases.flatMap((l) => [l.opId, l.outcome, JSON.stringify(l.lease)]);
+    return Number(await runLua(this.o.redis, S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }));
   }
 
   /** Settles as unknown the leases left past their deadline (their process died or lost Redis). */

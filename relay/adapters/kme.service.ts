@@ -13,7 +13,7 @@ import type { RelayConfig } from '../domain/config.schema.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { linkId } from '../domain/links.js';
 import { cutKeys } from '../domain/pool.js';
-import type { KeyStore, NewSegment, RateLimit } from './key-store.redis.js';
+import type { KeyStore, LeaseRecord, NewSegment, RateLimit } from './key-store.redis.js';
 
 export type RouteType = 'direct' | 'indirect';
 
@@ -84,7 +84,7 @@ export class KmeService {
   }
 
   /** enc_keys: `number` keys of `sizeBits` bound to (master, slave) under the lease `opId`; all or nothing. */
-  async encKeys(master: string, slave: string, number: number, sizeBits: number, route: RouteType | undefined, opId: string): Promise<{ keys: DeliveredKey[]; route: RouteType }> {
+  async encKeys(master: string, slave: string, number: number, sizeBits: number, route: RouteType | undefined, opId: string): Promise<{ keys: DeliveredKey[]; route: RouteType; lease: LeaseRecord }> {
     const { all } = this.pools(master, slave, route);
     if (all.length === 0 && route === 'direct') {
       throw new QkdsatError('CONFLICT', 'not all extension_mandatory request options could be met');
@@ -92,7 +92,7 @@ export class KmeService {
     if (all.length === 0) throw new QkdsatError('INSUFFICIENT_KEY', 'insufficient key material');
     if (sizeBits === this.config.keys.segmentBits) {
       const units = await this.store.encUnits(master, slave, sizeBits, number, all, opId, this.rate);
-      if (units) return { keys: units.keys.map((u) => ({ keyId: u.keyId, material: u.material })), route: units.route };
+      if (units) return { keys: units.keys.map((u) => ({ keyId: u.keyId, material: u.material })), route: units.route, lease: units.lease };
     } else {
       await this.store.statusBits(master, [], [], this.rate); // the rate limit, as the fast path's script applies it
     }
@@ -110,10 +110,10 @@ export class KmeService {
     const drawn: Record<string, number> = {};
     for (const s of res.segments) drawn[s.pool] = (drawn[s.pool] ?? 0) + s.bits;
     if (remainder) drawn[last.pool]! -= remainder.lengthBits;
+    const lease: LeaseRecord = { side: 'master', master, slave, route: usedRoute, sizeBits, drawn, keyIds: delivered.map((d) => d.keyId) };
     try {
       await this.store.commit(
-        res.resId, 'deliver',
-        { side: 'master', master, slave, route: usedRoute, sizeBits, drawn, keyIds: delivered.map((d) => d.keyId) },
+        res.resId, 'deliver', { ...lease },
         back, delivered.map((d) => ({ ...d, master, slave, route: usedRoute })), opId,
       );
     } catch (e) {
@@ -123,12 +123,12 @@ export class KmeService {
     } finally {
       zeroiseAll(remainder);
     }
-    return { keys: delivered, route: usedRoute };
+    return { keys: delivered, route: usedRoute, lease };
   }
 
   /** dec_keys: the keys with these IDs, bound to (master, caller as slave), under the lease `opId`; each only once. */
-  async decKeys(master: string, slave: string, keyIds: string[], opId: string): Promise<DeliveredKey[]> {
+  async decKeys(master: string, slave: string, keyIds: string[], opId: string): Promise<{ keys: DeliveredKey[]; lease: LeaseRecord }> {
     const materials = await this.store.decKeys(master, slave, keyIds, opId, this.rate);
-    return materials.map((material, i) => ({ keyId: keyIds[i]!, material }));
+    return { keys: materials.map((material, i) => ({ keyId: keyIds[i]!, material })), lease: { side: 'slave', master, slave, keyIds } };
   }
 }

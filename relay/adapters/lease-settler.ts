@@ -5,17 +5,17 @@
  * retried; leases a dead process never settles are settled by the store's sweepLeases.
  */
 import type { Logger } from '../../src/platform/logger.js';
-import type { KeyStore, LeaseOutcome } from './key-store.redis.js';
+import type { KeyStore, LeaseOutcome, LeaseRecord } from './key-store.redis.js';
 
 export interface LeaseSettler {
-  add(opId: string, outcome: LeaseOutcome): void;
+  add(opId: string, outcome: LeaseOutcome, lease: LeaseRecord): void;
   /** Settles what is pending (shutdown). */
   drain(): Promise<void>;
 }
 
 export function leaseSettler(store: KeyStore, logger: Logger, o: { delayMs?: number; maxBatch?: number } = {}): LeaseSettler {
   const delayMs = o.delayMs ?? 2, maxBatch = o.maxBatch ?? 256;
-  let pending: { opId: string; outcome: LeaseOutcome }[] = [];
+  let pending: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let failures = 0;
@@ -43,8 +43,8 @@ export function leaseSettler(store: KeyStore, logger: Logger, o: { delayMs?: num
   }
 
   return {
-    add(opId, outcome) {
-      pending.push({ opId, outcome });
+    add(opId, outcome, lease) {
+      pending.push({ opId, outcome, lease });
       schedule(pending.length >= maxBatch ? 0 : delayMs);
     },
     async drain() {

@@ -20,6 +20,7 @@ import { KeyIntegrityError } from '../domain/integrity.js';
 import { zeroiseAll } from '../domain/key-material.js';
 import type { DeliveredKey, KmeService } from '../adapters/kme.service.js';
 import type { LeaseSettler } from '../adapters/lease-settler.js';
+import type { LeaseRecord } from '../adapters/key-store.redis.js';
 import { EtsiError, etsiErrorOf, MSG, parseDecRequest, parseEncRequest, ROUTE_EXTENSION } from './etsi.requests.js';
 
 export interface KmeTls {
@@ -61,18 +62,18 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** Sends keys under a lease and reports to the settler whether the response left the process. */
-function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, body: unknown): void {
+function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, lease: LeaseRecord, body: unknown): void {
   if (res.destroyed || res.socket?.destroyed) {
-    settler.add(opId, 'unsent');
+    settler.add(opId, 'unsent', lease);
     return;
   }
   let flushed = false;
   res.once('finish', () => {
     flushed = true;
-    settler.add(opId, 'sent');
+    settler.add(opId, 'sent', lease);
   });
   res.once('close', () => {
-    if (!flushed) settler.add(opId, 'unsent');
+    if (!flushed) settler.add(opId, 'unsent', lease);
   });
   send(res, 200, body);
 }
@@ -147,13 +148,13 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
     if (op === 'enc_keys') {
       const r = parseEncRequest(body, config.keys);
       const out = await kme.encKeys(caller, other, r.number, r.size, r.route, opId);
-      sendLeased(res, settler, opId, container(out.keys, out.route));
+      sendLeased(res, settler, opId, out.lease, container(out.keys, out.route));
       return out.keys.length;
     }
     const ids = parseDecRequest(body, config.keys, method === 'GET');
-    const keys = await kme.decKeys(other, caller, ids, opId);
-    sendLeased(res, settler, opId, container(keys));
-    return keys.length;
+    const out = await kme.decKeys(other, caller, ids, opId);
+    sendLeased(res, settler, opId, out.lease, container(out.keys));
+    return out.keys.length;
   }
 
   const server = createServer(

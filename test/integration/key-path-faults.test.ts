@@ -15,12 +15,11 @@ import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
 import { MAX_RELAY_BITS } from '../../relay/http/relay.routes.js';
 import { FaultProxy } from '../support/fault-proxy.js';
-import { checkLedger } from '../support/key-ledger.js';
+import { checkLedger, leasesSweptPast } from '../support/key-ledger.js';
 import { etsi, fixture, logSink, serveRelay, testPki, type Fixture, type ServedRelay } from './relay-support.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FIBRE = linkId('fibre', 'graz', 'matera');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('key path under lost replies, resets, stalls and hang-ups (fault proxy, real Redis)', () => {
   let proxy: FaultProxy;
@@ -121,7 +120,7 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     await fetchBySlave(e3.body.keys.map((k: { key_ID: string }) => k.key_ID));
     expect(proxy.fired['drop-reply']).toBeGreaterThanOrEqual(3);
     expect(proxy.fired.reset).toBeGreaterThanOrEqual(1);
-    await sleep(3500); // past the lease timeout (1 s) and a sweep: unknown outcomes are settled
+    await leasesSweptPast(direct, s.relay.prefix, Date.now()); // unknown outcomes are settled
     await expectConsistent();
   });
 
@@ -143,12 +142,12 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     expect(ready.status).toBe(503);
     expect(pools.status).toBe(503);
     expect(took).toBeLessThan(1500);
-    await sleep(3500); // delayed replies drain; the lease the delayed enc_keys took is settled (voided)
+    await leasesSweptPast(direct, s.relay.prefix, Date.now() + 3000); // delayed replies drain; the delayed enc_keys' lease is settled (voided)
     const again = await enc('sae-graz-a', 'sae-matera-a');
     expect(again.status).toBe(200);
     record('sae-graz-a', 'sae-matera-a', again.body.keys);
     await fetchBySlave(again.body.keys.map((k: { key_ID: string }) => k.key_ID));
-    await sleep(1500);
+    await leasesSweptPast(direct, s.relay.prefix, Date.now());
     await expectConsistent();
   });
 
@@ -183,7 +182,7 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     };
     await hangUp('sae-matera-a', '/api/v1/keys/sae-graz-a/dec_keys', JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }));
     await hangUp('sae-graz-b', '/api/v1/keys/sae-matera-b/enc_keys', '{"number":3}');
-    await sleep(3500);
+    await leasesSweptPast(direct, s.relay.prefix, Date.now());
     await fetchBySlave(ids);
     const audit = [];
     for await (const a of readAudit(direct, s.relay.prefix)) audit.push(a);

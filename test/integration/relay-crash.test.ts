@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
-import { openRelay, readAudit, verifyAudit } from '../../relay/index.js';
+import { deliveriesOf, openRelay, readAudit, verifyAudit } from '../../relay/index.js';
 import { closeAgents, etsi, fixture } from './relay-support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +25,7 @@ function startChild(env: Record<string, string>): Promise<{ child: ChildProcess;
 }
 
 describe('crash: SIGKILL in the middle of deliveries and relays, restart on the same Redis', () => {
-  const f = fixture({ keys: { segmentBits: 1024, reservationTimeoutMs: 500 } });
+  const f = fixture({ keys: { segmentBits: 1024, reservationTimeoutMs: 500, leaseTimeoutMs: 1000 } });
   afterAll(async () => {
     closeAgents();
     await f.cleanup();
@@ -70,6 +70,7 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
     // Kill once traffic is flowing (both the reserve/commit and the one-step paths), whatever the machine's load.
     for (let t = 0; masterGot.size < 300 && t < 100; t += 1) await new Promise((r) => setTimeout(r, 100));
     first.child.kill('SIGKILL');
+    const killedAt = Date.now();
     stop = true;
     await Promise.all(running);
     closeAgents();
@@ -77,22 +78,33 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
 
     const second = await startChild(f.env);
     try {
-      // After the reservation timeout the restarted service has released what the dead one held.
-      await new Promise((r) => setTimeout(r, 1500));
+      // After the reservation and lease timeouts the restarted service has released what the dead
+      // one held and settled its leases (the sweep's cursor passes the second it was killed).
+      for (let t = 0; t < 150; t += 1) {
+        if (Number(await f.redis.get(`${core.prefix}lease:cursor`)) > killedAt / 1000 + 1) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(await f.redis.zcard(`${core.prefix}reservations`)).toBe(0);
-      // Keys the master got but the slave did not: each can be fetched once by its slave, or its
-      // slave-side delivery is in the audit (the dead process committed it but never answered).
+      // Every key a master got is audited as delivered, or (its lease left unsettled by the dead
+      // process) voided. Its slave can fetch it unless the slave's delivery was audited or the key
+      // voided; a slave-side lease the dead process left is released, so its slave may fetch again
+      // the same bytes (never anyone else).
       const audit = [];
       for await (const e of readAudit(f.redis, core.prefix)) audit.push(e);
-      const slaveAudited = new Set(audit.filter((e) => e.type === 'deliver' && e.data.side === 'slave').flatMap((e) => e.data.keyIds as string[]));
-      const masterAudited = new Set(audit.filter((e) => e.type === 'deliver' && e.data.side === 'master').flatMap((e) => e.data.keyIds as string[]));
+      const delivered = audit.flatMap(deliveriesOf);
+      const slaveAudited = new Set(delivered.filter((d) => d.side === 'slave').flatMap((d) => d.keyIds));
+      const masterAudited = new Set([
+        ...delivered.filter((d) => d.side === 'master').flatMap((d) => d.keyIds),
+        ...audit.filter((e) => e.type === 'void').flatMap((e) => (e.data.deliveredKeyIds as string[] | undefined) ?? []),
+      ]);
+      const voided = new Set(audit.filter((e) => e.type === 'void').flatMap((e) => (e.data.voidedKeyIds as string[] | undefined) ?? []));
       for (const [id, v] of masterGot) {
-        expect(masterAudited.has(id)).toBe(true);
+        expect(masterAudited.has(id) || voided.has(id)).toBe(true);
         expect(slaveGot.get(id) ?? 0).toBeLessThanOrEqual(1);
         const [pair, key] = v.split(':') as [string, string];
         const [master, slave] = pair.split('>') as [string, string];
         const again = await etsi(second.kmePort, slave, 'GET', `/api/v1/keys/${master}/dec_keys?key_ID=${id}`);
-        if (slaveGot.has(id) || slaveAudited.has(id)) {
+        if (slaveAudited.has(id) || voided.has(id)) {
           expect(again.status).toBe(400);
         } else {
           expect(again.status).toBe(200);
@@ -106,7 +118,8 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
       for (const e of audit) {
         if (e.type === 'deposit') add(e.data.link as string, e.data.bits as number);
         if (e.type === 'relay') add(linkId('relayed', e.data.from as string, e.data.to as string), e.data.bits as number);
-        if (['deliver', 'relay', 'void'].includes(e.type) && e.data.drawn) for (const [l, b] of Object.entries(e.data.drawn as Record<string, number>)) add(l, -b);
+        if (['relay', 'void'].includes(e.type) && e.data.drawn) for (const [l, b] of Object.entries(e.data.drawn as Record<string, number>)) add(l, -b);
+        for (const d of deliveriesOf(e)) for (const [l, b] of Object.entries(d.drawn ?? {})) add(l, -b);
         if (e.type === 'void' && e.data.returned) for (const [l, b] of Object.entries(e.data.returned as Record<string, number>)) add(l, b);
         if (e.type === 'expire' && e.data.link) add(e.data.link as string, -(e.data.bits as number));
       }

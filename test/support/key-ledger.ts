@@ -5,7 +5,7 @@
  * and expired segments out), and checks that no listed segment is listed twice or in another state.
  */
 import type { Redis } from 'ioredis';
-import { readAudit } from '../../relay/index.js';
+import { deliveriesOf, readAudit } from '../../relay/index.js';
 
 export interface LedgerReport {
   /** link -> { stored: poolbits, audited: balance from the audit, listed: bits of listed available segments } */
@@ -24,9 +24,8 @@ export async function checkLedger(redis: Redis, prefix: string): Promise<LedgerR
       const [a, b] = [String(d.from), String(d.to)].sort();
       add(`relayed:${a}~${b}`, Number(d.bits));
     }
-    if (['deliver', 'void', 'relay'].includes(e.type) && (e.type !== 'deliver' || d.side === 'master')) {
-      for (const [link, bits] of Object.entries(drawn)) add(link, -bits);
-    }
+    if (e.type === 'void' || e.type === 'relay') for (const [link, bits] of Object.entries(drawn)) add(link, -bits);
+    for (const delivery of deliveriesOf(e)) for (const [link, bits] of Object.entries(delivery.drawn ?? {})) add(link, -bits);
     if (e.type === 'expire' && d.segment) add(String(d.link), -Number(d.bits));
   }
   const stored = await redis.hgetall(`${prefix}poolbits`);
@@ -46,4 +45,13 @@ export async function checkLedger(redis: Redis, prefix: string): Promise<LedgerR
     if (row.stored !== row.audited || row.stored !== row.listed) report.problems.push(`${link}: stored ${row.stored}, audited ${row.audited}, listed ${row.listed}`);
   }
   return report;
+}
+
+/** Waits until the KME's lease sweep has passed `ms` (every lease taken before it is settled), up to 20 s. */
+export async function leasesSweptPast(redis: Redis, prefix: string, ms: number): Promise<void> {
+  for (let t = 0; t < 200; t += 1) {
+    if (Number(await redis.get(`${prefix}lease:cursor`)) > ms / 1000 + 1) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the lease sweep did not pass the given time within 20 s');
 }

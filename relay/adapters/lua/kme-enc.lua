@@ -1,19 +1,20 @@
 -- kme-enc (enc_keys, one round trip): per-SAE rate limit, then `n` whole units of `size` bits become
 -- keys bound to (master, slave) under a lease: the unit's ID (random, assigned at deposit, the AAD
 -- of its ciphertext) is the key_ID. The lease record (lease:<bucket> opId) is the operation's
--- ledger: a replay returns the first reply. The keys count as delivered, and are audited, only
--- when kme-settle confirms the response was flushed; an unsettled lease is voided by sweep-leases.
+-- ledger: a replay returns the first reply. (Once settled it is gone, and no copy of the script can
+-- still be in flight: the server settles only leases whose reply it received, and ioredis re-sends
+-- only commands whose reply never came.) The keys count as delivered, and are audited, only when
+-- kme-settle confirms the response was flushed; an unsettled lease is voided by sweep-leases.
 -- KEYS: none (own ledger)
 -- ARGV: prefix, now, opId, master, slave, size, n, maxOpAgeMs, ratePoints, rateWindowMs, np, np x pool
 -- Returns: flat array (route, then n x (keyId, ctBase64, pool)); -1 not enough key (nothing taken);
 --   0 a unit of another size is in the way (nothing taken: use reserve/commit instead);
---   -7 the operation ID is too old or too new; -8 already settled; -9 over the rate limit.
+--   -7 the operation ID is too old or too new; -9 over the rate limit.
 local prefix, now, opId, master, slave = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local size, n, maxAge, np = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[11])
 local bucket, opMs = leaseKey(prefix, opId)
 if not bucket or math.abs(now - opMs) > maxAge then return -7 end
 local prior = redis.call('HGET', bucket, opId)
-if prior == 'settled' then return -8 end
 if prior then return cjson.decode(prior).reply end
 if overRate(prefix, master, now, tonumber(ARGV[9]), tonumber(ARGV[10])) then return -9 end
 local taken = {}

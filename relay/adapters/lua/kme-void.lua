@@ -3,7 +3,7 @@
 -- voided, they can never be served. The others go back where they were: master side (enc_keys), to
 -- the front of their pools; slave side (dec_keys), bound again for the slave. The lease is settled;
 -- one 'void' audit entry. Atomic; a replay (lease already settled) changes nothing.
--- KEYS: none (own ledger: the lease record)
+-- KEYS: none (own ledger: the lease record, deleted when settled)
 -- ARGV: prefix, now, opId, auditJson (an object: the caller's context), n, n x (keyId, failed 0|1)
 -- Audit data: the context plus reason 'integrity', voided [{ keyId, link?, bits }], master side also
 --   drawn { link: bits } (bits that leave the pools for good) and returnedKeyIds; slave side
@@ -14,9 +14,9 @@ local data = cjson.decode(ARGV[4])
 local n = tonumber(ARGV[5])
 local bucket = leaseKey(prefix, opId)
 local raw = bucket and redis.call('HGET', bucket, opId)
-if not raw or raw == 'settled' then return 0 end
+if not raw then return 0 end
 local rec = cjson.decode(raw)
-redis.call('HSET', bucket, opId, 'settled')
+redis.call('HDEL', bucket, opId)
 local voided, drawn, back = {}, {}, {}
 -- In reverse, so that units put back at the front of their pool keep their order.
 for i = n, 1, -1 do

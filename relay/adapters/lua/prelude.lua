@@ -53,7 +53,7 @@ local function backToPool(prefix, id, link, bits)
   redis.call('HINCRBY', prefix .. 'poolbits', link, bits)
 end
 
--- Leases of the KME hot path: lease:<bucket> HASH opId -> JSON record | 'settled', bucket = opMs / 1 s.
+-- Leases of the KME hot path: lease:<bucket> HASH opId -> JSON record until settled, bucket = opMs / 1 s.
 local LEASE_BUCKET_MS = 1000
 local function leaseKey(prefix, opId)
   local ms = tonumber(string.match(opId, '^(%d+)-'))
@@ -61,49 +61,64 @@ local function leaseKey(prefix, opId)
   return prefix .. 'lease:' .. math.floor(ms / LEASE_BUCKET_MS), ms
 end
 
--- Settles one KME lease (see kme-enc.lua, kme-dec.lua) with its outcome:
---   'sent'    the response was flushed: master side, the keys stay bound for the slave ('deliver');
---             slave side, the keys are consumed ('deliver').
+-- Settles one KME lease (see kme-enc.lua, kme-dec.lua) whose record the caller has claimed (HDEL:
+-- a lease is settled once), with its outcome:
+--   'sent'    the response was flushed: master side, the keys stay bound for the slave; slave side,
+--             the keys are consumed. Both are collected in `delivered` for one 'deliver' entry.
 --   'unsent'  the response never left (client gone, write failed) or, 'unknown', the serving process
---             died before settling: master side, the keys are voided (they must never reach anyone
---             else, and nobody may have their IDs); slave side, they are bound again so the slave can
---             ask anew ('release'; at worst the same slave gets the same key twice, never another).
--- Items moved meanwhile by someone else are left alone. Returns the item keys to delete, if any.
-local function settleLease(chain, prefix, now, bucket, opId, outcome)
-  local raw = redis.call('HGET', bucket, opId)
-  if not raw or raw == 'settled' then return {} end
-  redis.call('HSET', bucket, opId, 'settled')
-  local rec = cjson.decode(raw)
-  local drop, moved = {}, {}
+--             died before settling: master side, the keys still bound are voided (they must never
+--             reach anyone else, and nobody may have their IDs; a 'void' entry charges the lease's
+--             drawn bits and lists voidedKeyIds, and deliveredKeyIds for keys its slave has taken
+--             since, which the master evidently had; with none voided it is a delivery); slave side,
+--             they are bound again so the slave can ask anew ('release'; at worst the same slave gets
+--             the same key twice, never another).
+-- While a lease is unclaimed its items cannot move (only its settle, sweep or void moves them), so
+-- a sent lease needs no per-item check. Returns the items to delete.
+local function settleLease(chain, prefix, now, opId, rec, outcome, delivered)
+  local data = { side = rec.side, master = rec.master, slave = rec.slave, keyIds = rec.keyIds }
+  if rec.side == 'master' then data.route, data.sizeBits, data.drawn = rec.route, rec.sizeBits, rec.drawn end
+  if outcome == 'sent' then
+    delivered[#delivered + 1] = data
+    if rec.side == 'slave' then return rec.keyIds end
+    return {}
+  end
+  data.reason = outcome == 'unsent' and 'response not sent' or 'serving process lost before the response was confirmed'
+  local drop, moved, onward = {}, {}, {}
   for _, id in ipairs(rec.keyIds) do
     local seg = prefix .. 'seg:' .. id
     local f = redis.call('HMGET', seg, 'state', 'lease')
     if f[2] == opId then
-      if rec.side == 'master' and outcome ~= 'sent' and f[1] == 'bound' then
+      if rec.side == 'master' and f[1] == 'bound' then
         drop[#drop + 1] = id
         moved[#moved + 1] = id
       elseif rec.side == 'slave' and f[1] == 'taken' then
-        if outcome == 'sent' then drop[#drop + 1] = id else redis.call('HSET', seg, 'state', 'bound') end
+        redis.call('HSET', seg, 'state', 'bound')
         moved[#moved + 1] = id
       end
+    elseif rec.side == 'master' then
+      -- Its slave has taken it since (or already consumed it): the master evidently had it.
+      onward[#onward + 1] = id
     end
   end
-  local data = { side = rec.side, master = rec.master, slave = rec.slave, keyIds = rec.keyIds }
   if rec.side == 'master' then
-    data.route, data.sizeBits, data.drawn = rec.route, rec.sizeBits, rec.drawn
-    if outcome == 'sent' then auditAdd(chain, now, 'deliver', cjson.encode(data))
+    if #moved == 0 then
+      data.reason = nil
+      delivered[#delivered + 1] = data
     else
-      data.reason = outcome == 'unsent' and 'response not sent' or 'serving process lost before the response was confirmed'
       data.voidedKeyIds = moved
+      if #onward > 0 then data.deliveredKeyIds = onward end
       auditAdd(chain, now, 'void', cjson.encode(data))
     end
-  elseif outcome == 'sent' then auditAdd(chain, now, 'deliver', cjson.encode(data))
   else
-    data.reason = outcome == 'unsent' and 'response not sent' or 'serving process lost before the response was confirmed'
     data.keyIds = moved
     auditAdd(chain, now, 'release', cjson.encode(data))
   end
   return drop
+end
+
+-- One 'deliver' entry for every lease a batch settled as sent: { deliveries = [ lease data ] }.
+local function auditDelivered(chain, now, delivered)
+  if #delivered > 0 then auditAdd(chain, now, 'deliver', cjson.encode({ deliveries = delivered })) end
 end
 
 local function dropItems(prefix, ids)

@@ -1,5 +1,5 @@
--- sweep-leases: settles, as 'unknown', every KME lease left unsettled in buckets up to a cutoff (the
--- process that served it died or lost Redis before confirming), then deletes those buckets.
+-- sweep-leases: settles, as 'unknown', every KME lease left in buckets up to a cutoff (the process
+-- that served it died or lost Redis before confirming), then deletes those buckets.
 -- KEYS: [ledger] (idempotent)
 -- ARGV: prefix, now, cutoffBucket (buckets <= it are past every lease deadline), maxBuckets
 -- Returns: number of leases settled
@@ -8,14 +8,12 @@ local cursorKey = prefix .. 'lease:cursor'
 local from = tonumber(redis.call('GET', cursorKey) or '0') + 1
 if from < cutoff - maxBuckets then from = cutoff - maxBuckets end
 local chain = auditOpen(prefix)
-local drop = {}
+local drop, delivered = {}, {}
 for b = from, cutoff do
   local bucket = prefix .. 'lease:' .. b
   local h = redis.call('HGETALL', bucket)
   for i = 1, #h, 2 do
-    if h[i + 1] ~= 'settled' then
-      for _, id in ipairs(settleLease(chain, prefix, now, bucket, h[i], 'unknown')) do drop[#drop + 1] = id end
-    end
+    for _, id in ipairs(settleLease(chain, prefix, now, h[i], cjson.decode(h[i + 1]), 'unknown', delivered)) do drop[#drop + 1] = id end
   end
   redis.call('DEL', bucket)
 end
