@@ -55,10 +55,11 @@ function callerOf(socket: TLSSocket, saes: Map<string, string>): string | undefi
   return id ?? undefined;
 }
 
+/** Writes the whole response in one socket write (node joins the header and a string body: one TLS record). */
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const buf = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': buf.length, ...headers });
-  res.end(buf);
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
 }
 
 /** Sends keys under a lease and reports to the settler whether the response left the process. */
