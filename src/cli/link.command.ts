@@ -20,7 +20,8 @@ function loadConfig(path: string): LinkConfig {
   if (!parsed.ok) throw new UsageError(`--config: atmosphere.file ${file}: ${parsed.error[0]!.line ? `line ${parsed.error[0]!.line}: ` : ''}${parsed.error[0]!.message}`);
   const col = tableAtWavelength(parsed.value, c.atmosphere.wavelengthNm);
   if (!col.ok) throw new UsageError(`--config: atmosphere.wavelengthNm: ${col.error[0]!.message}`);
-  return { ...c, atmosphere: { model: 'table', table: col.value } } as LinkConfig;
+  const { aerosolOpticalDepth } = c.atmosphere;
+  return { ...c, atmosphere: { model: 'table', table: col.value, ...(aerosolOpticalDepth !== undefined ? { aerosolOpticalDepth } : {}) } } as LinkConfig;
 }
 
 interface GeometryRow { timeS: number; elevationRad: number; rangeKm: number }

@@ -5,3 +5,4 @@ export * from './atmosphere.js';
 export * from './turbulence.js';
 export * from './background.js';
 export * from './link-budget.js';
+export * from './diffraction.js';
