@@ -101,6 +101,7 @@ export const KeyResultSchema = z.object({
   lambdaEcBits: z.number(), sX0: z.number(), sX1: z.number(), sZ0: z.number(), sZ1: z.number(), vZ1: z.number(),
   window: z.object({ startS: z.number().nullable(), endS: z.number().nullable(), slots: z.number() }),
   protocol: z.object(ProtocolShape),
+  optimisation: z.object({ evaluations: z.number(), timeMs: z.number().optional() }).optional(),
 });
 
 const DEG = Math.PI / 180;
