@@ -6,3 +6,5 @@ export * from './turbulence.js';
 export * from './background.js';
 export * from './link-budget.js';
 export * from './diffraction.js';
+export * from './least-squares.js';
+export * from './calibration.js';
