@@ -60,6 +60,12 @@ export const LinkConfigShape = {
   systemLossDb: z.number().min(0),
   detector: z.object({ efficiency: z.number().gt(0).max(1), darkCountRateHz: z.number().min(0).optional(), count: z.number().int().min(1).optional(), gateWidthS: pos.optional(), deadTimeS: z.number().min(0).optional() }),
   turbulence: z.object({ model: z.literal('hufnagel-valley'), groundCn2M23: z.number().min(0).optional(), rmsWindSpeedMs: z.number().min(0).optional() }).optional(),
+  /** Written by `qkdsat calibrate --out` / POST /v1/calibrations: the data the link was fitted to. */
+  calibration: z.object({
+    data: z.string(), rows: z.number().int().min(1),
+    fitted: z.record(z.string(), z.object({ value: z.number(), standardError: z.number() })),
+    rmsResidualDb: z.number(), chiSquare: z.number(), degreesOfFreedom: z.number(),
+  }).optional(),
 };
 
 /** REST link config: the atmosphere is sec-law or an inline elevation table. */

@@ -12,7 +12,8 @@ import { findPreset, PRESETS } from '../core/presets/index.js';
 import { LinkConfigFileSchema } from '../api/simulations.schemas.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
-function loadConfig(path: string): LinkConfig {
+/** Reads a `link --config` file (a MODTRAN-layout atmosphere file is resolved relative to it). */
+export function loadConfig(path: string): LinkConfig {
   const c = readJsonFile(path, '--config', LinkConfigFileSchema);
   if (c.atmosphere.model !== 'table' || !('file' in c.atmosphere)) return c as LinkConfig;
   const file = resolve(dirname(path), c.atmosphere.file);

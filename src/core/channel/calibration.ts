@@ -84,6 +84,8 @@ export const DEFAULT_FIT = ['opticsEfficiency', 'aerosolOpticalDepth'];
 
 export interface CalibrationOptions {
   fit: string[];
+  /** Names the data in the calibrated link's `calibration` block. */
+  dataName?: string;
   lossIncludesDetector?: boolean;
   /** Width of the elevation bins of the residual report (degrees). */
   elevationBinDeg?: number;
@@ -94,7 +96,7 @@ export interface CalibrationResult {
   chiSquare: number;
   degreesOfFreedom: number;
   reducedChiSquare: number;
-  /** `column`: the rows' sigma_db; `residuals`: σ estimated as sqrt(χ²/dof) and the errors scaled by it. */
+  /** `column`: χ² uses the rows' sigma_db; `residuals`: χ² uses σ = 1 dB and the standard errors are scaled by sqrt(χ²/dof). */
   sigmaSource: 'column' | 'residuals';
   rmsResidualDb: number;
   residualsByElevation: Array<{ fromDeg: number; toDeg: number; rows: number; meanDb: number; rmsDb: number }>;
@@ -151,16 +153,26 @@ export function calibrateLink(c: LinkConfig, rows: readonly MeasuredLossRow[], o
   const dof = rows.length - params.length;
   const reduced = r.chiSquare / dof;
   const scale = withSigma ? 1 : reduced;
-  const link = apply(r.x);
-  const resid = modelLossDb(link, rows, include).map((m, i) => m - rows[i]!.lossDb);
+  const fitted = apply(r.x);
+  const resid = modelLossDb(fitted, rows, include).map((m, i) => m - rows[i]!.lossDb);
+  const parameters = params.map((p, j) => ({
+    name: p.name, unit: p.unit, initial: x0[j]!, value: r.x[j]!,
+    standardError: Math.sqrt(Math.max(0, r.covariance[j]![j]! * scale)),
+    atBound: r.x[j] === p.lower || r.x[j] === p.upper, prior: p.prior,
+  }));
+  const rmsResidualDb = Math.sqrt(resid.reduce((a, v) => a + v * v, 0) / resid.length);
+  const link: LinkConfig = {
+    ...fitted,
+    calibration: {
+      data: o.dataName ?? 'measured loss curve', rows: rows.length,
+      fitted: Object.fromEntries(parameters.map((p) => [p.name, { value: p.value, standardError: p.standardError }])),
+      rmsResidualDb, chiSquare: r.chiSquare, degreesOfFreedom: dof,
+    },
+  };
   return {
-    parameters: params.map((p, j) => ({
-      name: p.name, unit: p.unit, initial: x0[j]!, value: r.x[j]!,
-      standardError: Math.sqrt(Math.max(0, r.covariance[j]![j]! * scale)),
-      atBound: r.x[j] === p.lower || r.x[j] === p.upper, prior: p.prior,
-    })),
+    parameters,
     chiSquare: r.chiSquare, degreesOfFreedom: dof, reducedChiSquare: reduced, sigmaSource: withSigma ? 'column' : 'residuals',
-    rmsResidualDb: Math.sqrt(resid.reduce((a, v) => a + v * v, 0) / resid.length),
+    rmsResidualDb,
     residualsByElevation: elevationBins(rows, resid, o.elevationBinDeg ?? 10),
     iterations: r.iterations, evaluations: r.evaluations, converged: r.converged, link,
   };

@@ -71,6 +71,18 @@ export interface LinkConfig {
   systemLossDb: number;
   detector: DetectorConfig;
   turbulence?: TurbulenceConfig;
+  /** Set on a calibrated link: the data it was fitted to and what was fitted (docs/physics.md §6). */
+  calibration?: CalibrationProvenance;
+}
+
+export interface CalibrationProvenance {
+  /** The measured data: a file name, or a booking's outcome. */
+  data: string;
+  rows: number;
+  fitted: Record<string, { value: number; standardError: number }>;
+  rmsResidualDb: number;
+  chiSquare: number;
+  degreesOfFreedom: number;
 }
 
 /** Sun and Moon geometry at the station, for sky background. */
