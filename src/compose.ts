@@ -16,6 +16,7 @@ import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
 import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
 import { registerSimulationRoutes } from './api/simulations.routes.js';
+import { registerCalibrationRoutes } from './api/calibrations.routes.js';
 import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
 
@@ -58,6 +59,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
   registerSimulationRoutes(api, { resolveTrack: simulationTrackResolver(catalog, stations) });
+  registerCalibrationRoutes(api);
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
   const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
   const scheduler = createScheduler({

@@ -30,9 +30,9 @@ function app(deps = {}) {
 }
 
 describe('simulation routes', () => {
-  it('GET /v1/presets lists the three presets with sources', async () => {
+  it('GET /v1/presets lists the presets with sources', async () => {
     const r = await request(app()).get('/v1/presets').expect(200);
-    expect(r.body.presets.map((p: { id: string }) => p.id)).toEqual(['micius-xinglong', 'jinan1-portable', 'generic-500km-810nm']);
+    expect(r.body.presets.map((p: { id: string }) => p.id)).toEqual(['micius-xinglong', 'micius-xinglong-calibrated', 'jinan1-portable', 'generic-500km-810nm']);
     expect(Object.keys(r.body.presets[0].sources).length).toBeGreaterThan(10);
   });
 
