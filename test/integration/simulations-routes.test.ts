@@ -16,7 +16,7 @@ function syntheticTrack(halfS = 200): TrackSample[] {
   for (let t = -halfS; t <= halfS; t++) {
     const elDeg = 80 - 0.33 * Math.abs(t);
     const el = (elDeg * Math.PI) / 180;
-    const rangeKm = Math.sqrt((R + H) ** 2 - R * R * Math.cos(el) ** 2) - R * Math.sin(el); // PHYSICS.md §1
+    const rangeKm = Math.sqrt((R + H) ** 2 - R * R * Math.cos(el) ** 2) - R * Math.sin(el); // docs/physics.md §1
     out.push({ tMs: 1.7e12 + t * 1000, rangeKm, elevationRad: el, sunElevationRad: -0.5 });
   }
   return out;

@@ -1,4 +1,4 @@
-/** PHYSICS.md §5: the SatQuMA finite-key vectors over FS_loss_XI0.csv (test/fixtures/satquma/ORIGIN.md). */
+/** docs/physics.md §5: the SatQuMA finite-key vectors over FS_loss_XI0.csv (test/fixtures/satquma/ORIGIN.md). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLossTable, passKey, SATQUMA_PROTOCOL, type Protocol } from '../../src/core/keyrate/index.js';
@@ -10,7 +10,7 @@ const DEG = Math.PI / 180;
 const run = (p: Protocol, ls = 0, halfWidthS = 220) => passKey(series, p, { window: { halfWidthS }, minElevationRad: 10 * DEG, excessLossDb: ls, optimise: false });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-describe('SatQuMA finite-key vectors (Lim 2014, PHYSICS.md §5)', () => {
+describe('SatQuMA finite-key vectors (Lim 2014, docs/physics.md §5)', () => {
   it('dt = 220 s (441 slots): ℓ = 4,700,176 and every intermediate', () => {
     const r = run(SATQUMA_PROTOCOL);
     expect(r.window.slots).toBe(441);

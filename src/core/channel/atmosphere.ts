@@ -1,5 +1,5 @@
 /**
- * Atmospheric extinction: plane-parallel sec law η = T_z^(1/sin el) (PHYSICS.md §2), or a table of
+ * Atmospheric extinction: plane-parallel sec law η = T_z^(1/sin el) (docs/physics.md §2), or a table of
  * transmittance against elevation (e.g. SatQuMA's MODTRAN table). Parsing the table text is pure;
  * reading the file belongs to the caller.
  */

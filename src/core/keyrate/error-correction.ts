@@ -1,4 +1,4 @@
-/** Error-correction leakage λ_EC (PHYSICS.md §5). */
+/** Error-correction leakage λ_EC (docs/physics.md §5). */
 import { binaryEntropy, binomialQuantile } from './math.js';
 import type { ErrorCorrection } from './protocol.js';
 
