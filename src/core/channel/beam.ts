@@ -21,6 +21,7 @@ export function collectedFraction(apertureRadiusM: number, wM: number): number {
 }
 
 /**
+ * (Not used by the link budget, which integrates the exact field: diffraction.ts, docs/physics.md §2.2.)
  * On-axis intensity of a Gaussian (waist w0, flat phase) truncated by an aperture of radius a, relative
  * to the untruncated beam of equal power, at range L. Exact Fresnel on-axis integral:
  *   U ∝ ∫0^a e^(-c r²) r dr = (1 - e^(-c a²)) / (2c),  c = 1/w0² - i k/(2L)
