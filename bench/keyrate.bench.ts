@@ -65,15 +65,29 @@ if (sink < 0) console.log(sink);
   // SatQuMA's own settings: mean error model, EC leakage the larger of f_EC = 1.16 and the finite-block estimate.
   const point = (q: { pec: number; ls: number }) => passKey(run2, { ...SATQUMA_PROTOCOL, extraneousCountProbability: q.pec, intrinsicQber: 0.005, errorModel: 'mean', errorCorrection: { method: 'finite-block', efficiency: 1.16 } }, { window: 'optimal', minElevationRad: 5 * DEG, excessLossDb: q.ls, optimise: true });
   point(points[0]!); // warm-up
-  // CPU time as well as wall time: on a shared machine wall time measures the other tenants too.
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
+  // Each point timed 3 times, the fastest kept (timeit's rule: slower runs measure other tenants of a
+  // shared machine, not this code); CPU time beside wall time for the same reason.
   const keys = points.map(point);
-  const cpu = process.cpuUsage(c1);
-  const msWall = (performance.now() - t1) / points.length;
-  const msPoint = (cpu.user + cpu.system) / 1000 / points.length;
+  let msWallSum = 0;
+  let msCpuSum = 0;
+  for (const q of points) {
+    let wall = Infinity;
+    let cpuMs = Infinity;
+    for (let rep = 0; rep < 3; rep++) {
+      const t1 = performance.now();
+      const c1 = process.cpuUsage();
+      point(q);
+      const c = process.cpuUsage(c1);
+      wall = Math.min(wall, performance.now() - t1);
+      cpuMs = Math.min(cpuMs, (c.user + c.system) / 1000);
+    }
+    msWallSum += wall;
+    msCpuSum += cpuMs;
+  }
+  const msWall = msWallSum / points.length;
+  const msPoint = msCpuSum / points.length;
   const evals = keys.reduce((a, k) => a + (k.optimisation?.evaluations ?? 0), 0) / points.length;
-  console.log(`optimisation per SatQuMA run2 point (protocol + window, ${points.length} points, ${evals.toFixed(0)} evaluations each on average): ${msPoint.toFixed(1)} ms CPU (${msWall.toFixed(1)} ms wall); SatQuMA 3200-3600 ms per point: ${(3200 / msPoint).toFixed(0)}x faster by CPU time, ${(3200 / msWall).toFixed(0)}x by wall time (goal 30x)`);
+  console.log(`optimisation per SatQuMA run2 point (protocol + window, ${points.length} points, ${evals.toFixed(0)} evaluations each on average): ${msPoint.toFixed(1)} ms CPU (${msWall.toFixed(1)} ms wall; best of 3 per point); SatQuMA 3200-3600 ms per point: ${(3200 / msPoint).toFixed(0)}x faster by CPU time, ${(3200 / msWall).toFixed(0)}x by wall time (goal 30x)`);
   const bounds = (JSON.parse(readFileSync(new URL('../test/fixtures/satquma/run2-bounds.json', import.meta.url), 'utf8')) as { points: Array<{ bits: number }> }).points;
   console.log(`  keys (P_ec/ls dB: qkdsat vs the most SatQuMA's optimiser can reach, run2-bounds.json): ${points.map((q, i) => `${q.pec}/${q.ls}: ${keys[i]!.secureKeyBits} vs ${bounds[i]!.bits}`).join(', ')}`);
 }

@@ -51,12 +51,6 @@ export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOption
     }
     if (o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
   }
-  if (o.optimise) {
-    const r = optimiseProtocol(series, p, w, o.excessLossDb, 400, true);
-    p = r.protocol;
-    evaluations += r.evaluations;
-  }
-  if (o.optimise && o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
   let r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
   if (r.secureKeyBits === 0 && (p !== protocol || w !== bounds)) {
     // No key anywhere: report the requested protocol over the full window rather than whichever
