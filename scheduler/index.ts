@@ -21,6 +21,9 @@ export { SchedulerSettingsSchema, terminalPresetOf, type SchedulerSettings } fro
 export { catalogCandidateSource } from './adapters/catalog-source.js';
 export type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
 export { BookingStore } from './adapters/booking-store.redis.js';
+export { LinkCalibrationStore } from './adapters/link-calibrations.redis.js';
+export { simulationSiftedPredictor } from './adapters/sifted-predictor.js';
+export { registerOutcomeRoutes } from './http/outcome.routes.js';
 
 export interface SchedulerDeps {
   /** Command connection (fails fast). */

@@ -14,8 +14,9 @@ import type { Logger } from './platform/logger.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
 import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
-import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
+import { catalogCandidateSource, createScheduler, LinkCalibrationStore, registerOutcomeRoutes, SchedulerSettingsSchema, simulationPassRunner, simulationSiftedPredictor, terminalPresetOf } from '../scheduler/index.js';
 import { registerSimulationRoutes } from './api/simulations.routes.js';
+import { registerCalibrationRoutes } from './api/calibrations.routes.js';
 import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
 
@@ -58,16 +59,18 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
   registerSimulationRoutes(api, { resolveTrack: simulationTrackResolver(catalog, stations) });
+  registerCalibrationRoutes(api);
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
   const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
   const scheduler = createScheduler({
     redis: deps.redis, redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, clock: deps.clock, logger: deps.logger, settings,
-    candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings)),
+    candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings), new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX)),
     stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
     sink: relay.sink,
     runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
   });
   scheduler.registerRoutes(api);
+  registerOutcomeRoutes(api, { store: scheduler.store, calibrations: new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX), clock: deps.clock, presetOf: terminalPresetOf(settings), predictSifted: simulationSiftedPredictor(catalog, stations) });
   registerTleRoutes({ api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch) });
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---

@@ -10,7 +10,7 @@ import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
 import { openRelay } from '../relay/index.js';
-import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
+import { catalogCandidateSource, createScheduler, LinkCalibrationStore, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
 
 let config: Config;
 try {
@@ -45,7 +45,7 @@ const relay = openRelay({ config, redis });
 
 const scheduler = createScheduler({
   redis, redisUrl: env.REDIS_URL, prefix: env.QKDSAT_PREFIX, clock, logger, settings,
-  candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings)),
+  candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings), new LinkCalibrationStore(redis, env.QKDSAT_PREFIX)),
   stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
   sink: relay.sink,
   runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),

@@ -2,6 +2,7 @@
  * The per-pass yield used to weight candidates: the key-rate core's `passYield` (link budget per
  * second + Lim 2014 finite key, preset's protocol, elevation-mask window) on the pass track (5 s steps).
  */
+import type { LinkConfig } from '../../src/core/channel/index.js';
 import { passYield } from '../../src/core/keyrate/index.js';
 import { sampleTrack, type PassSatellite, type PassStation } from '../../src/core/passes/index.js';
 import { findPreset, PRESETS, type Preset } from '../../src/core/presets/index.js';
@@ -25,11 +26,15 @@ export function presetFor(presetId: string = DEFAULT_PRESET): Preset {
 /** Which preset's QKD terminal a satellite carries; undefined when it carries none. */
 export type TerminalPresetOf = (noradId: number) => string | undefined;
 
+/** Calibrated links keyed `<noradId>:<stationId>` (docs/physics.md §6.5); they replace the preset's link. */
+export type CalibratedLinks = ReadonlyMap<string, LinkConfig>;
+
 /**
  * Finite-key yield of each pass, from its sampled track, with the preset of the satellite's
  * terminal (`presetOf`, or one preset id for every satellite); 0 for a satellite without one.
+ * Where a calibrated link exists for the (satellite, station) pair, it is used instead of the preset's.
  */
-export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[]): PassYieldBits {
+export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[], calibrated: CalibratedLinks = new Map()): PassYieldBits {
   const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
   const presets = new Map<string, Preset>();
   const presetOfSat = (noradId: number): Preset | undefined => {
@@ -46,6 +51,7 @@ export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, se
   return (pass) => {
     const sat = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
     if (!sat || !site || !preset) return 0;
-    return passYield(sampleTrack(sat, site, pass.aosMs, pass.losMs, TRACK_STEP_S, { sky }), preset).secureBits;
+    const link = calibrated.get(`${pass.noradId}:${pass.stationId}`);
+    return passYield(sampleTrack(sat, site, pass.aosMs, pass.losMs, TRACK_STEP_S, { sky }), link ? { ...preset, link } : preset).secureBits;
   };
 }

@@ -4,7 +4,7 @@
  * function-typed dependency, so src/api does not import the orbit/pass components.
  */
 import { z } from 'zod';
-import { linkBudget, type LinkConfig } from '../core/channel/index.js';
+import { linkBudget, normalisationOf, type LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
 import { simulatePass, type TrackSample } from '../core/keyrate/index.js';
 import { findPreset, PRESETS, type Preset } from '../core/presets/index.js';
@@ -60,6 +60,8 @@ const PassResponseSchema = z.object({
   durationS: z.number(),
   stepS: z.number(),
   minLossDb: z.number(),
+  /** What the link's geometric term is relative to (docs/physics.md §2.3). */
+  normalisation: z.enum(['emitted', 'transmitted']),
   monteCarlo: z.object({ secureKeyBits: SpreadSchema, siftedBits: SpreadSchema, draws: z.number(), seed: z.number() }).optional(),
   samples: z.array(z.object({ tMs: z.number(), rangeKm: z.number(), elevationDeg: z.number(), budget: LinkBudgetSchema, siftedRateHz: z.number() })).optional(),
 });
@@ -113,7 +115,7 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
       const { rawKeyBits: _raw, ...key } = sim.key;
       return {
         key: { ...key, window: { startS: Number.isFinite(key.window.startS) ? key.window.startS : null, endS: Number.isFinite(key.window.endS) ? key.window.endS : null, slots: key.window.slots } },
-        siftedBits: sim.siftedBits, durationS: sim.durationS, stepS: sim.stepS, minLossDb: sim.minLossDb,
+        siftedBits: sim.siftedBits, durationS: sim.durationS, stepS: sim.stepS, minLossDb: sim.minLossDb, normalisation: normalisationOf(setup.link),
         ...(sim.monteCarlo ? { monteCarlo: sim.monteCarlo } : {}),
         ...(sim.samples ? { samples: sim.samples.map((s) => ({ tMs: s.tMs, rangeKm: s.rangeKm, elevationDeg: s.elevationRad / DEG, budget: s.budget, siftedRateHz: s.siftedRateHz })) } : {}),
       };

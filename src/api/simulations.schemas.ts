@@ -42,33 +42,44 @@ export const PassOptionsShape = {
 export const ProtocolFileSchema = z.object({ ...ProtocolShape, ...PassOptionsShape }).partial().strict();
 export type ProtocolFile = z.infer<typeof ProtocolFileSchema>;
 
+/** Elevation-dependent extras a calibration fits (docs/physics.md §2.5). */
+const AtmosphereExtrasShape = { aerosolOpticalDepth: z.number().min(0).max(10).optional() };
+const SecLawSchema = z.object({ model: z.literal('sec-law'), zenithTransmittance: z.number().gt(0).max(1), airmassExponent: z.number().min(0.2).max(3).optional(), ...AtmosphereExtrasShape });
+
 export const TableInlineSchema = z.object({
   model: z.literal('table'),
+  ...AtmosphereExtrasShape,
   table: z.object({ elevationDeg: z.array(z.number()).min(2), transmittance: z.array(prob).min(2) }).refine((t) => t.elevationDeg.length === t.transmittance.length, 'elevationDeg and transmittance must have equal lengths'),
 });
 
 export const LinkConfigShape = {
   wavelengthNm: z.number().min(200).max(3000),
   direction: z.enum(['downlink', 'uplink']).optional(),
-  transmitter: z.object({ apertureRadiusM: pos, beamWaistM: pos.optional(), divergenceHalfAngleRad: pos.optional(), pointingJitterRad: z.number().min(0), opticsEfficiency: z.number().gt(0).max(1) }),
+  transmitter: z.object({ apertureRadiusM: pos, beamWaistM: pos.optional(), divergenceHalfAngleRad: pos.optional(), pointingJitterRad: z.number().min(0), opticsEfficiency: z.number().gt(0).max(1), normalisation: z.enum(['emitted', 'transmitted']).optional() }),
   receiver: z.object({ apertureRadiusM: pos, opticsEfficiency: z.number().gt(0).max(1), altitudeM: z.number().min(-500).max(9000), fieldOfViewRad: pos.optional(), filterBandwidthNm: pos.optional() }),
   systemLossDb: z.number().min(0),
   detector: z.object({ efficiency: z.number().gt(0).max(1), darkCountRateHz: z.number().min(0).optional(), count: z.number().int().min(1).optional(), gateWidthS: pos.optional(), deadTimeS: z.number().min(0).optional() }),
   turbulence: z.object({ model: z.literal('hufnagel-valley'), groundCn2M23: z.number().min(0).optional(), rmsWindSpeedMs: z.number().min(0).optional() }).optional(),
+  /** Written by `qkdsat calibrate --out` / POST /v1/calibrations: the data the link was fitted to. */
+  calibration: z.object({
+    data: z.string(), rows: z.number().int().min(1),
+    fitted: z.record(z.string(), z.object({ value: z.number(), standardError: z.number() })),
+    rmsResidualDb: z.number(), chiSquare: z.number(), degreesOfFreedom: z.number(),
+  }).optional(),
 };
 
 /** REST link config: the atmosphere is sec-law or an inline elevation table. */
 export const LinkConfigSchema = z.object({
   ...LinkConfigShape,
-  atmosphere: z.union([z.object({ model: z.literal('sec-law'), zenithTransmittance: z.number().gt(0).max(1) }), TableInlineSchema]),
+  atmosphere: z.union([SecLawSchema, TableInlineSchema]),
 }).meta({ id: 'LinkConfig' });
 
 /** CLI config file: the atmosphere table may also be a MODTRAN-layout file (path relative to the config). */
 export const LinkConfigFileSchema = z.object({
   ...LinkConfigShape,
   atmosphere: z.union([
-    z.object({ model: z.literal('sec-law'), zenithTransmittance: z.number().gt(0).max(1) }),
-    z.object({ model: z.literal('table'), file: z.string().min(1), wavelengthNm: z.number().positive() }),
+    SecLawSchema,
+    z.object({ model: z.literal('table'), file: z.string().min(1), wavelengthNm: z.number().positive(), ...AtmosphereExtrasShape }),
     TableInlineSchema,
   ]),
 });
@@ -76,6 +87,7 @@ export const LinkConfigFileSchema = z.object({
 export const LinkBudgetSchema = z.object({
   geometricDb: z.number(), truncationDb: z.number(), atmosphereDb: z.number(), pointingDb: z.number(), turbulenceDb: z.number(),
   opticsDb: z.number(), systemDb: z.number(), detectorDb: z.number(), channelDb: z.number(), totalDb: z.number(), efficiency: z.number(),
+  normalisation: z.enum(['emitted', 'transmitted']),
   scintillationIndex: z.number(), beamRadiusM: z.number(), darkCountRateHz: z.number(), backgroundCountRateHz: z.number(),
   skyRadianceWm2SrNm: z.number(), extraneousCountProbability: z.number(),
 }).meta({ id: 'LinkBudget' });
@@ -95,6 +107,7 @@ export const KeyResultSchema = z.object({
   lambdaEcBits: z.number(), sX0: z.number(), sX1: z.number(), sZ0: z.number(), sZ1: z.number(), vZ1: z.number(),
   window: z.object({ startS: z.number().nullable(), endS: z.number().nullable(), slots: z.number() }),
   protocol: z.object(ProtocolShape),
+  optimisation: z.object({ evaluations: z.number(), timeMs: z.number().optional() }).optional(),
 });
 
 const DEG = Math.PI / 180;

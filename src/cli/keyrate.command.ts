@@ -3,7 +3,9 @@
  * finite key (Lim 2014) for one pass from a SatQuMA-layout loss table (`time_s, elevation_rad,
  * efficiency`, `#` comments, extra columns ignored). Protocol fields override the preset's (or, without
  * a preset, SatQuMA's defaults); pass options: window ({ halfWidthS } | "optimal", default optimal),
- * minElevationDeg (10), excessLossDb (0), optimise (false). Exit 2 on bad input.
+ * minElevationDeg (10), excessLossDb (0), optimise (false). With optimise, the output adds
+ * `optimisation: { evaluations, timeMs }` (objective evaluations and wall time of the whole pass key).
+ * Exit 2 on bad input.
  */
 import type { Command } from 'commander';
 import { QkdsatError } from '../core/errors.js';
@@ -34,8 +36,10 @@ export function registerKeyrate(program: Command): void {
           throw new QkdsatError('VALIDATION', `--loss: ${o.loss}${first.line ? ` line ${first.line}` : ''}: ${first.message}`, table.error);
         }
         const t = table.value;
+        const t0 = performance.now();
         const r = passKey({ timeS: t.timeS, elevationRad: t.elevationRad, eta: t.efficiency }, protocol, options);
-        const out = keyResultToWire(r);
+        const timeMs = performance.now() - t0;
+        const out = { ...keyResultToWire(r), ...(r.optimisation ? { optimisation: { evaluations: r.optimisation.evaluations, timeMs: Math.round(timeMs * 10) / 10 } } : {}) };
         if (o.format === 'json') writeJson(out);
         else process.stdout.write(`secure key ${out.secureKeyBits} bits, QBER_X ${(100 * out.qberX).toFixed(3)} %, phase error ${(100 * out.phaseErrorX).toFixed(3)} %, window ${out.window.startS}..${out.window.endS} s (${out.window.slots} slots)\n`);
       }));

@@ -12,7 +12,8 @@ import { findPreset, PRESETS } from '../core/presets/index.js';
 import { LinkConfigFileSchema } from '../api/simulations.schemas.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
-function loadConfig(path: string): LinkConfig {
+/** Reads a `link --config` file (a MODTRAN-layout atmosphere file is resolved relative to it). */
+export function loadConfig(path: string): LinkConfig {
   const c = readJsonFile(path, '--config', LinkConfigFileSchema);
   if (c.atmosphere.model !== 'table' || !('file' in c.atmosphere)) return c as LinkConfig;
   const file = resolve(dirname(path), c.atmosphere.file);
@@ -20,7 +21,8 @@ function loadConfig(path: string): LinkConfig {
   if (!parsed.ok) throw new UsageError(`--config: atmosphere.file ${file}: ${parsed.error[0]!.line ? `line ${parsed.error[0]!.line}: ` : ''}${parsed.error[0]!.message}`);
   const col = tableAtWavelength(parsed.value, c.atmosphere.wavelengthNm);
   if (!col.ok) throw new UsageError(`--config: atmosphere.wavelengthNm: ${col.error[0]!.message}`);
-  return { ...c, atmosphere: { model: 'table', table: col.value } } as LinkConfig;
+  const { aerosolOpticalDepth } = c.atmosphere;
+  return { ...c, atmosphere: { model: 'table', table: col.value, ...(aerosolOpticalDepth !== undefined ? { aerosolOpticalDepth } : {}) } } as LinkConfig;
 }
 
 interface GeometryRow { timeS: number; elevationRad: number; rangeKm: number }

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { normalisationOf } from '../core/channel/index.js';
 import { simulatePass } from '../core/keyrate/index.js';
 import { findPreset, PRESETS } from '../core/presets/index.js';
 import { parseIso, toIso } from '../core/time/index.js';
@@ -64,6 +65,6 @@ export function registerSimulate(program: Command): void {
         const draws = o.monteCarlo === undefined ? 0 : parseNumberOption(o.monteCarlo, '--monte-carlo', (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer in [1, 10000]');
         const seed = parseNumberOption(o.seed, '--seed', Number.isInteger, 'an integer');
         const sim = simulatePass(track, preset, { window: 'optimal', optimise: o.optimise, ...(draws ? { monteCarlo: { draws, seed } } : {}) });
-        writeJson({ pass: passToWire(pass), preset: preset.id, samples: track.length, key: keyResultToWire(sim.key), siftedBits: sim.siftedBits, durationS: sim.durationS, minLossDb: sim.minLossDb, ...(sim.monteCarlo ? { monteCarlo: sim.monteCarlo } : {}) });
+        writeJson({ pass: passToWire(pass), preset: preset.id, normalisation: normalisationOf(preset.link), samples: track.length, key: keyResultToWire(sim.key), siftedBits: sim.siftedBits, durationS: sim.durationS, minLossDb: sim.minLossDb, ...(sim.monteCarlo ? { monteCarlo: sim.monteCarlo } : {}) });
       }));
 }

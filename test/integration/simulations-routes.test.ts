@@ -16,7 +16,7 @@ function syntheticTrack(halfS = 200): TrackSample[] {
   for (let t = -halfS; t <= halfS; t++) {
     const elDeg = 80 - 0.33 * Math.abs(t);
     const el = (elDeg * Math.PI) / 180;
-    const rangeKm = Math.sqrt((R + H) ** 2 - R * R * Math.cos(el) ** 2) - R * Math.sin(el); // PHYSICS.md §1
+    const rangeKm = Math.sqrt((R + H) ** 2 - R * R * Math.cos(el) ** 2) - R * Math.sin(el); // docs/physics.md §1
     out.push({ tMs: 1.7e12 + t * 1000, rangeKm, elevationRad: el, sunElevationRad: -0.5 });
   }
   return out;
@@ -30,9 +30,9 @@ function app(deps = {}) {
 }
 
 describe('simulation routes', () => {
-  it('GET /v1/presets lists the three presets with sources', async () => {
+  it('GET /v1/presets lists the presets with sources', async () => {
     const r = await request(app()).get('/v1/presets').expect(200);
-    expect(r.body.presets.map((p: { id: string }) => p.id)).toEqual(['micius-xinglong', 'jinan1-portable', 'generic-500km-810nm']);
+    expect(r.body.presets.map((p: { id: string }) => p.id)).toEqual(['micius-xinglong', 'micius-xinglong-calibrated', 'jinan1-portable', 'generic-500km-810nm']);
     expect(Object.keys(r.body.presets[0].sources).length).toBeGreaterThan(10);
   });
 

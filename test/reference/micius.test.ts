@@ -14,7 +14,7 @@ import { passKey, simulatePass, type TrackSample } from '../../src/core/keyrate/
 import { MICIUS_XINGLONG } from '../../src/core/presets/index.js';
 
 const R_EARTH_KM = 6371;
-/** Circular-orbit elevation from slant range (PHYSICS.md §1 inverted): sin el = ((R+h)² - R² - L²)/(2 R L). */
+/** Circular-orbit elevation from slant range (docs/physics.md §1 inverted): sin el = ((R+h)² - R² - L²)/(2 R L). */
 const elevationFromRange = (L: number, h: number) => Math.asin(((R_EARTH_KM + h) ** 2 - R_EARTH_KM ** 2 - L * L) / (2 * R_EARTH_KM * L));
 
 const csv = (name: string) => readFileSync(new URL(`../fixtures/micius/${name}`, import.meta.url), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));

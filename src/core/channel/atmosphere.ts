@@ -1,5 +1,5 @@
 /**
- * Atmospheric extinction: plane-parallel sec law η = T_z^(1/sin el) (PHYSICS.md §2), or a table of
+ * Atmospheric extinction: plane-parallel sec law η = T_z^(1/sin el) (docs/physics.md §2), or a table of
  * transmittance against elevation (e.g. SatQuMA's MODTRAN table). Parsing the table text is pure;
  * reading the file belongs to the caller.
  */
@@ -9,9 +9,16 @@ import type { AtmosphereConfig, TransmittanceTable } from './types.js';
 /** sin(el) floor: keeps losses finite for grazing samples (≈ 0.06°). */
 const MIN_SIN_EL = 1e-3;
 
+/**
+ * η_atm(el) (docs/physics.md §2.5): sec law T_z^(m^γ) with air mass m = 1/sin el (γ = 1 unless fitted),
+ * or the table; times exp(-τ_aer m) when an extra aerosol optical depth is given.
+ */
 export function atmosphericTransmittance(atm: AtmosphereConfig, elevationRad: number): number {
-  if (atm.model === 'sec-law') return Math.pow(atm.zenithTransmittance, 1 / Math.max(MIN_SIN_EL, Math.sin(elevationRad)));
-  return interpolate(atm.table.elevationDeg, atm.table.transmittance, (elevationRad * 180) / Math.PI);
+  const m = 1 / Math.max(MIN_SIN_EL, Math.sin(elevationRad));
+  const base = atm.model === 'sec-law'
+    ? Math.pow(atm.zenithTransmittance, atm.airmassExponent === undefined ? m : Math.pow(m, atm.airmassExponent))
+    : interpolate(atm.table.elevationDeg, atm.table.transmittance, (elevationRad * 180) / Math.PI);
+  return atm.aerosolOpticalDepth ? base * Math.exp(-atm.aerosolOpticalDepth * m) : base;
 }
 
 /** Linear interpolation, clamped to the end values; xs ascending. */

@@ -1,5 +1,5 @@
 /**
- * Gaussian-beam geometry (PHYSICS.md §2; Siegman, Lasers, ch. 17; Degnan & Klein, Appl. Opt. 13, 2397, 1974).
+ * Gaussian-beam geometry (docs/physics.md §2; Siegman, Lasers, ch. 17; Degnan & Klein, Appl. Opt. 13, 2397, 1974).
  */
 
 /** w0 from the config: explicit waist, else λ/(πθ) from a quoted divergence, else the aperture radius. */
@@ -21,6 +21,7 @@ export function collectedFraction(apertureRadiusM: number, wM: number): number {
 }
 
 /**
+ * (Not used by the link budget, which integrates the exact field: diffraction.ts, docs/physics.md §2.2.)
  * On-axis intensity of a Gaussian (waist w0, flat phase) truncated by an aperture of radius a, relative
  * to the untruncated beam of equal power, at range L. Exact Fresnel on-axis integral:
  *   U ∝ ∫0^a e^(-c r²) r dr = (1 - e^(-c a²)) / (2c),  c = 1/w0² - i k/(2L)
@@ -34,7 +35,7 @@ export function truncationFactor(apertureRadiusM: number, w0M: number, wavelengt
   return Math.min(1, 1 - 2 * ea * Math.cos(beta) + ea * ea);
 }
 
-/** w_eff² = w² + 4 (σ_p L)²: long-term beam radius with per-axis Gaussian jitter σ_p (PHYSICS.md §2). */
+/** w_eff² = w² + 4 (σ_p L)²: long-term beam radius with per-axis Gaussian jitter σ_p (docs/physics.md §2). */
 export function jitteredRadiusM(wM: number, jitterRad: number, rangeM: number): number {
   return Math.sqrt(wM * wM + 4 * (jitterRad * rangeM) ** 2);
 }

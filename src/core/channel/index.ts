@@ -5,3 +5,6 @@ export * from './atmosphere.js';
 export * from './turbulence.js';
 export * from './background.js';
 export * from './link-budget.js';
+export * from './diffraction.js';
+export * from './least-squares.js';
+export * from './calibration.js';

@@ -1,12 +1,15 @@
 /**
- * Link budget for one second of a pass (PHYSICS.md §2):
- *   η = η_geo η_trunc η_point η_turb η_atm η_tx η_rx 10^(-sys/10) η_det η_deadtime
+ * Link budget for one second of a pass (docs/physics.md §2):
+ *   η = η_geo η_point η_turb η_atm η_tx η_rx 10^(-sys/10) η_det η_deadtime
+ * η_geo is the exact (Fresnel-Hankel) collected fraction of the truncated Gaussian (§2.2), normalised to
+ * the emitted or the transmitted power (§2.3); η_point the further loss from pointing jitter (§2.4).
  * every factor reported as a positive dB loss. Downlink: satellite transmits, station receives;
  * uplink: the reverse, with turbulence beam spread at the transmitter end.
  */
 import { atmosphericTransmittance } from './atmosphere.js';
 import { backgroundCountRateHz, skyRadiance } from './background.js';
-import { beamRadiusM, beamWaistM, collectedFraction, jitteredRadiusM, truncationFactor } from './beam.js';
+import { beamRadiusM, beamWaistM, collectedFraction, jitteredRadiusM } from './beam.js';
+import { collectedFractionTable, transmittedFraction, type CollectedFractionTable, type Normalisation } from './diffraction.js';
 import { coherenceRadiusM, downlinkScintillationIndex, rytovVariance, turbulenceMoments, uplinkLongTermRadiusM, type TurbulenceMoments } from './turbulence.js';
 import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
 
@@ -14,6 +17,25 @@ import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
 const MAX_DB = 400;
 const toDb = (eta: number) => Math.min(MAX_DB, Math.max(0, -10 * Math.log10(Math.max(eta, 1e-300))));
 const momentCache = new WeakMap<LinkConfig, TurbulenceMoments>();
+
+interface Diffraction { geo: CollectedFractionTable; jittered: CollectedFractionTable; scale: number; w0: number }
+const diffractionCache = new WeakMap<LinkConfig, Diffraction>();
+
+/** The link's diffraction tables (no jitter, with jitter) and its normalisation factor (§2.3). */
+function diffraction(c: LinkConfig): Diffraction {
+  let d = diffractionCache.get(c);
+  if (!d) {
+    const lambda = c.wavelengthNm * 1e-9;
+    const w0 = beamWaistM(lambda, c.transmitter);
+    const g = { wavelengthM: lambda, txApertureRadiusM: c.transmitter.apertureRadiusM, waistM: w0, rxApertureRadiusM: c.receiver.apertureRadiusM };
+    const scale = normalisationOf(c) === 'transmitted' ? 1 / transmittedFraction(g) : 1;
+    d = { geo: collectedFractionTable(g), jittered: collectedFractionTable(g, c.transmitter.pointingJitterRad), scale, w0 };
+    diffractionCache.set(c, d);
+  }
+  return d;
+}
+
+export const normalisationOf = (c: LinkConfig): Normalisation => c.transmitter.normalisation ?? 'emitted';
 
 function moments(c: LinkConfig): TurbulenceMoments | undefined {
   if (!c.turbulence) return undefined;
@@ -55,19 +77,20 @@ export interface LinkFactors {
 
 export const newLinkFactors = (): LinkFactors => ({ geo: 1, trunc: 1, point: 1, turb: 1, atm: 1, optics: 1, system: 1, detector: 1, efficiency: 1, scintillationIndex: 0, beamRadiusM: 0, darkCountRateHz: 0, backgroundCountRateHz: 0, skyRadiance: 0, extraneousCountProbability: 0 });
 
-/** Computes every factor of the budget into `f` (PHYSICS.md §2). */
+/** Computes every factor of the budget into `f` (docs/physics.md §2). */
 export function linkFactors(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}, f: LinkFactors = newLinkFactors()): LinkFactors {
   const lambda = c.wavelengthNm * 1e-9;
   const L = g.rangeKm * 1000;
   const tx = c.transmitter;
   const rx = c.receiver;
-  const w0 = beamWaistM(lambda, tx);
-  const w = beamRadiusM(w0, lambda, L);
-  const geo = collectedFraction(rx.apertureRadiusM, w);
+  const d = diffraction(c);
+  const w = beamRadiusM(d.w0, lambda, L);
+  const geo = d.geo.at(L) * d.scale;
   const wJit = jitteredRadiusM(w, tx.pointingJitterRad, L);
   f.geo = geo;
-  f.trunc = truncationFactor(tx.apertureRadiusM, w0, lambda, L);
-  f.point = collectedFraction(rx.apertureRadiusM, wJit) / geo;
+  // Informational: exact over untruncated-Gaussian collection (the part of η_geo due to the aperture).
+  f.trunc = geo / collectedFraction(rx.apertureRadiusM, w);
+  f.point = tx.pointingJitterRad > 0 ? (d.jittered.at(L) * d.scale) / geo : 1;
   f.turb = 1;
   f.scintillationIndex = 0;
   const m = moments(c);
@@ -85,7 +108,7 @@ export function linkFactors(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {},
   f.system = Math.pow(10, -c.systemLossDb / 10);
   const det = c.detector;
   const nDet = det.count ?? 4;
-  const channelEta = f.geo * f.trunc * f.point * f.turb * f.atm * f.optics * f.system;
+  const channelEta = f.geo * f.point * f.turb * f.atm * f.optics * f.system;
   // Dead time: non-paralysable, 1 / (1 + R τ) with R the signal click rate per detector.
   let deadTime = 1;
   if (det.deadTimeS && o.meanPhotonNumber && o.repetitionRateHz) {
@@ -104,7 +127,7 @@ export function linkFactors(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {},
 
 export function linkBudget(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}): LinkBudget {
   const f = linkFactors(c, g, o);
-  const geometricDb = toDb(f.geo * f.trunc);
+  const geometricDb = toDb(f.geo);
   const atmosphereDb = toDb(f.atm);
   const pointingDb = toDb(f.point);
   const turbulenceDb = toDb(f.turb);
@@ -116,6 +139,7 @@ export function linkBudget(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}):
   return {
     geometricDb, truncationDb: toDb(f.trunc), atmosphereDb, pointingDb, turbulenceDb, opticsDb, systemDb, detectorDb, channelDb, totalDb,
     efficiency: Math.pow(10, -totalDb / 10),
+    normalisation: normalisationOf(c),
     scintillationIndex: f.scintillationIndex,
     beamRadiusM: f.beamRadiusM,
     darkCountRateHz: f.darkCountRateHz,

@@ -10,6 +10,11 @@ export interface TransmitterConfig {
   /** σ_p, rms pointing jitter per axis. */
   pointingJitterRad: number;
   opticsEfficiency: number;
+  /**
+   * Power the geometric term is relative to (docs/physics.md §2.3): `emitted` (before the transmit
+   * aperture; physics, default) or `transmitted` (after it; SatQuMA's convention).
+   */
+  normalisation?: 'emitted' | 'transmitted';
 }
 
 export interface ReceiverConfig {
@@ -39,9 +44,15 @@ export interface TransmittanceTable {
   transmittance: number[];
 }
 
+/** Elevation-dependent terms a calibration can fit (docs/physics.md §2.5); both default to none. */
+export interface AtmosphereExtras {
+  /** Extra vertical optical depth τ (aerosol): η *= exp(-τ m), m = 1/sin el. */
+  aerosolOpticalDepth?: number;
+}
+
 export type AtmosphereConfig =
-  | { model: 'sec-law'; zenithTransmittance: number }
-  | { model: 'table'; table: TransmittanceTable };
+  | ({ model: 'sec-law'; zenithTransmittance: number; /** γ in T_z^(m^γ); 1 = plane-parallel. */ airmassExponent?: number } & AtmosphereExtras)
+  | ({ model: 'table'; table: TransmittanceTable } & AtmosphereExtras);
 
 export interface TurbulenceConfig {
   /** Hufnagel-Valley Cn² profile; A = ground-layer strength (HV5/7: 1.7e-14 m^-2/3), v = rms wind (21 m/s). */
@@ -60,6 +71,18 @@ export interface LinkConfig {
   systemLossDb: number;
   detector: DetectorConfig;
   turbulence?: TurbulenceConfig;
+  /** Set on a calibrated link: the data it was fitted to and what was fitted (docs/physics.md §6). */
+  calibration?: CalibrationProvenance;
+}
+
+export interface CalibrationProvenance {
+  /** The measured data: a file name, or a booking's outcome. */
+  data: string;
+  rows: number;
+  fitted: Record<string, { value: number; standardError: number }>;
+  rmsResidualDb: number;
+  chiSquare: number;
+  degreesOfFreedom: number;
 }
 
 /** Sun and Moon geometry at the station, for sky background. */
@@ -79,9 +102,9 @@ export interface LinkGeometry {
 
 /** Every term as positive dB (loss), plus totals and count rates. */
 export interface LinkBudget {
-  /** Diffraction, transmit-aperture truncation and finite receiver collection (no jitter). */
+  /** Diffraction, transmit-aperture truncation and finite receiver collection (no jitter), exact (§2.2). */
   geometricDb: number;
-  /** Part of geometricDb due to truncation by the transmit aperture. */
+  /** Part of geometricDb due to truncation by the transmit aperture (exact vs untruncated Gaussian; 0 if a gain). */
   truncationDb: number;
   atmosphereDb: number;
   pointingDb: number;
@@ -96,6 +119,8 @@ export interface LinkBudget {
   totalDb: number;
   /** η = 10^(-totalDb/10), the single-photon transmittance including the detector. */
   efficiency: number;
+  /** What geometricDb is relative to (docs/physics.md §2.3). */
+  normalisation: 'emitted' | 'transmitted';
   /** Scintillation index after aperture averaging (lognormal fading variance of η). */
   scintillationIndex: number;
   beamRadiusM: number;

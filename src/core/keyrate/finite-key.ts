@@ -1,6 +1,6 @@
 /**
  * Finite-key length of decoy-state BB84 for one pass (Lim, Curty, Walenta, Xu, Zbinden, PRA 89,
- * 022307, 2014), from counts summed over the pass window. PHYSICS.md §5, SatQuMA conventions.
+ * 022307, 2014), from counts summed over the pass window. docs/physics.md §5, SatQuMA conventions.
  */
 import { MX, MZ, NX, NZ } from './detection.js';
 import { errorCorrectionBits } from './error-correction.js';
@@ -27,7 +27,7 @@ export interface FiniteKeyResult {
 }
 
 /**
- * Decoy bounds n±_k (Lim 2014 eqs. 3-4 with Hoeffding, or the tighter Chernoff form of PHYSICS.md §5;
+ * Decoy bounds n±_k (Lim 2014 eqs. 3-4 with Hoeffding, or the tighter Chernoff form of docs/physics.md §5;
  * 'asymptotic' drops the fluctuation terms). `total` is n for Hoeffding; δ = ln(21/ε_sec).
  */
 function bound(stat: Statistics, nk: number, total: number, delta: number, mu: number, pk: number, upper: boolean): number {
@@ -84,7 +84,7 @@ export function finiteKeyLength(c: Float64Array, p: Protocol): FiniteKeyResult {
   const mZ = c[MZ]! + c[MZ + 1]! + c[MZ + 2]!;
   const [sX0, sX1] = vacuumAndSingle(c, NX, p, delta);
   const [sZ0, sZ1] = vacuumAndSingle(c, NZ, p, delta);
-  // v_Z1 <= τ1 (m+_Z,μ2 - m-_Z,μ3)/(μ2 - μ3), clipped to [0, m_Z] (Lim 2014 eq. 4; PHYSICS.md §5)
+  // v_Z1 <= τ1 (m+_Z,μ2 - m-_Z,μ3)/(μ2 - μ3), clipped to [0, m_Z] (Lim 2014 eq. 4; docs/physics.md §5)
   const t1 = tau(p, 1);
   const vRaw = (t1 * (bound(p.statistics, c[MZ + 1]!, mZ, delta, m2, p2, true) - bound(p.statistics, c[MZ + 2]!, mZ, delta, m3, p3, false))) / (m2 - m3);
   const vZ1 = Math.min(Math.max(vRaw, 0), mZ);

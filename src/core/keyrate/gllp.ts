@@ -1,6 +1,6 @@
 /**
  * Asymptotic decoy-state BB84 key rate per pulse (GLLP with vacuum + weak decoy: Lo, Ma, Chen, PRL 94,
- * 230504, 2005; Ma, Qi, Zhao, Lo, PRA 72, 012326, 2005, eqs. 33-37). PHYSICS.md §4.
+ * 230504, 2005; Ma, Qi, Zhao, Lo, PRA 72, 012326, 2005, eqs. 33-37). docs/physics.md §4.
  */
 import { binaryEntropy } from './math.js';
 

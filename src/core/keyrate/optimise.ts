@@ -13,7 +13,7 @@
  * points; the best result is checked with protocolIssues and, if no start beats it, the input wins.
  */
 import { finiteKeyLength } from './finite-key.js';
-import { countPrefixSums, windowCounts, type SlotChannel } from './detection.js';
+import { COUNT_FIELDS, windowTotals, type SlotChannel } from './detection.js';
 import { nelderMead } from './nelder-mead.js';
 import { protocolIssues, type Protocol } from './protocol.js';
 import type { SlotWindow } from './window.js';
@@ -77,23 +77,23 @@ export interface OptimiseResult {
   evaluations: number;
 }
 
-/** Optimises the protocol for the slots of `window` (fixed). Deterministic. */
-export function optimiseProtocol(channel: SlotChannel, base: Protocol, window: SlotWindow, excessLossDb = 0, maxEvaluationsPerStart = 400): OptimiseResult {
-  const eta = channel.eta.subarray(window.start, window.end);
-  const pec = channel.extraneousCountProbability?.subarray(window.start, window.end);
-  const sub: SlotChannel = pec ? { eta, extraneousCountProbability: pec } : { eta };
-  const n = eta.length;
-  const buf = new Float64Array(12);
+/**
+ * Optimises the protocol for the slots of `window` (fixed). Deterministic. `refine` starts only from
+ * `base` (a protocol already optimised for a nearby window), instead of `base` plus the fixed starts.
+ */
+export function optimiseProtocol(channel: SlotChannel, base: Protocol, window: SlotWindow, excessLossDb = 0, maxEvaluationsPerStart = 400, refine = false): OptimiseResult {
+  // Only the window's totals are read: sum them straight into one buffer (no prefix table, no allocation).
+  const buf = new Float64Array(COUNT_FIELDS);
   const objective = (x: number[]) => {
     const p = decode(x, base);
-    return -finiteKeyLength(windowCounts(countPrefixSums(sub, p, excessLossDb), 0, n, buf), p).rawKeyBits;
+    return -finiteKeyLength(windowTotals(channel, p, excessLossDb, window.start, window.end, buf), p).rawKeyBits;
   };
   const baseValid = protocolIssues(base).length === 0;
   let best: OptimiseResult = { protocol: base, rawKeyBits: baseValid ? -objective(encode(base)) : -Infinity, evaluations: 0 };
   const mu3 = base.intensities[2];
   const starts = [
     ...(baseValid ? [encode(base)] : []),
-    ...STARTS.map((s) => encode({ ...base, basisProbabilityX: s.basisProbabilityX, intensityProbabilities: s.intensityProbabilities, intensities: [Math.max(s.mu1, mu1Min(mu3) + 0.05), Math.max(s.mu2, mu3 + 0.02), mu3] })),
+    ...(refine && baseValid ? [] : STARTS).map((s) => encode({ ...base, basisProbabilityX: s.basisProbabilityX, intensityProbabilities: s.intensityProbabilities, intensities: [Math.max(s.mu1, mu1Min(mu3) + 0.05), Math.max(s.mu2, mu3 + 0.02), mu3] })),
   ];
   let evaluations = 0;
   for (const x0 of starts) {

@@ -23,6 +23,8 @@ export interface PassSeries extends SlotChannel {
 export interface PassKeyResult extends FiniteKeyResult {
   window: { startS: number; endS: number; slots: number };
   protocol: Protocol;
+  /** Objective evaluations of the protocol optimiser, when it ran (docs/physics.md §5.4). */
+  optimisation?: { evaluations: number };
 }
 
 const EMPTY = (p: Protocol): PassKeyResult => ({
@@ -36,13 +38,19 @@ export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOption
   if (bounds.end <= bounds.start) return EMPTY(protocol);
   let p = protocol;
   let w = bounds;
-  // Alternate protocol and window optimisation (two rounds are enough in practice: the window moves by
-  // a few slots at most once the protocol is tuned).
+  let evaluations = 0;
+  // Alternate protocol and window optimisation. With optimisation on, the protocol goes first (on the
+  // elevation window): a window chosen for an unsuited protocol can be one where no protocol gives key.
+  // Two rounds suffice in practice; round 2 refines from round 1's protocol only (the window moves by a
+  // few slots once the protocol is tuned).
   for (let round = 0; round < (o.optimise ? 2 : 1); round++) {
+    if (o.optimise) {
+      const r = optimiseProtocol(series, p, w, o.excessLossDb, 400, round > 0);
+      p = r.protocol;
+      evaluations += r.evaluations;
+    }
     if (o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
-    if (o.optimise) p = optimiseProtocol(series, p, w, o.excessLossDb).protocol;
   }
-  if (o.optimise && o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
   let r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
   if (r.secureKeyBits === 0 && (p !== protocol || w !== bounds)) {
     // No key anywhere: report the requested protocol over the full window rather than whichever
@@ -51,5 +59,5 @@ export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOption
     w = bounds;
     r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
   }
-  return { ...r, window: { startS: series.timeS[w.start]!, endS: series.timeS[w.end - 1]!, slots: w.end - w.start }, protocol: p };
+  return { ...r, window: { startS: series.timeS[w.start]!, endS: series.timeS[w.end - 1]!, slots: w.end - w.start }, protocol: p, ...(o.optimise ? { optimisation: { evaluations } } : {}) };
 }

@@ -5,7 +5,7 @@ import { protocolIssues } from './protocol.js';
 
 const R = 6371;
 const H = 500;
-/** Symmetric pass, 1 s samples, elevation falling 0.3°/s from maxElDeg; range from PHYSICS.md §1. */
+/** Symmetric pass, 1 s samples, elevation falling 0.3°/s from maxElDeg; range from docs/physics.md §1. */
 function track(maxElDeg: number, sunElevationRad = -0.5): TrackSample[] {
   const out: TrackSample[] = [];
   for (let t = -300; t <= 300; t++) {

@@ -10,7 +10,7 @@ export type ErrorCorrection =
   | { method: 'finite-block'; efficiency?: number };
 
 export type Statistics = 'chernoff' | 'hoeffding' | 'asymptotic';
-/** PHYSICS.md §3: expected errors per intensity (default), or SatQuMA's slot-mean error fraction. */
+/** docs/physics.md §3: expected errors per intensity (default), or SatQuMA's slot-mean error fraction. */
 export type ErrorModel = 'per-intensity' | 'mean';
 
 export interface Protocol {
@@ -33,7 +33,7 @@ export interface Protocol {
   errorModel?: ErrorModel;
 }
 
-/** The SatQuMA test-vector protocol of PHYSICS.md §5 (SatQuMA defaults, cnqo-qcomms/SatQuMA). */
+/** The SatQuMA test-vector protocol of docs/physics.md §5 (SatQuMA defaults, cnqo-qcomms/SatQuMA). */
 export const SATQUMA_PROTOCOL: Protocol = {
   repetitionRateHz: 1e8,
   basisProbabilityX: 0.7611,

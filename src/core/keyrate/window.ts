@@ -1,6 +1,6 @@
 /**
  * Pass-window selection. Slots are indexed 0..n-1 in table order; windows are [start, end) slot ranges.
- * - SatQuMA half-width (PHYSICS.md §5): 2 dt + 1 slots t = -dt..+dt around the row with time 0 (max
+ * - SatQuMA half-width (docs/physics.md §5): 2 dt + 1 slots t = -dt..+dt around the row with time 0 (max
  *   elevation); dt capped at dt_elev, the time of the first row (from the t > 0 end) with
  *   elevation >= minElev.
  * - Optimal: the contiguous window maximising ℓ, by alternating exact scans of the end and the start

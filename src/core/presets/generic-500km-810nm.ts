@@ -1,5 +1,5 @@
 /**
- * A generic 500 km / 810 nm design: SatQuMA's protocol defaults (cnqo-qcomms/SatQuMA, the PHYSICS.md §5
+ * A generic 500 km / 810 nm design: SatQuMA's protocol defaults (cnqo-qcomms/SatQuMA, the docs/physics.md §5
  * test vector) on a diffraction-limited 100 mm payload and a 0.7 m ground station.
  */
 import { SATQUMA_PROTOCOL } from '../keyrate/protocol.js';
@@ -29,8 +29,8 @@ export const GENERIC_500KM_810NM: Preset = {
     'link.transmitter.pointingJitterRad': 'design choice: 1 µrad rms per axis',
     'link.transmitter.opticsEfficiency': 'design choice: 0.8',
     'link.receiver': 'design choice: 0.7 m OGS, 50 % optics',
-    'link.atmosphere.zenithTransmittance': 'PHYSICS.md §2: MODTRAN clear-sky zenith transmittance at 810 nm, sea level (0.814)',
+    'link.atmosphere.zenithTransmittance': 'docs/physics.md §2: MODTRAN clear-sky zenith transmittance at 810 nm, sea level (0.814)',
     'link.detector': 'design choice: Si SPADs, 60 %, 100 cps (Excelitas SPCM class)',
-    protocol: 'SatQuMA defaults = PHYSICS.md §5 test vector',
+    protocol: 'SatQuMA defaults = docs/physics.md §5 test vector',
   },
 };

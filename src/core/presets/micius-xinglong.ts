@@ -46,7 +46,7 @@ export const MICIUS_XINGLONG: Preset = {
   },
   sources: {
     satelliteAltitudeKm: `${LIAO}: sun-synchronous orbit at ~500 km`,
-    'link.wavelengthNm': `${LIAO}: ~850 nm; 848.6 nm per PHYSICS.md §6`,
+    'link.wavelengthNm': `${LIAO}: ~850 nm; 848.6 nm per docs/physics.md §7`,
     'link.transmitter.apertureRadiusM': `${LIAO}: 300 mm aperture Cassegrain telescope`,
     'link.transmitter.divergenceHalfAngleRad': `${LIAO}: ~10 µrad divergence (taken as FWHM full angle)`,
     'link.transmitter.pointingJitterRad': `${LIAO}: ~1 µrad tracking accuracy (taken as rms per axis)`,
@@ -56,7 +56,7 @@ export const MICIUS_XINGLONG: Preset = {
     'link.receiver.altitudeM': 'NAOC Xinglong Observatory, ~960 m above sea level',
     'link.receiver.fieldOfViewRad': 'assumption: 100 µrad field stop',
     'link.receiver.filterBandwidthNm': 'assumption: 1 nm interference filter',
-    'link.atmosphere.zenithTransmittance': 'PHYSICS.md §2: MODTRAN clear-sky zenith at 850 nm, sea level (0.895); station altitude ignored (conservative)',
+    'link.atmosphere.zenithTransmittance': 'docs/physics.md §2: MODTRAN clear-sky zenith at 850 nm, sea level (0.895); station altitude ignored (conservative)',
     'link.detector.efficiency': `${LIAO}: Si SPADs, η_det ≈ 0.5 (also QNET micius2017 example)`,
     'link.detector.darkCountRateHz': 'assumption: 100 cps, typical Si SPAD (Excelitas SPCM: 25-250 cps)',
     'link.detector.count': 'polarisation BB84 with passive basis choice: 4 detectors',
@@ -71,6 +71,6 @@ export const MICIUS_XINGLONG: Preset = {
     'protocol.extraneousCountProbability': 'replaced per second by the link budget (dark + sky background)',
     'protocol.afterpulseProbability': 'assumption: 0.1 % (Si SPAD)',
     'protocol.epsilon': 'SatQuMA defaults (ε_sec 1e-9, ε_cor 1e-15)',
-    'protocol.errorCorrection': 'f_EC = 1.16 (PHYSICS.md §5)',
+    'protocol.errorCorrection': 'f_EC = 1.16 (docs/physics.md §5)',
   },
 };
