@@ -8,6 +8,7 @@ import { registerRelay } from './relay.command.js';
 import { registerKeyrate } from './keyrate.command.js';
 import { registerLink } from './link.command.js';
 import { registerSimulate } from './simulate.command.js';
+import { registerNetwork } from './network.command.js';
 
 export type Register = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const COMMANDS: Register[] = [
   registerKeyrate,
   registerLink,
   registerSimulate,
+  registerNetwork,
 ];

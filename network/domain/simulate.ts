@@ -1,0 +1,277 @@
+/**
+ * The network simulation: the service's loop (rolling re-plans on the cron over the horizon, frozen
+ * near-term bookings, pass execution with the seeded pass simulation, key deposit, satellite
+ * trusted-node relay, consumption by the demand, key expiry) on a discrete-event clock that jumps
+ * from event to event. Planner, candidates and pass runner come in as ports (the same functions
+ * the service uses); everything else here is pure bookkeeping, seeded, with no clock of its own.
+ *
+ * Events, in time order (ties: pass ends, then the daily draw, then a re-plan):
+ * - re-plan (cron): passes at stations with demand (pair or station) are the candidates; forecasts replace the climatology of every candidate in the horizon, onboard key
+ *   enters the plan as fixed pseudo-passes (so the planner completes half-held relays), the demand
+ *   is what each pair still needs (its daily demand over the horizon plus the shortfall of its
+ *   ground pool against `targetDays`), and the plan is trimmed to the onboard buffer (`fitToBuffer`);
+ * - pass end (LOS): clear night -> the pass runner's key, deposited on board up to the free buffer;
+ *   then the satellite relays for every pair with both ends' key on board;
+ * - daily draw (every 24 h from the start): each pair's consumer takes its daily demand from its
+ *   ground pool (a day on which it gets nothing is a starved day); station demand from onboard key.
+ * Expiry is applied before every event at the instant each block's lifetime ended.
+ */
+import type { Candidate, Demand, Gaps } from '../../scheduler/domain/candidate.js';
+import { weightBits } from '../../scheduler/domain/candidate.js';
+import type { Plan } from '../../scheduler/domain/plan.js';
+import type { Booking } from '../../scheduler/domain/booking.js';
+import type { LedgerEntry } from './ledger.js';
+import { KeyBuffer } from './storage.js';
+import { DAY_MS, fnv1a, forecastClear, isClear, nightOf, realiseWeather, type StationWeather, type WeatherStation } from './weather.js';
+import { robustPlan } from './robust.js';
+import type { Planning } from './config.schema.js';
+
+export interface PassOutcome { secureBits: number; cloudy: boolean }
+
+export interface SimulationPorts {
+  /** Predicted, weighted passes in [fromMs, toMs) with climatological clear-sky probability. */
+  candidates(fromMs: number, toMs: number): Promise<Candidate[]>;
+  /** The service's RunPass: here always called for a clear night (clearSkyProbability 1). */
+  runPass(booking: Booking, seed: number): Promise<PassOutcome>;
+  /** The service's planner (planSchedule with its solver). */
+  plan(cands: Candidate[], demand: Demand, fixedIds: ReadonlySet<string>): Promise<Plan>;
+  /** The next cron instant strictly after `afterMs`. */
+  nextReplanMs(afterMs: number): number;
+  /** Called after every re-plan with the simulated fraction done. */
+  onProgress?(fraction: number): void | Promise<void>;
+}
+
+export interface SimSatellite { noradId: number; bufferBits: number; keyLifetimeMs: number }
+export interface SimPair { a: string; b: string; bitsPerDay: number }
+
+export interface SimulationSetup {
+  startMs: number;
+  days: number;
+  seed: number;
+  planning: Planning;
+  stations: WeatherStation[];
+  satellites: SimSatellite[];
+  pairs: SimPair[];
+  /** Station demand (key shared with a satellite, used at the station), bits per day. */
+  stationDemand: Record<string, number>;
+  horizonHours: number;
+  frozenMinutes: number;
+  gaps: Gaps;
+  weather: { persistence: number; forecastSkill: number; skillDecayHours: number };
+  keys: { groundLifetimeMs: number; targetDays: number };
+  robust: { scenarios: number; cvarFraction: number };
+}
+
+export interface SimulationResult {
+  ledger: LedgerEntry[];
+  pairs: { a: string; b: string; demandBits: number; deliveredBits: number; starvedDays: number; monthly: { month: string; deliveredBits: number }[]; relayedBits: number }[];
+  stations: { id: string; passesExecuted: number; clearNights: number; nights: number; utilisation: number; depositedBits: number; localDemandBits: number; localDeliveredBits: number }[];
+  satellites: { noradId: number; passesExecuted: number; storagePeakBits: number; depositedBits: number; discardedBits: number; expiredBits: number; storageDaily: number[] }[];
+  replans: number;
+}
+
+const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+
+export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
+  const endMs = s.startMs + s.days * DAY_MS;
+  const horizonMs = s.horizonHours * 3_600_000;
+  const weather = realiseWeather(s.stations, s.startMs - DAY_MS, endMs + horizonMs + 2 * DAY_MS, s.seed, s.weather.persistence);
+  const station = new Map(s.stations.map((g) => [g.id, g]));
+  const wx = (g: string): StationWeather => weather.get(g)!;
+  const buffers = new Map(s.satellites.map((x) => [x.noradId, new KeyBuffer(x.bufferBits, x.keyLifetimeMs)]));
+  const pools = new Map(s.pairs.map((p) => [`${p.a}~${p.b}`, new KeyBuffer(Number.MAX_SAFE_INTEGER, s.keys.groundLifetimeMs)]));
+  const ledger: LedgerEntry[] = [];
+  const st = new Map(s.stations.map((g) => [g.id, { passes: 0, busyMs: 0, deposited: 0, localDemand: 0, localDelivered: 0 }]));
+  const sat = new Map(s.satellites.map((x) => [x.noradId, { passes: 0, peak: 0, deposited: 0, discarded: 0, expired: 0, daily: [] as number[], dayPeak: 0 }]));
+  const pr = s.pairs.map(() => ({ delivered: 0, starved: 0, relayed: 0, monthly: new Map<string, number>() }));
+  const executed = new Set<string>();
+  let bookings: Candidate[] = [];
+  let replans = 0;
+  const rand = robustRandom(s.seed);
+  // Key at a station nobody asks for could only fill the onboard buffers: such passes are not planned.
+  const served = new Set([...s.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(s.stationDemand)]);
+
+  const expireAll = (nowMs: number) => {
+    const found: LedgerEntry[] = [];
+    for (const [noradId, b] of buffers) for (const e of b.expire(nowMs)) { found.push({ kind: 'expire-onboard', atMs: e.atMs, noradId, stationId: e.owner, bits: e.bits }); sat.get(noradId)!.expired += e.bits; }
+    for (const [key, b] of pools) for (const e of b.expire(nowMs)) { const [a, bb] = key.split('~') as [string, string]; found.push({ kind: 'expire-ground', atMs: e.atMs, a, b: bb, bits: e.bits }); }
+    found.sort((x, y) => x.atMs - y.atMs);
+    ledger.push(...found);
+  };
+  const relay = (noradId: number, atMs: number) => {
+    const buf = buffers.get(noradId)!;
+    const order = s.pairs.map((p, n) => ({ p, n, cover: pools.get(`${p.a}~${p.b}`)!.levelBits / p.bitsPerDay })).sort((x, y) => x.cover - y.cover || x.n - y.n);
+    for (const { p, n } of order) {
+      const pool = pools.get(`${p.a}~${p.b}`)!;
+      const want = Math.floor(p.bitsPerDay * s.keys.targetDays - pool.levelBits);
+      const r = Math.min(buf.held(p.a), buf.held(p.b), want);
+      if (r <= 0) continue;
+      buf.take(p.a, r); buf.take(p.b, r);
+      pool.deposit('pair', r, atMs);
+      pr[n]!.relayed += r;
+      ledger.push({ kind: 'relay', atMs, noradId, a: p.a, b: p.b, bits: r });
+    }
+  };
+  const executePass = async (b: Candidate) => {
+    executed.add(b.id);
+    const g = station.get(b.stationId)!;
+    const clear = isClear(wx(b.stationId), nightOf(g.longitudeDeg, b.startMs));
+    const booking: Booking = { id: b.id, noradId: b.noradId, stationId: b.stationId, startMs: b.startMs, endMs: b.endMs, expectedSecureBits: b.expectedSecureBits, clearSkyProbability: 1, state: 'PASS', reason: 'simulated', planId: 'network', updatedMs: b.endMs };
+    const out = clear ? await ports.runPass(booking, (s.seed ^ fnv1a(b.id)) >>> 0) : { secureBits: 0, cloudy: true };
+    const bits = Math.max(0, Math.floor(out.secureBits));
+    ledger.push({ kind: 'pass', atMs: b.endMs, id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear, secureBits: bits });
+    const gs = st.get(b.stationId)!, ss = sat.get(b.noradId)!;
+    gs.passes += 1; gs.busyMs += b.endMs - b.startMs; ss.passes += 1;
+    if (bits > 0) {
+      const d = buffers.get(b.noradId)!.deposit(b.stationId, bits, b.endMs);
+      ledger.push({ kind: 'deposit', atMs: b.endMs, stationId: b.stationId, noradId: b.noradId, storedBits: d.storedBits, discardedBits: d.discardedBits });
+      gs.deposited += d.storedBits; ss.deposited += d.storedBits; ss.discarded += d.discardedBits;
+      const level = buffers.get(b.noradId)!.levelBits;
+      ss.peak = Math.max(ss.peak, level); ss.dayPeak = Math.max(ss.dayPeak, level);
+      relay(b.noradId, b.endMs);
+    }
+  };
+  const dailyDraw = (atMs: number) => {
+    const month = monthOf(atMs - 1);
+    s.pairs.forEach((p, n) => {
+      const got = pools.get(`${p.a}~${p.b}`)!.take('pair', p.bitsPerDay);
+      if (got > 0) ledger.push({ kind: 'consume', atMs, a: p.a, b: p.b, bits: got });
+      const r = pr[n]!;
+      r.delivered += got;
+      if (got <= 0) r.starved += 1;
+      r.monthly.set(month, (r.monthly.get(month) ?? 0) + got);
+    });
+    for (const [g, perDay] of Object.entries(s.stationDemand).sort(([x], [y]) => x.localeCompare(y))) {
+      const gs = st.get(g);
+      if (!gs) continue;
+      gs.localDemand += perDay;
+      let need = perDay;
+      for (const [noradId, buf] of buffers) {
+        const got = buf.take(g, need);
+        if (got > 0) { ledger.push({ kind: 'local', atMs, noradId, stationId: g, bits: got }); gs.localDelivered += got; need -= got; }
+      }
+    }
+    for (const [noradId, ss] of sat) { ss.daily.push(Math.max(ss.dayPeak, buffers.get(noradId)!.levelBits)); ss.dayPeak = buffers.get(noradId)!.levelBits; }
+  };
+  const replan = async (nowMs: number) => {
+    replans += 1;
+    const frozenUntil = nowMs + s.frozenMinutes * 60_000;
+    const frozen = bookings.filter((b) => b.startMs < frozenUntil);
+    const frozenIds = new Set(frozen.map((b) => b.id));
+    const fresh = (await ports.candidates(nowMs, nowMs + horizonMs)).filter((c) => c.startMs >= frozenUntil && !executed.has(c.id) && !frozenIds.has(c.id) && buffers.has(c.noradId) && served.has(c.stationId));
+    const forecast = (c: Candidate): Candidate => {
+      const g = station.get(c.stationId)!;
+      return { ...c, expectedSecureBits: Math.min(c.expectedSecureBits, buffers.get(c.noradId)!.capacityBits), clearSkyProbability: forecastClear(wx(c.stationId), nightOf(g.longitudeDeg, c.startMs), nowMs, s.weather) };
+    };
+    const held = heldPseudoPasses(buffers, nowMs);
+    const cands = [...frozen.map(forecast), ...fresh.filter((c) => station.has(c.stationId)).map(forecast), ...held];
+    const fixed = new Set([...frozenIds, ...held.map((h) => h.id)]);
+    const demand = horizonDemand(s, pools, horizonMs);
+    const plan = s.planning === 'robust'
+      ? await robustPlan(cands, demand, fixed, ports.plan, { ...s.robust, persistence: s.weather.persistence, rand })
+      : await ports.plan(cands, demand, fixed);
+    const chosen = plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX));
+    bookings = fitToBuffer(chosen, buffers, s.pairs, frozenIds);
+    await ports.onProgress?.(Math.min(1, (nowMs - s.startMs) / (endMs - s.startMs)));
+  };
+
+  let nextReplan = s.startMs;
+  let nextDraw = s.startMs + DAY_MS;
+  for (;;) {
+    const pass = bookings.reduce<Candidate | undefined>((m, b) => (!m || b.endMs < m.endMs || (b.endMs === m.endMs && b.id < m.id) ? b : m), undefined);
+    const passAt = pass ? pass.endMs : Infinity;
+    const t = Math.min(passAt, nextDraw, nextReplan);
+    if (t > endMs || (t === endMs && passAt > endMs && nextDraw > endMs)) break;
+    expireAll(t);
+    if (pass && passAt === t) { bookings = bookings.filter((b) => b !== pass); await executePass(pass); }
+    else if (nextDraw === t) { dailyDraw(t); nextDraw += DAY_MS; }
+    else { await replan(t); const n = ports.nextReplanMs(t); if (!(n > t)) throw new Error('nextReplanMs must move forward'); nextReplan = n; }
+  }
+
+  const nights = (g: WeatherStation) => {
+    let clear = 0, all = 0;
+    for (let n = nightOf(g.longitudeDeg, s.startMs); n < nightOf(g.longitudeDeg, endMs); n += 1) { all += 1; if (isClear(wx(g.id), n)) clear += 1; }
+    return { clear, all };
+  };
+  return {
+    ledger,
+    replans,
+    pairs: s.pairs.map((p, n) => ({
+      a: p.a, b: p.b, demandBits: p.bitsPerDay * s.days, deliveredBits: pr[n]!.delivered, starvedDays: pr[n]!.starved, relayedBits: pr[n]!.relayed,
+      monthly: [...pr[n]!.monthly].map(([month, deliveredBits]) => ({ month, deliveredBits })),
+    })),
+    stations: s.stations.map((g) => {
+      const x = st.get(g.id)!, w = nights(g);
+      return { id: g.id, passesExecuted: x.passes, clearNights: w.clear, nights: w.all, utilisation: x.busyMs / (endMs - s.startMs), depositedBits: x.deposited, localDemandBits: x.localDemand, localDeliveredBits: x.localDelivered };
+    }),
+    satellites: s.satellites.map((x) => {
+      const v = sat.get(x.noradId)!;
+      return { noradId: x.noradId, passesExecuted: v.passes, storagePeakBits: v.peak, depositedBits: v.deposited, discardedBits: v.discarded, expiredBits: v.expired, storageDaily: v.daily };
+    }),
+  };
+}
+
+export const HELD_PREFIX = 'held_';
+
+/**
+ * Key already on board enters the plan as fixed pseudo-passes in the past (one per satellite and
+ * station, two hours apart so they conflict with nothing), weighted by the bits held.
+ */
+export function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs: number): Candidate[] {
+  const out: Candidate[] = [];
+  let k = 0;
+  for (const [noradId, b] of [...buffers].sort(([x], [y]) => x - y)) {
+    for (const g of b.owners()) {
+      const startMs = nowMs - 400 * DAY_MS + k * 2 * 3_600_000;
+      k += 1;
+      out.push({ id: `${HELD_PREFIX}${g}_${noradId}`, noradId, stationId: g, startMs, endMs: startMs + 1000, expectedSecureBits: b.held(g), clearSkyProbability: 1 });
+    }
+  }
+  return out;
+}
+
+/** What each pair and station still needs over the horizon (see the header). */
+export function horizonDemand(s: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>, pools: ReadonlyMap<string, KeyBuffer>, horizonMs: number): Demand {
+  const days = horizonMs / DAY_MS;
+  return {
+    pairs: s.pairs.map((p) => ({ a: p.a, b: p.b, bits: Math.max(p.bitsPerDay * 0.1, p.bitsPerDay * (days + s.keys.targetDays) - (pools.get(`${p.a}~${p.b}`)?.levelBits ?? 0)) })),
+    stations: Object.fromEntries(Object.entries(s.stationDemand).map(([g, v]) => [g, v * days])),
+  };
+}
+
+/**
+ * Trims a plan to the onboard buffers: walks the bookings in time with their expected key, relays
+ * as the simulation would (pairs with both ends on board) and drops a (non-frozen) booking whose
+ * expected key would find less than a tenth of itself free on board: it would only overflow.
+ */
+export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<number, KeyBuffer>, pairs: readonly SimPair[], frozenIds: ReadonlySet<string>): Candidate[] {
+  const level = new Map<number, Map<string, number>>();
+  for (const [s, b] of buffers) level.set(s, new Map(b.owners().map((g) => [g, b.held(g)])));
+  const total = (s: number) => [...level.get(s)!.values()].reduce((a, b) => a + b, 0);
+  const kept: Candidate[] = [];
+  for (const c of [...plan].sort((x, y) => x.endMs - y.endMs || x.id.localeCompare(y.id))) {
+    const cap = buffers.get(c.noradId)!.capacityBits, e = weightBits(c);
+    const free = Math.max(0, cap - total(c.noradId));
+    if (!frozenIds.has(c.id) && e > 0 && free < 0.1 * e) continue;
+    kept.push(c);
+    const row = level.get(c.noradId)!;
+    row.set(c.stationId, (row.get(c.stationId) ?? 0) + Math.min(e, free));
+    for (const p of pairs) {
+      const r = Math.min(row.get(p.a) ?? 0, row.get(p.b) ?? 0);
+      if (r > 0) { row.set(p.a, row.get(p.a)! - r); row.set(p.b, row.get(p.b)! - r); }
+    }
+  }
+  return kept.sort((x, y) => x.startMs - y.startMs || x.id.localeCompare(y.id));
+}
+
+function robustRandom(seed: number): () => number {
+  // A separate stream from the weather's (which seeds per station): planning draws never shift it.
+  let a = (seed ^ 0x9e3779b9) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
