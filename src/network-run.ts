@@ -5,6 +5,10 @@
  * (`planSchedule` with HiGHS or the heuristic) and the re-plan cron (`nextCronMs`, UTC). Used by
  * the CLI (`qkdsat network simulate`) and the BullMQ network-simulation worker.
  */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { configSection, REPO_ROOT, type Config } from './platform/config.js';
+import type { RunNetwork } from '../network/index.js';
 import { MemoryCatalog, MemoryStationStore } from '../tle/adapters/catalog.memory.js';
 import { passesOf } from '../tle/domain/index.js';
 import { candidatesFromPasses, keyRateYield, planSchedule, type Candidate, type SolverKind } from '../scheduler/domain/index.js';
@@ -55,8 +59,17 @@ export async function runNetworkSimulation(config: NetworkConfig, baseDir: strin
     nextReplanMs: (after) => nextCronMs(c.scheduler.cron, after),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const perDay = Object.fromEntries(c.demand.pairs.map((p) => [`${p.a}~${p.b}`, p.bitsPerDay]));
   const buffers = Object.fromEntries([...net.terminals].map(([n, t]) => [n, t.bufferBits]));
-  const report = toReport(result, { days: o.days, seed: o.seed, startMs: o.startMs, solver: o.solver, planning: o.planning, runtimeMs: Math.round(performance.now() - t0), buffers }, perDay);
+  const report = toReport(result, { days: o.days, seed: o.seed, startMs: o.startMs, solver: o.solver, planning: o.planning, runtimeMs: Math.round(performance.now() - t0), buffers });
   return { report, result, net };
+}
+
+/** The BullMQ job's run (network/adapters/jobs.ts): the same run as the CLI's. */
+export const runNetworkJob: RunNetwork = async (d, onProgress) =>
+  (await runNetworkSimulation(d.config, d.baseDir, { startMs: d.startMs, days: d.days, seed: d.seed, solver: d.solver, planning: d.planning, onProgress })).report;
+
+/** The service's network config: the config file's optional `network.configFile` (relative to it), else config/network-demo.json. */
+export function networkConfigFileOf(config: Config): string {
+  const s = configSection(config, 'network', z.object({ configFile: z.string() }).optional());
+  return s ? resolve(config.configDir, s.configFile) : resolve(REPO_ROOT, 'config/network-demo.json');
 }

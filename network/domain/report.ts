@@ -12,7 +12,7 @@ export const NetworkReportSchema = z.object({
   replans: z.number(),
   pairs: z.array(z.object({
     a: z.string(), b: z.string(), demandBits: z.number(), deliveredBits: z.number(), starvedDays: z.number(),
-    monthly: z.array(z.object({ month: z.string(), deliveredBits: z.number() })),
+    monthly: z.array(z.object({ month: z.string().describe('YYYY-MM (UTC) of the daily draws'), demandBits: z.number(), deliveredBits: z.number() })),
     relayedBits: z.number(),
   })),
   stations: z.array(z.object({
@@ -40,22 +40,16 @@ export function quantile(xs: readonly number[], q: number): number {
 }
 
 /**
- * Worst pair's 10th-percentile monthly delivery, as a fraction of that month's demand: for each
- * pair, the 10th percentile of its monthly delivered/demand; the minimum over pairs.
+ * Worst pair's 10th-percentile monthly delivery, as a fraction of that month's demand (the days
+ * simulated in it): for each pair, the 10th percentile (nearest rank) of its monthly
+ * delivered/demand; the minimum over pairs.
  */
-export function worstPairP10(r: SimulationResult, perDay: Record<string, number>): number {
-  if (!r.pairs.length) return 1;
-  return Math.min(...r.pairs.map((p) => {
-    const fr = p.monthly.map((m) => {
-      const [y, mo] = m.month.split('-').map(Number) as [number, number];
-      const daysIn = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-      return Math.min(1, m.deliveredBits / (perDay[`${p.a}~${p.b}`]! * daysIn));
-    });
-    return quantile(fr, 0.1);
-  }));
+export function worstPairP10(pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[]): number {
+  if (!pairs.length) return 1;
+  return Math.min(...pairs.map((p) => quantile(p.monthly.map((m) => Math.min(1, m.deliveredBits / m.demandBits)), 0.1)));
 }
 
-export function toReport(r: SimulationResult, m: ReportMeta, perDay: Record<string, number>): NetworkReport {
+export function toReport(r: SimulationResult, m: ReportMeta): NetworkReport {
   const onboardExpired = r.satellites.reduce((s, x) => s + x.expiredBits, 0);
   const groundExpired = r.ledger.reduce((s, e) => s + (e.kind === 'expire-ground' ? e.bits : 0), 0);
   return {
@@ -67,7 +61,7 @@ export function toReport(r: SimulationResult, m: ReportMeta, perDay: Record<stri
       depositedBits: r.satellites.reduce((s, x) => s + x.depositedBits, 0),
       expiredBits: onboardExpired + groundExpired,
       deliveredBits: r.pairs.reduce((s, p) => s + p.deliveredBits, 0),
-      worstPairP10MonthlyFraction: Math.round(worstPairP10(r, perDay) * 1e6) / 1e6,
+      worstPairP10MonthlyFraction: Math.round(worstPairP10(r.pairs) * 1e6) / 1e6,
     },
     runtimeMs: m.runtimeMs,
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkLedger } from './checker.js';
 import { simulateNetwork } from './simulate.js';
-import { syntheticNetwork } from './sim.test-support.js';
+import { syntheticNetwork } from '../../test/support/synthetic-network.js';
 
 describe('network simulation (synthetic network, heuristic planner, seeded pass runner)', () => {
   it('conserves key, respects buffers and executes each pass once, per the independent checker', async () => {

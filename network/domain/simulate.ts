@@ -64,7 +64,7 @@ export interface SimulationSetup {
 
 export interface SimulationResult {
   ledger: LedgerEntry[];
-  pairs: { a: string; b: string; demandBits: number; deliveredBits: number; starvedDays: number; monthly: { month: string; deliveredBits: number }[]; relayedBits: number }[];
+  pairs: { a: string; b: string; demandBits: number; deliveredBits: number; starvedDays: number; monthly: { month: string; demandBits: number; deliveredBits: number }[]; relayedBits: number }[];
   stations: { id: string; passesExecuted: number; clearNights: number; nights: number; utilisation: number; depositedBits: number; localDemandBits: number; localDeliveredBits: number }[];
   satellites: { noradId: number; passesExecuted: number; storagePeakBits: number; depositedBits: number; discardedBits: number; expiredBits: number; storageDaily: number[] }[];
   replans: number;
@@ -83,7 +83,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   const ledger: LedgerEntry[] = [];
   const st = new Map(s.stations.map((g) => [g.id, { passes: 0, busyMs: 0, deposited: 0, localDemand: 0, localDelivered: 0 }]));
   const sat = new Map(s.satellites.map((x) => [x.noradId, { passes: 0, peak: 0, deposited: 0, discarded: 0, expired: 0, daily: [] as number[], dayPeak: 0 }]));
-  const pr = s.pairs.map(() => ({ delivered: 0, starved: 0, relayed: 0, monthly: new Map<string, number>() }));
+  const pr = s.pairs.map(() => ({ delivered: 0, starved: 0, relayed: 0, monthly: new Map<string, { demandBits: number; deliveredBits: number }>() }));
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
@@ -139,7 +139,8 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       const r = pr[n]!;
       r.delivered += got;
       if (got <= 0) r.starved += 1;
-      r.monthly.set(month, (r.monthly.get(month) ?? 0) + got);
+      const m = r.monthly.get(month) ?? { demandBits: 0, deliveredBits: 0 };
+      r.monthly.set(month, { demandBits: m.demandBits + p.bitsPerDay, deliveredBits: m.deliveredBits + got });
     });
     for (const [g, perDay] of Object.entries(s.stationDemand).sort(([x], [y]) => x.localeCompare(y))) {
       const gs = st.get(g);
@@ -198,7 +199,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
     replans,
     pairs: s.pairs.map((p, n) => ({
       a: p.a, b: p.b, demandBits: p.bitsPerDay * s.days, deliveredBits: pr[n]!.delivered, starvedDays: pr[n]!.starved, relayedBits: pr[n]!.relayed,
-      monthly: [...pr[n]!.monthly].map(([month, deliveredBits]) => ({ month, deliveredBits })),
+      monthly: [...pr[n]!.monthly].map(([month, m]) => ({ month, ...m })),
     })),
     stations: s.stations.map((g) => {
       const x = st.get(g.id)!, w = nights(g);
@@ -242,7 +243,7 @@ export function horizonDemand(s: Pick<SimulationSetup, 'pairs' | 'stationDemand'
 /**
  * Trims a plan to the onboard buffers: walks the bookings in time with their expected key, relays
  * as the simulation would (pairs with both ends on board) and drops a (non-frozen) booking whose
- * expected key would find less than a tenth of itself free on board: it would only overflow.
+ * clear-sky key would not fit in the buffer space expected free at its end: its key would overflow.
  */
 export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<number, KeyBuffer>, pairs: readonly SimPair[], frozenIds: ReadonlySet<string>): Candidate[] {
   const level = new Map<number, Map<string, number>>();
@@ -252,7 +253,7 @@ export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<num
   for (const c of [...plan].sort((x, y) => x.endMs - y.endMs || x.id.localeCompare(y.id))) {
     const cap = buffers.get(c.noradId)!.capacityBits, e = weightBits(c);
     const free = Math.max(0, cap - total(c.noradId));
-    if (!frozenIds.has(c.id) && e > 0 && free < 0.1 * e) continue;
+    if (!frozenIds.has(c.id) && e > 0 && free < c.expectedSecureBits) continue;
     kept.push(c);
     const row = level.get(c.noradId)!;
     row.set(c.stationId, (row.get(c.stationId) ?? 0) + Math.min(e, free));

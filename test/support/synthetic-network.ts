@@ -2,8 +2,8 @@
 import { planSchedule } from '../../scheduler/domain/plan.js';
 import { syntheticInstance } from '../../scheduler/domain/synthetic.js';
 import { seededPassRunner } from '../../scheduler/adapters/pass-runner.js';
-import type { SimulationPorts, SimulationSetup } from './simulate.js';
-import { DAY_MS } from './weather.js';
+import type { SimulationPorts, SimulationSetup } from '../../network/domain/simulate.js';
+import { DAY_MS } from '../../network/domain/weather.js';
 
 export const T0 = Date.UTC(2023, 2, 1);
 export const GAPS = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
