@@ -5,11 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { NetworkReport } from '../domain/index.js';
 
 const require = createRequire(import.meta.url);
 let chartJs: string | undefined;
-const chartSource = () => (chartJs ??= readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8'));
+// The package exports only its modules; the UMD build sits next to its CommonJS entry.
+const chartSource = () => (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8'));
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -243,7 +243,9 @@ export function horizonDemand(s: Pick<SimulationSetup, 'pairs' | 'stationDemand'
 /**
  * Trims a plan to the onboard buffers: walks the bookings in time with their expected key, relays
  * as the simulation would (pairs with both ends on board) and drops a (non-frozen) booking whose
- * clear-sky key would not fit in the buffer space expected free at its end: its key would overflow.
+ * clear-sky key would not fit in the buffer space expected free at its end (its key would
+ * overflow), unless what fits covers the partner key already waiting on board for it (that part
+ * is relayed at once and frees its space).
  */
 export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<number, KeyBuffer>, pairs: readonly SimPair[], frozenIds: ReadonlySet<string>): Candidate[] {
   const level = new Map<number, Map<string, number>>();
@@ -253,9 +255,11 @@ export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<num
   for (const c of [...plan].sort((x, y) => x.endMs - y.endMs || x.id.localeCompare(y.id))) {
     const cap = buffers.get(c.noradId)!.capacityBits, e = weightBits(c);
     const free = Math.max(0, cap - total(c.noradId));
-    if (!frozenIds.has(c.id) && e > 0 && free < c.expectedSecureBits) continue;
-    kept.push(c);
     const row = level.get(c.noradId)!;
+    // Key of this station's partners waiting on board: what fits of this pass's key relays at once.
+    const waiting = pairs.reduce((s, p) => s + (p.a === c.stationId ? row.get(p.b) ?? 0 : p.b === c.stationId ? row.get(p.a) ?? 0 : 0), 0);
+    if (!frozenIds.has(c.id) && e > 0 && free < Math.min(c.expectedSecureBits, waiting > 0 ? waiting : Infinity)) continue;
+    kept.push(c);
     row.set(c.stationId, (row.get(c.stationId) ?? 0) + Math.min(e, free));
     for (const p of pairs) {
       const r = Math.min(row.get(p.a) ?? 0, row.get(p.b) ?? 0);
