@@ -98,11 +98,11 @@ export interface SatellitePreset {
  * tle/data/demo.tle) use `noradId` in the config instead of the preset.
  */
 export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
-  { id: 'micius', name: 'Micius (QUESS)', noradId: 41731, altitudeKm: 500, inclinationDeg: 97.4, ltanHours: 0, terminalPreset: 'micius-xinglong',
-    source: 'Liao et al. 2017, Nature 549, 43: sun-synchronous orbit at ~500 km, launched 2016-08-16; passes over Xinglong around local midnight.',
-    assumptions: 'circular 500 km; LTAN 00:00 approximated from midnight passes; prefer the catalog TLE (noradId 41731).' },
+  { id: 'micius', name: 'Micius (QUESS)', noradId: 41731, altitudeKm: 478, inclinationDeg: 97.3, ltanHours: 0, terminalPreset: 'micius-xinglong',
+    source: 'Liao et al. 2017, Nature 549, 43: sun-synchronous orbit at ~500 km, launched 2016-08-16, passes over Xinglong around local midnight; orbit 471 x 485 km, 97.3 deg in August 2023 (COSPAR 2016-051A, de.wikipedia "Micius (Satellit)").',
+    assumptions: 'circular 478 km; LTAN 00:00 approximated from the midnight passes; prefer the catalog TLE (noradId 41731).' },
   { id: 'jinan-1', name: 'Jinan-1', noradId: 990_002, altitudeKm: 500, ltanHours: 22.5, terminalPreset: 'jinan1-portable',
-    source: 'Li et al. 2025, Nature 640, 47 (microsatellite real-time QKD): ~23 kg payload on a low-Earth sun-synchronous orbit at ~500 km, launched 2022-07-27.',
+    source: 'Li et al. 2025, "Microsatellite-based real-time quantum key distribution", Nature 640, 47-54 (doi:10.1038/s41586-025-08739-z): ~23 kg payload, portable 100 kg stations, up to 1.07 Mbit per pass; ~500 km sun-synchronous orbit, launched 2022-07-27 (as summarised by qni.pages.dev/case-studies/jinan-1).',
     assumptions: 'LTAN 22:30 and the catalog number are assumptions.' },
   { id: 'speqtral-1', name: 'SpeQtral-1', noradId: 990_003, altitudeKm: 530, ltanHours: 22.5, terminalPreset: 'generic-500km-810nm',
     source: 'SpeQtral (Singapore) announcements: SpeQtral-1 QKD satellite for a sun-synchronous LEO rideshare.',
