@@ -44,6 +44,12 @@ export function checkLedger(ledger: readonly LedgerEntry[], satellites: readonly
         lvl(e.noradId, -2 * e.bits);
         add(pool, `${e.a}~${e.b}`, e.bits);
         break;
+      case 'relay-direct':
+        deposited += e.bits;
+        if (add(onboard, `${e.noradId}|${e.partner}`, -e.bits) < -1e-6) v.push(`direct relay ${e.a}~${e.b} takes key ${e.partner} does not hold on ${e.noradId} at ${e.atMs}`);
+        lvl(e.noradId, -e.bits);
+        add(pool, `${e.a}~${e.b}`, e.bits);
+        break;
       case 'local':
         if (add(onboard, `${e.noradId}|${e.stationId}`, -e.bits) < -1e-6) v.push(`local use at ${e.stationId} exceeds its key on ${e.noradId}`);
         lvl(e.noradId, -e.bits);

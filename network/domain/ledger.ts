@@ -6,6 +6,8 @@ export type LedgerEntry =
   | { kind: 'pass'; atMs: number; id: string; stationId: string; noradId: number; startMs: number; endMs: number; clear: boolean; secureBits: number }
   | { kind: 'deposit'; atMs: number; stationId: string; noradId: number; storedBits: number; discardedBits: number }
   | { kind: 'relay'; atMs: number; noradId: number; a: string; b: string; bits: number }
+  /** Key arriving from `stationId` XORed at once with `partner`'s key on board (never stored). */
+  | { kind: 'relay-direct'; atMs: number; noradId: number; stationId: string; partner: string; a: string; b: string; bits: number }
   | { kind: 'local'; atMs: number; noradId: number; stationId: string; bits: number }
   | { kind: 'expire-onboard'; atMs: number; noradId: number; stationId: string; bits: number }
   | { kind: 'expire-ground'; atMs: number; a: string; b: string; bits: number }

@@ -10,8 +10,10 @@
  *   enters the plan as fixed pseudo-passes (so the planner completes half-held relays), the demand
  *   is what each pair still needs (its daily demand over the horizon plus the shortfall of its
  *   ground pool against `targetDays`), and the plan is trimmed to the onboard buffer (`fitToBuffer`);
- * - pass end (LOS): clear night -> the pass runner's key, deposited on board up to the free buffer;
- *   then the satellite relays for every pair with both ends' key on board;
+ * - pass end (LOS): clear night -> the pass runner's key. As it arrives, the satellite XORs it with
+ *   partner key waiting on board (K_A xor K_B announced: that part needs no storage), stores the
+ *   rest up to the free buffer (the excess is discarded), then relays for every pair with both
+ *   ends' key on board;
  * - daily draw (every 24 h from the start): each pair's consumer takes its daily demand from its
  *   ground pool (a day on which it gets nothing is a starved day); station demand from onboard key.
  * Expiry is applied before every event at the instant each block's lifetime ended.
@@ -98,19 +100,35 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
     found.sort((x, y) => x.atMs - y.atMs);
     ledger.push(...found);
   };
+  const pairOrder = () => s.pairs.map((p, n) => ({ p, n, cover: pools.get(`${p.a}~${p.b}`)!.levelBits / p.bitsPerDay })).sort((x, y) => x.cover - y.cover || x.n - y.n);
+  const want = (p: SimPair) => Math.floor(p.bitsPerDay * s.keys.targetDays - pools.get(`${p.a}~${p.b}`)!.levelBits);
   const relay = (noradId: number, atMs: number) => {
     const buf = buffers.get(noradId)!;
-    const order = s.pairs.map((p, n) => ({ p, n, cover: pools.get(`${p.a}~${p.b}`)!.levelBits / p.bitsPerDay })).sort((x, y) => x.cover - y.cover || x.n - y.n);
-    for (const { p, n } of order) {
-      const pool = pools.get(`${p.a}~${p.b}`)!;
-      const want = Math.floor(p.bitsPerDay * s.keys.targetDays - pool.levelBits);
-      const r = Math.min(buf.held(p.a), buf.held(p.b), want);
+    for (const { p, n } of pairOrder()) {
+      const r = Math.min(buf.held(p.a), buf.held(p.b), want(p));
       if (r <= 0) continue;
       buf.take(p.a, r); buf.take(p.b, r);
-      pool.deposit('pair', r, atMs);
+      pools.get(`${p.a}~${p.b}`)!.deposit('pair', r, atMs);
       pr[n]!.relayed += r;
       ledger.push({ kind: 'relay', atMs, noradId, a: p.a, b: p.b, bits: r });
     }
+  };
+  /** Streams key arriving from station g into relays with partner key waiting on board; returns what is left to store. */
+  const relayDirect = (noradId: number, g: string, bits: number, atMs: number): number => {
+    const buf = buffers.get(noradId)!;
+    let left = bits;
+    for (const { p, n } of pairOrder()) {
+      if (p.a !== g && p.b !== g) continue;
+      const partner = p.a === g ? p.b : p.a;
+      const r = Math.min(left, buf.held(partner), want(p));
+      if (r <= 0) continue;
+      buf.take(partner, r);
+      pools.get(`${p.a}~${p.b}`)!.deposit('pair', r, atMs);
+      pr[n]!.relayed += r;
+      left -= r;
+      ledger.push({ kind: 'relay-direct', atMs, noradId, stationId: g, partner, a: p.a, b: p.b, bits: r });
+    }
+    return left;
   };
   const executePass = async (b: Candidate) => {
     executed.add(b.id);
@@ -123,7 +141,9 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
     const gs = st.get(b.stationId)!, ss = sat.get(b.noradId)!;
     gs.passes += 1; gs.busyMs += b.endMs - b.startMs; ss.passes += 1;
     if (bits > 0) {
-      const d = buffers.get(b.noradId)!.deposit(b.stationId, bits, b.endMs);
+      const left = relayDirect(b.noradId, b.stationId, bits, b.endMs);
+      gs.deposited += bits - left; ss.deposited += bits - left;
+      const d = buffers.get(b.noradId)!.deposit(b.stationId, left, b.endMs);
       ledger.push({ kind: 'deposit', atMs: b.endMs, stationId: b.stationId, noradId: b.noradId, storedBits: d.storedBits, discardedBits: d.discardedBits });
       gs.deposited += d.storedBits; ss.deposited += d.storedBits; ss.discarded += d.discardedBits;
       const level = buffers.get(b.noradId)!.levelBits;
@@ -242,10 +262,9 @@ export function horizonDemand(s: Pick<SimulationSetup, 'pairs' | 'stationDemand'
 
 /**
  * Trims a plan to the onboard buffers: walks the bookings in time with their expected key, relays
- * as the simulation would (pairs with both ends on board) and drops a (non-frozen) booking whose
- * clear-sky key would not fit in the buffer space expected free at its end (its key would
- * overflow), unless what fits covers the partner key already waiting on board for it (that part
- * is relayed at once and frees its space).
+ * as the simulation would (arriving key against waiting partner key first, then pairs with both
+ * ends on board) and drops a (non-frozen) booking whose clear-sky key would not fit in the buffer
+ * space expected free at its end (its key would overflow) unless partner key waits on board for it.
  */
 export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<number, KeyBuffer>, pairs: readonly SimPair[], frozenIds: ReadonlySet<string>): Candidate[] {
   const level = new Map<number, Map<string, number>>();
@@ -253,13 +272,16 @@ export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<num
   const total = (s: number) => [...level.get(s)!.values()].reduce((a, b) => a + b, 0);
   const kept: Candidate[] = [];
   for (const c of [...plan].sort((x, y) => x.endMs - y.endMs || x.id.localeCompare(y.id))) {
-    const cap = buffers.get(c.noradId)!.capacityBits, e = weightBits(c);
+    const cap = buffers.get(c.noradId)!.capacityBits;
     const free = Math.max(0, cap - total(c.noradId));
     const row = level.get(c.noradId)!;
-    // Key of this station's partners waiting on board: what fits of this pass's key relays at once.
-    const waiting = pairs.reduce((s, p) => s + (p.a === c.stationId ? row.get(p.b) ?? 0 : p.b === c.stationId ? row.get(p.a) ?? 0 : 0), 0);
-    if (!frozenIds.has(c.id) && e > 0 && free < Math.min(c.expectedSecureBits, waiting > 0 ? waiting : Infinity)) continue;
+    const partners = pairs.filter((p) => p.a === c.stationId || p.b === c.stationId).map((p) => (p.a === c.stationId ? p.b : p.a));
+    // Partner key waiting on board: this pass's key relays against it as it arrives, without storage.
+    const waiting = partners.reduce((s, g) => s + (row.get(g) ?? 0), 0);
+    if (!frozenIds.has(c.id) && c.expectedSecureBits > 0 && waiting <= 0 && free < c.expectedSecureBits) continue;
     kept.push(c);
+    let e = weightBits(c);
+    for (const g of partners) { const r = Math.min(e, row.get(g) ?? 0); if (r > 0) { row.set(g, row.get(g)! - r); e -= r; } }
     row.set(c.stationId, (row.get(c.stationId) ?? 0) + Math.min(e, free));
     for (const p of pairs) {
       const r = Math.min(row.get(p.a) ?? 0, row.get(p.b) ?? 0);
