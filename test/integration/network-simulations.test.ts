@@ -70,4 +70,10 @@ describe('POST /v1/network-simulations (BullMQ job, worker in this process)', ()
     expect(p.body.issues[0].path).toBe('body.planning');
     expect((await request(app).get('/v1/network-simulations/netsim_00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
+
+  it('the routes are in the OpenAPI document with their schemas', async () => {
+    const doc = (await request(app).get('/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/network-simulations', '/v1/network-simulations/{id}', '/v1/network-simulations/{id}/report.html']));
+    expect(doc.components.schemas.NetworkSimulation.properties.pairs).toBeDefined();
+  });
 });
