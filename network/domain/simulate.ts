@@ -23,6 +23,7 @@ import { weightBits } from '../../scheduler/domain/candidate.js';
 import type { Plan } from '../../scheduler/domain/plan.js';
 import type { Booking } from '../../scheduler/domain/booking.js';
 import type { LedgerEntry } from './ledger.js';
+import { mulberry32 } from '../../src/core/keyrate/random.js';
 import { KeyBuffer } from './storage.js';
 import { DAY_MS, fnv1a, forecastClear, isClear, nightOf, realiseWeather, type StationWeather, type WeatherStation } from './weather.js';
 import { robustPlan } from './robust.js';
@@ -89,7 +90,8 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
-  const rand = robustRandom(s.seed);
+  // Planning scenarios draw from their own stream (the weather seeds per station), so robust planning never shifts the weather.
+  const rand = mulberry32((s.seed ^ 0x9e3779b9) >>> 0);
   // Key at a station nobody asks for could only fill the onboard buffers: such passes are not planned.
   const served = new Set([...s.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(s.stationDemand)]);
 
@@ -289,16 +291,4 @@ export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<num
     }
   }
   return kept.sort((x, y) => x.startMs - y.startMs || x.id.localeCompare(y.id));
-}
-
-function robustRandom(seed: number): () => number {
-  // A separate stream from the weather's (which seeds per station): planning draws never shift it.
-  let a = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
