@@ -7,3 +7,4 @@ export * from './simulate.js';
 export * from './robust.js';
 export * from './report.js';
 export * from './constellations.js';
+export * from './network-state.js';

@@ -24,7 +24,8 @@ import type { Plan } from '../../scheduler/domain/plan.js';
 import type { Booking } from '../../scheduler/domain/booking.js';
 import type { LedgerEntry } from './ledger.js';
 import { mulberry32 } from '../../src/core/keyrate/random.js';
-import { KeyBuffer } from './storage.js';
+import type { KeyBuffer } from './storage.js';
+import { NetworkState, type SimPair, type SimSatellite } from './network-state.js';
 import { DAY_MS, fnv1a, forecastClear, isClear, nightOf, realiseWeather, type StationWeather, type WeatherStation } from './weather.js';
 import { robustPlan } from './robust.js';
 import type { Planning } from './config.schema.js';
@@ -44,8 +45,6 @@ export interface SimulationPorts {
   onProgress?(fraction: number): void | Promise<void>;
 }
 
-export interface SimSatellite { noradId: number; bufferBits: number; keyLifetimeMs: number }
-export interface SimPair { a: string; b: string; bitsPerDay: number }
 
 export interface SimulationSetup {
   startMs: number;
@@ -73,7 +72,6 @@ export interface SimulationResult {
   replans: number;
 }
 
-const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
 export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
   const endMs = s.startMs + s.days * DAY_MS;
@@ -81,12 +79,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   const weather = realiseWeather(s.stations, s.startMs - DAY_MS, endMs + horizonMs + 2 * DAY_MS, s.seed, s.weather.persistence);
   const station = new Map(s.stations.map((g) => [g.id, g]));
   const wx = (g: string): StationWeather => weather.get(g)!;
-  const buffers = new Map(s.satellites.map((x) => [x.noradId, new KeyBuffer(x.bufferBits, x.keyLifetimeMs)]));
-  const pools = new Map(s.pairs.map((p) => [`${p.a}~${p.b}`, new KeyBuffer(Number.MAX_SAFE_INTEGER, s.keys.groundLifetimeMs)]));
-  const ledger: LedgerEntry[] = [];
-  const st = new Map(s.stations.map((g) => [g.id, { passes: 0, busyMs: 0, deposited: 0, localDemand: 0, localDelivered: 0 }]));
-  const sat = new Map(s.satellites.map((x) => [x.noradId, { passes: 0, peak: 0, deposited: 0, discarded: 0, expired: 0, daily: [] as number[], dayPeak: 0 }]));
-  const pr = s.pairs.map(() => ({ delivered: 0, starved: 0, relayed: 0, monthly: new Map<string, { demandBits: number; deliveredBits: number }>() }));
+  const net = new NetworkState(s.stations.map((g) => g.id), s.satellites, s.pairs, s.keys.groundLifetimeMs, s.keys.targetDays);
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
@@ -95,106 +88,32 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   // Key at a station nobody asks for could only fill the onboard buffers: such passes are not planned.
   const served = new Set([...s.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(s.stationDemand)]);
 
-  const expireAll = (nowMs: number) => {
-    const found: LedgerEntry[] = [];
-    for (const [noradId, b] of buffers) for (const e of b.expire(nowMs)) { found.push({ kind: 'expire-onboard', atMs: e.atMs, noradId, stationId: e.owner, bits: e.bits }); sat.get(noradId)!.expired += e.bits; }
-    for (const [key, b] of pools) for (const e of b.expire(nowMs)) { const [a, bb] = key.split('~') as [string, string]; found.push({ kind: 'expire-ground', atMs: e.atMs, a, b: bb, bits: e.bits }); }
-    found.sort((x, y) => x.atMs - y.atMs);
-    ledger.push(...found);
-  };
-  const pairOrder = () => s.pairs.map((p, n) => ({ p, n, cover: pools.get(`${p.a}~${p.b}`)!.levelBits / p.bitsPerDay })).sort((x, y) => x.cover - y.cover || x.n - y.n);
-  const want = (p: SimPair) => Math.floor(p.bitsPerDay * s.keys.targetDays - pools.get(`${p.a}~${p.b}`)!.levelBits);
-  const relay = (noradId: number, atMs: number) => {
-    const buf = buffers.get(noradId)!;
-    for (const { p, n } of pairOrder()) {
-      const r = Math.min(buf.held(p.a), buf.held(p.b), want(p));
-      if (r <= 0) continue;
-      buf.take(p.a, r); buf.take(p.b, r);
-      pools.get(`${p.a}~${p.b}`)!.deposit('pair', r, atMs);
-      pr[n]!.relayed += r;
-      ledger.push({ kind: 'relay', atMs, noradId, a: p.a, b: p.b, bits: r });
-    }
-  };
-  /** Streams key arriving from station g into relays with partner key waiting on board; returns what is left to store. */
-  const relayDirect = (noradId: number, g: string, bits: number, atMs: number): number => {
-    const buf = buffers.get(noradId)!;
-    let left = bits;
-    for (const { p, n } of pairOrder()) {
-      if (p.a !== g && p.b !== g) continue;
-      const partner = p.a === g ? p.b : p.a;
-      const r = Math.min(left, buf.held(partner), want(p));
-      if (r <= 0) continue;
-      buf.take(partner, r);
-      pools.get(`${p.a}~${p.b}`)!.deposit('pair', r, atMs);
-      pr[n]!.relayed += r;
-      left -= r;
-      ledger.push({ kind: 'relay-direct', atMs, noradId, stationId: g, partner, a: p.a, b: p.b, bits: r });
-    }
-    return left;
-  };
   const executePass = async (b: Candidate) => {
     executed.add(b.id);
-    const g = station.get(b.stationId)!;
-    const clear = isClear(wx(b.stationId), nightOf(g.longitudeDeg, b.startMs));
+    const clear = isClear(wx(b.stationId), nightOf(station.get(b.stationId)!.longitudeDeg, b.startMs));
     const booking: Booking = { id: b.id, noradId: b.noradId, stationId: b.stationId, startMs: b.startMs, endMs: b.endMs, expectedSecureBits: b.expectedSecureBits, clearSkyProbability: 1, state: 'PASS', reason: 'simulated', planId: 'network', updatedMs: b.endMs };
     const out = clear ? await ports.runPass(booking, (s.seed ^ fnv1a(b.id)) >>> 0) : { secureBits: 0, cloudy: true };
-    const bits = Math.max(0, Math.floor(out.secureBits));
-    ledger.push({ kind: 'pass', atMs: b.endMs, id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear, secureBits: bits });
-    const gs = st.get(b.stationId)!, ss = sat.get(b.noradId)!;
-    gs.passes += 1; gs.busyMs += b.endMs - b.startMs; ss.passes += 1;
-    if (bits > 0) {
-      const left = relayDirect(b.noradId, b.stationId, bits, b.endMs);
-      gs.deposited += bits - left; ss.deposited += bits - left;
-      const d = buffers.get(b.noradId)!.deposit(b.stationId, left, b.endMs);
-      ledger.push({ kind: 'deposit', atMs: b.endMs, stationId: b.stationId, noradId: b.noradId, storedBits: d.storedBits, discardedBits: d.discardedBits });
-      gs.deposited += d.storedBits; ss.deposited += d.storedBits; ss.discarded += d.discardedBits;
-      const level = buffers.get(b.noradId)!.levelBits;
-      ss.peak = Math.max(ss.peak, level); ss.dayPeak = Math.max(ss.dayPeak, level);
-      relay(b.noradId, b.endMs);
-    }
-  };
-  const dailyDraw = (atMs: number) => {
-    const month = monthOf(atMs - 1);
-    s.pairs.forEach((p, n) => {
-      const got = pools.get(`${p.a}~${p.b}`)!.take('pair', p.bitsPerDay);
-      if (got > 0) ledger.push({ kind: 'consume', atMs, a: p.a, b: p.b, bits: got });
-      const r = pr[n]!;
-      r.delivered += got;
-      if (got <= 0) r.starved += 1;
-      const m = r.monthly.get(month) ?? { demandBits: 0, deliveredBits: 0 };
-      r.monthly.set(month, { demandBits: m.demandBits + p.bitsPerDay, deliveredBits: m.deliveredBits + got });
-    });
-    for (const [g, perDay] of Object.entries(s.stationDemand).sort(([x], [y]) => x.localeCompare(y))) {
-      const gs = st.get(g);
-      if (!gs) continue;
-      gs.localDemand += perDay;
-      let need = perDay;
-      for (const [noradId, buf] of buffers) {
-        const got = buf.take(g, need);
-        if (got > 0) { ledger.push({ kind: 'local', atMs, noradId, stationId: g, bits: got }); gs.localDelivered += got; need -= got; }
-      }
-    }
-    for (const [noradId, ss] of sat) { ss.daily.push(Math.max(ss.dayPeak, buffers.get(noradId)!.levelBits)); ss.dayPeak = buffers.get(noradId)!.levelBits; }
+    net.passRan({ id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear }, Math.max(0, Math.floor(out.secureBits)));
   };
   const replan = async (nowMs: number) => {
     replans += 1;
     const frozenUntil = nowMs + s.frozenMinutes * 60_000;
     const frozen = bookings.filter((b) => b.startMs < frozenUntil);
     const frozenIds = new Set(frozen.map((b) => b.id));
-    const fresh = (await ports.candidates(nowMs, nowMs + horizonMs)).filter((c) => c.startMs >= frozenUntil && !executed.has(c.id) && !frozenIds.has(c.id) && buffers.has(c.noradId) && served.has(c.stationId));
-    const forecast = (c: Candidate): Candidate => {
-      const g = station.get(c.stationId)!;
-      return { ...c, expectedSecureBits: Math.min(c.expectedSecureBits, buffers.get(c.noradId)!.capacityBits), clearSkyProbability: forecastClear(wx(c.stationId), nightOf(g.longitudeDeg, c.startMs), nowMs, s.weather) };
-    };
-    const held = heldPseudoPasses(buffers, nowMs);
-    const cands = [...frozen.map(forecast), ...fresh.filter((c) => station.has(c.stationId)).map(forecast), ...held];
+    const fresh = (await ports.candidates(nowMs, nowMs + horizonMs))
+      .filter((c) => c.startMs >= frozenUntil && !executed.has(c.id) && !frozenIds.has(c.id) && net.buffers.has(c.noradId) && served.has(c.stationId) && station.has(c.stationId));
+    const forecast = (c: Candidate): Candidate => ({
+      ...c, expectedSecureBits: Math.min(c.expectedSecureBits, net.buffers.get(c.noradId)!.capacityBits),
+      clearSkyProbability: forecastClear(wx(c.stationId), nightOf(station.get(c.stationId)!.longitudeDeg, c.startMs), nowMs, s.weather),
+    });
+    const held = heldPseudoPasses(net.buffers, nowMs);
+    const cands = [...frozen.map(forecast), ...fresh.map(forecast), ...held];
     const fixed = new Set([...frozenIds, ...held.map((h) => h.id)]);
-    const demand = horizonDemand(s, pools, horizonMs);
+    const demand = horizonDemand(s, net.pools, horizonMs);
     const plan = s.planning === 'robust'
       ? await robustPlan(cands, demand, fixed, ports.plan, { ...s.robust, persistence: s.weather.persistence, rand })
       : await ports.plan(cands, demand, fixed);
-    const chosen = plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX));
-    bookings = fitToBuffer(chosen, buffers, s.pairs, frozenIds);
+    bookings = fitToBuffer(plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX)), net.buffers, s.pairs, frozenIds);
     await ports.onProgress?.(Math.min(1, (nowMs - s.startMs) / (endMs - s.startMs)));
   };
 
@@ -205,30 +124,34 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
     const passAt = pass ? pass.endMs : Infinity;
     const t = Math.min(passAt, nextDraw, nextReplan);
     if (t > endMs || (t === endMs && passAt > endMs && nextDraw > endMs)) break;
-    expireAll(t);
+    net.expire(t);
     if (pass && passAt === t) { bookings = bookings.filter((b) => b !== pass); await executePass(pass); }
-    else if (nextDraw === t) { dailyDraw(t); nextDraw += DAY_MS; }
+    else if (nextDraw === t) { net.dailyDraw(t, s.stationDemand); nextDraw += DAY_MS; }
     else { await replan(t); const n = ports.nextReplanMs(t); if (!(n > t)) throw new Error('nextReplanMs must move forward'); nextReplan = n; }
   }
+  return resultOf(s, net, wx, replans);
+}
 
+function resultOf(s: SimulationSetup, net: NetworkState, wx: (g: string) => StationWeather, replans: number): SimulationResult {
+  const endMs = s.startMs + s.days * DAY_MS;
   const nights = (g: WeatherStation) => {
     let clear = 0, all = 0;
     for (let n = nightOf(g.longitudeDeg, s.startMs); n < nightOf(g.longitudeDeg, endMs); n += 1) { all += 1; if (isClear(wx(g.id), n)) clear += 1; }
     return { clear, all };
   };
   return {
-    ledger,
+    ledger: net.ledger,
     replans,
-    pairs: s.pairs.map((p, n) => ({
-      a: p.a, b: p.b, demandBits: p.bitsPerDay * s.days, deliveredBits: pr[n]!.delivered, starvedDays: pr[n]!.starved, relayedBits: pr[n]!.relayed,
-      monthly: [...pr[n]!.monthly].map(([month, m]) => ({ month, ...m })),
-    })),
+    pairs: s.pairs.map((p, n) => {
+      const c = net.pairCounters[n]!;
+      return { a: p.a, b: p.b, demandBits: p.bitsPerDay * s.days, deliveredBits: c.delivered, starvedDays: c.starved, relayedBits: c.relayed, monthly: [...c.monthly].map(([month, m]) => ({ month, ...m })) };
+    }),
     stations: s.stations.map((g) => {
-      const x = st.get(g.id)!, w = nights(g);
+      const x = net.stationCounters.get(g.id)!, w = nights(g);
       return { id: g.id, passesExecuted: x.passes, clearNights: w.clear, nights: w.all, utilisation: x.busyMs / (endMs - s.startMs), depositedBits: x.deposited, localDemandBits: x.localDemand, localDeliveredBits: x.localDelivered };
     }),
     satellites: s.satellites.map((x) => {
-      const v = sat.get(x.noradId)!;
+      const v = net.satelliteCounters.get(x.noradId)!;
       return { noradId: x.noradId, passesExecuted: v.passes, storagePeakBits: v.peak, depositedBits: v.deposited, discardedBits: v.discarded, expiredBits: v.expired, storageDaily: v.daily };
     }),
   };
