@@ -50,6 +50,8 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
             throw new QkdsatError('VALIDATION', `body.config.${f}: files are not read from a request; give stations inline and satellites as constellationPreset or walker`, [{ path: ['body', 'config', f], message: 'not allowed in a request' }]);
           }
         }
+        const i = body.config.satellites.findIndex((x) => x.noradId !== undefined);
+        if (i >= 0) throw new QkdsatError('VALIDATION', `body.config.satellites.${i}.noradId: a request reads no tleFiles; give constellationPreset or walker`, [{ path: ['body', 'config', 'satellites', i, 'noradId'], message: 'needs tleFiles' }]);
         ({ config, baseDir } = { config: body.config, baseDir: '.' });
       } else ({ config, baseDir } = d.defaultConfig());
       const id = `netsim_${randomUUID()}`;

@@ -60,6 +60,9 @@ describe('POST /v1/network-simulations (BullMQ job, worker in this process)', ()
     const bad = await request(app).post('/v1/network-simulations').send({ start: '2026-03-01T00:00:00Z', days: 2, seed: 1, config: { ...config, stationsFile: '/etc/passwd' } });
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toBe('body.config.stationsFile');
+    const norad = await request(app).post('/v1/network-simulations').send({ start: '2026-03-01T00:00:00Z', days: 2, seed: 1, config: { ...config, satellites: [{ noradId: 41731 }] } });
+    expect(norad.status).toBe(400);
+    expect(norad.body.issues[0].path).toBe('body.config.satellites.0.noradId');
   });
 
   it('bad input is a 400 naming the field; an unknown id is a 404', async () => {
