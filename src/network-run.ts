@@ -69,7 +69,7 @@ export async function runNetworkSimulation(config: NetworkConfig, baseDir: strin
     stations: net.stations.map((s) => ({ id: s.id, longitudeDeg: s.longitudeDeg, clearNight: s.clearNight })),
     satellites: net.sets.map((es) => ({ noradId: es.noradId, bufferBits: net.terminals.get(es.noradId)!.bufferBits, keyLifetimeMs: net.terminals.get(es.noradId)!.keyLifetimeHours * 3_600_000 })),
     pairs: c.demand.pairs, stationDemand: c.demand.stations,
-    horizonHours: c.scheduler.horizonHours, frozenMinutes: c.scheduler.frozenMinutes, gaps,
+    horizonHours: c.scheduler.horizonHours, frozenMinutes: c.scheduler.frozenMinutes,
     weather: c.weather, keys: { groundLifetimeMs: c.keys.groundLifetimeHours * 3_600_000, targetDays: c.keys.targetDays }, robust: c.robust,
   }, {
     candidates: spanCandidates(net, o.startMs - DAY_MS, o.startMs + o.days * DAY_MS + horizonMs + DAY_MS),

@@ -6,8 +6,9 @@
  * the service uses); everything else here is pure bookkeeping, seeded, with no clock of its own.
  *
  * Events, in time order (ties: pass ends, then the daily draw, then a re-plan):
- * - re-plan (cron): passes at stations with demand (pair or station) are the candidates; forecasts replace the climatology of every candidate in the horizon, onboard key
- *   enters the plan as fixed pseudo-passes (so the planner completes half-held relays), the demand
+ * - re-plan (cron): passes at stations with demand (pair or station) are the candidates; forecasts
+ *   replace the climatology of every candidate in the horizon, onboard key enters the plan as
+ *   fixed pseudo-passes (so the planner completes half-held relays), the demand
  *   is what each pair still needs (its daily demand over the horizon plus the shortfall of its
  *   ground pool against `targetDays`), and the plan is trimmed to the onboard buffer (`fitToBuffer`);
  * - pass end (LOS): clear night -> the pass runner's key. As it arrives, the satellite XORs it with
@@ -18,7 +19,7 @@
  *   ground pool (a day on which it gets nothing is a starved day); station demand from onboard key.
  * Expiry is applied before every event at the instant each block's lifetime ended.
  */
-import type { Candidate, Demand, Gaps } from '../../scheduler/domain/candidate.js';
+import type { Candidate, Demand } from '../../scheduler/domain/candidate.js';
 import { weightBits } from '../../scheduler/domain/candidate.js';
 import type { Plan } from '../../scheduler/domain/plan.js';
 import type { Booking } from '../../scheduler/domain/booking.js';
@@ -45,7 +46,6 @@ export interface SimulationPorts {
   onProgress?(fraction: number): void | Promise<void>;
 }
 
-
 export interface SimulationSetup {
   startMs: number;
   days: number;
@@ -58,7 +58,6 @@ export interface SimulationSetup {
   stationDemand: Record<string, number>;
   horizonHours: number;
   frozenMinutes: number;
-  gaps: Gaps;
   weather: { persistence: number; forecastSkill: number; skillDecayHours: number };
   keys: { groundLifetimeMs: number; targetDays: number };
   robust: { scenarios: number; cvarFraction: number };

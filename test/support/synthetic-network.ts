@@ -17,7 +17,7 @@ export function syntheticNetwork(o: { days: number; seed: number; satellites?: n
     satellites: inst.noradIds.map((noradId) => ({ noradId, bufferBits: o.bufferBits ?? 1e9, keyLifetimeMs: 5 * DAY_MS })),
     pairs: [{ a: 'st00', b: 'st05', bitsPerDay: 3e5 }, { a: 'st01', b: 'st06', bitsPerDay: 2e5 }, { a: 'st02', b: 'st04', bitsPerDay: 2e5 }],
     stationDemand: { st03: 1e5 },
-    horizonHours: 48, frozenMinutes: 30, gaps: GAPS,
+    horizonHours: 48, frozenMinutes: 30,
     weather: { persistence: o.persistence ?? 0.35, forecastSkill: o.forecastSkill ?? 0.8, skillDecayHours: 48 },
     keys: { groundLifetimeMs: 3 * DAY_MS, targetDays: 3 },
     robust: { scenarios: 4, cvarFraction: 0.25 },
