@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{src,tle,scheduler,relay,test}/**/*.test.ts'],
+    include: ['{src,tle,scheduler,relay,network,test}/**/*.test.ts'],
     exclude: ['node_modules/**', 'var/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -19,6 +19,8 @@ import { registerSimulationRoutes } from './api/simulations.routes.js';
 import { registerCalibrationRoutes } from './api/calibrations.routes.js';
 import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
+import { createNetworkSimulations } from '../network/index.js';
+import { networkConfigFileOf } from './network-run.js';
 
 export interface Services {
   api: Api;
@@ -74,5 +76,9 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   registerTleRoutes({ api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch) });
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---
+  // --- network (issue 13): capacity-planning simulations as BullMQ jobs, run by the worker processes ---
+  const network = createNetworkSimulations({ redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, logger: deps.logger, configFile: networkConfigFileOf(deps.config) });
+  network.registerRoutes(api);
+  closers.push({ name: 'network simulations', close: () => network.close() });
   return { api, readiness, closers };
 }

@@ -10,6 +10,8 @@ import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
 import { openRelay } from '../relay/index.js';
+import { createNetworkSimulations } from '../network/index.js';
+import { networkConfigFileOf, runNetworkJob } from './network-run.js';
 import { catalogCandidateSource, createScheduler, LinkCalibrationStore, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
 
 let config: Config;
@@ -52,5 +54,9 @@ const scheduler = createScheduler({
 });
 shutdown.add('scheduler', () => scheduler.close());
 scheduler.startWorkers({ planner: true });
+// Network simulations (issue 13): CPU-bound jobs, one at a time per worker process.
+const network = createNetworkSimulations({ redisUrl: env.REDIS_URL, prefix: env.QKDSAT_PREFIX, logger, configFile: networkConfigFileOf(config) });
+network.startWorker(runNetworkJob);
+shutdown.add('network simulations', () => network.close());
 await scheduler.boot();
 logger.info({ clock: clock.kind, cron: settings.cron, horizonHours: settings.horizonHours, prefix: env.QKDSAT_PREFIX }, 'qkdsat worker running (passes, re-plans)');

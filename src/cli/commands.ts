@@ -9,6 +9,7 @@ import { registerKeyrate } from './keyrate.command.js';
 import { registerLink } from './link.command.js';
 import { registerSimulate } from './simulate.command.js';
 import { registerCalibrate } from './calibrate.command.js';
+import { registerNetwork } from './network.command.js';
 
 export type Register = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const COMMANDS: Register[] = [
   registerLink,
   registerSimulate,
   registerCalibrate,
+  registerNetwork,
 ];

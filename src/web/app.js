@@ -137,6 +137,39 @@ $('#plan-form').addEventListener('submit', async (ev) => {
   } catch (e) { $('#plan-out').textContent = String(e); }
 });
 
+// Network simulation: a BullMQ job; poll its progress, then show its report (a finished run also by id or #netsim=<id>).
+async function showNetsim(id) {
+  for (let i = 0; i < 3600; i += 1) {
+    const s = await getJson(`/v1/network-simulations/${id}`);
+    if (s.state === 'completed') {
+      const t = s.report.totals;
+      $('#netsim-out').textContent = `${id}: ${s.report.days} days, delivered ${(t.deliveredBits / 1e6).toFixed(2)} Mbit, worst pair p10 monthly ${(t.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand (${s.report.runtimeMs} ms)\n` +
+        s.report.pairs.map((p) => `${p.a} ~ ${p.b}: ${(p.deliveredBits / 1e6).toFixed(2)} / ${(p.demandBits / 1e6).toFixed(2)} Mbit, ${p.starvedDays} starved days`).join('\n');
+      const frame = $('#netsim-report');
+      frame.src = `/v1/network-simulations/${id}/report.html`;
+      frame.hidden = false;
+      return;
+    }
+    if (s.state === 'failed') { $('#netsim-out').textContent = `${id} failed: ${s.error ?? ''}`; return; }
+    $('#netsim-out').textContent = `${id}: ${s.state}, ${s.progress} %`;
+    await new Promise((r) => window.setTimeout(r, 1000));
+  }
+}
+$('#netsim-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  try {
+    const id = String(f.get('id') ?? '').trim();
+    if (id) { await showNetsim(id); return; }
+    const body = { start: new Date(serviceNow()).toISOString(), days: Number(f.get('days')), seed: Number(f.get('seed')), planning: f.get('planning') };
+    const job = await getJson('/v1/network-simulations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    window.history.replaceState(null, '', `#netsim=${job.id}`);
+    await showNetsim(job.id);
+  } catch (e) { $('#netsim-out').textContent = String(e); }
+});
+const netsimHash = /netsim=(netsim_[0-9a-f-]+)/.exec(window.location.hash);
+if (netsimHash) showNetsim(netsimHash[1]).catch((e) => { $('#netsim-out').textContent = String(e); });
+
 setInterval(() => { $('#clock').textContent = new Date(serviceNow()).toISOString().slice(0, 19) + 'Z'; }, 1000);
 
 async function main() {
