@@ -44,7 +44,6 @@ const api: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root,
 const pki = join(env.QKDSAT_VAR_DIR!, 'pki');
 const up = async (url: string) => { try { return (await fetch(url)).ok; } catch { return false; } };
 for (let i = 0; i < 600 && !(await up(`http://127.0.0.1:${port}/health/ready`) && existsSync(join(pki, 'sae/sae-matera-a.key'))); i += 1) await new Promise((r) => setTimeout(r, 100));
-await new Promise((r) => setTimeout(r, 1500)); // the KME child listens
 
 const agentFor = (sae: string) => new Agent({ keepAlive: true, ca: readFileSync(join(pki, 'ca.crt')), cert: readFileSync(join(pki, `sae/${sae}.crt`)), key: readFileSync(join(pki, `sae/${sae}.key`)) });
 const agents = { 'sae-graz-a': agentFor('sae-graz-a'), 'sae-matera-a': agentFor('sae-matera-a') };
@@ -77,6 +76,18 @@ async function measure(ms: number): Promise<{ p50: number; p99: number; max: num
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
   return { p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? NaN, pairs: lat.length, errors };
+}
+
+process.on('exit', () => api.kill('SIGTERM'));
+// The KME child listens once its status answers.
+for (let i = 0; i < 600; i += 1) {
+  const ok = await new Promise<boolean>((res) => {
+    const req = request({ host: '127.0.0.1', port: kmePort, path: '/api/v1/keys/sae-matera-a/status', agent: agents['sae-graz-a'] }, (r) => { r.resume(); res(r.statusCode === 200); });
+    req.on('error', () => res(false));
+    req.end();
+  });
+  if (ok) break;
+  await new Promise((r) => setTimeout(r, 100));
 }
 
 const fmt = (r: Awaited<ReturnType<typeof measure>>) => `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.pairs} pairs, ${r.errors} errors`;
