@@ -79,6 +79,17 @@ function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, le
   send(res, 200, body);
 }
 
+interface RequestTarget {
+  pathname: string;
+  query: string;
+}
+
+/** Path and query of the request target (no URL object per request: this is the hot path). */
+function targetOf(raw: string): RequestTarget {
+  const q = raw.indexOf('?');
+  return q < 0 ? { pathname: raw, query: '' } : { pathname: raw.slice(0, q), query: raw.slice(q + 1) };
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -125,7 +136,7 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
   const retryAfter = String(config.rateLimit.windowS);
   const log = logger.child({ component: 'kme' });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: URL): Promise<number> {
+  async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: RequestTarget): Promise<number> {
     const m = PATH.exec(url.pathname);
     if (!m) throw new EtsiError(404, 'not found');
     const [, rawId, op] = m as unknown as [string, string, 'status' | 'enc_keys' | 'dec_keys'];
@@ -140,7 +151,7 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
     const role = op === 'dec_keys' ? 'master_SAE_ID' : 'slave_SAE_ID';
     if (!SAE_ID_PATTERN.test(other) || !kme.stationOf(other)) throw new EtsiError(400, `${role}: unknown SAE ID`);
     if (other === caller) throw new EtsiError(400, `${role}: shall differ from the caller's SAE ID`);
-    const body = method === 'POST' ? await jsonBody(req, config.maxBodyBytes) : Object.fromEntries(url.searchParams);
+    const body = method === 'POST' ? await jsonBody(req, config.maxBodyBytes) : Object.fromEntries(new URLSearchParams(url.query));
     if (op === 'status') {
       send(res, 200, await kme.status(caller, other));
       return 0;
@@ -163,7 +174,7 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
     (req, res) => {
       const started = process.hrtime.bigint();
       const caller = callerOf(req.socket as TLSSocket, kme.saeStation);
-      const url = new URL(req.url ?? '/', 'https://kme');
+      const url = targetOf(req.url ?? '/');
       const done = (status: number, keys: number) =>
         log.info({ sae: caller ?? null, method: req.method, path: url.pathname, status, keys, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'etsi request');
       if (!caller) {
