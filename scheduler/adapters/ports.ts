@@ -4,8 +4,15 @@
 import type { Booking } from '../domain/booking.js';
 import type { Candidate } from '../domain/candidate.js';
 
+export interface CandidateOptions {
+  /** Keep passes predicted from element sets beyond `staleDays` from their epoch (default: refuse them). */
+  allowStale?: boolean;
+  /** tle.staleDays (default 14). */
+  staleDays?: number;
+}
+
 /** Predicted, weighted passes in [fromMs, toMs): pass finder + key-rate core + clear-sky climatology. */
-export type CandidateSource = (fromMs: number, toMs: number) => Promise<Candidate[]>;
+export type CandidateSource = (fromMs: number, toMs: number, opts?: CandidateOptions) => Promise<Candidate[]>;
 
 export interface PassOutcome { secureBits: number; qber?: number; cloudy: boolean }
 /** Runs (here: simulates with seeded weather and turbulence draws) one booked pass. */
