@@ -60,6 +60,7 @@ export class BookingStore {
       c.id, c.startMs, c.endMs, this.gaps.stationSlewMs, this.gaps.satelliteRetargetMs, MAX_PASS_MS, nowMs,
       'noradId', c.noradId, 'stationId', c.stationId, 'expectedSecureBits', c.expectedSecureBits,
       'clearSkyProbability', c.clearSkyProbability, 'planId', planId,
+      ...(c.elementSetEpochMs !== undefined ? ['elementSetEpochMs', c.elementSetEpochMs] : []),
     ]);
     if (code < 0) throw scriptFailure('book', code, c.id);
     return code === 1 ? 'booked' : 'exists';
@@ -85,6 +86,7 @@ export class BookingStore {
       expectedSecureBits: Number(h.expectedSecureBits), clearSkyProbability: Number(h.clearSkyProbability),
       updatedMs: Number(h.updatedMs), planId: h.planId ?? '', reason: h.reason ?? '',
       ...(h.deliveredBits !== undefined ? { deliveredBits: Number(h.deliveredBits) } : {}),
+      ...(h.elementSetEpochMs !== undefined ? { elementSetEpochMs: Number(h.elementSetEpochMs) } : {}),
     });
   }
 

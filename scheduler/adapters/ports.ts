@@ -2,7 +2,8 @@
  * Ports of the scheduler's adapters; the composition roots (src/worker.ts, src/main.ts, CLI) wire them.
  */
 import type { Booking } from '../domain/booking.js';
-import type { Candidate } from '../domain/candidate.js';
+import type { Candidate, Demand, Gaps } from '../domain/candidate.js';
+import type { Plan, SolverKind } from '../domain/plan.js';
 
 export interface CandidateOptions {
   /** Keep passes predicted from element sets beyond `staleDays` from their epoch (default: refuse them). */
@@ -25,3 +26,8 @@ export type RunPass = (booking: Booking, seed: number) => Promise<PassOutcome>;
 export interface PassKeySink {
   deposit(stationId: string, noradId: number, bits: number, meta?: { passId?: string; source?: string; qber?: number }): Promise<{ blockId: string }>;
 }
+
+/** One planning problem as plain data (what a compute thread receives). */
+export interface PlanProblem { cands: Candidate[]; demand: Demand; solver: SolverKind; timeLimitS: number; gaps: Gaps; fixedIds: string[]; weather?: { scenarios: number; seed: number } }
+/** Solves a plan (inline, or in the API process's compute thread pool). */
+export type PlanComputer = (problem: PlanProblem) => Promise<Plan>;
