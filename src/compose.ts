@@ -11,16 +11,29 @@ import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Logger } from './platform/logger.js';
 // --- tle (issue 2): catalog, stations, passes ---
-import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
+import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
 import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
-import { catalogCandidateSource, createScheduler, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
+import { createScheduler, freshCandidates, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
+import { AuthConfigSchema, createAuth } from './api/auth.js';
+import { createComputePool } from './compute/index.js';
+import { loadRoleTokens } from './platform/secrets.js';
 import { registerSimulationRoutes } from './api/simulations.routes.js';
 import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
 
+/**
+ * Referential integrity port for the relay (deposits, relays, SAEs): does the station or satellite
+ * exist in the catalog? (See the lead's wiring notes: relay routes answer 400 naming the field otherwise.)
+ */
+export interface CatalogLookup {
+  stationExists(id: string): Promise<boolean>;
+  satelliteExists(noradId: number): Promise<boolean>;
+}
+
 export interface Services {
   api: Api;
+  lookup: CatalogLookup;
   readiness: Record<string, () => Promise<boolean>>;
   /** Closers in start order; main.ts registers them with Shutdown. */
   closers: { name: string; close: () => Promise<unknown> | unknown }[];
@@ -31,6 +44,8 @@ export interface ComposeDeps {
   logger: Logger;
   clock: Clock;
   redis: Redis;
+  /** Empty the station and satellite store and seed it again from the config files (`--reseed`). */
+  reseed?: boolean;
 }
 
 export async function composeServices(deps: ComposeDeps): Promise<Services> {
@@ -39,6 +54,17 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
     redis: async () => (await deps.redis.ping()) === 'PONG',
   };
   const closers: Services['closers'] = [];
+  const { env } = deps.config;
+  // --- access control (issue 10): role tokens, per-token rate limit ---
+  const roleTokens = loadRoleTokens(env);
+  deps.logger.info({ viewer: roleTokens.sources.viewer, planner: roleTokens.sources.planner, admin: roleTokens.sources.admin },
+    'REST bearer tokens: from these variables or files (tokens are never logged)');
+  const authConfig = configSection(deps.config, 'auth', AuthConfigSchema);
+  api.useAuth(createAuth({ config: authConfig, tokens: roleTokens.tokens, rateLimitStore: { redis: deps.redis, keyPrefix: `${env.QKDSAT_PREFIX}:api-rate` } }));
+  // --- compute off the request loop (issue 10): pass finding, planning, simulations in threads ---
+  const pool = createComputePool(env.QKDSAT_COMPUTE_THREADS ? { size: env.QKDSAT_COMPUTE_THREADS } : {});
+  closers.push({ name: 'compute threads', close: () => pool.close() });
+  const tle = configSection(deps.config, 'tle', TleSettingsSchema);
   api.route({
     method: 'get', path: '/v1/clock', summary: 'The service clock (real, or simulated and accelerated)', tags: ['platform'],
     response: z.object({ now: z.string(), kind: z.enum(['real', 'simulated']), speed: z.number() }),
@@ -48,8 +74,8 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const catalog = new RedisCatalog(deps.redis, deps.config.env.QKDSAT_PREFIX);
   const stations = new RedisStationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
   if (deps.config.file.catalog) {
-    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations);
-    deps.logger.info(loaded, 'catalog: demo element sets and stations loaded');
+    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations, { reseed: deps.reseed ?? false });
+    deps.logger.info(loaded, loaded.seeded ? 'catalog: stations and element sets seeded from the config files' : 'catalog: store already seeded; config files not reloaded (--reseed to reset)');
   }
   // --- end tle ---
   // --- relay (issue 5): key pools, relay, ETSI GS QKD 014 KME (mTLS) on KME_PORT, REST routes ---
@@ -57,19 +83,37 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   closers.push(...relay.closers);
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
-  registerSimulationRoutes(api, { resolveTrack: simulationTrackResolver(catalog, stations) });
+  registerSimulationRoutes(api, {
+    resolveTrack: simulationTrackResolver(catalog, stations, (q) => pool.run('passTrack', q)),
+    simulate: (q) => pool.run('simulatePass', q),
+  });
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
   const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
+  const terminalIds = () => (settings.terminals ? Object.keys(settings.terminals).map(Number) : undefined);
   const scheduler = createScheduler({
     redis: deps.redis, redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, clock: deps.clock, logger: deps.logger, settings,
-    candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings)),
+    candidates: async (fromMs, toMs, opts) => {
+      const ids = terminalIds();
+      const sets = ids ? await catalog.page(undefined, ids.length, ids) : await catalog.list();
+      const cands = await pool.run('candidates', { sets, stations: await stations.list(), fromMs, toMs, terminals: settings.terminals, preset: settings.preset });
+      return freshCandidates(cands, { staleDays: tle.staleDays, ...opts });
+    },
+    plan: (problem) => pool.run('plan', problem),
+    staleDays: tle.staleDays,
     stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
     sink: relay.sink,
     runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
   });
   scheduler.registerRoutes(api);
-  registerTleRoutes({ api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch) });
+  registerTleRoutes({
+    api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch),
+    computePasses: (q) => pool.run('passes', q), staleDays: tle.staleDays, passPageWork: tle.passPageWork, terminalIds, references: scheduler.references,
+  });
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---
-  return { api, readiness, closers };
+  const lookup: CatalogLookup = {
+    stationExists: async (id) => (await stations.get(id)) !== undefined,
+    satelliteExists: async (noradId) => (await catalog.get(noradId)) !== undefined,
+  };
+  return { api, lookup, readiness, closers };
 }

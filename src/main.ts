@@ -38,7 +38,22 @@ shutdown.add('redis', () => redis.quit());
 const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`);
 shutdown.add('clock anchor', keepAlive());
 
-const services = await composeServices({ config, logger, clock, redis });
+/** A port in use ends the process with exit 1 and one line naming the port and its variable. */
+function exitIfPortInUse(e: unknown): void {
+  const err = e as NodeJS.ErrnoException & { port?: number };
+  if (err?.code !== 'EADDRINUSE') return;
+  const variable = err.port === env.KME_PORT ? 'KME_PORT' : 'PORT';
+  process.stderr.write(`qkdsat: port ${err.port ?? (variable === 'PORT' ? env.PORT : env.KME_PORT)} on ${env.HOST} is in use (${variable}); stop the other process or set ${variable} to a free port\n`);
+  process.exit(1);
+}
+
+let services: Awaited<ReturnType<typeof composeServices>>;
+try {
+  services = await composeServices({ config, logger, clock, redis, reseed: process.argv.includes('--reseed') });
+} catch (e) {
+  exitIfPortInUse(e);
+  throw e;
+}
 for (const c of services.closers) shutdown.add(c.name, c.close);
 const app = createApp({ logger, api: services.api, version, readiness: services.readiness, staticDir: resolve(REPO_ROOT, 'src/web'),
   staticMounts: {
@@ -46,8 +61,10 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
     '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
   },
 });
-const server = app.listen(env.PORT, env.HOST, () => {
-  logger.info({ port: env.PORT, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://127.0.0.1:${env.PORT} (OpenAPI at /openapi.json)`);
+// Express 5 calls back with the error when listening fails: only a bound server is "listening".
+const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
+  if (err) { exitIfPortInUse(Object.assign(err, { port: env.PORT })); throw err; }
+  logger.info({ port: env.PORT, host: env.HOST, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://${env.HOST}:${env.PORT} (OpenAPI at /openapi.json)`);
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
 

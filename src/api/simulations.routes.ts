@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { linkBudget, type LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
-import { simulatePass, type TrackSample } from '../core/keyrate/index.js';
+import { simulatePass, type PassSimulation, type SimulateOptions, type SimulationSetup, type TrackSample } from '../core/keyrate/index.js';
 import { findPreset, PRESETS, type Preset } from '../core/presets/index.js';
 import type { Api } from './route.js';
 import { KeyResultSchema, LinkBudgetSchema, LinkConfigSchema, ProtocolFileSchema, ProtocolShape, resolveProtocol, TrackSampleSchema, trackFromWire } from './simulations.schemas.js';
@@ -14,6 +14,8 @@ import { KeyResultSchema, LinkBudgetSchema, LinkConfigSchema, ProtocolFileSchema
 export interface SimulationDeps {
   /** Samples (1 s steps) of the pass of `noradId` over `stationId` starting at `aosMs`; throws NOT_FOUND if none. */
   resolveTrack?: (q: { noradId: number; stationId: string; aosMs: number }) => Promise<TrackSample[]> | TrackSample[];
+  /** Runs the pass simulation (the API process: in its compute thread pool); default inline. */
+  simulate?: (q: { track: TrackSample[]; setup: SimulationSetup; options: SimulateOptions }) => Promise<PassSimulation>;
 }
 
 const DEG = Math.PI / 180;
@@ -109,7 +111,8 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
         if (!(track[i]!.tMs > track[i - 1]!.tMs)) throw new QkdsatError('VALIDATION', `body.track.${i}.tMs: samples must be strictly increasing in time`, [{ path: ['body', 'track', i, 'tMs'], message: 'not increasing' }]);
       }
       const setup = { link: (body.link as LinkConfig | undefined) ?? preset.link, protocol, minElevationDeg: (options.minElevationRad * 180) / Math.PI };
-      const sim = simulatePass(track, setup, { window: options.window, optimise: options.optimise, excessLossDb: options.excessLossDb, ...(body.monteCarlo ? { monteCarlo: body.monteCarlo } : {}), includeSamples: body.includeSamples ?? false });
+      const simOptions: SimulateOptions = { window: options.window, optimise: options.optimise, excessLossDb: options.excessLossDb, ...(body.monteCarlo ? { monteCarlo: body.monteCarlo } : {}), includeSamples: body.includeSamples ?? false };
+      const sim = deps.simulate ? await deps.simulate({ track, setup, options: simOptions }) : simulatePass(track, setup, simOptions);
       const { rawKeyBits: _raw, ...key } = sim.key;
       return {
         key: { ...key, window: { startS: Number.isFinite(key.window.startS) ? key.window.startS : null, endS: Number.isFinite(key.window.endS) ? key.window.endS : null, slots: key.window.slots } },

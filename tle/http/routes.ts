@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT, streamNdjson, wantsNdjson } from '../../src/api/paging.js';
+import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT, pageOf, PageQueryShape, streamNdjson, wantsNdjson } from '../../src/api/paging.js';
 import { QkdsatError } from '../../src/core/errors.js';
 import { toIso } from '../../src/core/time/index.js';
 import {
@@ -17,6 +17,7 @@ import type { ReferencePort, TleRouteDeps } from './deps.js';
 export type { ComputePasses, PassesInput, ReferencePort, TleRouteDeps } from './deps.js';
 
 const SatCursorSchema = z.object({ after: z.number().int() });
+const StationCursorSchema = z.object({ after: z.string() });
 const CascadeQuery = z.object({ cascade: z.enum(['cancel']).optional().describe('cancel: cancel the active bookings that name it (audited), then delete') });
 
 const noReferences: ReferencePort = { active: async () => [], cancel: async () => [] };
@@ -192,8 +193,17 @@ export function registerTleRoutes(deps: TleRouteDeps): void {
     },
   });
   api.route({
-    method: 'get', path: '/v1/stations', tags, summary: 'All stations', response: z.object({ stations: z.array(StationSchema) }),
-    handler: async () => ({ stations: await stations.list() }),
+    method: 'get', path: '/v1/stations', tags, summary: 'Stations by id; paged',
+    query: z.object({ ...PageQueryShape }),
+    response: z.union([pageOf(StationSchema, 'StationPage'), z.object({ stations: z.array(StationSchema) })]),
+    handler: async ({ query }) => {
+      const all = await stations.list();
+      if (query.paged === 'false') return { stations: all };
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, StationCursorSchema).after;
+      const rest = after === undefined ? all : all.filter((s) => s.id > after);
+      const items = rest.slice(0, query.limit);
+      return { items, nextCursor: rest.length > items.length ? encodeCursor({ after: items[items.length - 1]!.id }) : null };
+    },
   });
 
   registerPassRoutes({ ...deps, computePasses: deps.computePasses ?? (async (q) => passesOf(q.sets, q.stations, q)) });
