@@ -33,7 +33,7 @@ export function candidatesOf(input: CandidateInput): Candidate[] {
   const presetOf = presetLookup(input.terminals, input.preset);
   const sets = input.sets.filter((es) => presetOf(es.noradId) !== undefined);
   const { passes } = passesOf(sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs });
-  return candidatesFromPasses(passes, input.stations, keyRateYield(presetOf, sets, input.stations));
+  return candidatesFromPasses(passes, input.stations, keyRateYield(presetOf, sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs }));
 }
 
 /**
@@ -58,7 +58,7 @@ export function catalogCandidateSource(catalog: CatalogPort, stations: StationSt
   return async (fromMs, toMs, opts) => {
     const [all, sts] = await Promise.all([catalog.list(), stations.list()]);
     const sets = all.filter((es) => presetOf(es.noradId) !== undefined);
-    const yieldBits = keyRateYield(presetOf, sets, sts);
+    const yieldBits = keyRateYield(presetOf, sets, sts, { fromMs, toMs });
     const out: Candidate[] = [];
     for (const es of sets) {
       const { passes } = passesOf([es], sts, { fromMs, toMs });

@@ -3,7 +3,7 @@
  * second + Lim 2014 finite key, preset's protocol, elevation-mask window) on the pass track (5 s steps).
  */
 import { passYield } from '../../src/core/keyrate/index.js';
-import { sampleTrack, type PassSatellite, type PassStation } from '../../src/core/passes/index.js';
+import { sampleTrack, trackSampler, type PassSatellite, type PassStation, type TrackSample } from '../../src/core/passes/index.js';
 import { findPreset, PRESETS, type Preset } from '../../src/core/presets/index.js';
 import { SkyEphemeris } from '../../src/core/sky/index.js';
 import { QkdsatError } from '../../src/core/errors.js';
@@ -28,8 +28,10 @@ export type TerminalPresetOf = (noradId: number) => string | undefined;
 /**
  * Finite-key yield of each pass, from its sampled track, with the preset of the satellite's
  * terminal (`presetOf`, or one preset id for every satellite); 0 for a satellite without one.
+ * With `window` (the passes' search window), each satellite is propagated once over it and all
+ * its passes, over every station, are sampled from that one track.
  */
-export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[]): PassYieldBits {
+export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[], window?: { fromMs: number; toMs: number }): PassYieldBits {
   const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
   const presets = new Map<string, Preset>();
   const presetOfSat = (noradId: number): Preset | undefined => {
@@ -39,13 +41,22 @@ export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, se
     if (!p) presets.set(id, (p = presetFor(id)));
     return p;
   };
-  const sats = new Map<number, PassSatellite>();
-  for (const es of sets) { const p = propagatorOf(es); if (p.ok) sats.set(es.noradId, { noradId: es.noradId, propagator: p.propagator }); }
-  const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
+  type Sample = (site: PassStation, aosMs: number, losMs: number) => TrackSample[];
+  const sats = new Map<number, Sample>();
   const sky = new SkyEphemeris();
+  for (const es of sets) {
+    const p = propagatorOf(es);
+    if (!p.ok) continue;
+    const sat: PassSatellite = { noradId: es.noradId, propagator: p.propagator };
+    const shared = window ? trackSampler(sat, window.fromMs, window.toMs) : undefined;
+    sats.set(es.noradId, shared
+      ? (site, aosMs, losMs) => shared(site, aosMs, losMs, TRACK_STEP_S, { sky })
+      : (site, aosMs, losMs) => sampleTrack(sat, site, aosMs, losMs, TRACK_STEP_S, { sky }));
+  }
+  const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
   return (pass) => {
-    const sat = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
-    if (!sat || !site || !preset) return 0;
-    return passYield(sampleTrack(sat, site, pass.aosMs, pass.losMs, TRACK_STEP_S, { sky }), preset).secureBits;
+    const sample = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
+    if (!sample || !site || !preset) return 0;
+    return passYield(sample(site, pass.aosMs, pass.losMs), preset).secureBits;
   };
 }

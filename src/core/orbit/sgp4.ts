@@ -126,3 +126,14 @@ export function shadowFraction(t: Instant, positionTemeKm: Vec3): number {
   const jd = t / MS_PER_DAY + UNIX_EPOCH_JD;
   return sat.shadowFraction(sat.sunPos(jd).rsun, positionTemeKm as sat.EciVec3<sat.Kilometer>);
 }
+
+/** satellite.js's Sun position (ECI, AU) at t, for `shadowFractionWithSun` over a short span. */
+export function sunPositionAu(t: Instant): Vec3 {
+  const r = sat.sunPos(t / MS_PER_DAY + UNIX_EPOCH_JD).rsun;
+  return { x: r.x, y: r.y, z: r.z };
+}
+
+/** shadowFraction with a Sun position computed once (the Sun moves 0.01 deg in a 15-minute pass). */
+export function shadowFractionWithSun(sunAu: Vec3, positionTemeKm: Vec3): number {
+  return sat.shadowFraction(sunAu as sat.EciVec3<sat.AU>, positionTemeKm as sat.EciVec3<sat.Kilometer>);
+}
