@@ -35,7 +35,7 @@ try {
 const redis = createRedis(env.REDIS_URL, 'command');
 shutdown.add('redis', () => redis.quit());
 // One simulated timeline for all processes of the deployment (see sharedClockOf).
-const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`);
+const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`, Date.now, { reset: process.argv.includes('--reset-clock') });
 shutdown.add('clock anchor', keepAlive());
 
 /** A port in use ends the process with exit 1 and one line naming the port and its variable. */
