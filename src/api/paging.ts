@@ -51,7 +51,7 @@ export const wantsNdjson = (req: Request): boolean => /application\/x-ndjson/i.t
  * Streams pages as NDJSON: `next(cursor)` gives one page; stops when nextCursor is null. An error
  * after the first line ends the stream with a last line `{"error": problem}`.
  */
-export async function streamNdjson<T>(res: Response, first: string | undefined, next: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<void> {
+export async function streamNdjson<T>(res: Response, first: string | undefined, next: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>, line: (item: T) => string = (item) => JSON.stringify(item)): Promise<void> {
   res.status(200).type('application/x-ndjson');
   let cursor = first;
   let closed = false;
@@ -60,7 +60,7 @@ export async function streamNdjson<T>(res: Response, first: string | undefined, 
     for (;;) {
       const page = await next(cursor);
       let chunk = '';
-      for (const item of page.items) chunk += JSON.stringify(item) + '\n';
+      for (const item of page.items) chunk += line(item) + '\n';
       if (chunk && !res.write(chunk)) await new Promise((r) => res.once('drain', r));
       if (closed || page.nextCursor === null) break;
       cursor = page.nextCursor;

@@ -4,7 +4,7 @@
  * simulations. Inputs and outputs are plain data (structured clone).
  */
 import { simulatePass, type SimulateOptions, type SimulationSetup, type TrackSample } from '../core/keyrate/index.js';
-import { passesOf, type ElementSet, type Station } from '../../tle/domain/index.js';
+import { passesOf, passPage, type ElementSet, type PassPageInput, type Station } from '../../tle/domain/index.js';
 import { passTrackAt } from '../../tle/domain/pass-track.js';
 import { candidatesOf, type CandidateInput } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
@@ -17,6 +17,7 @@ const milp = highsSolver();
 
 export const computeTasks = {
   passes: (q: PassesInput) => passesOf(q.sets, q.stations, q),
+  passPage: (q: PassPageInput) => passPage(q),
   candidates: (q: CandidateInput) => candidatesOf(q),
   plan: (q: PlanInput) => planSchedule(q.cands, q.demand, {
     solver: q.solver, timeLimitS: q.timeLimitS, gaps: q.gaps, fixedIds: new Set(q.fixedIds), milp, nowMs: () => performance.now(),

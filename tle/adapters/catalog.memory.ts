@@ -20,6 +20,9 @@ export class MemoryCatalog implements CatalogPort {
     const wanted = ids ? new Set(ids) : undefined;
     return (await this.list()).filter((es) => (after === undefined || es.noradId > after) && (!wanted || wanted.has(es.noradId))).slice(0, limit);
   }
+  async pageJson(after: number | undefined, limit: number, ids?: readonly number[]) {
+    return (await this.page(after, limit, ids)).map((es) => JSON.stringify(es));
+  }
   async delete(noradId: number) {
     this.hist.delete(noradId);
     const had = this.current.delete(noradId);

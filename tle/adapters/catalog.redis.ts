@@ -33,13 +33,16 @@ export class RedisCatalog implements CatalogPort {
     })().catch((e: unknown) => { this.indexed = undefined; throw e; }));
   }
   async page(after: number | undefined, limit: number, ids?: readonly number[]): Promise<ElementSet[]> {
+    return (await this.pageJson(after, limit, ids)).map(parseSet);
+  }
+  async pageJson(after: number | undefined, limit: number, ids?: readonly number[]): Promise<string[]> {
     await this.ensureIndex();
     const wanted = ids
       ? [...new Set(ids)].filter((id) => after === undefined || id > after).sort((a, b) => a - b).slice(0, limit).map(String)
       : await this.redis.zrangebyscore(this.k('ids'), after === undefined ? '-inf' : `(${after}`, '+inf', 'LIMIT', 0, limit);
     if (wanted.length === 0) return [];
     const raw = await this.redis.hmget(this.k('current'), ...wanted);
-    return raw.filter((s): s is string => !!s).map(parseSet);
+    return raw.filter((s): s is string => !!s);
   }
   async delete(noradId: number): Promise<boolean> {
     const id = String(noradId);

@@ -15,6 +15,8 @@ export interface CatalogPort {
   list(): Promise<ElementSet[]>;
   /** Up to `limit` current sets with NORAD id > `after` (all when undefined), ascending; only `ids` when given. */
   page(after: number | undefined, limit: number, ids?: readonly number[]): Promise<ElementSet[]>;
+  /** As `page`, the stored JSON of each set unparsed (parsed and checked where it is used: a compute thread). */
+  pageJson(after: number | undefined, limit: number, ids?: readonly number[]): Promise<string[]>;
   /** Removes the satellite and its history; false when it was not there. */
   delete(noradId: number): Promise<boolean>;
   /** Changes whenever a current set is added, replaced or deleted (ETags). */

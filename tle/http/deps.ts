@@ -2,10 +2,12 @@
 import type { Api } from '../../src/api/route.js';
 import type { SatelliteFailure } from '../../src/core/passes/index.js';
 import type { Logger } from '../../src/platform/logger.js';
-import type { CatalogPass, CatalogPort, ElementSet, Station, StationStorePort } from '../domain/index.js';
+import type { CatalogPass, CatalogPort, ElementSet, PassPageInput, PassPageOutput, Station, StationStorePort } from '../domain/index.js';
 
 export interface PassesInput { sets: ElementSet[]; stations: Station[]; fromMs: number; toMs: number; minElevationDeg?: number; refraction?: boolean }
 export type ComputePasses = (input: PassesInput) => Promise<{ passes: CatalogPass[]; failures: SatelliteFailure[] }>;
+/** One /v1/passes page's computation (tle/domain/pass-page.ts), in the compute pool. */
+export type ComputePassPage = (input: PassPageInput) => Promise<PassPageOutput>;
 
 /**
  * What else names stations and satellites (bookings; key pools): deleting one they name is refused
@@ -29,8 +31,8 @@ export interface TleRouteDeps {
   staleDays?: number;
   /** Called after an upload made some element set current (the scheduler re-plans). */
   onNewElementSets?: (batchKey: string) => Promise<unknown>;
-  /** Pass finding off the request loop (the compute pool); default inline (tests, CLI). */
-  computePasses?: ComputePasses;
+  /** A /v1/passes page off the request loop (the compute pool); default inline (tests). */
+  computePassPage?: ComputePassPage;
   /** Work budget of one /v1/passes page (satellite x station x hour units). */
   passPageWork?: number;
   /** NORAD ids of satellites with a QKD terminal (terminalsOnly); undefined: every satellite. */

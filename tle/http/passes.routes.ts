@@ -13,8 +13,8 @@ import { decodeCursor, encodeCursor, streamNdjson, wantsNdjson } from '../../src
 import { QkdsatError, type Issue } from '../../src/core/errors.js';
 import type { SatelliteFailure } from '../../src/core/passes/index.js';
 import { toIso } from '../../src/core/time/index.js';
-import { passToDetailWire, type CatalogPass, type ElementSet, type Station } from '../domain/index.js';
-import type { ComputePasses, PassesInput, TleRouteDeps } from './deps.js';
+import type { Station } from '../domain/index.js';
+import type { ComputePassPage, TleRouteDeps } from './deps.js';
 import { MAX_WINDOW_DAYS, PassListSchema, PassPageSchema, PassQuerySchema } from './satellites.schemas.js';
 
 /** Default work budget of one page: satellite x station x hour units (~1 s of one core). */
@@ -22,14 +22,13 @@ export const DEFAULT_PASS_PAGE_WORK = 20_000;
 
 const CursorSchema = z.object({ q: z.string(), n: z.number().int(), k: z.number().int().min(0) });
 type Query = z.infer<typeof PassQuerySchema>;
-type PassItem = ReturnType<typeof passToDetailWire>;
 
 const queryKey = (q: Query) => createHash('sha256').update(JSON.stringify([q.from, q.to, q.station ?? null, q.satellite ?? null, q.terminalsOnly ?? null, q.minElevationDeg ?? null, q.refraction ?? null])).digest('base64url').slice(0, 16);
 
-export function registerPassRoutes(deps: TleRouteDeps & { computePasses: ComputePasses }): void {
+export function registerPassRoutes(deps: TleRouteDeps & { computePassPage: ComputePassPage }): void {
   const { api, catalog, stations } = deps;
   const budget = deps.passPageWork ?? DEFAULT_PASS_PAGE_WORK;
-  const compute = deps.computePasses;
+  const compute = deps.computePassPage;
 
   async function selection(q: Query) {
     const fromMs = Date.parse(q.from), toMs = Date.parse(q.to);
@@ -57,43 +56,43 @@ export function registerPassRoutes(deps: TleRouteDeps & { computePasses: Compute
     new QkdsatError('WORK_LIMIT', `${fields.join(', ')}: ${what} needs ${Math.ceil(units)} satellite-station-hours; one page may do at most ${budget}: narrow the window or the stations`,
       fields.map((f): Issue => ({ path: f.split('.'), message: `${what} needs ${Math.ceil(units)} satellite-station-hours; the limit per page is ${budget}` })));
 
-  /** One page: satellites in NORAD order from the cursor until `limit` passes or the work budget. */
+  /**
+   * One page: satellites in NORAD order from the cursor until `limit` passes or the work budget.
+   * Items arrive as wire JSON from the compute thread.
+   */
   async function page(q: Query, cursor: z.infer<typeof CursorSchema> | undefined, limit: number, whole: boolean) {
     const sel = await selection(q);
     const perSat = Math.max(1, sel.sts.length) * Math.max(sel.hours, 1 / 60);
     if (perSat > budget) throw workLimit('one satellite over these stations and window', perSat, ['query.from', 'query.to', 'query.station']);
     const key = queryKey(q);
-    const items: PassItem[] = [];
+    const items: string[] = [];
     const failures: SatelliteFailure[] = [];
     let after = cursor ? cursor.n - 1 : undefined;
-    let skip = cursor?.k ?? 0;
     let work = 0;
     const chunk = Math.max(1, Math.min(500, Math.floor(budget / perSat)));
     for (;;) {
-      const sets: ElementSet[] = await catalog.page(after, chunk, sel.ids);
-      if (sets.length === 0) return { items, failures, nextCursor: null };
-      if (whole && work + sets.length * perSat > budget) throw workLimit('this query', (work / perSat + sets.length) * perSat, ['query.paged', 'query.satellite', 'query.station']);
-      const input: PassesInput = { sets, stations: sel.sts, fromMs: sel.fromMs, toMs: sel.toMs, ...(q.minElevationDeg !== undefined ? { minElevationDeg: q.minElevationDeg } : {}), ...(q.refraction === 'true' ? { refraction: true } : {}) };
-      const r = await compute(input);
-      work += sets.length * perSat;
+      const setsJson = await catalog.pageJson(after, chunk, sel.ids);
+      if (setsJson.length === 0) return { items, failures, nextCursor: null };
+      if (whole && work + setsJson.length * perSat > budget) throw workLimit('this query', (work / perSat + setsJson.length) * perSat, ['query.paged', 'query.satellite', 'query.station']);
+      const r = await compute({
+        setsJson, stations: sel.sts, fromMs: sel.fromMs, toMs: sel.toMs, ...(deps.staleDays !== undefined ? { staleDays: deps.staleDays } : {}),
+        ...(q.minElevationDeg !== undefined ? { minElevationDeg: q.minElevationDeg } : {}), ...(q.refraction === 'true' ? { refraction: true } : {}),
+      });
+      work += setsJson.length * perSat;
       failures.push(...r.failures);
-      const bySat = new Map<number, CatalogPass[]>();
-      for (const p of r.passes) { const l = bySat.get(p.noradId); if (l) l.push(p); else bySat.set(p.noradId, [p]); }
-      for (const es of sets) {
-        const own = (bySat.get(es.noradId) ?? []).sort((a, b) => a.aosMs - b.aosMs || a.stationId.localeCompare(b.stationId));
-        const from = es.noradId === cursor?.n ? skip : 0;
+      for (const { noradId, items: own } of r.sats) {
+        const from = noradId === cursor?.n ? cursor.k : 0;
         for (let i = from; i < own.length; i += 1) {
-          if (!whole && items.length >= limit) return { items, failures, nextCursor: encodeCursor({ q: key, n: es.noradId, k: i }) };
-          items.push(passToDetailWire(own[i]!, deps.staleDays));
+          if (!whole && items.length >= limit) return { items, failures, nextCursor: encodeCursor({ q: key, n: noradId, k: i }) };
+          items.push(own[i]!);
         }
-        after = es.noradId;
+        after = noradId;
       }
-      skip = 0;
       if (!whole && (items.length >= limit || work + chunk * perSat > budget)) return { items, failures, nextCursor: encodeCursor({ q: key, n: after! + 1, k: 0 }) };
     }
   }
 
-  const failureWire = (f: SatelliteFailure) => ({ noradId: f.noradId, at: toIso(f.atMs), reason: f.reason });
+  const failuresJson = (fs: SatelliteFailure[]) => JSON.stringify(fs.map((f) => ({ noradId: f.noradId, at: toIso(f.atMs), reason: f.reason })));
 
   api.route({
     method: 'get', path: '/v1/passes', tags: ['catalog'],
@@ -107,16 +106,17 @@ export function registerPassRoutes(deps: TleRouteDeps & { computePasses: Compute
         if (d.q !== key) throw new QkdsatError('VALIDATION', 'query.cursor: the cursor belongs to another query (same filters and window needed)', [{ path: ['query', 'cursor'], message: 'cursor of another query' }]);
         return d;
       };
-      if (query.paged === 'false') {
-        const r = await page(query, undefined, Infinity, true);
-        return { passes: r.items, failures: r.failures.map(failureWire) };
-      }
-      if (wantsNdjson(req)) {
-        await streamNdjson(res, query.cursor, async (c) => page(query, cursorOf(c), query.limit, false));
+      if (wantsNdjson(req) && query.paged !== 'false') {
+        await streamNdjson(res, query.cursor, (c) => page(query, cursorOf(c), query.limit, false), (json) => json);
         return undefined;
       }
-      const r = await page(query, cursorOf(query.cursor), query.limit, false);
-      return { items: r.items, nextCursor: r.nextCursor, failures: r.failures.map(failureWire) };
+      // The items are wire JSON already: the response is assembled, not re-serialized.
+      const r = query.paged === 'false' ? await page(query, undefined, Infinity, true) : await page(query, cursorOf(query.cursor), query.limit, false);
+      const body = query.paged === 'false'
+        ? `{"passes":[${r.items.join(',')}],"failures":${failuresJson(r.failures)}}`
+        : `{"items":[${r.items.join(',')}],"nextCursor":${JSON.stringify(r.nextCursor)},"failures":${failuresJson(r.failures)}}`;
+      res.status(200).type('application/json').send(body);
+      return undefined;
     },
   });
 }

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT, pageOf, PageQueryShape, str
 import { QkdsatError } from '../../src/core/errors.js';
 import { toIso } from '../../src/core/time/index.js';
 import {
-  assessElementSet, formatTle, parseCatalog, passesOf, StationBodySchema, StationIdSchema, StationSchema,
+  assessElementSet, formatTle, parseCatalog, passPage, StationBodySchema, StationIdSchema, StationSchema,
   type CatalogPort, type ElementSet,
 } from '../domain/index.js';
 import { groundTrack } from '../domain/ground-track.js';
@@ -206,5 +206,5 @@ export function registerTleRoutes(deps: TleRouteDeps): void {
     },
   });
 
-  registerPassRoutes({ ...deps, computePasses: deps.computePasses ?? (async (q) => passesOf(q.sets, q.stations, q)) });
+  registerPassRoutes({ ...deps, computePassPage: deps.computePassPage ?? (async (q) => passPage(q)) });
 }
