@@ -92,6 +92,10 @@ export function createScheduler(d: SchedulerDeps) {
       enqueuePlan: async (planId, req) => { await queues.plans.add('replan', { reason: 'api', ...req, planId }, { jobId: planId }); },
       dropPass: (id) => dropPass(queues.passes, id),
       planQueued: async (id) => { const job = await queues.plans.getJob(id); return !!job && !(await job.isCompleted()); },
+      queueCounts: async () => ({
+        passes: await queues.passes.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+        plans: await queues.plans.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+      }),
     }),
     startWorkers: (opts: { planner: boolean } = { planner: true }) => {
       const w = startSchedulerWorkers({

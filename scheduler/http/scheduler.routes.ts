@@ -29,6 +29,8 @@ export interface SchedulerRouteDeps {
   terminals: { preset: string; terminals: Record<string, string> | undefined };
   /** tle.staleDays (default 14): bookings report their element set's age and `stale` beyond it. */
   staleDays?: number;
+  /** Job counts per queue and state (the queue overview, role admin). */
+  queueCounts?: () => Promise<Record<string, Record<string, number>>>;
 }
 
 const iso = (field: string) => z.string().refine((s) => !Number.isNaN(parseIso(s)), `${field}: expected ISO-8601 with a zone`);
@@ -148,6 +150,14 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
       return pageAt(query.cursor, query.limit);
     },
   });
+  if (d.queueCounts) {
+    const counts = d.queueCounts;
+    api.route({
+      method: 'get', path: '/v1/admin/queues', summary: 'Job counts of the scheduler queues (passes, plans) by state', tags: ['scheduler'], role: 'admin',
+      response: z.object({ queues: z.record(z.string(), z.record(z.string(), z.number())) }),
+      handler: async () => ({ queues: await counts() }),
+    });
+  }
   api.route({
     method: 'post', path: '/v1/bookings/:id/cancel', summary: 'Cancel a booking that has not started tracking', tags: ['scheduler'],
     params: z.object({ id: z.string().regex(/^pass_[A-Za-z0-9_-]+$/) }), body: z.object({ reason: z.string().max(200).default('cancelled by operator') }),

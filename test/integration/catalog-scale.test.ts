@@ -105,6 +105,16 @@ describe('GET /v1/passes at scale', () => {
     expect(items).toEqual([...whole.body.passes].sort((a, b) => a.noradId - b.noradId || a.aos.localeCompare(b.aos)));
     expect(items.length).toBeGreaterThan(50);
   }, 120_000);
+  it('streams the same passes as NDJSON, page after page', async () => {
+    const q = { ...window, station: 'graz' };
+    const whole = await request(appBig).get('/v1/passes').query({ ...q, paged: 'false' });
+    const r = await request(appSmall).get('/v1/passes').query({ ...q, limit: 40 }).set('accept', 'application/x-ndjson').buffer(true).parse((res, cb) => {
+      let text = ''; res.on('data', (c: Buffer) => { text += c; }); res.on('end', () => cb(null, text));
+    });
+    expect(r.headers['content-type']).toMatch(/application\/x-ndjson/);
+    const lines = (r.body as string).trim().split('\n').map((l) => JSON.parse(l) as { noradId: number; aos: string });
+    expect(lines).toEqual([...whole.body.passes].sort((a, b) => a.noradId - b.noradId || a.aos.localeCompare(b.aos)));
+  }, 120_000);
   it('answers 422 naming the fields and the limit when one response cannot hold the work', async () => {
     const r = await request(appSmall).get('/v1/passes').query({ ...window, station: 'graz', paged: 'false' });
     expect(r.status).toBe(422);

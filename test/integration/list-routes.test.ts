@@ -93,5 +93,12 @@ describe('access control on the composed service', () => {
     const viewer = (await import('node:fs')).readFileSync(join(varDir, 'viewer-token'), 'utf8').trim();
     expect((await request(app).put('/v1/stations/x').set('authorization', `Bearer ${viewer}`).send({})).status).toBe(403);
     expect((await request(app).put('/v1/stations/x').set('authorization', `Bearer ${planner}`).send({})).status).toBe(400);
+    // The queue overview needs admin, even with open reads.
+    const admin = (await import('node:fs')).readFileSync(join(varDir, 'admin-token'), 'utf8').trim();
+    expect((await request(app).get('/v1/admin/queues')).status).toBe(401);
+    expect((await request(app).get('/v1/admin/queues').set('authorization', `Bearer ${planner}`)).status).toBe(403);
+    const q = await request(app).get('/v1/admin/queues').set('authorization', `Bearer ${admin}`);
+    expect(q.status).toBe(200);
+    expect(Object.keys(q.body.queues).sort()).toEqual(['passes', 'plans']);
   });
 });
