@@ -84,7 +84,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
   registerSimulationRoutes(api, {
-    resolveTrack: simulationTrackResolver(catalog, stations, (q) => pool.run('passTrack', q)),
+    resolveTrack: simulationTrackResolver(catalog, stations, (q) => pool.run('passTrack', q), tle.staleDays),
     simulate: (q) => pool.run('simulatePass', q),
   });
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
