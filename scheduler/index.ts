@@ -51,7 +51,7 @@ export function createScheduler(d: SchedulerDeps) {
   const connection = { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}) };
   const queues = createQueues({ ...connection, maxRetriesPerRequest: 2, enableOfflineQueue: false }, d.prefix);
   const planner: PlannerDeps = { store, passes: queues.passes, clock: d.clock, logger: d.logger.child({ component: 'planner' }), candidates: d.candidates, milp: highsSolver(), settings: d.settings,
-    ...(d.plan ? { plan: d.plan } : {}), ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}) };
+    stationIds: d.stationIds, ...(d.plan ? { plan: d.plan } : {}), ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}) };
   const closers: (() => Promise<unknown>)[] = [() => queues.passes.close(), () => queues.plans.close()];
   return {
     store,

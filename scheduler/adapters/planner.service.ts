@@ -28,6 +28,8 @@ export interface PlannerDeps {
   plan?: PlanComputer;
   /** tle.staleDays: passes predicted from element sets farther than this from their epoch are refused (unless allowStale). */
   staleDays?: number;
+  /** Stations that exist now: a candidate naming one deleted while planning is not booked. */
+  stationIds?: () => Promise<ReadonlySet<string>>;
 }
 
 export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string; weather?: { scenarios: number; seed: number }; allowStale?: boolean }
@@ -66,8 +68,10 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   }
   const rejected: string[] = [];
   const leadMs = d.settings.leadSeconds * 1000;
+  const known = d.stationIds ? await d.stationIds() : undefined;
   for (const c of plan.bookings) {
     if (frozen.some((b) => b.id === c.id)) continue;
+    if (known && !known.has(c.stationId)) { rejected.push(c.id); continue; }
     try {
       if ((await d.store.book(c, id, d.clock.now())) === 'booked') booked += 1;
       await enqueuePass(d.passes, d.clock, c, leadMs);
