@@ -9,6 +9,7 @@ import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { Shutdown } from './platform/shutdown.js';
+import { exitIfPortInUse } from './platform/port-in-use.js';
 import { QkdsatError } from './core/errors.js';
 
 const version = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,20 +39,12 @@ shutdown.add('redis', () => redis.quit());
 const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`, Date.now, { reset: process.argv.includes('--reset-clock') });
 shutdown.add('clock anchor', keepAlive());
 
-/** A port in use ends the process with exit 1 and one line naming the port and its variable. */
-function exitIfPortInUse(e: unknown): void {
-  const err = e as NodeJS.ErrnoException & { port?: number };
-  if (err?.code !== 'EADDRINUSE') return;
-  const variable = err.port === env.KME_PORT ? 'KME_PORT' : 'PORT';
-  process.stderr.write(`qkdsat: port ${err.port ?? (variable === 'PORT' ? env.PORT : env.KME_PORT)} on ${env.HOST} is in use (${variable}); stop the other process or set ${variable} to a free port\n`);
-  process.exit(1);
-}
-
+const portVars = { PORT: env.PORT, KME_PORT: env.KME_PORT };
 let services: Awaited<ReturnType<typeof composeServices>>;
 try {
   services = await composeServices({ config, logger, clock, redis, reseed: process.argv.includes('--reseed') });
 } catch (e) {
-  exitIfPortInUse(e);
+  exitIfPortInUse(e, portVars, env.HOST);
   throw e;
 }
 for (const c of services.closers) shutdown.add(c.name, c.close);
@@ -63,7 +56,7 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
 });
 // Express 5 calls back with the error when listening fails: only a bound server is "listening".
 const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
-  if (err) { exitIfPortInUse(Object.assign(err, { port: env.PORT })); throw err; }
+  if (err) { exitIfPortInUse(Object.assign(err, { port: env.PORT }), { PORT: env.PORT }, env.HOST); throw err; }
   logger.info({ port: env.PORT, host: env.HOST, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://${env.HOST}:${env.PORT} (OpenAPI at /openapi.json)`);
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
