@@ -107,7 +107,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   scheduler.registerRoutes(api);
   registerTleRoutes({
     api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch),
-    computePassPage: (q) => pool.run('passPage', q), staleDays: tle.staleDays, passPageWork: tle.passPageWork, terminalIds, references: scheduler.references,
+    computePassPage: (q) => pool.run('passPage', q), parseUpload: (body) => pool.run('parseCatalog', body), staleDays: tle.staleDays, passPageWork: tle.passPageWork, terminalIds, references: scheduler.references,
   });
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---

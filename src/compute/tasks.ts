@@ -4,7 +4,7 @@
  * simulations. Inputs and outputs are plain data (structured clone).
  */
 import { simulatePass, type SimulateOptions, type SimulationSetup, type TrackSample } from '../core/keyrate/index.js';
-import { passesOf, passPage, type ElementSet, type PassPageInput, type Station } from '../../tle/domain/index.js';
+import { parseCatalog, passesOf, passPage, type ElementSet, type PassPageInput, type Station } from '../../tle/domain/index.js';
 import { passTrackAt } from '../../tle/domain/pass-track.js';
 import { candidatesOf, type CandidateInput } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
@@ -18,6 +18,7 @@ const milp = highsSolver();
 export const computeTasks = {
   passes: (q: PassesInput) => passesOf(q.sets, q.stations, q),
   passPage: (q: PassPageInput) => passPage(q),
+  parseCatalog: (body: unknown) => parseCatalog(body),
   candidates: (q: CandidateInput) => candidatesOf(q),
   plan: (q: PlanInput) => planSchedule(q.cands, q.demand, {
     solver: q.solver, timeLimitS: q.timeLimitS, gaps: q.gaps, fixedIds: new Set(q.fixedIds), milp, nowMs: () => performance.now(),

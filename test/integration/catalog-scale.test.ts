@@ -143,3 +143,27 @@ describe('GET /v1/passes at scale', () => {
     expect(unknown.body.issues[0].path).toBe('query.station');
   });
 });
+
+describe('POST /v1/satellites at scale', () => {
+  it('accepts a 30,000-object OMM JSON catalog (beyond the 2 MB limit of other bodies) and pages through it', async () => {
+    const api = new Api();
+    const p2 = `{qkdsat-scale30-${randomBytes(4).toString('hex')}}`;
+    const cat = new RedisCatalog(redis, p2), sts = new RedisStationStore(redis, p2);
+    registerTleRoutes({ api, catalog: cat, stations: sts, logger, now: () => NOW });
+    const app = createApp({ logger, api, version: 'test' });
+    const records = syntheticCatalog(30_000, 200_000).map((es) => ({
+      OBJECT_NAME: es.name ?? 'X', OBJECT_ID: '2022-001A', EPOCH: es.epoch.replace('Z', ''), MEAN_MOTION: es.meanMotionRevPerDay, ECCENTRICITY: es.eccentricity,
+      INCLINATION: es.inclinationDeg, RA_OF_ASC_NODE: es.raanDeg, ARG_OF_PERICENTER: es.argOfPerigeeDeg, MEAN_ANOMALY: es.meanAnomalyDeg,
+      NORAD_CAT_ID: es.noradId, BSTAR: es.bstar, MEAN_MOTION_DOT: es.meanMotionDot, MEAN_MOTION_DDOT: 0,
+    }));
+    const body = JSON.stringify(records);
+    expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
+    const r = await request(app).post('/v1/satellites').set('content-type', 'application/json').send(body);
+    expect(r.status).toBe(200);
+    expect(r.body.accepted).toHaveLength(30_000);
+    const last = await request(app).get('/v1/satellites').query({ limit: 1000, cursor: Buffer.from(JSON.stringify({ after: 228_999 })).toString('base64url') });
+    expect(last.body.items).toHaveLength(1000);
+    expect(last.body.nextCursor).toBeNull();
+    await deletePrefix(redis, p2);
+  }, 120_000);
+});

@@ -2,7 +2,7 @@
 import type { Api } from '../../src/api/route.js';
 import type { SatelliteFailure } from '../../src/core/passes/index.js';
 import type { Logger } from '../../src/platform/logger.js';
-import type { CatalogPass, CatalogPort, ElementSet, PassPageInput, PassPageOutput, Station, StationStorePort } from '../domain/index.js';
+import type { CatalogParseReport, CatalogPass, CatalogPort, ElementSet, PassPageInput, PassPageOutput, Station, StationStorePort } from '../domain/index.js';
 
 export interface PassesInput { sets: ElementSet[]; stations: Station[]; fromMs: number; toMs: number; minElevationDeg?: number; refraction?: boolean }
 export type ComputePasses = (input: PassesInput) => Promise<{ passes: CatalogPass[]; failures: SatelliteFailure[] }>;
@@ -31,6 +31,8 @@ export interface TleRouteDeps {
   staleDays?: number;
   /** Called after an upload made some element set current (the scheduler re-plans). */
   onNewElementSets?: (batchKey: string) => Promise<unknown>;
+  /** Parsing and checking an upload off the request loop (the compute pool); default inline. */
+  parseUpload?: (body: unknown) => Promise<CatalogParseReport>;
   /** A /v1/passes page off the request loop (the compute pool); default inline (tests). */
   computePassPage?: ComputePassPage;
   /** Work budget of one /v1/passes page (satellite x station x hour units). */

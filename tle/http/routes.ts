@@ -61,11 +61,15 @@ export function registerTleRoutes(deps: TleRouteDeps): void {
     method: 'post', path: '/v1/satellites', tags, summary: 'Upload element sets (TLE, OMM JSON, OMM XML or OMM KVN, detected from the body); per-record report, 207 when some were rejected',
     body: UploadBodySchema, consumes: ['application/json', 'text/plain', 'application/xml', 'text/xml'], response: UploadReportSchema, errors: [207],
     handler: async ({ body }, _req, res) => {
-      const report = parseCatalog(body);
-      const accepted = [];
-      for (const es of report.accepted) {
-        const { current } = await catalog.put(es);
-        accepted.push({ index: accepted.length, ...summaryOf(es, now(), deps.staleDays), current });
+      const report = deps.parseUpload ? await deps.parseUpload(body) : parseCatalog(body);
+      const accepted: z.infer<typeof UploadReportSchema>['accepted'] = [];
+      // Stored in batches (one round trip of scripts each) with a turn of the event loop in between.
+      for (let i = 0; i < report.accepted.length; i += 500) {
+        const batch = report.accepted.slice(i, i + 500);
+        const puts = await Promise.all(batch.map((es) => catalog.put(es)));
+        const t = now();
+        batch.forEach((es, j) => accepted.push({ index: accepted.length, ...summaryOf(es, t, deps.staleDays), current: puts[j]!.current }));
+        await new Promise((r) => setImmediate(r));
       }
       const rejected = report.rejected.map((r) => ({
         index: r.index, ...(r.noradId !== undefined ? { noradId: r.noradId } : {}), ...(r.firstLine !== undefined ? { line: r.firstLine } : {}),
