@@ -6,6 +6,7 @@
  * time with a yield to the event loop in between (pass jobs and lock renewals keep running).
  */
 import { QkdsatError } from '../../src/core/errors.js';
+import type { Track } from '../../src/core/passes/track.js';
 import type { CatalogPort, ElementSet, Station, StationStorePort } from '../../tle/domain/index.js';
 import { DEFAULT_STALE_AFTER_DAYS, passesOf } from '../../tle/domain/index.js';
 import type { Candidate } from '../domain/candidate.js';
@@ -32,8 +33,10 @@ export const presetLookup = (terminals: Record<string, string> | undefined, pres
 export function candidatesOf(input: CandidateInput): Candidate[] {
   const presetOf = presetLookup(input.terminals, input.preset);
   const sets = input.sets.filter((es) => presetOf(es.noradId) !== undefined);
-  const { passes } = passesOf(sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs });
-  return candidatesFromPasses(passes, input.stations, keyRateYield(presetOf, sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs }));
+  // One propagated track per satellite: the pass finder's, sampled again for each candidate's yield.
+  const tracks = new Map<number, Track>();
+  const { passes } = passesOf(sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs, onTrack: (id, tr) => tracks.set(id, tr) });
+  return candidatesFromPasses(passes, input.stations, keyRateYield(presetOf, sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs, tracks }));
 }
 
 /**
@@ -58,10 +61,11 @@ export function catalogCandidateSource(catalog: CatalogPort, stations: StationSt
   return async (fromMs, toMs, opts) => {
     const [all, sts] = await Promise.all([catalog.list(), stations.list()]);
     const sets = all.filter((es) => presetOf(es.noradId) !== undefined);
-    const yieldBits = keyRateYield(presetOf, sets, sts, { fromMs, toMs });
+    const tracks = new Map<number, Track>();
+    const yieldBits = keyRateYield(presetOf, sets, sts, { fromMs, toMs, tracks });
     const out: Candidate[] = [];
     for (const es of sets) {
-      const { passes } = passesOf([es], sts, { fromMs, toMs });
+      const { passes } = passesOf([es], sts, { fromMs, toMs, onTrack: (id, tr) => tracks.set(id, tr) });
       out.push(...candidatesFromPasses(passes, sts, yieldBits));
       await breathe();
     }

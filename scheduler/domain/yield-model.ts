@@ -4,6 +4,7 @@
  */
 import { passYield } from '../../src/core/keyrate/index.js';
 import { sampleTrack, trackSampler, type PassSatellite, type PassStation, type TrackSample } from '../../src/core/passes/index.js';
+import type { Track } from '../../src/core/passes/track.js';
 import { findPreset, PRESETS, type Preset } from '../../src/core/presets/index.js';
 import { SkyEphemeris } from '../../src/core/sky/index.js';
 import { QkdsatError } from '../../src/core/errors.js';
@@ -31,7 +32,7 @@ export type TerminalPresetOf = (noradId: number) => string | undefined;
  * With `window` (the passes' search window), each satellite is propagated once over it and all
  * its passes, over every station, are sampled from that one track.
  */
-export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[], window?: { fromMs: number; toMs: number }): PassYieldBits {
+export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[], window?: { fromMs: number; toMs: number; tracks?: ReadonlyMap<number, Track> }): PassYieldBits {
   const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
   const presets = new Map<string, Preset>();
   const presetOfSat = (noradId: number): Preset | undefined => {
@@ -48,9 +49,10 @@ export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, se
     const p = propagatorOf(es);
     if (!p.ok) continue;
     const sat: PassSatellite = { noradId: es.noradId, propagator: p.propagator };
-    const shared = window ? trackSampler(sat, window.fromMs, window.toMs) : undefined;
-    sats.set(es.noradId, shared
-      ? (site, aosMs, losMs) => shared(site, aosMs, losMs, TRACK_STEP_S, { sky })
+    // Built on first use: by then the pass finder has handed over its track (window.tracks), if any.
+    let shared: ReturnType<typeof trackSampler> | undefined;
+    sats.set(es.noradId, window
+      ? (site, aosMs, losMs) => (shared ??= trackSampler(sat, window.fromMs, window.toMs, window.tracks?.get(es.noradId)))(site, aosMs, losMs, TRACK_STEP_S, { sky })
       : (site, aosMs, losMs) => sampleTrack(sat, site, aosMs, losMs, TRACK_STEP_S, { sky }));
   }
   const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));

@@ -1,6 +1,6 @@
 /** Passes of catalogued element sets over stations, and their wire form (degrees, ISO times). */
 import { z } from 'zod';
-import { findPasses, type Pass, type PassSatellite, type SatelliteFailure } from '../../src/core/passes/index.js';
+import { findPasses, type Pass, type PassSatellite, type SearchOptions, type SatelliteFailure } from '../../src/core/passes/index.js';
 import { toIso } from '../../src/core/time/index.js';
 import { DEFAULT_STALE_AFTER_DAYS, propagatorOf } from './assess.js';
 import type { ElementSet } from './element-set.js';
@@ -88,6 +88,8 @@ export interface CatalogPassQuery {
   minElevationDeg?: number;
   refraction?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Receives the propagated track of each satellite with a single set (see PassOptions.onTrack). */
+  onTrack?: SearchOptions['onTrack'];
 }
 
 /**
@@ -140,7 +142,7 @@ export function passesOf(sets: readonly ElementSet[], stations: readonly Station
     if (sat) singles.push(sat); else q.onProgress?.(++done, total);
   }
   // Satellites with one set: one search, one track per satellite shared by all stations.
-  const r = findPasses(singles, passStations, { fromMs: q.fromMs, toMs: q.toMs, ...options, onProgress: () => q.onProgress?.(++done, total) });
+  const r = findPasses(singles, passStations, { fromMs: q.fromMs, toMs: q.toMs, ...options, onProgress: () => q.onProgress?.(++done, total), ...(q.onTrack ? { onTrack: q.onTrack } : {}) });
   for (const pass of r.passes) passes.push({ ...pass, elementSetEpochMs: epochOf.get(pass.noradId)! });
   failures.push(...r.failures);
   for (const group of bySat.values()) {

@@ -419,8 +419,16 @@ function sortPasses(passes: Pass[]): Pass[] {
   return order.map((i) => passes[i]!);
 }
 
+export interface SearchOptions extends PassOptions {
+  /**
+   * Receives each satellite's propagated track (positions on the node grid over the window), to
+   * sample its passes from it later (trackSampler): the search then allocates a track per satellite.
+   */
+  onTrack?: (noradId: number, track: Track) => void;
+}
+
 /** All passes of `satellites` over `stations` in [fromMs, toMs], sorted by AOS then station. */
-export function findPasses(satellites: PassSatellite[], stations: PassStation[], options: PassOptions): PassSearch {
+export function findPasses(satellites: PassSatellite[], stations: PassStation[], options: SearchOptions): PassSearch {
   const { fromMs, toMs, refraction = false, toleranceMs = 1 } = options;
   const contexts = stations.map((s) => stationContext(s, options.minElevationRad, refraction));
   const passes: Pass[] = [];
@@ -433,7 +441,8 @@ export function findPasses(satellites: PassSatellite[], stations: PassStation[],
   const pts = new PassPoints();
   satellites.forEach((sat, i) => {
     const { periodS, eccentricity } = sat.propagator.summary;
-    tr = buildTrack(sat, fromMs, toMs, nodeStepMs(periodS, eccentricity), tr);
+    tr = buildTrack(sat, fromMs, toMs, nodeStepMs(periodS, eccentricity), options.onTrack ? undefined : tr);
+    options.onTrack?.(sat.noradId, tr);
     if (tr.failure) failures.push(tr.failure);
     if (tr.last >= tr.first && tr.n >= 2) {
       nl = nodeLooks(tr.n, nl);
