@@ -42,3 +42,11 @@ export interface TleRouteDeps {
   references?: ReferencePort;
 }
 
+
+/** Several ReferencePorts as one (bookings, key pools, ...): active ids of all; cancel cancels in all. */
+export function combineReferences(...ports: ReferencePort[]): ReferencePort {
+  return {
+    active: async (kind, id) => (await Promise.all(ports.map((p) => p.active(kind, id)))).flat(),
+    cancel: async (kind, id, reason) => (await Promise.all(ports.map((p) => p.cancel(kind, id, reason)))).flat(),
+  };
+}

@@ -14,7 +14,7 @@ import { NoradIdParamSchema, SatelliteDetailSchema, SatelliteListQuerySchema, Sa
 import { registerPassRoutes } from './passes.routes.js';
 import type { ReferencePort, TleRouteDeps } from './deps.js';
 
-export type { ComputePasses, PassesInput, ReferencePort, TleRouteDeps } from './deps.js';
+export { combineReferences, type ComputePasses, type PassesInput, type ReferencePort, type TleRouteDeps } from './deps.js';
 
 const SatCursorSchema = z.object({ after: z.number().int() });
 const StationCursorSchema = z.object({ after: z.string() });
