@@ -18,7 +18,6 @@ import type { Logger } from '../src/platform/logger.js';
 import { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
 import { KeyMaterial } from './domain/key-material.js';
 import { linkId } from './domain/links.js';
-import { loadOrCreateAdminToken } from './adapters/admin-token.js';
 import { loadOrCreateKek } from './adapters/kek.js';
 import { KeyStore } from './adapters/key-store.redis.js';
 import { KmeService } from './adapters/kme.service.js';
@@ -27,7 +26,8 @@ import { redisKeyBlockSink, type KeyBlockSink } from './adapters/key-block-sink.
 import { ensureDevPki } from './adapters/pki.js';
 import { createKmeServer, type KmeTls } from './http/kme-server.js';
 import { leaseSettler } from './adapters/lease-settler.js';
-import { registerRelayRoutes } from './http/relay.routes.js';
+import { registerRelayRoutes, type CatalogLookup } from './http/relay.routes.js';
+export type { CatalogLookup } from './http/relay.routes.js';
 
 export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
 export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
@@ -89,28 +89,26 @@ function loadTls(core: RelayCore, config: Config, logger: Logger): KmeTls {
   return { ca: pki.ca, cert: pki.server.cert, key: pki.server.key };
 }
 
-/** QKDSAT_ADMIN_TOKEN, else the generated var/admin-token; the log names the file, never the token. */
-function adminTokenFor(config: Config, logger: Logger): string {
-  const t = loadOrCreateAdminToken(config.env.QKDSAT_ADMIN_TOKEN, config.env.QKDSAT_VAR_DIR);
-  if (t.source !== 'QKDSAT_ADMIN_TOKEN') {
-    logger.warn({ path: t.source, created: t.created },
-      `POST /v1/admin/deposits needs a bearer token; QKDSAT_ADMIN_TOKEN is unset, so it is the one in ${t.source} (mode 0600)`);
-  }
-  return t.token;
-}
-
-function startFibreSimulation(core: RelayCore, logger: Logger): () => void {
+/**
+ * Simulated fibre QKD: every tick each fibre link gains its key rate times the service-clock time
+ * since the last tick (simulated time when the clock is, like the passes), up to maxPoolBits.
+ */
+function startFibreSimulation(core: RelayCore, clock: Clock, logger: Logger): () => void {
   const { fibre, fibreLinks } = core.relayConfig;
   if (fibre.tickMs === 0 || fibreLinks.length === 0) return () => undefined;
   let ticks = 0;
+  let last = clock.now();
   const timer = setInterval(() => {
     // One operation ID per link and tick: a deposit re-sent after a lost reply is not doubled.
     const tick = `${Date.now()}-${(ticks += 1)}`;
+    const now = clock.now();
+    const elapsedS = Math.max(0, now - last) / 1000;
+    last = now;
     void (async () => {
       for (const l of fibreLinks) {
         const id = linkId('fibre', l.a, l.b);
         const stored = await core.store.availableBits([id]);
-        const bytes = Math.floor(Math.min(l.keyRateBps * fibre.tickMs / 1000, fibre.maxPoolBits - stored) / 8);
+        const bytes = Math.floor(Math.min(l.keyRateBps * elapsedS, fibre.maxPoolBits - stored) / 8);
         if (bytes <= 0) continue;
         const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bytes)));
         try {
@@ -140,10 +138,8 @@ function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => 
 }
 
 /** The relay's REST routes (relays, pools, SAEs, admin deposits) on the planner API. */
-export function registerRelayRest({ config, logger, api, core }: { config: Config; logger: Logger; api: Api; core: RelayCore }): void {
-  const log = logger.child({ component: 'relay' });
-  const adminToken = core.relayConfig.adminDeposits ? adminTokenFor(config, log) : undefined;
-  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken });
+export function registerRelayRest({ api, core, lookup }: { api: Api; core: RelayCore; lookup?: CatalogLookup }): void {
+  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, ...(lookup ? { lookup } : {}) });
 }
 
 /**
@@ -158,7 +154,7 @@ function kmeConnection(redis: Redis, log: Logger): Redis {
 }
 
 /** The ETSI GS QKD 014 KME, its lease settler, the fibre simulation and the pool maintenance. */
-export async function startKme({ config, logger, redis }: { config: Config; logger: Logger; redis: Redis }): Promise<KmeHandle> {
+export async function startKme({ config, logger, redis, clock }: { config: Config; logger: Logger; redis: Redis; clock: Clock }): Promise<KmeHandle> {
   const log = logger.child({ component: 'kme' });
   const kmeRedis = kmeConnection(redis, log);
   const core = openRelay({ config, redis: kmeRedis });
@@ -175,7 +171,7 @@ export async function startKme({ config, logger, redis }: { config: Config; logg
   const address = kmeServer.address();
   const kmePort = typeof address === 'object' && address ? address.port : config.env.KME_PORT;
   log.info({ port: kmePort }, `ETSI GS QKD 014 KME listening on https://127.0.0.1:${kmePort}/api/v1/keys/ (mutual TLS)`);
-  const stopFibre = startFibreSimulation(core, log);
+  const stopFibre = startFibreSimulation(core, clock, log);
   const stopMaintenance = startMaintenance(core, kmeRedis, log);
   return {
     ...core, kmeServer, kmePort,
@@ -194,8 +190,8 @@ export async function startKme({ config, logger, redis }: { config: Config; logg
 }
 
 /** REST routes and the KME in one process (tests and single-process use). */
-export async function startRelay({ config, logger, redis, api }: StartRelayDeps): Promise<KmeHandle> {
-  const kme = await startKme({ config, logger, redis });
-  registerRelayRest({ config, logger, api, core: kme });
+export async function startRelay({ config, logger, redis, api, clock }: StartRelayDeps): Promise<KmeHandle> {
+  const kme = await startKme({ config, logger, redis, clock });
+  registerRelayRest({ api, core: kme });
   return kme;
 }

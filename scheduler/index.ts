@@ -11,7 +11,7 @@ import { BookingStore } from './adapters/booking-store.redis.js';
 import { highsSolver } from './adapters/highs-solver.js';
 import { seededPassRunner } from './adapters/pass-runner.js';
 import { replan, type PlannerDeps } from './adapters/planner.service.js';
-import type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
+import type { CandidateSource, PassKeySink, PlanComputer, RunPass } from './adapters/ports.js';
 import { createQueues, dropPass, requestReplan, scheduleNextSimulatedReplan, upsertReplanScheduler } from './adapters/queues.js';
 import { gapsOf, type SchedulerSettings } from './adapters/settings.js';
 import { startSchedulerWorkers } from './adapters/workers.js';
@@ -19,7 +19,8 @@ import { registerSchedulerRoutes } from './http/scheduler.routes.js';
 
 export { SchedulerSettingsSchema, terminalPresetOf, type SchedulerSettings } from './adapters/settings.js';
 export { catalogCandidateSource } from './adapters/catalog-source.js';
-export type { CandidateSource, PassKeySink, RunPass } from './adapters/ports.js';
+export type { CandidateOptions, CandidateSource, PassKeySink, PlanComputer, PlanProblem, RunPass } from './adapters/ports.js';
+export { candidatesOf, freshCandidates, type CandidateInput } from './adapters/catalog-source.js';
 export { BookingStore } from './adapters/booking-store.redis.js';
 export { LinkCalibrationStore } from './adapters/link-calibrations.redis.js';
 export { simulationSiftedPredictor } from './adapters/sifted-predictor.js';
@@ -40,6 +41,10 @@ export interface SchedulerDeps {
   /** Where pass key goes: the relay's KeyBlockSink. Absent = key is only recorded on the booking. */
   sink?: PassKeySink;
   runPass?: RunPass;
+  /** Where plans are solved (the API process's compute pool); default inline. */
+  plan?: PlanComputer;
+  /** tle.staleDays (default 14). */
+  staleDays?: number;
 }
 
 const nullSink: PassKeySink = { deposit: async () => ({ blockId: '' }) };
@@ -49,7 +54,8 @@ export function createScheduler(d: SchedulerDeps) {
   const url = new URL(d.redisUrl);
   const connection = { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}) };
   const queues = createQueues({ ...connection, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REQUEST_TIMEOUT_MS }, d.prefix);
-  const planner: PlannerDeps = { store, passes: queues.passes, clock: d.clock, logger: d.logger.child({ component: 'planner' }), candidates: d.candidates, milp: highsSolver(), settings: d.settings };
+  const planner: PlannerDeps = { store, passes: queues.passes, clock: d.clock, logger: d.logger.child({ component: 'planner' }), candidates: d.candidates, milp: highsSolver(), settings: d.settings,
+    stationIds: d.stationIds, ...(d.plan ? { plan: d.plan } : {}), ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}) };
   const closers: (() => Promise<unknown>)[] = [() => queues.passes.close(), () => queues.plans.close()];
   return {
     store,
@@ -61,14 +67,39 @@ export function createScheduler(d: SchedulerDeps) {
       await upsertReplanScheduler(queues.plans, d.clock, d.settings.cron, d.settings.horizonHours);
       await requestReplan(queues.plans, 'boot', `boot_${Math.floor(d.clock.now() / 3_600_000)}`);
     },
+    /**
+     * Bookings that name a station or satellite: the catalog refuses to delete what active ones
+     * name, or cancels them (cascade): SCHEDULED/PREPASS become CANCELLED, a running PASS FAILED,
+     * each with the reason, dropped from the pass queue and appended to `<prefix>:sched:audit`.
+     */
+    references: {
+      active: (kind: 'station' | 'satellite', id: string) => store.activeIds(kind, id),
+      cancel: async (kind: 'station' | 'satellite', id: string, reason: string) => {
+        const done: string[] = [];
+        for (const bid of await store.activeIds(kind, id)) {
+          const b = await store.get(bid);
+          if (!b) continue;
+          await store.transition(bid, b.state === 'PASS' ? 'FAILED' : 'CANCELLED', reason, d.clock.now()).catch(() => false);
+          await dropPass(queues.passes, bid);
+          done.push(bid);
+        }
+        await d.redis.xadd(`${d.prefix}:sched:audit`, 'MAXLEN', '~', '10000', '*', 'action', 'cascade-cancel', kind, id, 'bookings', done.join(','), 'reason', reason);
+        return done;
+      },
+    },
     /** Call when new element sets arrive. */
     onNewTles: (batchKey: string) => requestReplan(queues.plans, 'new TLEs', `tle_${batchKey}`),
     registerRoutes: (api: Api) => registerSchedulerRoutes(api, {
       store, clock: d.clock, stationIds: d.stationIds, replan: (req) => replan(planner, req),
       terminals: { preset: d.settings.preset, terminals: d.settings.terminals },
+      ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}),
       enqueuePlan: async (planId, req) => { await queues.plans.add('replan', { reason: 'api', ...req, planId }, { jobId: planId }); },
       dropPass: (id) => dropPass(queues.passes, id),
       planQueued: async (id) => { const job = await queues.plans.getJob(id); return !!job && !(await job.isCompleted()); },
+      queueCounts: async () => ({
+        passes: await queues.passes.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+        plans: await queues.plans.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+      }),
     }),
     startWorkers: (opts: { planner: boolean } = { planner: true }) => {
       const w = startSchedulerWorkers({

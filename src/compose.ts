@@ -4,17 +4,20 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { openRelay, registerRelayRest } from '../relay/index.js';
+import { openRelay, registerRelayRest, type CatalogLookup } from '../relay/index.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
 import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Logger } from './platform/logger.js';
 // --- tle (issue 2): catalog, stations, passes ---
-import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
+import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
 import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
-import { catalogCandidateSource, createScheduler, LinkCalibrationStore, registerOutcomeRoutes, SchedulerSettingsSchema, simulationPassRunner, simulationSiftedPredictor, terminalPresetOf } from '../scheduler/index.js';
+import { createScheduler, freshCandidates, LinkCalibrationStore, registerOutcomeRoutes, SchedulerSettingsSchema, simulationPassRunner, simulationSiftedPredictor, terminalPresetOf } from '../scheduler/index.js';
+import { AuthConfigSchema, createAuth } from './api/auth.js';
+import { createComputePool } from './compute/index.js';
+import { loadRoleTokens } from './platform/secrets.js';
 import { registerSimulationRoutes } from './api/simulations.routes.js';
 import { registerCalibrationRoutes } from './api/calibrations.routes.js';
 import { configSection } from './platform/config.js';
@@ -34,6 +37,8 @@ export interface ComposeDeps {
   logger: Logger;
   clock: Clock;
   redis: Redis;
+  /** Empty the station and satellite store and seed it again from the config files (`--reseed`). */
+  reseed?: boolean;
 }
 
 export async function composeServices(deps: ComposeDeps): Promise<Services> {
@@ -42,6 +47,17 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
     redis: async () => (await deps.redis.ping()) === 'PONG',
   };
   const closers: Services['closers'] = [];
+  const { env } = deps.config;
+  // --- access control (issue 10): role tokens, per-token rate limit ---
+  const roleTokens = loadRoleTokens(env);
+  deps.logger.info({ viewer: roleTokens.sources.viewer, planner: roleTokens.sources.planner, admin: roleTokens.sources.admin },
+    'REST bearer tokens: from these variables or files (tokens are never logged)');
+  const authConfig = configSection(deps.config, 'auth', AuthConfigSchema);
+  api.useAuth(createAuth({ config: authConfig, tokens: roleTokens.tokens, rateLimitStore: { redis: deps.redis, keyPrefix: `${env.QKDSAT_PREFIX}:api-rate` } }));
+  // --- compute off the request loop (issue 10): pass finding, planning, simulations in threads ---
+  const pool = createComputePool(env.QKDSAT_COMPUTE_THREADS ? { size: env.QKDSAT_COMPUTE_THREADS } : {});
+  closers.push({ name: 'compute threads', close: () => pool.close() });
+  const tle = configSection(deps.config, 'tle', TleSettingsSchema);
   api.route({
     method: 'get', path: '/v1/clock', summary: 'The service clock (real, or simulated and accelerated)', tags: ['platform'],
     response: z.object({ now: z.string(), kind: z.enum(['real', 'simulated']), speed: z.number() }),
@@ -51,29 +67,49 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const catalog = new RedisCatalog(deps.redis, deps.config.env.QKDSAT_PREFIX);
   const stations = new RedisStationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
   if (deps.config.file.catalog) {
-    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations);
-    deps.logger.info(loaded, 'catalog: demo element sets and stations loaded');
+    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations, { reseed: deps.reseed ?? false });
+    deps.logger.info(loaded, loaded.seeded ? 'catalog: stations and element sets seeded from the config files' : 'catalog: store already seeded; config files not reloaded (--reseed to reset)');
   }
   // --- end tle ---
   // --- relay: key pools and relay REST routes; the ETSI GS QKD 014 KME runs in its own process (src/kme.ts) ---
+  const lookup: CatalogLookup = {
+    stationExists: async (id) => (await stations.get(id)) !== undefined,
+    satelliteExists: async (noradId) => (await catalog.get(noradId)) !== undefined,
+  };
   const relay = openRelay({ config: deps.config, redis: deps.redis });
-  registerRelayRest({ config: deps.config, logger: deps.logger, api, core: relay });
+  registerRelayRest({ api, core: relay, lookup });
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---
-  registerSimulationRoutes(api, { resolveTrack: simulationTrackResolver(catalog, stations) });
+  registerSimulationRoutes(api, {
+    resolveTrack: simulationTrackResolver(catalog, stations, (q) => pool.run('passTrack', q), tle.staleDays),
+    simulate: (q) => pool.run('simulatePass', q),
+  });
   registerCalibrationRoutes(api);
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
   const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
+  const calibrations = new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
+  const terminalIds = () => (settings.terminals ? Object.keys(settings.terminals).map(Number) : undefined);
   const scheduler = createScheduler({
     redis: deps.redis, redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, clock: deps.clock, logger: deps.logger, settings,
-    candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings), new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX)),
+    candidates: async (fromMs, toMs, opts) => {
+      const ids = terminalIds();
+      const sets = ids ? await catalog.page(undefined, ids.length, ids) : await catalog.list();
+      const calibratedLinks = Object.fromEntries(await calibrations.links());
+      const cands = await pool.run('candidates', { sets, stations: await stations.list(), fromMs, toMs, terminals: settings.terminals, preset: settings.preset, calibratedLinks });
+      return freshCandidates(cands, { staleDays: tle.staleDays, ...opts });
+    },
+    plan: (problem) => pool.run('plan', problem),
+    staleDays: tle.staleDays,
     stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
     sink: relay.sink,
     runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
   });
   scheduler.registerRoutes(api);
-  registerOutcomeRoutes(api, { store: scheduler.store, calibrations: new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX), clock: deps.clock, presetOf: terminalPresetOf(settings), predictSifted: simulationSiftedPredictor(catalog, stations) });
-  registerTleRoutes({ api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch) });
+  registerTleRoutes({
+    api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch),
+    computePassPage: (q) => pool.run('passPage', q), parseUpload: (body) => pool.run('parseCatalog', body), staleDays: tle.staleDays, passPageWork: tle.passPageWork, terminalIds, references: scheduler.references,
+  });
+  registerOutcomeRoutes(api, { store: scheduler.store, calibrations, clock: deps.clock, presetOf: terminalPresetOf(settings), predictSifted: simulationSiftedPredictor(catalog, stations) });
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---
   // --- network (issue 13): capacity-planning simulations as BullMQ jobs, run by the worker processes ---

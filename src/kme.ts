@@ -5,9 +5,11 @@
  * number of these may run on one Redis; `npm start` runs one as a child of the API process.
  */
 import { startKme } from '../relay/index.js';
+import { sharedClockOf } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
+import { exitIfPortInUse } from './platform/port-in-use.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 
 let config: Config;
@@ -31,13 +33,14 @@ try {
 }
 const redis = createRedis(env.REDIS_URL, 'command');
 shutdown.add('redis', () => redis.quit());
+// The deployment's one timeline (fibre key accrues on it, as passes do).
+const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`);
+shutdown.add('clock anchor', keepAlive());
 try {
-  const kme = await startKme({ config, logger, redis });
+  const kme = await startKme({ config, logger, redis, clock });
   for (const c of kme.closers) shutdown.add(c.name, c.close);
 } catch (e) {
-  const err = e as NodeJS.ErrnoException;
-  process.stderr.write(err.code === 'EADDRINUSE'
-    ? `qkdsat kme: port ${env.KME_PORT} is in use (set KME_PORT to another port)\n`
-    : `qkdsat kme: ${err.message}\n`);
+  exitIfPortInUse(e, { KME_PORT: env.KME_PORT }, env.HOST);
+  process.stderr.write(`qkdsat kme: ${(e as Error).message}\n`);
   process.exit(1);
 }

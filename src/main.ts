@@ -13,6 +13,7 @@ import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
+import { exitIfPortInUse } from './platform/port-in-use.js';
 import { QkdsatError } from './core/errors.js';
 
 const version = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -40,10 +41,17 @@ try {
 const redis = createRedis(env.REDIS_URL, 'command');
 shutdown.add('redis', () => redis.quit());
 // One simulated timeline for all processes of the deployment (see sharedClockOf).
-const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`);
+const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`, Date.now, { reset: process.argv.includes('--reset-clock') });
 shutdown.add('clock anchor', keepAlive());
 
-const services = await composeServices({ config, logger, clock, redis });
+const portVars = { PORT: env.PORT, KME_PORT: env.KME_PORT };
+let services: Awaited<ReturnType<typeof composeServices>>;
+try {
+  services = await composeServices({ config, logger, clock, redis, reseed: process.argv.includes('--reseed') });
+} catch (e) {
+  exitIfPortInUse(e, portVars, env.HOST);
+  throw e;
+}
 for (const c of services.closers) shutdown.add(c.name, c.close);
 const app = createApp({ logger, api: services.api, version, readiness: services.readiness, staticDir: resolve(REPO_ROOT, 'src/web'),
   staticMounts: {
@@ -51,8 +59,10 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
     '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
   },
 });
-const server = app.listen(env.PORT, env.HOST, () => {
-  logger.info({ port: env.PORT, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://127.0.0.1:${env.PORT} (OpenAPI at /openapi.json)`);
+// Express 5 calls back with the error when listening fails: only a bound server is "listening".
+const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
+  if (err) { exitIfPortInUse(Object.assign(err, { port: env.PORT }), { PORT: env.PORT }, env.HOST); throw err; }
+  logger.info({ port: env.PORT, host: env.HOST, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://${env.HOST}:${env.PORT} (OpenAPI at /openapi.json)`);
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
 

@@ -8,7 +8,7 @@ import { sharedClockOf } from './platform/clock.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
-import { loadCatalogFiles, RedisCatalog, RedisStationStore } from '../tle/adapters/index.js';
+import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
 import { openRelay } from '../relay/index.js';
 import { createNetworkSimulations } from '../network/index.js';
 import { networkConfigFileOf, runNetworkJob } from './network-run.js';
@@ -51,6 +51,7 @@ const scheduler = createScheduler({
   stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
   sink: relay.sink,
   runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
+  staleDays: configSection(config, 'tle', TleSettingsSchema).staleDays,
 });
 shutdown.add('scheduler', () => scheduler.close());
 scheduler.startWorkers({ planner: true });

@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { QkdsatError } from '../../src/core/errors.js';
 import { KeyMaterial } from '../domain/key-material.js';
-import { loadOrCreateVarSecret } from './var-secret.js';
+import { loadOrCreateVarSecret } from '../../src/platform/secrets.js';
 
 export class Kek {
   readonly #key: Buffer;

@@ -1,14 +1,12 @@
 /**
- * REST for mission planners: relay requests, pool overview (never key bytes), SAEs, and admin
- * deposits, which need `Authorization: Bearer <token>` (adapters/admin-token.ts), checked before
- * the body is read.
+ * REST for mission planners: relay requests (role planner), pool overview (never key bytes) and SAEs
+ * (viewer), and admin deposits (role admin), through the API's one access control (src/api/auth.ts),
+ * checked before the body is read. Relays and deposits name stations and satellites the catalog knows.
  */
-import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Api } from '../../src/api/route.js';
 import { QkdsatError } from '../../src/core/errors.js';
 import { STATION_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js';
-import { bearerChecker } from '../adapters/admin-token.js';
 import type { KeyBlockSink } from '../adapters/key-block-sink.js';
 import { MAX_DEPOSIT_BITS } from '../adapters/key-block-sink.js';
 import type { KeyStore } from '../adapters/key-store.redis.js';
@@ -58,25 +56,19 @@ export interface RelayRoutesDeps {
   relay: RelayService;
   sink: KeyBlockSink;
   now: () => number;
-  /** Required when `config.adminDeposits` is on. */
-  adminToken?: string;
+  /** Referential integrity: what the catalog knows (400 naming the field otherwise). */
+  lookup?: CatalogLookup;
 }
 
-const ADMIN_DEPOSITS = '/v1/admin/deposits';
-
-/** 401 problem+json naming the problem unless the request carries the admin bearer token. */
-function requireBearer(token: string) {
-  const check = bearerChecker(token);
-  return (req: Request, res: Response, next: NextFunction) => {
-    const verdict = check(req.get('authorization'));
-    if (verdict === 'ok') return next();
-    const message = verdict === 'missing' ? 'missing bearer token (Authorization: Bearer <QKDSAT_ADMIN_TOKEN>)' : 'invalid bearer token';
-    res.set('WWW-Authenticate', verdict === 'missing' ? 'Bearer realm="qkdsat-admin"' : 'Bearer realm="qkdsat-admin", error="invalid_token"');
-    next(new QkdsatError('UNAUTHORIZED', `authorization: ${message}`, [{ path: ['headers', 'authorization'], message }]));
-  };
+/** Does the catalog know this station or satellite? (src/compose.ts builds it from the stores.) */
+export interface CatalogLookup {
+  stationExists(id: string): Promise<boolean>;
+  satelliteExists(noradId: number): Promise<boolean>;
 }
 
-export function registerRelayRoutes({ api, config, store, relay, sink, now, adminToken }: RelayRoutesDeps): void {
+const unknown = (path: string, what: string) => new QkdsatError('VALIDATION', `${path}: unknown ${what}`, [{ path: path.split('.'), message: `unknown ${what}` }]);
+
+export function registerRelayRoutes({ api, config, store, relay, sink, now, lookup }: RelayRoutesDeps): void {
   const configuredStations = new Set([...config.saes.map((s) => s.stationId), ...config.fibreLinks.flatMap((l) => [l.a, l.b])]);
   api.route({
     method: 'post', path: '/v1/relays', summary: 'Relay key between two stations through trusted nodes', tags: ['relay'],
@@ -84,8 +76,10 @@ export function registerRelayRoutes({ api, config, store, relay, sink, now, admi
     handler: async ({ body }) => {
       const known = new Set(configuredStations);
       for (const e of await relay.edges()) known.add(e.a).add(e.b);
-      if (!known.has(body.from)) throw new QkdsatError('VALIDATION', 'from: unknown station', [{ path: ['body', 'from'], message: 'unknown station' }]);
-      if (!known.has(body.to)) throw new QkdsatError('VALIDATION', 'to: unknown station', [{ path: ['body', 'to'], message: 'unknown station' }]);
+      for (const field of ['from', 'to'] as const) {
+        const station = body[field];
+        if (!known.has(station) && !(await lookup?.stationExists(station))) throw unknown(`body.${field}`, 'station');
+      }
       return relay.relay(body.from, body.to, body.bits);
     },
   });
@@ -113,14 +107,16 @@ export function registerRelayRoutes({ api, config, store, relay, sink, now, admi
     handler: () => config.saes.map((s) => ({ id: s.id, stationId: s.stationId })),
   });
   if (config.adminDeposits) {
-    if (!adminToken) throw new QkdsatError('INTERNAL', 'relay.adminDeposits is on but no admin token was given');
-    api.router.post(ADMIN_DEPOSITS, requireBearer(adminToken));
     api.route({
-      method: 'post', path: ADMIN_DEPOSITS, tags: ['relay'],
-      summary: 'Deposit a key block from a simulated pass (demos, tests); needs Authorization: Bearer <QKDSAT_ADMIN_TOKEN>',
-      body: DepositRequestSchema, status: 201, errors: [401],
+      method: 'post', path: '/v1/admin/deposits', tags: ['relay'], role: 'admin',
+      summary: 'Deposit a key block from a simulated pass (demos, tests); needs an admin bearer token',
+      body: DepositRequestSchema, status: 201, errors: [401, 403],
       response: z.object({ blockId: z.string(), link: z.string(), bits: z.number().int(), segments: z.number().int() }),
-      handler: ({ body }) => sink.deposit(body.stationId, body.noradId, body.bits, { source: 'admin' }),
+      handler: async ({ body }) => {
+        if (lookup && !(await lookup.stationExists(body.stationId))) throw unknown('body.stationId', 'station');
+        if (lookup && !(await lookup.satelliteExists(body.noradId))) throw unknown('body.noradId', 'satellite');
+        return sink.deposit(body.stationId, body.noradId, body.bits, { source: 'admin' });
+      },
     });
   }
 }

@@ -30,6 +30,7 @@ type ScriptName = keyof typeof SCRIPTS;
 const MAX_PASS_MS = 30 * 60_000;
 
 export interface BookingQuery { station?: string; fromMs?: number; toMs?: number }
+export interface BookingPageQuery { stations?: readonly string[]; satellites?: readonly number[]; fromMs?: number; toMs?: number; limit: number; after?: { startMs: number; id: string } }
 
 export class BookingStore {
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly gaps: Gaps) {}
@@ -54,6 +55,7 @@ export class BookingStore {
       c.id, c.startMs, c.endMs, this.gaps.stationSlewMs, this.gaps.satelliteRetargetMs, MAX_PASS_MS, nowMs,
       'noradId', c.noradId, 'stationId', c.stationId, 'expectedSecureBits', c.expectedSecureBits,
       'clearSkyProbability', c.clearSkyProbability, 'planId', planId,
+      ...(c.elementSetEpochMs !== undefined ? ['elementSetEpochMs', c.elementSetEpochMs] : []),
     ]);
     return code === 1 ? 'booked' : 'exists';
   }
@@ -70,24 +72,64 @@ export class BookingStore {
   }
 
   async get(id: string): Promise<Booking | undefined> {
-    const h = await this.redis.hgetall(this.k.booking(id));
+    return this.parse(await this.redis.hgetall(this.k.booking(id)));
+  }
+
+  private parse(h: Record<string, string>): Booking | undefined {
     if (!h.id) return undefined;
     return BookingSchema.parse({
       ...h, noradId: Number(h.noradId), startMs: Number(h.startMs), endMs: Number(h.endMs),
       expectedSecureBits: Number(h.expectedSecureBits), clearSkyProbability: Number(h.clearSkyProbability),
       updatedMs: Number(h.updatedMs), planId: h.planId ?? '', reason: h.reason ?? '',
       ...(h.deliveredBits !== undefined ? { deliveredBits: Number(h.deliveredBits) } : {}),
+      ...(h.elementSetEpochMs !== undefined ? { elementSetEpochMs: Number(h.elementSetEpochMs) } : {}),
     });
   }
 
   async list(q: BookingQuery = {}): Promise<Booking[]> {
     const ids = await this.redis.zrangebyscore(this.k.all(), q.fromMs ?? '-inf', q.toMs ?? '+inf');
     const out: Booking[] = [];
-    for (const id of ids) {
-      const b = await this.get(id);
-      if (b && (!q.station || b.stationId === q.station)) out.push(b);
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const b of await this.getMany(ids.slice(i, i + 500))) if (!q.station || b.stationId === q.station) out.push(b);
     }
     return out;
+  }
+
+  /** Bookings by (start, id), after `after`, filtered, at most `limit`; `more` when others follow. */
+  async page(q: BookingPageQuery): Promise<{ items: Booking[]; more: boolean }> {
+    const items: Booking[] = [];
+    const stations = q.stations ? new Set(q.stations) : undefined, sats = q.satellites ? new Set(q.satellites) : undefined;
+    const min = q.after ? Math.max(q.after.startMs, q.fromMs ?? -Infinity) : q.fromMs;
+    const chunk = Math.max(100, 2 * q.limit);
+    for (let offset = 0; ; offset += chunk) {
+      const raw = await this.redis.zrangebyscore(this.k.all(), min ?? '-inf', q.toMs === undefined ? '+inf' : `(${q.toMs}`, 'WITHSCORES', 'LIMIT', offset, chunk);
+      const ids: string[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const id = raw[i]!, score = Number(raw[i + 1]);
+        if (q.after && score === q.after.startMs && id <= q.after.id) continue;
+        ids.push(id);
+      }
+      for (const b of await this.getMany(ids)) {
+        if ((stations && !stations.has(b.stationId)) || (sats && !sats.has(b.noradId))) continue;
+        if (items.length === q.limit) return { items, more: true };
+        items.push(b);
+      }
+      if (raw.length < 2 * chunk) return { items, more: false };
+    }
+  }
+
+  /** Ids of active (SCHEDULED, PREPASS, PASS) bookings of a station or satellite. */
+  async activeIds(kind: 'station' | 'satellite', id: string): Promise<string[]> {
+    const members = await this.redis.zrange(kind === 'station' ? this.k.station(id) : this.k.sat(id), 0, -1);
+    return members.map((m) => m.split('|').slice(2).join('|'));
+  }
+
+  private async getMany(ids: readonly string[]): Promise<Booking[]> {
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(this.k.booking(id));
+    const res = (await pipe.exec()) ?? [];
+    return res.map(([, h]) => this.parse(h as Record<string, string>)).filter((b): b is Booking => !!b);
   }
 
   async savePlan(id: string, plan: unknown): Promise<void> {

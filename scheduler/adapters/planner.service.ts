@@ -8,11 +8,11 @@ import type { Queue } from 'bullmq';
 import { QkdsatError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Logger } from '../../src/platform/logger.js';
-import type { Demand } from '../domain/candidate.js';
+import type { Candidate, Demand } from '../domain/candidate.js';
 import type { MilpSolver } from '../domain/milp.js';
 import { planSchedule, type Plan, type SolverKind } from '../domain/plan.js';
 import type { BookingStore } from './booking-store.redis.js';
-import type { CandidateSource } from './ports.js';
+import type { CandidateSource, PlanComputer } from './ports.js';
 import { dropPass, enqueuePass, type PassJobData } from './queues.js';
 import { gapsOf, type SchedulerSettings } from './settings.js';
 
@@ -24,9 +24,15 @@ export interface PlannerDeps {
   candidates: CandidateSource;
   milp: MilpSolver;
   settings: SchedulerSettings;
+  /** Where plans are solved; default inline with `milp`. The API process passes its compute pool. */
+  plan?: PlanComputer;
+  /** tle.staleDays: passes predicted from element sets farther than this from their epoch are refused (unless allowStale). */
+  staleDays?: number;
+  /** Stations that exist now: a candidate naming one deleted while planning is not booked. */
+  stationIds?: () => Promise<ReadonlySet<string>>;
 }
 
-export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string; weather?: { scenarios: number; seed: number } }
+export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string; weather?: { scenarios: number; seed: number }; allowStale?: boolean }
 export interface StoredPlan { id: string; fromMs: number; toMs: number; createdMs: number; plan: Plan; booked: number; kept: number; superseded: number; rejected: string[] }
 
 export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
@@ -37,12 +43,18 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   const frozenUntil = now + d.settings.frozenMinutes * 60_000;
   const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state));
   const frozen = existing.filter((b) => b.state !== 'SCHEDULED' || b.startMs < frozenUntil);
-  const fresh = (await d.candidates(fromMs, toMs)).filter((c) => c.startMs >= frozenUntil && !frozen.some((b) => b.id === c.id));
-  const cands = [...frozen.map((b) => ({ ...b })), ...fresh];
-  const plan = await planSchedule(cands, req.demand ?? d.settings.demand, {
-    solver: req.solver ?? d.settings.solver, timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds, gaps: gapsOf(d.settings),
-    fixedIds: new Set(frozen.map((b) => b.id)), milp: d.milp, nowMs: () => performance.now(),
-    ...(req.weather ? { weather: req.weather } : {}),
+  const found = await d.candidates(fromMs, toMs, { ...(req.allowStale ? { allowStale: true } : {}), ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}) });
+  const fresh = found.filter((c) => c.startMs >= frozenUntil && !frozen.some((b) => b.id === c.id));
+  const cands: Candidate[] = [...frozen.map(({ id, noradId, stationId, startMs, endMs, expectedSecureBits, clearSkyProbability, elementSetEpochMs }) => ({
+    id, noradId, stationId, startMs, endMs, expectedSecureBits, clearSkyProbability, ...(elementSetEpochMs !== undefined ? { elementSetEpochMs } : {}),
+  })), ...fresh];
+  const problem = {
+    cands, demand: req.demand ?? d.settings.demand, solver: req.solver ?? d.settings.solver, timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds,
+    gaps: gapsOf(d.settings), fixedIds: frozen.map((b) => b.id), ...(req.weather ? { weather: req.weather } : {}),
+  };
+  const plan = d.plan ? await d.plan(problem) : await planSchedule(problem.cands, problem.demand, {
+    solver: problem.solver, timeLimitS: problem.timeLimitS, gaps: problem.gaps, fixedIds: new Set(problem.fixedIds), milp: d.milp,
+    nowMs: () => performance.now(), ...(problem.weather ? { weather: problem.weather } : {}),
   });
   const id = req.planId ?? `plan_${randomUUID()}`;
   const chosen = new Set(plan.bookings.map((b) => b.id));
@@ -56,8 +68,10 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   }
   const rejected: string[] = [];
   const leadMs = d.settings.leadSeconds * 1000;
+  const known = d.stationIds ? await d.stationIds() : undefined;
   for (const c of plan.bookings) {
     if (frozen.some((b) => b.id === c.id)) continue;
+    if (known && !known.has(c.stationId)) { rejected.push(c.id); continue; }
     try {
       if ((await d.store.book(c, id, d.clock.now())) === 'booked') booked += 1;
       await enqueuePass(d.passes, d.clock, c, leadMs);

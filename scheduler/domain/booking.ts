@@ -37,6 +37,8 @@ export const BookingSchema = z.object({
   planId: z.string(),
   updatedMs: z.number(),
   deliveredBits: z.number().optional(),
+  /** Epoch of the element set the pass was predicted from. */
+  elementSetEpochMs: z.number().optional(),
 });
 export type Booking = z.infer<typeof BookingSchema>;
 

@@ -14,6 +14,8 @@ export const CandidateSchema = z.object({
   expectedSecureBits: z.number().nonnegative(),
   clearSkyProbability: z.number().min(0).max(1),
   maxElevationDeg: z.number().optional(),
+  /** Epoch of the element set the pass was predicted from (its age is reported with the booking). */
+  elementSetEpochMs: z.number().optional(),
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
 

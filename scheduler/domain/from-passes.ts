@@ -20,7 +20,7 @@ export function clearSkyAt(station: Pick<Station, 'clearSky'> | undefined, atMs:
   return station?.clearSky?.[new Date(atMs).getUTCMonth()] ?? 0.5;
 }
 
-export function candidatesFromPasses(passes: readonly Pass[], stations: readonly Station[], yieldBits: PassYieldBits, optical: OpticalConstraints = DEFAULT_OPTICAL): Candidate[] {
+export function candidatesFromPasses(passes: readonly (Pass & { elementSetEpochMs?: number })[], stations: readonly Station[], yieldBits: PassYieldBits, optical: OpticalConstraints = DEFAULT_OPTICAL): Candidate[] {
   const byId = new Map(stations.map((s) => [s.id, s]));
   return passes
     .filter((p) => p.sunElevationRadAtTca <= optical.maxSunElevationDeg * DEG
@@ -36,6 +36,7 @@ export function candidatesFromPasses(passes: readonly Pass[], stations: readonly
       expectedSecureBits: Math.max(0, Math.floor(yieldBits(p))),
       clearSkyProbability: clearSkyAt(byId.get(p.stationId), p.tcaMs),
       maxElevationDeg: Math.round((p.maxElevationRad / DEG) * 10) / 10,
+      ...(p.elementSetEpochMs !== undefined ? { elementSetEpochMs: p.elementSetEpochMs } : {}),
     }));
 }
 

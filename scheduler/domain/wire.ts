@@ -10,7 +10,11 @@ const WeatherWire = z.object({
 }).meta({ id: 'WeatherRisk', description: 'the plan under sampled weather: one clear/cloud draw per station-night with its clear-sky probability' });
 
 export const PlanWireSchema = z.object({
-  bookings: z.array(z.object({ id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number(), clearSkyProbability: z.number() })),
+  bookings: z.array(z.object({
+    id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number(), clearSkyProbability: z.number(),
+    elementSetEpoch: z.string().optional().describe('epoch of the element set the pass was predicted from'),
+    epochAgeDays: z.number().optional().describe('mid-pass minus that epoch, days'),
+  })),
   pairs: z.array(z.object({ a: z.string(), b: z.string(), demandBits: z.number(), deliveredBits: z.number(), via: z.array(z.object({ noradId: z.number(), bits: z.number() })) })),
   stations: z.record(z.string(), z.number()),
   objective: ObjectiveWire,
@@ -28,7 +32,10 @@ const obj = (o: Plan['objective']) => ({ worstPairFraction: Math.round(o.worstPa
 
 export function planToWire(p: Plan): PlanWire {
   return {
-    bookings: p.bookings.map((b) => ({ id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBits: b.expectedSecureBits, clearSkyProbability: b.clearSkyProbability })),
+    bookings: p.bookings.map((b) => ({
+      id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBits: b.expectedSecureBits, clearSkyProbability: b.clearSkyProbability,
+      ...(b.elementSetEpochMs !== undefined ? { elementSetEpoch: toIso(b.elementSetEpochMs), epochAgeDays: Math.round(((b.startMs + b.endMs) / 2 - b.elementSetEpochMs) / 86_400_000 * 1000) / 1000 } : {}),
+    })),
     pairs: p.pairs.map((q) => ({ a: q.a, b: q.b, demandBits: q.demandBits, deliveredBits: round(q.deliveredBits), via: Object.entries(q.via).map(([s, bits]) => ({ noradId: Number(s), bits: round(bits) })) })),
     stations: Object.fromEntries(Object.entries(p.stationMetBits).map(([g, v]) => [g, round(v)])),
     objective: obj(p.objective),

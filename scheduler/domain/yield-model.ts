@@ -4,7 +4,8 @@
  */
 import type { LinkConfig } from '../../src/core/channel/index.js';
 import { passYield } from '../../src/core/keyrate/index.js';
-import { sampleTrack, type PassSatellite, type PassStation } from '../../src/core/passes/index.js';
+import { sampleTrack, trackSampler, type PassSatellite, type PassStation, type TrackSample } from '../../src/core/passes/index.js';
+import type { Track } from '../../src/core/passes/track.js';
 import { findPreset, PRESETS, type Preset } from '../../src/core/presets/index.js';
 import { SkyEphemeris } from '../../src/core/sky/index.js';
 import { QkdsatError } from '../../src/core/errors.js';
@@ -32,9 +33,14 @@ export type CalibratedLinks = ReadonlyMap<string, LinkConfig>;
 /**
  * Finite-key yield of each pass, from its sampled track, with the preset of the satellite's
  * terminal (`presetOf`, or one preset id for every satellite); 0 for a satellite without one.
- * Where a calibrated link exists for the (satellite, station) pair, it is used instead of the preset's.
+ * With `window` (the passes' search window), each satellite is propagated once over it and all
+ * its passes, over every station, are sampled from that one track. Where a calibrated link exists
+ * for the (satellite, station) pair, it is used instead of the preset's.
  */
-export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[], calibrated: CalibratedLinks = new Map()): PassYieldBits {
+export function keyRateYield(
+  presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[],
+  window?: { fromMs: number; toMs: number; tracks?: ReadonlyMap<number, Track> }, calibrated: CalibratedLinks = new Map(),
+): PassYieldBits {
   const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
   const presets = new Map<string, Preset>();
   const presetOfSat = (noradId: number): Preset | undefined => {
@@ -44,14 +50,24 @@ export function keyRateYield(presetOf: string | undefined | TerminalPresetOf, se
     if (!p) presets.set(id, (p = presetFor(id)));
     return p;
   };
-  const sats = new Map<number, PassSatellite>();
-  for (const es of sets) { const p = propagatorOf(es); if (p.ok) sats.set(es.noradId, { noradId: es.noradId, propagator: p.propagator }); }
-  const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
+  type Sample = (site: PassStation, aosMs: number, losMs: number) => TrackSample[];
+  const sats = new Map<number, Sample>();
   const sky = new SkyEphemeris();
+  for (const es of sets) {
+    const p = propagatorOf(es);
+    if (!p.ok) continue;
+    const sat: PassSatellite = { noradId: es.noradId, propagator: p.propagator };
+    // Built on first use: by then the pass finder has handed over its track (window.tracks), if any.
+    let shared: ReturnType<typeof trackSampler> | undefined;
+    sats.set(es.noradId, window
+      ? (site, aosMs, losMs) => (shared ??= trackSampler(sat, window.fromMs, window.toMs, window.tracks?.get(es.noradId)))(site, aosMs, losMs, TRACK_STEP_S, { sky })
+      : (site, aosMs, losMs) => sampleTrack(sat, site, aosMs, losMs, TRACK_STEP_S, { sky }));
+  }
+  const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
   return (pass) => {
-    const sat = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
-    if (!sat || !site || !preset) return 0;
+    const sample = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
+    if (!sample || !site || !preset) return 0;
     const link = calibrated.get(`${pass.noradId}:${pass.stationId}`);
-    return passYield(sampleTrack(sat, site, pass.aosMs, pass.losMs, TRACK_STEP_S, { sky }), link ? { ...preset, link } : preset).secureBits;
+    return passYield(sample(site, pass.aosMs, pass.losMs), link ? { ...preset, link } : preset).secureBits;
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { QkdsatError } from '../../src/core/errors.js';
 import { parseIso, toIso } from '../../src/core/time/index.js';
 import type { Api } from '../../src/api/route.js';
+import { commaList, decodeCursor, encodeCursor, MAX_PAGE_LIMIT, pageOf, PageQueryShape, streamNdjson, wantsNdjson } from '../../src/api/paging.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { BookingSchema } from '../domain/booking.js';
 import { DemandSchema, demandIssues } from '../domain/candidate.js';
@@ -26,6 +27,10 @@ export interface SchedulerRouteDeps {
   dropPass?: (id: string) => Promise<void>;
   /** Which satellites carry a QKD terminal (scheduler.terminals; undefined: every catalogued one). */
   terminals: { preset: string; terminals: Record<string, string> | undefined };
+  /** tle.staleDays (default 14): bookings report their element set's age and `stale` beyond it. */
+  staleDays?: number;
+  /** Job counts per queue and state (the queue overview, role admin). */
+  queueCounts?: () => Promise<Record<string, Record<string, number>>>;
 }
 
 const iso = (field: string) => z.string().refine((s) => !Number.isNaN(parseIso(s)), `${field}: expected ISO-8601 with a zone`);
@@ -41,6 +46,7 @@ const PlanBody = z.object({
   weatherSeed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
   /** Queue the plan for a worker; default: queued when the horizon exceeds 24 h. */
   async: z.boolean().optional(),
+  allowStale: z.boolean().default(false).describe('plan passes predicted from element sets more than tle.staleDays from their epoch (refused by default, 422)'),
 });
 
 const StoredPlanWire = z.object({
@@ -49,11 +55,25 @@ const StoredPlanWire = z.object({
   plan: PlanWireSchema.optional(),
 }).meta({ id: 'StoredPlan' });
 
-const BookingWire = BookingSchema.extend({ start: z.string(), end: z.string() }).meta({ id: 'Booking' });
-const toWire = (b: z.infer<typeof BookingSchema>) => ({ ...b, start: toIso(b.startMs), end: toIso(b.endMs) });
+const BookingWire = BookingSchema.extend({
+  start: z.string(), end: z.string(),
+  elementSetEpoch: z.string().optional().describe('epoch of the element set the pass was predicted from'),
+  epochAgeDays: z.number().optional().describe('mid-pass minus that epoch, days'),
+  stale: z.boolean().optional().describe('|epochAgeDays| > tle.staleDays'),
+}).meta({ id: 'Booking' });
+const BookingCursor = z.object({ s: z.number(), id: z.string() });
+const NoradItem = z.coerce.number().int().min(1).max(999_999_999);
 const storedToWire = (s: StoredPlan) => ({ id: s.id, status: 'done' as const, from: toIso(s.fromMs), to: toIso(s.toMs), booked: s.booked, kept: s.kept, superseded: s.superseded, rejected: s.rejected, plan: planToWire(s.plan) });
 
 export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
+  const staleDays = d.staleDays ?? 14;
+  const toWire = (b: z.infer<typeof BookingSchema>) => {
+    const age = b.elementSetEpochMs === undefined ? undefined : ((b.startMs + b.endMs) / 2 - b.elementSetEpochMs) / 86_400_000;
+    return {
+      ...b, start: toIso(b.startMs), end: toIso(b.endMs),
+      ...(age === undefined ? {} : { elementSetEpoch: toIso(b.elementSetEpochMs!), epochAgeDays: Math.round(age * 1000) / 1000, stale: Math.abs(age) > staleDays }),
+    };
+  };
   api.route({
     method: 'post', path: '/v1/plans', summary: 'Plan the horizon (conflict-free bookings; async for large ones)', tags: ['scheduler'],
     body: PlanBody, response: StoredPlanWire, status: 201, errors: [404, 409, 500],
@@ -65,6 +85,7 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
         ...(body.demand ? { demand: body.demand } : {}), ...(body.solver ? { solver: body.solver } : {}),
         ...(body.timeLimitSeconds ? { timeLimitS: body.timeLimitSeconds } : {}),
         ...(body.weatherScenarios ? { weather: { scenarios: body.weatherScenarios, seed: body.weatherSeed } } : {}),
+        ...(body.allowStale ? { allowStale: true } : {}),
       };
       if ((body.async ?? body.horizonHours > 24) && d.enqueuePlan) {
         const id = `plan_${randomUUID()}`;
@@ -98,17 +119,45 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
     }),
   });
   api.route({
-    method: 'get', path: '/v1/bookings', summary: 'Bookings, optionally of one station, starting in [from, to)', tags: ['scheduler'],
-    query: z.object({ station: z.string().optional(), from: iso('from').optional(), to: iso('to').optional() }),
-    response: z.object({ bookings: z.array(BookingWire) }),
-    handler: async ({ query }) => {
+    method: 'get', path: '/v1/bookings', summary: 'Bookings starting in [from, to), by start then id; paged; filters station and satellite (comma lists); NDJSON with Accept: application/x-ndjson', tags: ['scheduler'],
+    query: z.object({
+      ...PageQueryShape,
+      station: commaList(z.string().min(1)).optional().describe('station ids, comma separated'),
+      satellite: commaList(NoradItem).optional().describe('NORAD ids, comma separated'),
+      from: iso('from').optional(), to: iso('to').optional(),
+    }),
+    response: z.union([pageOf(BookingWire, 'BookingPage'), z.object({ bookings: z.array(BookingWire) })]),
+    handler: async ({ query }, req) => {
       const fromMs = query.from ? parseIso(query.from) : undefined, toMs = query.to ? parseIso(query.to) : undefined;
       if (fromMs !== undefined && toMs !== undefined && !(toMs > fromMs)) throw new QkdsatError('VALIDATION', 'query.to: must be after from', [{ path: ['query', 'to'], message: 'must be after from' }]);
-      if (query.station && !(await d.stationIds()).has(query.station)) throw new QkdsatError('VALIDATION', `query.station: unknown station '${query.station}'`, [{ path: ['query', 'station'], message: 'unknown station' }]);
-      const list = await d.store.list({ ...(query.station ? { station: query.station } : {}), ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) });
-      return { bookings: list.map(toWire) };
+      if (query.station) {
+        const known = await d.stationIds();
+        const unknown = query.station.filter((s) => !known.has(s));
+        if (unknown.length) throw new QkdsatError('VALIDATION', `query.station: unknown station '${unknown[0]}'`, [{ path: ['query', 'station'], message: `unknown station(s): ${unknown.join(', ')}` }]);
+      }
+      const filter = { ...(query.station ? { stations: query.station } : {}), ...(query.satellite ? { satellites: query.satellite } : {}), ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };
+      const pageAt = async (cursor: string | undefined, limit: number) => {
+        const c = cursor === undefined ? undefined : decodeCursor(cursor, BookingCursor);
+        const r = await d.store.page({ ...filter, limit, ...(c ? { after: { startMs: c.s, id: c.id } } : {}) });
+        const last = r.items[r.items.length - 1];
+        return { items: r.items.map(toWire), nextCursor: r.more && last ? encodeCursor({ s: last.startMs, id: last.id }) : null };
+      };
+      if (query.paged === 'false') {
+        const all = await d.store.page({ ...filter, limit: Number.MAX_SAFE_INTEGER });
+        return { bookings: all.items.map(toWire) };
+      }
+      if (wantsNdjson(req)) { await streamNdjson(req.res!, query.cursor, (c) => pageAt(c, MAX_PAGE_LIMIT)); return undefined; }
+      return pageAt(query.cursor, query.limit);
     },
   });
+  if (d.queueCounts) {
+    const counts = d.queueCounts;
+    api.route({
+      method: 'get', path: '/v1/admin/queues', summary: 'Job counts of the scheduler queues (passes, plans) by state', tags: ['scheduler'], role: 'admin',
+      response: z.object({ queues: z.record(z.string(), z.record(z.string(), z.number())) }),
+      handler: async () => ({ queues: await counts() }),
+    });
+  }
   api.route({
     method: 'post', path: '/v1/bookings/:id/cancel', summary: 'Cancel a booking that has not started tracking', tags: ['scheduler'],
     params: z.object({ id: z.string().regex(/^pass_[A-Za-z0-9_-]+$/) }), body: z.object({ reason: z.string().max(200).default('cancelled by operator') }),

@@ -33,6 +33,9 @@ export function createApp({ logger, api, version, readiness = {}, staticDir, sta
     });
     next();
   });
+  // Catalog uploads: a whole public catalog (30,000 objects: ~5 MB of TLE, ~15 MB of OMM JSON or XML)
+  // in one request; every other body stays small.
+  app.post('/v1/satellites', express.json({ limit: '48mb' }), express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '48mb' }));
   app.use(express.json({ limit: '2mb' }));
   // Catalog uploads: TLE, OMM KVN and OMM XML arrive as text (tle/domain/catalog-format.ts detects which).
   app.use(express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '8mb' }));

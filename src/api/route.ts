@@ -6,6 +6,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { QkdsatError } from '../core/errors.js';
+import type { Authorize, Role } from './auth.js';
 import { ProblemSchema, zodIssues } from './errors.js';
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
@@ -29,6 +30,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   produces?: string;
   /** Extra documented error statuses besides 400. */
   errors?: number[];
+  /** Role the caller's token needs (auth.ts): default viewer for GET, planner otherwise. */
+  role?: Role;
   handler: (
     input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
     req: Request,
@@ -52,17 +55,25 @@ function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, w
 export class Api {
   readonly registry = new OpenAPIRegistry();
   readonly router: Router = express.Router();
+  private authorize: Authorize | undefined;
+  private readonly bearer = this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'QKDSAT_VIEWER_TOKEN, QKDSAT_PLANNER_TOKEN, QKDSAT_ADMIN_TOKEN or a token of the config file' });
+
+  /** Checks every route's role from now on (routes registered before are covered too). */
+  useAuth(authorize: Authorize): void { this.authorize = authorize; }
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
     const status = spec.status ?? 200;
+    const role: Role = spec.role ?? (spec.method === 'get' ? 'viewer' : 'planner');
     const errorResponses: Record<string, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }> = {};
-    for (const code of [400, ...(spec.errors ?? [])]) {
+    for (const code of [400, 401, 403, 429, ...(spec.errors ?? [])]) {
       errorResponses[String(code)] = { description: 'problem', content: { 'application/problem+json': { schema: ProblemSchema } } };
     }
     this.registry.registerPath({
       method: spec.method,
       path: toOpenApiPath(spec.path),
       summary: spec.summary,
+      description: `Needs role **${role}**${role === 'viewer' ? ' (no token when auth.openReads is set)' : ''}.`,
+      security: [{ [this.bearer.name]: [] }],
       tags: spec.tags ?? [],
       request: {
         ...(spec.params ? { params: spec.params } : {}),
@@ -75,6 +86,7 @@ export class Api {
       },
     });
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
+      if (this.authorize) res.locals.principal = await this.authorize(req, res, role);
       const input = {
         params: parsePart(spec.params, req.params, 'params'),
         query: parsePart(spec.query, req.query, 'query'),

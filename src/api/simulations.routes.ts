@@ -6,15 +6,20 @@
 import { z } from 'zod';
 import { linkBudget, normalisationOf, type LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
-import { simulatePass, type TrackSample } from '../core/keyrate/index.js';
+import { simulatePass, type PassSimulation, type SimulateOptions, type SimulationSetup, type TrackSample } from '../core/keyrate/index.js';
 import { findPreset, PRESETS, type Preset } from '../core/presets/index.js';
 import type { Api } from './route.js';
 import { KeyResultSchema, LinkBudgetSchema, LinkConfigSchema, ProtocolFileSchema, ProtocolShape, resolveProtocol, TrackSampleSchema, trackFromWire } from './simulations.schemas.js';
 
 export interface SimulationDeps {
   /** Samples (1 s steps) of the pass of `noradId` over `stationId` starting at `aosMs`; throws NOT_FOUND if none. */
-  resolveTrack?: (q: { noradId: number; stationId: string; aosMs: number }) => Promise<TrackSample[]> | TrackSample[];
+  resolveTrack?: (q: { noradId: number; stationId: string; aosMs: number }) => Promise<ResolvedTrack> | ResolvedTrack;
+  /** Runs the pass simulation (the API process: in its compute thread pool); default inline. */
+  simulate?: (q: { track: TrackSample[]; setup: SimulationSetup; options: SimulateOptions }) => Promise<PassSimulation>;
 }
+
+/** A catalog pass's track, with the epoch of the element set it was predicted from. */
+export type ResolvedTrack = TrackSample[] | { track: TrackSample[]; elementSetEpochMs: number; staleDays?: number };
 
 const DEG = Math.PI / 180;
 const MAX_TRACK = 4 * 3600;
@@ -64,6 +69,9 @@ const PassResponseSchema = z.object({
   normalisation: z.enum(['emitted', 'transmitted']),
   monteCarlo: z.object({ secureKeyBits: SpreadSchema, siftedBits: SpreadSchema, draws: z.number(), seed: z.number() }).optional(),
   samples: z.array(z.object({ tMs: z.number(), rangeKm: z.number(), elevationDeg: z.number(), budget: LinkBudgetSchema, siftedRateHz: z.number() })).optional(),
+  elementSetEpoch: z.string().optional().describe('pass from the catalog: epoch of the element set used'),
+  epochAgeDays: z.number().optional().describe('AOS minus that epoch, days'),
+  stale: z.boolean().optional().describe('|epochAgeDays| > tle.staleDays'),
 });
 
 const PresetSchema = z.object({
@@ -102,21 +110,30 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
       const preset = presetOrThrow(body.preset, 'body.preset');
       const { protocol, options } = resolveProtocol(body.protocol ?? {}, preset.protocol);
       let track: TrackSample[];
+      let age: { elementSetEpoch: string; epochAgeDays: number; stale: boolean } | undefined;
       if (body.track) track = body.track.map(trackFromWire);
       else {
         if (!deps.resolveTrack) throw new QkdsatError('UNAVAILABLE', 'pass lookup by noradId/stationId/aos is not configured; send a track');
-        track = await deps.resolveTrack({ noradId: body.noradId!, stationId: body.stationId!, aosMs: Date.parse(body.aos!) });
+        const resolved = await deps.resolveTrack({ noradId: body.noradId!, stationId: body.stationId!, aosMs: Date.parse(body.aos!) });
+        if (Array.isArray(resolved)) track = resolved;
+        else {
+          track = resolved.track;
+          const days = ((track[0]?.tMs ?? Date.parse(body.aos!)) - resolved.elementSetEpochMs) / 86_400_000;
+          age = { elementSetEpoch: new Date(resolved.elementSetEpochMs).toISOString(), epochAgeDays: Math.round(days * 1000) / 1000, stale: Math.abs(days) > (resolved.staleDays ?? 14) };
+        }
       }
       for (let i = 1; i < track.length; i++) {
         if (!(track[i]!.tMs > track[i - 1]!.tMs)) throw new QkdsatError('VALIDATION', `body.track.${i}.tMs: samples must be strictly increasing in time`, [{ path: ['body', 'track', i, 'tMs'], message: 'not increasing' }]);
       }
       const setup = { link: (body.link as LinkConfig | undefined) ?? preset.link, protocol, minElevationDeg: (options.minElevationRad * 180) / Math.PI };
-      const sim = simulatePass(track, setup, { window: options.window, optimise: options.optimise, excessLossDb: options.excessLossDb, ...(body.monteCarlo ? { monteCarlo: body.monteCarlo } : {}), includeSamples: body.includeSamples ?? false });
+      const simOptions: SimulateOptions = { window: options.window, optimise: options.optimise, excessLossDb: options.excessLossDb, ...(body.monteCarlo ? { monteCarlo: body.monteCarlo } : {}), includeSamples: body.includeSamples ?? false };
+      const sim = deps.simulate ? await deps.simulate({ track, setup, options: simOptions }) : simulatePass(track, setup, simOptions);
       const { rawKeyBits: _raw, ...key } = sim.key;
       return {
         key: { ...key, window: { startS: Number.isFinite(key.window.startS) ? key.window.startS : null, endS: Number.isFinite(key.window.endS) ? key.window.endS : null, slots: key.window.slots } },
         siftedBits: sim.siftedBits, durationS: sim.durationS, stepS: sim.stepS, minLossDb: sim.minLossDb, normalisation: normalisationOf(setup.link),
         ...(sim.monteCarlo ? { monteCarlo: sim.monteCarlo } : {}),
+        ...(age ?? {}),
         ...(sim.samples ? { samples: sim.samples.map((s) => ({ tMs: s.tMs, rangeKm: s.rangeKm, elevationDeg: s.elevationRad / DEG, budget: s.budget, siftedRateHz: s.siftedRateHz })) } : {}),
       };
     },

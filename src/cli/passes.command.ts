@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseIso } from '../core/time/index.js';
 import { parseCatalog, passesOf, passToWire, StationSchema, type ParseReport } from '../../tle/domain/index.js';
-import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
+import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson, warnStale } from './run.js';
 
 const MAX_HOURS = 31 * 24;
 
@@ -61,7 +61,8 @@ export function registerPasses(program: Command): void {
         });
         bar?.stop();
         for (const f of r.failures) process.stderr.write(`qkdsat: warning: satellite ${f.noradId}: SGP4 failed at ${new Date(f.atMs).toISOString()}: ${f.reason} (passes end there)\n`);
-        const passes = r.passes.map(passToWire);
+        const passes = r.passes.map((p) => passToWire(p));
+        warnStale(passes);
         if (o.format === 'json') writeJson({ passes });
         else process.stdout.write(table(passes));
       }));

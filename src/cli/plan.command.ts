@@ -5,13 +5,32 @@
  */
 import type { Command } from 'commander';
 import { parseIso } from '../core/time/index.js';
-import { StationListSchema, parseCatalog, passesOf } from '../../tle/domain/index.js';
-import { DemandSchema, candidatesFromPasses, demandIssues, keyRateYield, planSchedule, planToWire, presetFor, SolverKindSchema } from '../../scheduler/domain/index.js';
+import { z } from 'zod';
+import { configSection, loadConfig } from '../platform/config.js';
+import { StationListSchema, parseCatalog } from '../../tle/domain/index.js';
+import { DemandSchema, demandIssues, planSchedule, planToWire, presetFor, SolverKindSchema, type Candidate } from '../../scheduler/domain/index.js';
+import { candidatesOf, freshCandidates } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
 import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
-import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
+import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, warnStale, writeJson } from './run.js';
 
-interface PlanOpts { tle: string; stations: string; start: string; hours: string; demand?: string; preset?: string; solver: string; timeLimit: string; format?: string; scenarios?: string; seed: string }
+const TerminalsSchema = z.record(z.string().regex(/^[0-9]{1,9}$/, 'a NORAD catalog number'), z.string());
+
+/** The scheduler section of QKDSAT_CONFIG (default config/demo.json), as the REST service reads it. */
+function configuredSettings() {
+  try {
+    return configSection(loadConfig(), 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
+  } catch (e) {
+    throw new UsageError(`QKDSAT_CONFIG: ${(e as Error).message}`);
+  }
+}
+
+const ageOf = (c: Candidate) => {
+  const days = c.elementSetEpochMs === undefined ? 0 : ((c.startMs + c.endMs) / 2 - c.elementSetEpochMs) / 86_400_000;
+  return { epochAgeDays: days, stale: Math.abs(days) > 14 };
+};
+
+interface PlanOpts { tle: string; stations: string; start: string; hours: string; demand?: string; preset?: string; solver: string; timeLimit: string; format?: string; scenarios?: string; seed: string; terminals?: string; all: boolean; allowStale: boolean }
 
 export const registerPlan = (program: Command): void => {
   program
@@ -28,6 +47,9 @@ export const registerPlan = (program: Command): void => {
     .option('--format <fmt>', 'json')
     .option('--scenarios <n>', 'also evaluate the plan under N seeded weather scenarios (one cloud draw per station-night)')
     .option('--seed <s>', 'seed of the weather scenarios', '1')
+    .option('--terminals <file>', 'JSON { "<NORAD id>": "<preset>" }: the satellites with a QKD terminal (default: scheduler.terminals of QKDSAT_CONFIG, as REST plans)')
+    .option('--all', 'every satellite of the file carries the --preset terminal', false)
+    .option('--allow-stale', 'plan passes predicted from element sets more than 14 days from their epoch (refused otherwise)', false)
     .action((o: PlanOpts) => runCommand(() => plan(o)));
 };
 
@@ -48,9 +70,13 @@ async function plan(o: PlanOpts): Promise<void> {
   const demand = o.demand ? readJsonFile(o.demand, 'demand', DemandSchema) : { stations: {}, pairs: [] };
   const issue = demandIssues(demand, new Set(stations.map((s) => s.id)))[0];
   if (issue) throw new UsageError(`${issue.path.join('.')}: ${issue.message}`);
-  const { passes } = passesOf(report.accepted, stations, { fromMs: startMs, toMs: startMs + hours * 3_600_000 });
-  const candidates = candidatesFromPasses(passes, stations, keyRateYield(o.preset, report.accepted, stations));
-  const settings = SchedulerSettingsSchema.parse({});
+  if (o.all && o.terminals) throw new UsageError('--terminals and --all: give one of them');
+  const settings = configuredSettings();
+  const terminals = o.all ? undefined : o.terminals ? readJsonFile(o.terminals, '--terminals', TerminalsSchema) : settings.terminals;
+  const preset = o.preset ?? settings.preset;
+  const found = candidatesOf({ sets: report.accepted, stations, fromMs: startMs, toMs: startMs + hours * 3_600_000, terminals, preset });
+  warnStale(found.map((c) => ({ noradId: c.noradId, ...ageOf(c) })));
+  const candidates = freshCandidates(found, { allowStale: o.allowStale });
   const p = await planSchedule(candidates, demand, { solver: solver.data, timeLimitS, gaps: gapsOf(settings), milp: highsSolver(), nowMs: () => performance.now(), ...(scenarios ? { weather: { scenarios, seed } } : {}) });
   const wire = planToWire(p);
   if (o.format === 'json') { writeJson(wire); return; }

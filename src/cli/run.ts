@@ -10,7 +10,7 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
   try {
     await body();
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof QkdsatError && ['VALIDATION', 'TLE_FORMAT', 'TLE_CHECKSUM', 'WINDOW_TOO_LONG', 'NOT_FOUND'].includes(e.code))) {
+    if (e instanceof UsageError || (e instanceof QkdsatError && ['VALIDATION', 'TLE_FORMAT', 'TLE_CHECKSUM', 'WINDOW_TOO_LONG', 'NOT_FOUND', 'STALE_ELEMENT_SET'].includes(e.code))) {
       process.stderr.write(`qkdsat: ${e.message}\n`);
       if (e instanceof QkdsatError && e.issues.length > 1) {
         for (const i of e.issues.slice(0, 20)) process.stderr.write(`  - ${[...i.path].join('.')}${i.line ? ` (line ${i.line}${i.column ? `, column ${i.column}` : ''})` : ''}: ${i.message}\n`);
@@ -58,4 +58,14 @@ export function parseNumberOption(value: string, name: string, check: (n: number
 
 export function writeJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** One stderr warning when results come from element sets beyond the staleness limit (never on stdout). */
+export function warnStale(items: readonly { noradId: number; epochAgeDays: number; stale: boolean }[], staleDays = 14): void {
+  const stale = items.filter((i) => i.stale);
+  if (!stale.length) return;
+  const bySat = new Map<number, number>();
+  for (const i of stale) bySat.set(i.noradId, Math.max(bySat.get(i.noradId) ?? 0, Math.abs(i.epochAgeDays)));
+  const list = [...bySat].map(([n, d]) => `${n} (${d.toFixed(0)} d)`).join(', ');
+  process.stderr.write(`qkdsat: warning: ${stale.length} result(s) predicted from element sets more than ${staleDays} days from their epoch: ${list}; SGP4 errors grow by km a day, upload newer sets\n`);
 }

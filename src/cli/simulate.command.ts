@@ -14,7 +14,7 @@ import { parseIso, toIso } from '../core/time/index.js';
 import { keyResultToWire } from '../api/simulations.schemas.js';
 import { parseCatalog, passesOf, passToWire, StationSchema } from '../../tle/domain/index.js';
 import { passTrackAt } from '../../tle/domain/pass-track.js';
-import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
+import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, warnStale, writeJson } from './run.js';
 
 const DEFAULT_STATIONS = fileURLToPath(new URL('../../tle/data/stations.json', import.meta.url));
 
@@ -40,8 +40,11 @@ export function registerSimulate(program: Command): void {
         if (report.accepted.length === 0) throw new UsageError(`--tle: ${o.tle} holds no valid element set${report.rejected[0] ? ` (${report.rejected[0].issues[0]?.message ?? ''})` : ''}`);
         const norad = o.norad === undefined ? undefined : parseNumberOption(o.norad, '--norad', (n) => Number.isInteger(n) && n > 0, 'a NORAD id');
         const sets = norad === undefined ? report.accepted : report.accepted.filter((e) => e.noradId === norad);
-        if (sets.length !== 1) throw new UsageError(norad === undefined ? `--tle: ${o.tle} holds ${sets.length} satellites; choose one with --norad` : `--norad: ${norad} is not in ${o.tle}`);
-        const es = sets[0]!;
+        const sats = new Set(sets.map((e) => e.noradId));
+        if (sats.size !== 1) throw new UsageError(norad === undefined ? `--tle: ${o.tle} holds ${sats.size} satellites; choose one with --norad` : `--norad: ${norad} is not in ${o.tle} (it holds ${[...new Set(report.accepted.map((e) => e.noradId))].join(', ')})`);
+        // Several sets of the satellite: the one whose epoch is nearest the time asked for (as REST and passes do).
+        const at = o.passAos !== undefined ? parseIso(o.passAos) : o.from !== undefined ? parseIso(o.from) : Date.now();
+        const es = [...sets].sort((a, b) => Math.abs(a.epochMs - at) - Math.abs(b.epochMs - at))[0]!;
         const stations = readJsonFile(o.stations ?? DEFAULT_STATIONS, '--stations', z.array(StationSchema).min(1));
         const station = stations.find((s) => s.id === o.station);
         if (!station) throw new UsageError(`--station: unknown station '${o.station}' (known: ${stations.map((s) => s.id).join(', ')})`);
@@ -62,9 +65,11 @@ export function registerSimulate(program: Command): void {
           found = passTrackAt(es, station, next.aosMs);
         }
         const { pass, track } = found;
+        const wirePass = passToWire(pass);
+        warnStale([wirePass]);
         const draws = o.monteCarlo === undefined ? 0 : parseNumberOption(o.monteCarlo, '--monte-carlo', (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer in [1, 10000]');
         const seed = parseNumberOption(o.seed, '--seed', Number.isInteger, 'an integer');
         const sim = simulatePass(track, preset, { window: 'optimal', optimise: o.optimise, ...(draws ? { monteCarlo: { draws, seed } } : {}) });
-        writeJson({ pass: passToWire(pass), preset: preset.id, normalisation: normalisationOf(preset.link), samples: track.length, key: keyResultToWire(sim.key), siftedBits: sim.siftedBits, durationS: sim.durationS, minLossDb: sim.minLossDb, ...(sim.monteCarlo ? { monteCarlo: sim.monteCarlo } : {}) });
+        writeJson({ pass: wirePass, preset: preset.id, normalisation: normalisationOf(preset.link), samples: track.length, key: keyResultToWire(sim.key), siftedBits: sim.siftedBits, durationS: sim.durationS, minLossDb: sim.minLossDb, ...(sim.monteCarlo ? { monteCarlo: sim.monteCarlo } : {}) });
       }));
 }

@@ -56,43 +56,37 @@ function clockChoice(config: Config, wall: () => number): ClockChoice {
 
 /** The part of Redis the shared clock needs (ioredis satisfies it). */
 export interface ClockAnchorStore {
-  set(key: string, value: string, px: 'PX', ms: number, nx?: 'NX'): Promise<unknown>;
+  set(key: string, value: string, nx?: 'NX'): Promise<unknown>;
   get(key: string): Promise<string | null>;
-  pexpire(key: string, ms: number): Promise<unknown>;
 }
-
-/** How long the simulated timeline outlives its last running process. */
-export const CLOCK_ANCHOR_TTL_MS = 60_000;
 
 /**
  * `clockOf`, with one simulated timeline for every process of a deployment (API, workers, on one
- * or many machines). Each process used to start its own simulated clock at its own boot, so a
- * worker booted 2 s after the API ran 2 simulated minutes behind it at 60x. The first process
- * stores the anchor (simulated start, speed, wall time of that start) in Redis with SET NX; the
- * others adopt it while it matches their configured start and speed (a process booted with another
- * start or speed replaces it: the newest configuration wins). Running processes refresh its
- * TTL (`keepAlive`, every TTL/4); when all have been gone for CLOCK_ANCHOR_TTL_MS the next boot
- * starts the timeline afresh at the configured start.
+ * or many machines). The first process stores the anchor (simulated start, speed, wall time of that
+ * start) in Redis with SET NX; the others adopt it while it matches their configured start and
+ * speed (a process booted with another start or speed replaces it: the newest configuration wins).
+ * The anchor persists (no expiry): a restart, however long after, continues the same timeline, so
+ * bookings keep their meaning; `reset` (`npm start -- --reset-clock`) starts it afresh at the
+ * configured start.
  */
-export async function sharedClockOf(config: Config, store: ClockAnchorStore, key: string, wall: () => number = Date.now): Promise<{ clock: Clock; adopted: boolean; keepAlive: () => () => void }> {
+export async function sharedClockOf(config: Config, store: ClockAnchorStore, key: string, wall: () => number = Date.now, opts: { reset?: boolean } = {}): Promise<{ clock: Clock; adopted: boolean; keepAlive: () => () => void }> {
   const c = clockChoice(config, wall);
-  if (c.kind === 'real') return { clock: realClock(wall), adopted: false, keepAlive: () => () => undefined };
+  const keepAlive = () => () => undefined;
+  if (c.kind === 'real') return { clock: realClock(wall), adopted: false, keepAlive };
   const mine = { startMs: c.startMs, speed: c.speed, wallAnchorMs: wall() };
   let anchor = mine;
   let adopted = false;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (await store.set(key, JSON.stringify(mine), 'PX', CLOCK_ANCHOR_TTL_MS, 'NX')) break;
-    const seen = await store.get(key);
-    const theirs = seen ? (JSON.parse(seen) as typeof mine) : undefined;
-    if (theirs && theirs.startMs === c.startMs && theirs.speed === c.speed && Number.isFinite(theirs.wallAnchorMs)) { anchor = theirs; adopted = true; break; }
-    // A different configured timeline (or a corrupt value): the process booted last with a new configuration wins.
-    if (theirs) { await store.set(key, JSON.stringify(mine), 'PX', CLOCK_ANCHOR_TTL_MS); break; }
+  if (opts.reset) await store.set(key, JSON.stringify(mine));
+  else {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await store.set(key, JSON.stringify(mine), 'NX')) break;
+      const seen = await store.get(key);
+      const theirs = seen ? (JSON.parse(seen) as typeof mine) : undefined;
+      if (theirs && theirs.startMs === c.startMs && theirs.speed === c.speed && Number.isFinite(theirs.wallAnchorMs)) { anchor = theirs; adopted = true; break; }
+      // A different configured timeline (or a corrupt value): the process booted last with a new configuration wins.
+      if (theirs) { await store.set(key, JSON.stringify(mine)); break; }
+    }
   }
   const clock = simulatedClock(anchor.startMs + (wall() - anchor.wallAnchorMs) * anchor.speed, anchor.speed, wall);
-  const keepAlive = () => {
-    const timer = setInterval(() => { void store.pexpire(key, CLOCK_ANCHOR_TTL_MS).catch(() => undefined); }, CLOCK_ANCHOR_TTL_MS / 4);
-    timer.unref();
-    return () => clearInterval(timer);
-  };
   return { clock, adopted, keepAlive };
 }

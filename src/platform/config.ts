@@ -16,7 +16,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 export const EnvSchema = z.object({
   PORT: port.default(8080),
   KME_PORT: port.default(8443),
-  HOST: z.string().default('0.0.0.0'),
+  /** Address the REST API (and KME) bind to; 0.0.0.0 to serve other machines. */
+  HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QKDSAT_CONFIG: z.string().default(resolve(REPO_ROOT, 'config/demo.json')),
   QKDSAT_VAR_DIR: z.string().default(resolve(REPO_ROOT, 'var')),
@@ -28,8 +29,14 @@ export const EnvSchema = z.object({
   QKDSAT_CLOCK_SPEED: z.coerce.number().positive().optional(),
   /** Hex AES-256 key-encryption key for key pools; when absent one is generated under var/. */
   QKDSAT_KEK: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
-  /** Bearer token for POST /v1/admin/deposits; when unset (and the endpoint is on) one is generated in var/admin-token. */
+  /** Bearer token of role admin (deposits, queue overview); when unset one is generated in var/admin-token. */
   QKDSAT_ADMIN_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'expected 16-512 printable ASCII characters (no spaces)').optional(),
+  /** Bearer token of role planner (plans, bookings, stations, satellites, relays); else var/planner-token. */
+  QKDSAT_PLANNER_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'expected 16-512 printable ASCII characters (no spaces)').optional(),
+  /** Bearer token of role viewer (reads); else var/viewer-token. */
+  QKDSAT_VIEWER_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'expected 16-512 printable ASCII characters (no spaces)').optional(),
+  /** Compute threads of the API process (pass finding, planning, simulations); default cores - 1 (1..4). */
+  QKDSAT_COMPUTE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** BullMQ worker processes (`src/worker.ts`) that `npm start` runs as children; 0 when they run apart. */
   QKDSAT_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   /** KME processes (`src/kme.ts`, the ETSI 014 server) that `npm start` runs as children; 0 when they run apart. */

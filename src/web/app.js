@@ -9,13 +9,30 @@ const el = (name, attrs = {}, ns) => {
   return node;
 };
 
-async function getJson(path, init) {
-  const res = await fetch(path, init);
+// Bearer token for writes (and for reads when auth.openReads is off), kept in this browser only.
+const token = () => window.localStorage.getItem('qkdsat-token') ?? '';
+async function getJson(path, init = {}) {
+  const headers = { ...(init.headers ?? {}), ...(token() ? { authorization: `Bearer ${token()}` } : {}) };
+  const res = await fetch(path, { ...init, headers });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(`${path}: ${res.status} ${body.detail ?? ''}`);
   return body;
 }
 const setStatus = (text) => { $('#status').textContent = text; };
+
+/** Items of a paged list route (`{ items, nextCursor }`), following at most `maxPages` cursors. */
+async function getPaged(path, maxPages = 5) {
+  const items = [];
+  let cursor = null;
+  for (let i = 0; i < maxPages; i += 1) {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await getJson(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
+    items.push(...(page.items ?? []));
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
+}
 
 function ringPath(ring) {
   let d = '', prevX;
@@ -84,18 +101,27 @@ async function drawTimeline(stations, qkd) {
   const from = serviceNow(), to = from + 86_400_000;
   const box = $('#timeline');
   box.replaceChildren();
-  const bookings = await getJson(`/v1/bookings?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`).catch(() => ({ bookings: [] }));
+  const span = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+  const lanes = new Map();
   for (const s of stations) {
     const row = el('div', { class: 'row', 'data-station': s.id });
     const name = el('span', { title: s.name ?? s.id }); name.textContent = s.id;
     const lane = el('div', { class: 'lane' });
     row.append(name, lane);
     box.append(row);
-    const { passes = [] } = await getJson(`/v1/passes?station=${encodeURIComponent(s.id)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`).catch(() => ({}));
-    for (const p of passes) {
-      if (qkd && !qkd.has(p.noradId)) continue;
+    lanes.set(s.id, lane);
+  }
+  // One paged query for all stations: only satellites with a QKD terminal (a few pages at most).
+  const [bookings, passes] = await Promise.all([
+    getPaged(`/v1/bookings?${span}&limit=1000`).catch(() => []),
+    getPaged(`/v1/passes?${span}&limit=1000${qkd ? '&terminalsOnly=true' : ''}`, 3).catch(() => []),
+  ]);
+  for (const p of passes) {
+    const lane = lanes.get(p.stationId);
+    if (!lane || (qkd && !qkd.has(p.noradId))) continue;
+    {
       const a = Date.parse(p.aos), b = Date.parse(p.los);
-      const booked = (bookings.bookings ?? []).some((k) => k.stationId === s.id && k.noradId === p.noradId && Math.abs(Date.parse(k.start) - a) < 120_000);
+      const booked = bookings.some((k) => k.stationId === p.stationId && k.noradId === p.noradId && Math.abs(Date.parse(k.start) - a) < 120_000);
       const bar = el('div', { class: 'pass' + (booked ? ' booked' : ''), 'data-norad': String(p.noradId), title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°` });
       bar.style.left = `${((a - from) / (to - from)) * 100}%`;
       bar.style.width = `${Math.max(0.3, ((b - a) / (to - from)) * 100)}%`;
@@ -116,9 +142,12 @@ async function drawPools() {
   }));
 }
 
+$('#token').value = token();
 $('#plan-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const hours = Number(new FormData(ev.target).get('hours'));
+  const form = new FormData(ev.target);
+  const hours = Number(form.get('hours'));
+  if (form.get('token')) window.localStorage.setItem('qkdsat-token', String(form.get('token')));
   const start = new Date(serviceNow()).toISOString();
   $('#plan-out').textContent = 'planning…';
   try {
@@ -177,10 +206,11 @@ async function main() {
   setStatus('loading…');
   const clock = await getJson('/v1/clock').catch(() => null);
   if (clock) { clockRead = Date.now(); clockOffsetMs = Date.parse(clock.now) - clockRead; clockSpeed = clock.speed; }
-  const [{ stations = [] }, { satellites = [] }, terminals] = await Promise.all([
-    getJson('/v1/stations').catch(() => ({})),
-    getJson('/v1/satellites').catch(() => ({})),
-    getJson('/v1/terminals').catch(() => ({ terminals: null })),
+  const terminals = await getJson('/v1/terminals').catch(() => ({ terminals: null }));
+  // The map shows the QKD satellites (or the first dozen of the catalog): one small page, whatever the catalog's size.
+  const [stations, satellites] = await Promise.all([
+    getPaged('/v1/stations?limit=1000').catch(() => []),
+    getJson(`/v1/satellites?limit=${terminals.terminals ? 100 : 12}${terminals.terminals ? '&terminalsOnly=true' : ''}`).then((p) => p.items ?? []).catch(() => []),
   ]);
   currentStations = stations;
   currentQkd = terminals.terminals ? new Set(terminals.terminals.map((t) => t.noradId)) : null;
@@ -189,7 +219,7 @@ async function main() {
   await drawLand(svg).catch(() => undefined);
   drawStations(svg, stations);
   await Promise.all([drawSatellites(svg, satellites), drawTimeline(stations, currentQkd), drawPools()]);
-  setStatus(`${stations.length} stations, ${satellites.length} satellites`);
+  setStatus(`${stations.length} stations, ${currentQkd ? `${currentQkd.size} QKD satellites` : `${satellites.length} satellites shown`}`);
   document.body.dataset.ready = 'true';
 }
 main().catch((e) => setStatus(String(e)));

@@ -93,7 +93,7 @@ describe('qkdsat link', () => {
 });
 
 describe('qkdsat simulate', () => {
-  const micius = file('micius.tle', readFileSync(join(root, 'tle/data/demo.tle'), 'utf8').split('\n').slice(3, 6).join('\n') + '\n');
+  const micius = file('micius.tle', readFileSync(join(root, 'test/fixtures/history/micius-2021.tle'), 'utf8'));
   const stations = file('stations.json', JSON.stringify([{ id: 'xinglong', name: 'Xinglong', latitudeDeg: 40.3958, longitudeDeg: 117.575, altitudeM: 960, minElevationDeg: 10 }]));
   it('simulates the pass at --pass-aos: night pass gives key, seeded Monte-Carlo is reproducible', () => {
     const args = ['simulate', '--preset', 'micius-xinglong', '--tle', micius, '--station', 'xinglong', '--stations', stations, '--pass-aos', '2021-04-28T16:07:40Z', '--monte-carlo', '20', '--seed', '3'];

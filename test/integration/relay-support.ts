@@ -80,7 +80,7 @@ export function fixture(relayOverrides: Record<string, unknown> = {}, extraEnv: 
   const adminToken = randomBytes(24).toString('base64url');
   const env = {
     QKDSAT_CONFIG: configPath, QKDSAT_VAR_DIR: join(dir, 'var'), QKDSAT_PREFIX: prefix, QKDSAT_KEK: kekHex, QKDSAT_ADMIN_TOKEN: adminToken,
-    KME_PORT: '0', PORT: '0', HOST: '127.0.0.1', REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info', ...extraEnv,
+    KME_PORT: '0', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info', ...extraEnv,
   };
   const config = loadConfig(env, {});
   const redis = createRedis(env.REDIS_URL);

@@ -33,8 +33,22 @@ describe('scheduler REST', () => {
     expect(r.body.plan.pairs[0]).toMatchObject({ a: 'gs0', b: 'gs1', demandBits: 50_000 });
     expect((await request(app).get(`/v1/plans/${r.body.id}`)).body.id).toBe(r.body.id);
     const list = await request(app).get('/v1/bookings').query({ station: 'gs0' });
-    expect(list.body.bookings.every((b: { stationId: string }) => b.stationId === 'gs0')).toBe(true);
-    const id = list.body.bookings[0].id;
+    expect(list.body.items.every((b: { stationId: string }) => b.stationId === 'gs0')).toBe(true);
+    const id = list.body.items[0].id;
+    // Pages of 2 by (start, id) hold exactly what the deprecated unpaged shape holds.
+    const all = (await request(app).get('/v1/bookings').query({ paged: 'false' })).body.bookings;
+    expect(all.length).toBeGreaterThan(2);
+    const paged: { id: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await request(app).get('/v1/bookings').query({ limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(r.body.items.length).toBeLessThanOrEqual(2);
+      paged.push(...r.body.items);
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    expect(paged.map((b) => b.id)).toEqual(all.map((b: { id: string }) => b.id));
+    const two = await request(app).get('/v1/bookings').query({ station: 'gs0,gs1', limit: 1000 });
+    expect(new Set(two.body.items.map((b: { stationId: string }) => b.stationId))).toEqual(new Set(['gs0', 'gs1'].filter((g) => all.some((b: { stationId: string }) => b.stationId === g))));
     const c = await request(app).post(`/v1/bookings/${id}/cancel`).send({ reason: 'maintenance' });
     expect(c.body).toMatchObject({ state: 'CANCELLED', reason: 'maintenance' });
     expect((await request(app).post(`/v1/bookings/${id}/cancel`).send({})).status).toBe(200);

@@ -26,7 +26,21 @@ describe('shared simulated clock', () => {
     const late = await sharedClockOf(config('2023-01-01T00:00:00Z'), redis, key, () => wall + 1_000);
     expect(late.adopted).toBe(true);
     expect(late.clock.now()).toBe(Date.parse('2023-01-01T00:00:00Z') + 60_000);
-    expect(await redis.pttl(key)).toBeGreaterThan(0);
+    await redis.del(key);
+  });
+
+  it('the anchor persists while every process is down (no expiry) until reset explicitly', async () => {
+    const key = `{t${randomBytes(5).toString('hex')}}:clock`;
+    let wall = 1_000_000;
+    await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall);
+    expect(await redis.pttl(key)).toBe(-1);
+    wall += 3_600_000; // an hour later, nothing ran in between
+    const again = await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall);
+    expect(again.adopted).toBe(true);
+    expect(again.clock.now()).toBe(Date.parse('2022-08-10T00:00:00Z') + 3_600_000 * 60);
+    const reset = await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall, { reset: true });
+    expect(reset.clock.now()).toBe(Date.parse('2022-08-10T00:00:00Z'));
+    expect((await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall + 1000)).clock.now()).toBe(Date.parse('2022-08-10T00:00:00Z') + 60_000);
     await redis.del(key);
   });
 

@@ -70,4 +70,11 @@ describe('simulation routes', () => {
     await request(app({ resolveTrack })).post('/v1/simulations/pass').send({ preset: 'micius-xinglong', noradId: 2, stationId: 'x', aos: '2022-08-10T00:00:00Z' }).expect(404);
     await request(app()).post('/v1/simulations/pass').send({ preset: 'micius-xinglong' }).expect(400);
   });
+
+  it('POST /v1/simulations/pass of a catalog pass reports the element set epoch, its age and stale', async () => {
+    const track = syntheticTrack();
+    const epochMs = track[0]!.tMs - 20 * 86_400_000;
+    const r = await request(app({ resolveTrack: () => ({ track, elementSetEpochMs: epochMs, staleDays: 14 }) })).post('/v1/simulations/pass').send({ preset: 'micius-xinglong', noradId: 1, stationId: 'x', aos: '2022-08-10T00:00:00Z' }).expect(200);
+    expect(r.body).toMatchObject({ elementSetEpoch: new Date(epochMs).toISOString(), epochAgeDays: 20, stale: true });
+  });
 });

@@ -21,7 +21,7 @@ const root = new URL('../../', import.meta.url).pathname;
 
 const ISS = ['ISS (ZARYA)', '1 25544U 98067A   22221.92646991  .00006058  00000-0  11289-3 0  9998', '2 25544  51.6448  70.3700 0005152 101.7041  98.6467 15.50292585353513'];
 
-beforeAll(async () => { await loadCatalogFiles({ tleFiles: ['tle/data/demo.tle'], stationsFile: 'tle/data/stations.json' }, root, catalog, stations); });
+beforeAll(async () => { await loadCatalogFiles({ tleFiles: ['test/fixtures/history/old-sets.tle', 'tle/data/demo.tle'], stationsFile: 'tle/data/stations.json' }, root, catalog, stations); });
 afterAll(async () => { await deletePrefix(redis, prefix); redis.disconnect(); });
 
 describe('POST /v1/satellites', () => {
@@ -52,7 +52,7 @@ describe('POST /v1/satellites', () => {
 
 describe('GET /v1/satellites', () => {
   it('lists the newest set per satellite and keeps the history', async () => {
-    const list = (await request(app).get('/v1/satellites')).body.satellites;
+    const list = (await request(app).get('/v1/satellites').query({ paged: 'false' })).body.satellites;
     expect(list.find((s: { noradId: number }) => s.noradId === 41731).epoch).toMatch(/^2022-08-09/);
     const micius = (await request(app).get('/v1/satellites/41731')).body;
     expect(micius.history.map((h: { epoch: string }) => h.epoch.slice(0, 4))).toEqual(['2021', '2022']);
@@ -68,7 +68,7 @@ describe('GET /v1/satellites', () => {
 
 describe('/v1/stations', () => {
   it('ships the ten demo stations', async () => {
-    const ids = (await request(app).get('/v1/stations')).body.stations.map((s: { id: string }) => s.id);
+    const ids = (await request(app).get('/v1/stations')).body.items.map((s: { id: string }) => s.id);
     expect(ids.sort()).toEqual(['delingha', 'graz', 'lijiang', 'matera', 'nanshan', 'ottawa', 'singapore', 'stellenbosch', 'tenerife', 'xinglong']);
   });
   it('PUT creates (201) then replaces (200); GET; DELETE (204) then 404', async () => {
@@ -90,10 +90,14 @@ describe('GET /v1/passes', () => {
   it('returns Micius passes over Graz sorted by AOS', async () => {
     const r = await request(app).get('/v1/passes').query({ station: 'graz', satellite: 41731, from: '2022-08-10T00:00:00Z', to: '2022-08-11T00:00:00Z' });
     expect(r.status).toBe(200);
-    expect(r.body.passes.length).toBeGreaterThan(2);
-    const aos = r.body.passes.map((p: { aos: string }) => p.aos);
+    expect(r.body.items.length).toBeGreaterThan(2);
+    expect(r.body.nextCursor).toBeNull();
+    const aos = r.body.items.map((p: { aos: string }) => p.aos);
     expect([...aos].sort()).toEqual(aos);
-    expect(r.body.passes[0]).toMatchObject({ noradId: 41731, stationId: 'graz' });
+    expect(r.body.items[0]).toMatchObject({ noradId: 41731, stationId: 'graz', elementSetEpoch: '2022-08-09T18:07:24.321Z', stale: false });
+    expect(r.body.items[0].epochAgeDays).toBeGreaterThan(0.2);
+    const old = await request(app).get('/v1/passes').query({ paged: 'false', station: 'graz', satellite: 41731, from: '2022-08-10T00:00:00Z', to: '2022-08-11T00:00:00Z' });
+    expect(old.body.passes).toEqual(r.body.items);
   });
   it('400 for a window longer than 14 days, 404 for an unknown station', async () => {
     const long = await request(app).get('/v1/passes').query({ from: '2022-08-10T00:00:00Z', to: '2023-08-10T00:00:00Z' });

@@ -13,6 +13,16 @@ export interface CatalogPort {
   history(noradId: number, limit?: number): Promise<ElementSet[]>;
   /** Current sets, by NORAD id ascending. */
   list(): Promise<ElementSet[]>;
+  /** Up to `limit` current sets with NORAD id > `after` (all when undefined), ascending; only `ids` when given. */
+  page(after: number | undefined, limit: number, ids?: readonly number[]): Promise<ElementSet[]>;
+  /** As `page`, the stored JSON of each set unparsed (parsed and checked where it is used: a compute thread). */
+  pageJson(after: number | undefined, limit: number, ids?: readonly number[]): Promise<string[]>;
+  /** Removes the satellite and its history; false when it was not there. */
+  delete(noradId: number): Promise<boolean>;
+  /** Changes whenever a current set is added, replaced or deleted (ETags). */
+  version(): Promise<string>;
+  /** Removes every satellite (`--reseed`). */
+  clear(): Promise<void>;
 }
 
 export interface StationStorePort {
@@ -20,4 +30,9 @@ export interface StationStorePort {
   get(id: string): Promise<Station | undefined>;
   delete(id: string): Promise<boolean>;
   list(): Promise<Station[]>;
+  /** Whether the store was seeded from the config file already (seed once: API edits survive restarts). */
+  seeded(): Promise<boolean>;
+  markSeeded(): Promise<void>;
+  /** Removes every station and the seeded mark (`--reseed`). */
+  clear(): Promise<void>;
 }

@@ -11,3 +11,4 @@ export * from './assess.js';
 export * from './station.js';
 export * from './passes.js';
 export * from './catalog-port.js';
+export * from './pass-page.js';

@@ -1,8 +1,8 @@
 /** Passes of catalogued element sets over stations, and their wire form (degrees, ISO times). */
 import { z } from 'zod';
-import { findPasses, type Pass, type PassSatellite, type SatelliteFailure } from '../../src/core/passes/index.js';
+import { findPasses, type Pass, type PassSatellite, type SearchOptions, type SatelliteFailure } from '../../src/core/passes/index.js';
 import { toIso } from '../../src/core/time/index.js';
-import { propagatorOf } from './assess.js';
+import { DEFAULT_STALE_AFTER_DAYS, propagatorOf } from './assess.js';
 import type { ElementSet } from './element-set.js';
 import { toPassStation, type Station } from './station.js';
 
@@ -23,6 +23,9 @@ export const PassWireSchema = z.object({
   satelliteSunlitAtTca: z.boolean(),
   moonSeparationDegAtTca: z.number(),
   clipped: z.boolean(),
+  elementSetEpoch: z.string().describe('epoch of the element set the pass was predicted from'),
+  epochAgeDays: z.number().describe('TCA minus that epoch, days (negative: predicted before the epoch)'),
+  stale: z.boolean().describe('|epochAgeDays| > tle.staleDays (default 14)'),
 }).meta({ id: 'Pass' });
 export type PassWire = z.infer<typeof PassWireSchema>;
 
@@ -39,8 +42,17 @@ export const PassDetailWireSchema = PassWireSchema.extend({
 }).meta({ id: 'PassDetail' });
 export type PassDetailWire = z.infer<typeof PassDetailWireSchema>;
 
-/** Exactly the CLI JSON contract of issue 2. */
-export const passToWire = (p: Pass): PassWire => ({
+/** A pass with the epoch of the element set it was predicted from. */
+export interface CatalogPass extends Pass { elementSetEpochMs: number }
+
+/** Age of the element set at `atMs`, days, and whether it is beyond `staleDays`. */
+export function epochAge(epochMs: number, atMs: number, staleDays = DEFAULT_STALE_AFTER_DAYS): { elementSetEpoch: string; epochAgeDays: number; stale: boolean } {
+  const days = (atMs - epochMs) / 86_400_000;
+  return { elementSetEpoch: toIso(epochMs), epochAgeDays: Math.round(days * 1000) / 1000, stale: Math.abs(days) > staleDays };
+}
+
+/** The CLI JSON contract of issue 2, plus the element set's epoch and age at TCA (issue 10). */
+export const passToWire = (p: CatalogPass, staleDays = DEFAULT_STALE_AFTER_DAYS): PassWire => ({
   noradId: p.noradId,
   stationId: p.stationId,
   aos: toIso(p.aosMs),
@@ -54,10 +66,11 @@ export const passToWire = (p: Pass): PassWire => ({
   satelliteSunlitAtTca: p.satelliteSunlitAtTca,
   moonSeparationDegAtTca: r3(p.moonSeparationRadAtTca / DEG),
   clipped: p.clipped,
+  ...epochAge(p.elementSetEpochMs, p.tcaMs, staleDays),
 });
 
-export const passToDetailWire = (p: Pass): PassDetailWire => ({
-  ...passToWire(p),
+export const passToDetailWire = (p: CatalogPass, staleDays = DEFAULT_STALE_AFTER_DAYS): PassDetailWire => ({
+  ...passToWire(p, staleDays),
   tcaAzimuthDeg: r3(p.tcaAzimuthRad / DEG),
   culminations: p.culminations,
   clippedAtStart: p.clippedAtStart,
@@ -75,23 +88,84 @@ export interface CatalogPassQuery {
   minElevationDeg?: number;
   refraction?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Receives the propagated track of each satellite with a single set (see PassOptions.onTrack). */
+  onTrack?: SearchOptions['onTrack'];
 }
 
-/** Builds propagators (elements SGP4 cannot start are reported as failures) and finds passes. */
-export function passesOf(sets: ElementSet[], stations: Station[], q: CatalogPassQuery): { passes: Pass[]; failures: SatelliteFailure[] } {
-  const sats: PassSatellite[] = [];
-  const failures: SatelliteFailure[] = [];
-  for (const es of sets) {
-    const p = propagatorOf(es);
-    if (p.ok) sats.push({ noradId: es.noradId, propagator: p.propagator });
-    else failures.push({ noradId: es.noradId, atMs: q.fromMs, code: -1, reason: p.reason });
-  }
-  const r = findPasses(sats, stations.map(toPassStation), {
-    fromMs: q.fromMs,
-    toMs: q.toMs,
-    ...(q.minElevationDeg !== undefined ? { minElevationRad: q.minElevationDeg * DEG } : {}),
-    ...(q.refraction ? { refraction: true } : {}),
-    ...(q.onProgress ? { onProgress: q.onProgress } : {}),
+/**
+ * Which element set serves which instant when a satellite has several: each set serves the
+ * instants nearer its epoch than any other set's (boundaries at the midpoints between epochs).
+ * Returns [fromMs, toMs) segments of the window with their set, in time order.
+ */
+export function setSegments(sets: readonly ElementSet[], fromMs: number, toMs: number): { es: ElementSet; fromMs: number; toMs: number }[] {
+  const sorted = [...sets].sort((a, b) => a.epochMs - b.epochMs);
+  const out: { es: ElementSet; fromMs: number; toMs: number }[] = [];
+  sorted.forEach((es, i) => {
+    const lo = i === 0 ? -Infinity : (sorted[i - 1]!.epochMs + es.epochMs) / 2;
+    const hi = i === sorted.length - 1 ? Infinity : (es.epochMs + sorted[i + 1]!.epochMs) / 2;
+    const a = Math.max(lo, fromMs), b = Math.min(hi, toMs);
+    if (b > a) out.push({ es, fromMs: a, toMs: b });
   });
-  return { passes: r.passes, failures: [...failures, ...r.failures] };
+  return out;
+}
+
+/** Longest pass a segment boundary can cut (searches reach this far past a segment's end). */
+const MAX_PASS_MS = 6 * 3_600_000;
+
+/**
+ * Builds propagators (elements SGP4 cannot start are reported as failures) and finds passes: one
+ * propagated track per element set, shared by all stations. A satellite with several sets in
+ * `sets` gets, for each instant, the set with the nearest epoch (setSegments): a pass belongs to
+ * the set whose segment holds its AOS, so no pass is found twice.
+ */
+export function passesOf(sets: readonly ElementSet[], stations: readonly Station[], q: CatalogPassQuery): { passes: CatalogPass[]; failures: SatelliteFailure[] } {
+  const bySat = new Map<number, ElementSet[]>();
+  for (const es of sets) { const l = bySat.get(es.noradId); if (l) l.push(es); else bySat.set(es.noradId, [es]); }
+  const passStations = stations.map(toPassStation);
+  const options = { ...(q.minElevationDeg !== undefined ? { minElevationRad: q.minElevationDeg * DEG } : {}), ...(q.refraction ? { refraction: true } : {}) };
+  const passes: CatalogPass[] = [];
+  const failures: SatelliteFailure[] = [];
+  const epochOf = new Map<number, number>();
+  const singles: PassSatellite[] = [];
+  const propagate = (es: ElementSet, atMs: number): PassSatellite | undefined => {
+    const p = propagatorOf(es);
+    if (p.ok) return { noradId: es.noradId, propagator: p.propagator };
+    failures.push({ noradId: es.noradId, atMs, code: -1, reason: p.reason });
+    return undefined;
+  };
+  let done = 0;
+  const total = bySat.size;
+  for (const group of bySat.values()) {
+    if (group.length > 1) continue;
+    const sat = propagate(group[0]!, q.fromMs);
+    epochOf.set(group[0]!.noradId, group[0]!.epochMs);
+    if (sat) singles.push(sat); else q.onProgress?.(++done, total);
+  }
+  // Satellites with one set: one search, one track per satellite shared by all stations.
+  const r = findPasses(singles, passStations, { fromMs: q.fromMs, toMs: q.toMs, ...options, onProgress: () => q.onProgress?.(++done, total), ...(q.onTrack ? { onTrack: q.onTrack } : {}) });
+  for (const pass of r.passes) passes.push({ ...pass, elementSetEpochMs: epochOf.get(pass.noradId)! });
+  failures.push(...r.failures);
+  for (const group of bySat.values()) {
+    if (group.length === 1) continue;
+    for (const seg of setSegments(group, q.fromMs, q.toMs)) {
+      const sat = propagate(seg.es, seg.fromMs);
+      if (!sat) continue;
+      const last = seg.toMs >= q.toMs;
+      const found = findPasses([sat], passStations, { fromMs: seg.fromMs, toMs: last ? q.toMs : Math.min(q.toMs, seg.toMs + MAX_PASS_MS), ...options });
+      for (const pass of found.passes) {
+        // A pass whose AOS lies in the next set's segment belongs to that set; a pass clipped at
+        // this segment's start began in the previous one, which found it whole.
+        if (!last && pass.aosMs >= seg.toMs) continue;
+        if (seg.fromMs > q.fromMs && pass.clippedAtStart) continue;
+        passes.push({ ...pass, elementSetEpochMs: seg.es.epochMs });
+      }
+      failures.push(...found.failures);
+    }
+    q.onProgress?.(++done, total);
+  }
+  return { passes: sortPasses(passes), failures };
+}
+
+function sortPasses<P extends Pass>(passes: P[]): P[] {
+  return passes.sort((a, b) => a.aosMs - b.aosMs || a.stationId.localeCompare(b.stationId) || a.noradId - b.noradId);
 }

@@ -1,5 +1,6 @@
 /** Wire schemas of the catalog and pass routes (degrees, ISO-8601 UTC). */
 import { z } from 'zod';
+import { commaList, pageOf, PageQueryShape } from '../../src/api/paging.js';
 import { CATALOG_FORMATS, PassDetailWireSchema } from '../domain/index.js';
 
 export const NoradIdParamSchema = z.object({ noradId: z.coerce.number().int().min(1).max(999_999_999) });
@@ -45,16 +46,34 @@ export const UploadBodySchema = z
 
 export const MAX_WINDOW_DAYS = 14;
 
+const NoradId = z.coerce.number().int().min(1).max(999_999_999);
+const StationIdItem = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a station id');
+
+export const SatelliteListQuerySchema = z.object({
+  ...PageQueryShape,
+  satellite: commaList(NoradId).optional().describe('NORAD ids, comma separated; all when absent'),
+  terminalsOnly: z.enum(['true', 'false']).optional().describe('true: only satellites with a QKD terminal (scheduler.terminals)'),
+});
+
 export const PassQuerySchema = z.object({
-  station: z.string().optional().describe('station id; all stations when absent'),
-  satellite: z.coerce.number().int().min(1).max(999_999_999).optional().describe('NORAD id; all satellites when absent'),
+  ...PageQueryShape,
+  station: commaList(StationIdItem).optional().describe('station ids, comma separated; all stations when absent'),
+  satellite: commaList(NoradId).optional().describe('NORAD ids, comma separated; all satellites when absent'),
+  terminalsOnly: z.enum(['true', 'false']).optional().describe('true: only satellites with a QKD terminal (scheduler.terminals)'),
   from: z.iso.datetime({ offset: true }),
   to: z.iso.datetime({ offset: true }),
   minElevationDeg: z.coerce.number().min(0).max(90).optional(),
   refraction: z.enum(['true', 'false']).optional(),
 });
 
+export const PassFailureSchema = z.object({ noradId: z.number().int(), at: z.string(), reason: z.string() });
+
 export const PassListSchema = z.object({
   passes: z.array(PassDetailWireSchema),
-  failures: z.array(z.object({ noradId: z.number().int(), at: z.string(), reason: z.string() })),
+  failures: z.array(PassFailureSchema),
 }).meta({ id: 'PassList' });
+
+export const PassPageSchema = pageOf(PassDetailWireSchema, 'PassPage').extend({
+  failures: z.array(PassFailureSchema).describe('satellites of this page SGP4 could not propagate'),
+});
+export const SatellitePageSchema = pageOf(SatelliteSummarySchema, 'SatellitePage');

@@ -126,3 +126,19 @@ export function shadowFraction(t: Instant, positionTemeKm: Vec3): number {
   const jd = t / MS_PER_DAY + UNIX_EPOCH_JD;
   return sat.shadowFraction(sat.sunPos(jd).rsun, positionTemeKm as sat.EciVec3<sat.Kilometer>);
 }
+
+/** satellite.js's Sun position (ECI, AU) at t, for `shadowFractionWithSun` over a short span. */
+export function sunPositionAu(t: Instant): Vec3 {
+  const r = sat.sunPos(t / MS_PER_DAY + UNIX_EPOCH_JD).rsun;
+  return { x: r.x, y: r.y, z: r.z };
+}
+
+/**
+ * shadowFraction with a Sun position computed once (the Sun moves 0.01 deg in a 15-minute pass).
+ * A satellite on the sunward side of the Earth's centre (position . Sun >= 0) is lit: the Earth's
+ * disc, of angular radius < 90 deg, is then at least 90 deg from the Sun as seen from it.
+ */
+export function shadowFractionWithSun(sunAu: Vec3, positionTemeKm: Vec3): number {
+  if (sunAu.x * positionTemeKm.x + sunAu.y * positionTemeKm.y + sunAu.z * positionTemeKm.z >= 0) return 0;
+  return sat.shadowFraction(sunAu as sat.EciVec3<sat.AU>, positionTemeKm as sat.EciVec3<sat.Kilometer>);
+}

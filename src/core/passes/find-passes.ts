@@ -19,7 +19,7 @@ import { SkyEphemeris } from '../sky/index.js';
 import type { Instant } from '../time/index.js';
 import { geometricForApparentRad, stationGeometry, type StationGeometry } from './geometry.js';
 import type { Pass, PassOptions, PassSatellite, PassSearch, PassStation, SatelliteFailure } from './model.js';
-import { buildTrack, LOOK, lookAt, lookAtNode, lookAzimuthRad, nodeStepMs, positionAt, siteFrame, type SiteFrame, type Track } from './track.js';
+import { buildTrack, lookAt, lookAtNode, lookAzimuthRad, nodeStepMs, positionAt, siteFrame, type SiteFrame, type Track } from './track.js';
 
 const DEG = Math.PI / 180;
 
@@ -141,16 +141,17 @@ class Search {
    * tolerance of t, is kept (the value is stationary there; the difference is < 1e-9 of it).
    */
   lastValue(t: Instant, key: 'elevationRad' | 'rangeKm'): number {
-    return LOOK.atMs === t || Math.abs(LOOK.atMs - t) <= this.tolMs ? LOOK[key] : lookAt(this.tr, this.st.frame, t)[key];
+    const last = this.tr.look;
+    return last.atMs === t || Math.abs(last.atMs - t) <= this.tolMs ? last[key] : lookAt(this.tr, this.st.frame, t)[key];
   }
 
   /** Looks at node k (once per station). */
   node(k: number): void { nodeLook(this.tr, this.st.frame, this.nl, k); }
 
-  /** Elevation above the current threshold, and its rate per ms at the point just evaluated (LOOK). */
+  /** Elevation above the current threshold, and its rate per ms at the point just evaluated (tr.look). */
   private threshold = 0;
   private readonly aboveThreshold = (t: Instant): number => lookAt(this.tr, this.st.frame, t).elevationRad - this.threshold;
-  private readonly lastElevationRatePerMs = (): number => LOOK.elevationRateRadS / 1000;
+  private readonly lastElevationRatePerMs = (): number => this.tr.look.elevationRateRadS / 1000;
 
   /**
    * Root of e(t) - thresholdRad in [a, b], ga = g(a) and g(b) of opposite signs, from the guess x:
@@ -265,7 +266,7 @@ function maskIntervals(tr: Track, st: StationContext, windows: Interval[], refra
   const g = (t: Instant) => {
     const la = lookAt(tr, frame, t);
     const el = refraction ? la.elevationRad + refractionRad(la.elevationRad) : la.elevationRad;
-    return el - sg.maskAt(lookAzimuthRad());
+    return el - sg.maskAt(lookAzimuthRad(la));
   };
   const subS = tr.stepMs / MASK_SUBSTEPS / 1000;
   const refineRad = refineNearRad(sg.minMaskRad, tr.minRadiusKm - EARTH_RADIUS_KM, tr.maxSpeedKmS, subS);
@@ -304,12 +305,20 @@ function maskIntervals(tr: Track, st: StationContext, windows: Interval[], refra
   return out;
 }
 
-/** Scratch for describePass: times, elevation, its rate, range, its rate at AOS, inner nodes, LOS. */
-let PT = new Float64Array(0), PE = PT, PDE = PT, PR = PT, PDR = PT;
-function pointCapacity(n: number): void {
-  if (PT.length >= n) return;
-  const m = Math.max(n, 2 * PT.length, 64);
-  PT = new Float64Array(m); PE = new Float64Array(m); PDE = new Float64Array(m); PR = new Float64Array(m); PDR = new Float64Array(m);
+/**
+ * Scratch of describePass (one per search, never shared between searches): times, elevation, its
+ * rate, range, its rate at AOS, inner nodes, LOS.
+ */
+class PassPoints {
+  t = new Float64Array(0); e = this.t; de = this.t; r = this.t; dr = this.t;
+  capacity(n: number): void {
+    if (this.t.length >= n) return;
+    const m = Math.max(n, 2 * this.t.length, 64);
+    this.t = new Float64Array(m); this.e = new Float64Array(m); this.de = new Float64Array(m); this.r = new Float64Array(m); this.dr = new Float64Array(m);
+  }
+  put(i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number): void {
+    this.t[i] = t; this.e[i] = el; this.de[i] = elRate; this.r[i] = range; this.dr[i] = rangeRate;
+  }
 }
 
 function firstNodeAfter(tr: Track, t: Instant): number {
@@ -318,11 +327,7 @@ function firstNodeAfter(tr: Track, t: Instant): number {
   return lo;
 }
 
-function putPoint(i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number): void {
-  PT[i] = t; PE[i] = el; PDE[i] = elRate; PR[i] = range; PDR[i] = rangeRate;
-}
-
-function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: SkyEphemeris, refraction: boolean): Pass {
+function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: SkyEphemeris, refraction: boolean, pts: PassPoints): Pass {
   const { tr, st, nl, tolMs } = search;
   const { frame, sg } = st;
   // Points: AOS, the nodes inside (their looks are known: the satellite was in reach), LOS.
@@ -330,46 +335,48 @@ function describePass(sat: PassSatellite, search: Search, iv: Interval, sky: Sky
   let k1 = k0;
   while (k1 <= tr.last && tr.t[k1]! < iv.los) k1 += 1;
   const np = k1 - k0 + 2;
-  pointCapacity(np);
+  pts.capacity(np);
+  const put = (i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number) => pts.put(i, t, el, elRate, range, rangeRate);
   let la = lookAt(tr, frame, iv.los);
-  const losAz = lookAzimuthRad();
-  putPoint(np - 1, iv.los, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
+  const losAz = lookAzimuthRad(la);
+  put(np - 1, iv.los, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
   la = lookAt(tr, frame, iv.aos);
-  const aosAz = lookAzimuthRad();
-  putPoint(0, iv.aos, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
-  for (let k = k0; k < k1; k += 1) { search.node(k); putPoint(k - k0 + 1, tr.t[k]!, nl.el[k]!, nl.elRate[k]!, nl.range[k]!, nl.rangeRate[k]!); }
+  const aosAz = lookAzimuthRad(la);
+  put(0, iv.aos, la.elevationRad, la.elevationRateRadS, la.rangeKm, la.rangeRateKmS);
+  for (let k = k0; k < k1; k += 1) { search.node(k); put(k - k0 + 1, tr.t[k]!, nl.el[k]!, nl.elRate[k]!, nl.range[k]!, nl.rangeRate[k]!); }
 
   // Culminations: elevation rate from + to - between points (located as the root of the rate),
   // and an end where the elevation falls away from it (counted unless the window clipped it).
+  const { t: pt, e: pe, de: pde, r: pr, dr: pdr } = pts;
   let bestT = iv.aos, bestEl = -Infinity, culminations = 0;
-  for (let i = 0; i < np; i += 1) if (PE[i]! > bestEl) { bestEl = PE[i]!; bestT = PT[i]!; }
-  if (PDE[0]! < 0 && !iv.clippedAtStart) culminations += 1;
-  if (PDE[np - 1]! > 0 && !iv.clippedAtEnd) culminations += 1;
+  for (let i = 0; i < np; i += 1) if (pe[i]! > bestEl) { bestEl = pe[i]!; bestT = pt[i]!; }
+  if (pde[0]! < 0 && !iv.clippedAtStart) culminations += 1;
+  if (pde[np - 1]! > 0 && !iv.clippedAtEnd) culminations += 1;
   for (let i = 0; i + 1 < np; i += 1) {
-    if (!(PDE[i]! > 0 && PDE[i + 1]! <= 0)) continue;
-    const t = search.extremumBetween(search.elevationRate, PT[i]!, PT[i + 1]!, PE[i]!, PDE[i]!, PE[i + 1]!, PDE[i + 1]!, tolMs);
+    if (!(pde[i]! > 0 && pde[i + 1]! <= 0)) continue;
+    const t = search.extremumBetween(search.elevationRate, pt[i]!, pt[i + 1]!, pe[i]!, pde[i]!, pe[i + 1]!, pde[i + 1]!, tolMs);
     const el = search.lastValue(t, 'elevationRad');
     culminations += 1;
     if (el > bestEl) { bestEl = el; bestT = t; }
   }
   const tca = Math.min(Math.max(Math.round(bestT), Math.ceil(iv.aos)), Math.floor(iv.los));
   la = lookAt(tr, frame, tca);
-  const tcaEl = la.elevationRad, tcaRange = la.rangeKm, tcaAz = lookAzimuthRad();
+  const tcaEl = la.elevationRad, tcaRange = la.rangeKm, tcaAz = lookAzimuthRad(la);
   // Range acceleration at TCA, (v^2 - rho'^2) / rho without the gravity term (~10%): per ms.
   const p = positionAt(tr, tca);
   const tcaRangeRate = la.rangeRateKmS, tcaRangeSlope = (p.vx * p.vx + p.vy * p.vy + p.vz * p.vz - tcaRangeRate * tcaRangeRate) / tcaRange / 1000;
   const tcaTeme = ecefToTeme({ x: p.x, y: p.y, z: p.z }, gmstRad(tca));
   // Minimum range: range rate from - to + between points, located as its root (10 ms suffices);
   // next to TCA (where the range is least too for a circular orbit) from a Newton step there.
-  let minRange = Math.min(PR[0]!, PR[np - 1]!, tcaRange);
+  let minRange = Math.min(pr[0]!, pr[np - 1]!, tcaRange);
   const rangeTolMs = Math.max(tolMs, 10);
   for (let i = 0; i + 1 < np; i += 1) {
-    if (!(PDR[i]! < 0 && PDR[i + 1]! >= 0)) continue;
+    if (!(pdr[i]! < 0 && pdr[i + 1]! >= 0)) continue;
     const guess = tca - tcaRangeRate / tcaRangeSlope;
-    const t = guess > PT[i]! && guess < PT[i + 1]!
-      ? solveFrom(search.rangeRate, PT[i]!, PT[i + 1]!, PDR[i]!, guess, tcaRangeSlope, rangeTolMs)
-      : search.extremumBetween(search.rangeRate, PT[i]!, PT[i + 1]!, PR[i]!, PDR[i]!, PR[i + 1]!, PDR[i + 1]!, rangeTolMs);
-    minRange = Math.min(minRange, search.lastValue(t, 'rangeKm'), PR[i + 1]!);
+    const t = guess > pt[i]! && guess < pt[i + 1]!
+      ? solveFrom(search.rangeRate, pt[i]!, pt[i + 1]!, pdr[i]!, guess, tcaRangeSlope, rangeTolMs)
+      : search.extremumBetween(search.rangeRate, pt[i]!, pt[i + 1]!, pr[i]!, pdr[i]!, pr[i + 1]!, pdr[i + 1]!, rangeTolMs);
+    minRange = Math.min(minRange, search.lastValue(t, 'rangeKm'), pr[i + 1]!);
   }
   const maxEl = Math.max(bestEl, tcaEl);
   const look = sky.at(tca, sg.site);
@@ -412,18 +419,30 @@ function sortPasses(passes: Pass[]): Pass[] {
   return order.map((i) => passes[i]!);
 }
 
+export interface SearchOptions extends PassOptions {
+  /**
+   * Receives each satellite's propagated track (positions on the node grid over the window), to
+   * sample its passes from it later (trackSampler): the search then allocates a track per satellite.
+   */
+  onTrack?: (noradId: number, track: Track) => void;
+}
+
 /** All passes of `satellites` over `stations` in [fromMs, toMs], sorted by AOS then station. */
-export function findPasses(satellites: PassSatellite[], stations: PassStation[], options: PassOptions): PassSearch {
+export function findPasses(satellites: PassSatellite[], stations: PassStation[], options: SearchOptions): PassSearch {
   const { fromMs, toMs, refraction = false, toleranceMs = 1 } = options;
   const contexts = stations.map((s) => stationContext(s, options.minElevationRad, refraction));
   const passes: Pass[] = [];
   const failures: SatelliteFailure[] = [];
   const sky = new SkyEphemeris();
+  // Per-search state: the track buffers, node looks and pass points are reused from one satellite
+  // to the next of this search only (nothing module-level: concurrent searches never share them).
   let tr: Track | undefined;
   let nl: NodeLooks | undefined;
+  const pts = new PassPoints();
   satellites.forEach((sat, i) => {
     const { periodS, eccentricity } = sat.propagator.summary;
-    tr = buildTrack(sat, fromMs, toMs, nodeStepMs(periodS, eccentricity), tr);
+    tr = buildTrack(sat, fromMs, toMs, nodeStepMs(periodS, eccentricity), options.onTrack ? undefined : tr);
+    options.onTrack?.(sat.noradId, tr);
     if (tr.failure) failures.push(tr.failure);
     if (tr.last >= tr.first && tr.n >= 2) {
       nl = nodeLooks(tr.n, nl);
@@ -432,7 +451,7 @@ export function findPasses(satellites: PassSatellite[], stations: PassStation[],
         const search = new Search(tr, st, nl, toleranceMs);
         const windows = elevationIntervals(search, st.thresholdRad);
         const intervals = st.sg.hasHorizon ? maskIntervals(tr, st, windows, refraction, toleranceMs) : windows;
-        for (const iv of intervals) passes.push(describePass(sat, search, iv, sky, refraction));
+        for (const iv of intervals) passes.push(describePass(sat, search, iv, sky, refraction, pts));
       }
     }
     options.onProgress?.(i + 1, satellites.length);

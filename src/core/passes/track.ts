@@ -52,7 +52,14 @@ export interface Track {
   ready: Uint8Array; order: Uint8Array; nodes: Float64Array; coef: Float64Array;
   /** Interval of the last evaluation. */
   hint: number;
+  /** Output of the last `positionAt` and `lookAt` on this track (per search: read before the next call). */
+  state: PositionState;
+  look: LookState;
 }
+
+export interface PositionState { x: number; y: number; z: number; vx: number; vy: number; vz: number }
+/** Geometric elevation, range and their rates; east/north for the azimuth; atMs: when. */
+export interface LookState { atMs: number; elevationRad: number; elevationRateRadS: number; rangeKm: number; rangeRateKmS: number; east: number; north: number }
 
 const EARTH_RATE_RAD_S = 7.292115e-5;
 
@@ -63,6 +70,8 @@ function allocate(capacity: number, old?: Track): Track {
     n: 0, t: f(), x: f(), y: f(), z: f(), r: f(), vx: f(), vy: f(), vz: f(),
     first: 0, last: 0, hint: 0, stepMs: 0, maxGroundRateRadMs: 0, maxSpeedKmS: 0, minRadiusKm: 0, maxRadiusKm: 0, endReason: 'window',
     ready: new Uint8Array(capacity), order: new Uint8Array(capacity), nodes: new Float64Array(capacity * STENCIL), coef: new Float64Array(capacity * 3 * STENCIL),
+    state: { x: 0, y: 0, z: 0, vx: 0, vy: 0, vz: 0 },
+    look: { atMs: Number.NaN, elevationRad: 0, elevationRateRadS: 0, rangeKm: 0, rangeRateKmS: 0, east: 0, north: 0 },
   };
 }
 
@@ -207,11 +216,8 @@ function nodeVelocities(tr: Track): void {
   }
 }
 
-/** Scratch output of `positionAt` (single-threaded; read before the next call). */
-export const STATE = { x: 0, y: 0, z: 0, vx: 0, vy: 0, vz: 0 };
-
-/** ECEF position (km) and velocity (km/s) at t from the interpolating polynomial, into STATE. */
-export function positionAt(tr: Track, t: Instant): typeof STATE {
+/** ECEF position (km) and velocity (km/s) at t from the interpolating polynomial, into `tr.state`. */
+export function positionAt(tr: Track, t: Instant): PositionState {
   const k = intervalOf(tr, t);
   if (tr.ready[k] === 0) prepare(tr, k);
   const m = tr.order[k]!, zb = k * STENCIL, cb = k * 3 * STENCIL, z = tr.nodes, c = tr.coef;
@@ -224,8 +230,9 @@ export function positionAt(tr: Track, t: Instant): typeof STATE {
     dy = dy * q + y; y = y * q + c[cb + STENCIL + j]!;
     dw = dw * q + w; w = w * q + c[cb + 2 * STENCIL + j]!;
   }
-  STATE.x = x; STATE.y = y; STATE.z = w; STATE.vx = dx; STATE.vy = dy; STATE.vz = dw;
-  return STATE;
+  const st = tr.state;
+  st.x = x; st.y = y; st.z = w; st.vx = dx; st.vy = dy; st.vz = dw;
+  return st;
 }
 
 /** A station's ECEF position and east/north/up rows, flat for the evaluator. */
@@ -235,11 +242,8 @@ export function siteFrame(site: Site): SiteFrame {
   return Float64Array.of(p.x, p.y, p.z, e.x, e.y, n.x, n.y, n.z, u.x, u.y, u.z);
 }
 
-/** Scratch output of `lookAt`: geometric elevation, range and their rates; east/north for the azimuth. */
-export const LOOK = { atMs: Number.NaN, elevationRad: 0, elevationRateRadS: 0, rangeKm: 0, rangeRateKmS: 0, east: 0, north: 0 };
-
-/** Look angles and their rates from `site` of a point with ECEF position p and velocity v, into LOOK. */
-function look(site: SiteFrame, px: number, py: number, pz: number, vx: number, vy: number, vz: number): typeof LOOK {
+/** Look angles and their rates from `site` of a point with ECEF position p and velocity v, into `out`. */
+function look(out: LookState, site: SiteFrame, px: number, py: number, pz: number, vx: number, vy: number, vz: number): LookState {
   const dx = px - site[0]!, dy = py - site[1]!, dz = pz - site[2]!;
   const e = dx * site[3]! + dy * site[4]!;
   const n = dx * site[5]! + dy * site[6]! + dz * site[7]!;
@@ -251,27 +255,27 @@ function look(site: SiteFrame, px: number, py: number, pz: number, vx: number, v
   const drho = (e * de + n * dn + u * du) / rho;
   // d/dt asin(u / rho) = (u' rho - u rho') / (rho * horizontal distance)
   const h = Math.sqrt(h2);
-  LOOK.elevationRad = Math.asin(u / rho);
-  LOOK.elevationRateRadS = h > 1e-9 ? (du * rho - u * drho) / (rho * h) : 0;
-  LOOK.rangeKm = rho; LOOK.rangeRateKmS = drho; LOOK.east = e; LOOK.north = n;
-  return LOOK;
+  out.elevationRad = Math.asin(u / rho);
+  out.elevationRateRadS = h > 1e-9 ? (du * rho - u * drho) / (rho * h) : 0;
+  out.rangeKm = rho; out.rangeRateKmS = drho; out.east = e; out.north = n;
+  return out;
 }
 
-/** Look angles and their rates from `site` at t (allocation-free; output in LOOK). */
-export function lookAt(tr: Track, site: SiteFrame, t: Instant): typeof LOOK {
+/** Look angles and their rates from `site` at t (allocation-free; output in `tr.look`). */
+export function lookAt(tr: Track, site: SiteFrame, t: Instant): LookState {
   const p = positionAt(tr, t);
-  LOOK.atMs = t;
-  return look(site, p.x, p.y, p.z, p.vx, p.vy, p.vz);
+  tr.look.atMs = t;
+  return look(tr.look, site, p.x, p.y, p.z, p.vx, p.vy, p.vz);
 }
 
-/** Look angles and their rates from `site` at window node k (no interpolation). */
-export function lookAtNode(tr: Track, site: SiteFrame, k: number): typeof LOOK {
-  LOOK.atMs = tr.t[k]!;
-  return look(site, tr.x[k]!, tr.y[k]!, tr.z[k]!, tr.vx[k]!, tr.vy[k]!, tr.vz[k]!);
+/** Look angles and their rates from `site` at window node k (no interpolation; output in `tr.look`). */
+export function lookAtNode(tr: Track, site: SiteFrame, k: number): LookState {
+  tr.look.atMs = tr.t[k]!;
+  return look(tr.look, site, tr.x[k]!, tr.y[k]!, tr.z[k]!, tr.vx[k]!, tr.vy[k]!, tr.vz[k]!);
 }
 
-/** Azimuth (rad, from north through east) of the last `lookAt`. */
-export function lookAzimuthRad(): number {
-  const az = Math.atan2(LOOK.east, LOOK.north);
+/** Azimuth (rad, from north through east) of a look. */
+export function lookAzimuthRad(l: LookState): number {
+  const az = Math.atan2(l.east, l.north);
   return az < 0 ? az + TWO_PI : az;
 }
