@@ -3,7 +3,7 @@
  * the ETSI GS QKD 014 KME (src/kme.ts, KME_PORT) and QKDSAT_WORKERS BullMQ workers (src/worker.ts),
  * so key delivery and planning never share an event loop with each other or with this API.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { composeServices } from './compose.js';
@@ -66,12 +66,32 @@ const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
 
-/** Starts a child process of this deployment and stops it at shutdown. */
+/**
+ * Supervises a child process of this deployment: stopped at shutdown; one that refuses to run (exit
+ * 1 or 2: a port in use, bad configuration, no Redis; it has said why on stderr) ends the whole
+ * deployment with its code; one that dies otherwise (a crash, a kill) is started again after 1 s.
+ */
 function startChild(name: string, entry: string): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: process.env });
-  logger.info({ pid: child.pid }, `started ${name} process`);
+  let stopping = false;
+  let child: ChildProcess;
+  const run = () => {
+    child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: process.env });
+    logger.info({ pid: child.pid }, `started ${name} process`);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (code === 1 || code === 2) {
+        stopping = true;
+        void shutdown.run(`${name} exited with code ${code}`).then(() => process.exit(code));
+        return;
+      }
+      logger.warn({ code, signal }, `${name} process ended; starting it again in 1 s`);
+      setTimeout(() => { if (!stopping) run(); }, 1000).unref();
+    });
+  };
+  run();
   shutdown.add(name, () => new Promise((r) => {
-    if (child.exitCode !== null) return r(undefined);
+    stopping = true;
+    if (child.exitCode !== null || child.signalCode !== null) return r(undefined);
     child.once('exit', () => r(undefined));
     child.kill('SIGTERM');
   }));
