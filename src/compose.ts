@@ -4,7 +4,8 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { openRelay, registerRelayRest, type CatalogLookup } from '../relay/index.js';
+import { openRelay, registerRelayRest, type CatalogLookup, type RelayConfig } from '../relay/index.js';
+import { QkdsatError } from './core/errors.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
 import type { Clock } from './platform/clock.js';
@@ -24,6 +25,17 @@ import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
 import { createNetworkSimulations } from '../network/index.js';
 import { networkConfigFileOf } from './network-run.js';
+
+/** SAEs and fibre links of the config name stations the catalog knows (VALIDATION naming the field). */
+async function checkRelayStations(relay: RelayConfig, lookup: CatalogLookup): Promise<void> {
+  const named = [
+    ...relay.saes.map((s, i) => ({ path: `relay.saes.${i}.stationId`, id: s.stationId })),
+    ...relay.fibreLinks.flatMap((l, i) => [{ path: `relay.fibreLinks.${i}.a`, id: l.a }, { path: `relay.fibreLinks.${i}.b`, id: l.b }]),
+  ];
+  for (const n of named) {
+    if (!(await lookup.stationExists(n.id))) throw new QkdsatError('VALIDATION', `${n.path}: unknown station '${n.id}'`, [{ path: n.path.split('.'), message: 'unknown station' }]);
+  }
+}
 
 export interface Services {
   api: Api;
@@ -77,6 +89,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
     satelliteExists: async (noradId) => (await catalog.get(noradId)) !== undefined,
   };
   const relay = openRelay({ config: deps.config, redis: deps.redis });
+  await checkRelayStations(relay.relayConfig, lookup);
   registerRelayRest({ api, core: relay, lookup });
   // --- end relay ---
   // --- simulations (issue 3): link budget, pass simulation from catalog geometry, presets ---

@@ -50,7 +50,10 @@ try {
   services = await composeServices({ config, logger, clock, redis, reseed: process.argv.includes('--reseed') });
 } catch (e) {
   exitIfPortInUse(e, portVars, env.HOST);
-  throw e;
+  if (!(e instanceof QkdsatError)) throw e;
+  process.stderr.write(`qkdsat: ${e.message}\n`);
+  await shutdown.run('refused to start');
+  process.exit(e.code === 'VALIDATION' ? 2 : 1);
 }
 for (const c of services.closers) shutdown.add(c.name, c.close);
 const app = createApp({ logger, api: services.api, version, readiness: services.readiness, staticDir: resolve(REPO_ROOT, 'src/web'),
