@@ -6,15 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { LinkConfig } from '../../src/core/channel/index.js';
+import { loadLua, newOpId, runLua } from '../../src/platform/lua.js';
 import type { LinkCalibrationRecord } from '../domain/link-calibration.js';
 
-/** KEYS[1] record, KEYS[2] index; ARGV[1] expected version ('' = absent), ARGV[2] JSON. Returns 1 or 0 (stale). */
-const CAS = `
-local v = redis.call('HGET', KEYS[1], 'version')
-if (v or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'version', tostring((tonumber(v) or 0) + 1), 'record', ARGV[2])
-redis.call('SADD', KEYS[2], KEYS[1])
-return 1`;
+const CAS = loadLua({ name: 'sched_link_calibration_cas', file: new URL('./lua/link-calibration-cas.lua', import.meta.url).pathname, keys: 2, idempotent: 86_400_000 });
 
 export class LinkCalibrationStore {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
@@ -32,7 +27,11 @@ export class LinkCalibrationStore {
       const cur = await this.get(noradId, stationId);
       const next = await update(cur?.record);
       if (!next || next === cur?.record) return cur?.record;
-      const ok = await this.redis.eval(CAS, 2, this.rec(noradId, stationId), this.index, cur?.version ?? '', JSON.stringify(next));
+      const expected = cur?.version ?? '';
+      const ok = await runLua(this.redis, CAS, {
+        keys: [this.rec(noradId, stationId), this.index], args: [expected, JSON.stringify(next)],
+        opKey: `${this.prefix}:sched:op:linkcal:${newOpId()}`,
+      });
       if (ok === 1) return next;
     }
     throw new Error(`link calibration ${noradId}:${stationId}: too many concurrent updates`);
