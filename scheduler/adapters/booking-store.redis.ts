@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
-import { loadLua, runLua, type LuaScript } from '../../src/platform/lua.js';
+import { loadLua, newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
 import { BookingSchema, TERMINAL, TRANSITIONS, type Booking, type BookingState } from '../domain/booking.js';
 import type { Candidate, Gaps } from '../domain/candidate.js';
 
@@ -65,7 +65,7 @@ export class BookingStore {
     const b = await this.get(id);
     if (!b) throw new QkdsatError('NOT_FOUND', `${id}: booking not found`);
     const from = (Object.keys(TRANSITIONS) as BookingState[]).filter((s) => TRANSITIONS[s].includes(to));
-    const code = await this.run('transition', `transition:${id}:${to}:${b.state}:${b.updatedMs}`, id, [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)], [
+    const code = await this.run('transition', `transition:${newOpId()}`, id, [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)], [
       to, reason, nowMs, from.join(','), TERMINAL.has(to) ? '1' : '0', ...Object.entries(extra).flat(),
     ]);
     return code === 1;
