@@ -27,7 +27,7 @@ writeFileSync(join(dir, 'config.json'), JSON.stringify(demo));
 const port = 18_000 + Math.floor(Math.random() * 1000), kmePort = port + 1000;
 const env: Record<string, string> = {
   QKDSAT_CONFIG: join(dir, 'config.json'), QKDSAT_VAR_DIR: join(dir, 'var'), QKDSAT_PREFIX: `{bench${randomBytes(4).toString('hex')}}`,
-  QKDSAT_KEK: randomBytes(32).toString('hex'), QKDSAT_ADMIN_TOKEN: randomBytes(24).toString('base64url'), QKDSAT_WORKERS: '0',
+  QKDSAT_KEK: randomBytes(32).toString('hex'), QKDSAT_ADMIN_TOKEN: randomBytes(24).toString('base64url'), QKDSAT_PLANNER_TOKEN: randomBytes(24).toString('base64url'), QKDSAT_WORKERS: '0',
   PORT: String(port), KME_PORT: String(kmePort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
 const config = loadConfig(env, {});
@@ -102,7 +102,7 @@ const timed = (what: string, p: Promise<Response>) => {
 };
 const heavy = [
   ...Array.from({ length: 6 }, () => timed('passes 14 d', fetch(`http://127.0.0.1:${port}/v1/passes?from=${from}&to=${to}`))),
-  timed('plan 10k scenarios', fetch(`http://127.0.0.1:${port}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start: from, horizonHours: 24, async: false, weatherScenarios: 10_000 }) })),
+  timed('plan 10k scenarios', fetch(`http://127.0.0.1:${port}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.QKDSAT_PLANNER_TOKEN}` }, body: JSON.stringify({ start: from, horizonHours: 24, async: false, weatherScenarios: 10_000 }) })),
 ];
 const t0 = performance.now();
 const loaded = await measure(8000);
