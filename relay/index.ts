@@ -33,6 +33,11 @@ export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-b
 export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
 import { sealAudit } from './adapters/audit.redis.js';
 export { verifyAudit, readAudit, sealAudit, deliveriesOf, type Delivery } from './adapters/audit.redis.js';
+export { registerRelayMetrics } from './adapters/relay-metrics.js';
+import { bearerChecker } from './adapters/admin-token.js';
+
+/** The admin bearer check (QKDSAT_ADMIN_TOKEN, else var/admin-token) for admin-only operator pages. */
+export const adminBearerCheck = (config: Config, logger: Logger) => bearerChecker(adminTokenFor(config, logger));
 
 export interface RelayCore {
   relayConfig: RelayConfig;

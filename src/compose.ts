@@ -4,7 +4,9 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { openRelay, registerRelayRest } from '../relay/index.js';
+import type { Queue } from 'bullmq';
+import { adminBearerCheck, openRelay, registerRelayMetrics, registerRelayRest } from '../relay/index.js';
+import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
 import type { Clock } from './platform/clock.js';
@@ -27,6 +29,8 @@ export interface Services {
   readiness: Record<string, () => Promise<boolean>>;
   /** Closers in start order; main.ts registers them with Shutdown. */
   closers: { name: string; close: () => Promise<unknown> | unknown }[];
+  /** Operator pages: the BullMQ queues of the board and the admin bearer check that guards it. */
+  ops: { queues: Queue[]; adminCheck: (authorization: string | undefined) => 'ok' | 'missing' | 'invalid' };
 }
 
 export interface ComposeDeps {
@@ -80,5 +84,10 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const network = createNetworkSimulations({ redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, logger: deps.logger, configFile: networkConfigFileOf(deps.config) });
   network.registerRoutes(api);
   closers.push({ name: 'network simulations', close: () => network.close() });
-  return { api, readiness, closers };
+  // --- ops (issue 11): metrics read at scrape time (pools, audit flows, queue counts, Redis round trip) ---
+  const queues: Queue[] = [scheduler.queues.passes, scheduler.queues.plans, network.queue as unknown as Queue];
+  registerRelayMetrics(deps.redis, relay.store);
+  registerPlatformMetrics(deps.redis, queues);
+  const ops = { queues, adminCheck: adminBearerCheck(deps.config, deps.logger.child({ component: 'ops' })) };
+  return { api, readiness, closers, ops };
 }

@@ -7,6 +7,7 @@
 import { startKme } from '../relay/index.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
+import { collectProcessMetrics, startMetricsEndpoint } from './platform/metrics.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 
@@ -19,6 +20,7 @@ try {
 }
 const { env } = config;
 const logger = createLogger(env.LOG_LEVEL).child({ process: 'kme' });
+collectProcessMetrics('kme');
 const shutdown = new Shutdown(logger);
 shutdown.installSignals();
 installProcessGuards(logger);
@@ -34,10 +36,12 @@ shutdown.add('redis', () => redis.quit());
 try {
   const kme = await startKme({ config, logger, redis });
   for (const c of kme.closers) shutdown.add(c.name, c.close);
+  // ETSI request, key and bit counters of this KME (qkdsat_etsi_*), open on KME_METRICS_PORT.
+  await startMetricsEndpoint(env.KME_METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
   process.stderr.write(err.code === 'EADDRINUSE'
-    ? `qkdsat kme: port ${env.KME_PORT} is in use (set KME_PORT to another port)\n`
+    ? `qkdsat kme: port ${env.KME_PORT} or ${env.KME_METRICS_PORT} is in use (set KME_PORT / KME_METRICS_PORT to another port)\n`
     : `qkdsat kme: ${err.message}\n`);
   process.exit(1);
 }

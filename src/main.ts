@@ -11,6 +11,8 @@ import { createApp } from './api/app.js';
 import { sharedClockOf } from './platform/clock.js';
 import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
+import { collectProcessMetrics, startMetricsEndpoint } from './platform/metrics.js';
+import { bearerGuard } from './api/ops.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { QkdsatError } from './core/errors.js';
@@ -25,7 +27,8 @@ try {
   process.exit(2);
 }
 const { env } = config;
-const logger = createLogger(env.LOG_LEVEL);
+const logger = createLogger(env.LOG_LEVEL).child({ process: 'api' });
+collectProcessMetrics('api');
 const shutdown = new Shutdown(logger);
 shutdown.installSignals();
 installProcessGuards(logger);
@@ -50,15 +53,18 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
     '/vendor/world-atlas': resolve(REPO_ROOT, 'node_modules/world-atlas'),
     '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
   },
+  // Role guards at merge (issue 10): /admin/queues -> admin role; GET /metrics on PORT -> viewer role (metricsGuard).
+  ops: { queues: services.ops.queues, adminGuard: bearerGuard(services.ops.adminCheck) },
 });
+await startMetricsEndpoint(env.METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
 const server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ port: env.PORT, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://127.0.0.1:${env.PORT} (OpenAPI at /openapi.json)`);
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
 
 /** Starts a child process of this deployment and stops it at shutdown. */
-function startChild(name: string, entry: string): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: process.env });
+function startChild(name: string, entry: string, env: Record<string, string> = {}): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: { ...process.env, ...env } });
   logger.info({ pid: child.pid }, `started ${name} process`);
   shutdown.add(name, () => new Promise((r) => {
     if (child.exitCode !== null) return r(undefined);
@@ -68,5 +74,7 @@ function startChild(name: string, entry: string): void {
 }
 
 // The KME and the workers run as their own processes; docker compose runs them as their own services.
-for (let i = 0; i < env.QKDSAT_KMES; i += 1) startChild(`kme ${i}`, 'src/kme.ts');
-for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts');
+// Child n serves its metrics on the base port + n (0 stays off).
+const nth = (base: number, i: number) => String(base === 0 ? 0 : base + i);
+for (let i = 0; i < env.QKDSAT_KMES; i += 1) startChild(`kme ${i}`, 'src/kme.ts', { KME_METRICS_PORT: nth(env.KME_METRICS_PORT, i) });
+for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts', { WORKER_METRICS_PORT: nth(env.WORKER_METRICS_PORT, i) });

@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Logger } from '../platform/logger.js';
 import { errorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { httpMetrics, mountOps, type OpsDeps } from './ops.js';
 import type { Api } from './route.js';
 
 export interface AppDeps {
@@ -18,12 +19,15 @@ export interface AppDeps {
   staticDir?: string;
   /** Extra static folders by URL prefix (e.g. vendored map data for the dashboard). */
   staticMounts?: Record<string, string>;
+  /** /metrics, /docs, /admin/queues (src/api/ops.ts). */
+  ops?: OpsDeps;
 }
 
-export function createApp({ logger, api, version, readiness = {}, staticDir, staticMounts = {} }: AppDeps): Express {
+export function createApp({ logger, api, version, readiness = {}, staticDir, staticMounts = {}, ops = {} }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     const log = logger.child({ reqId: randomUUID() });
@@ -33,6 +37,7 @@ export function createApp({ logger, api, version, readiness = {}, staticDir, sta
     });
     next();
   });
+  mountOps(app, ops);
   app.use(express.json({ limit: '2mb' }));
   // Catalog uploads: TLE, OMM KVN and OMM XML arrive as text (tle/domain/catalog-format.ts detects which).
   app.use(express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '8mb' }));
