@@ -57,6 +57,7 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
   api.route({
     method: 'post', path: '/v1/plans', summary: 'Plan the horizon (conflict-free bookings; async for large ones)', tags: ['scheduler'],
     body: PlanBody, response: StoredPlanWire, status: 201, errors: [404, 409, 500],
+    responses: { 202: z.object({ id: z.string(), status: z.literal('queued') }).meta({ id: 'PlanQueued', example: { id: 'plan_0b9f4c8e-6a43-4d59-a4a5-3f0f1c2d9e11', status: 'queued' } }) },
     handler: async ({ body }, _req, res) => {
       const issues = body.demand ? demandIssues(body.demand, await d.stationIds(), 'body.demand') : [];
       if (issues.length) throw new QkdsatError('VALIDATION', `${issues[0]!.path.join('.')}: ${issues[0]!.message}`, issues);
