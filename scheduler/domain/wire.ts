@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { toIso } from '../../src/core/time/index.js';
 import type { Plan } from './plan.js';
+import { expectedSecureBitsWeather } from './candidate.js';
 
 const ObjectiveWire = z.object({ worstPairFraction: z.number(), demandMetBits: z.number(), totalKeyBits: z.number() });
 const SpreadWire = z.object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), min: z.number() });
@@ -10,7 +11,7 @@ const WeatherWire = z.object({
 }).meta({ id: 'WeatherRisk', description: 'the plan under sampled weather: one clear/cloud draw per station-night with its clear-sky probability' });
 
 export const PlanWireSchema = z.object({
-  bookings: z.array(z.object({ id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number(), clearSkyProbability: z.number() })),
+  bookings: z.array(z.object({ id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number().describe('secure bits if the sky is clear'), expectedSecureBitsWeather: z.number().describe('expectedSecureBits times clearSkyProbability'), clearSkyProbability: z.number() })),
   pairs: z.array(z.object({ a: z.string(), b: z.string(), demandBits: z.number(), deliveredBits: z.number(), via: z.array(z.object({ noradId: z.number(), bits: z.number() })) })),
   stations: z.record(z.string(), z.number()),
   objective: ObjectiveWire,
@@ -28,7 +29,7 @@ const obj = (o: Plan['objective']) => ({ worstPairFraction: Math.round(o.worstPa
 
 export function planToWire(p: Plan): PlanWire {
   return {
-    bookings: p.bookings.map((b) => ({ id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBits: b.expectedSecureBits, clearSkyProbability: b.clearSkyProbability })),
+    bookings: p.bookings.map((b) => ({ id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBits: b.expectedSecureBits, expectedSecureBitsWeather: expectedSecureBitsWeather(b), clearSkyProbability: b.clearSkyProbability })),
     pairs: p.pairs.map((q) => ({ a: q.a, b: q.b, demandBits: q.demandBits, deliveredBits: round(q.deliveredBits), via: Object.entries(q.via).map(([s, bits]) => ({ noradId: Number(s), bits: round(bits) })) })),
     stations: Object.fromEntries(Object.entries(p.stationMetBits).map(([g, v]) => [g, round(v)])),
     objective: obj(p.objective),

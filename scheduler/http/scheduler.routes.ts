@@ -1,6 +1,7 @@
 /** REST for mission planners: plans, bookings, cancellation, and each station's iCalendar feed. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { expectedSecureBitsWeather } from '../domain/candidate.js';
 import { QkdsatError } from '../../src/core/errors.js';
 import { parseIso, toIso } from '../../src/core/time/index.js';
 import type { Api } from '../../src/api/route.js';
@@ -49,8 +50,11 @@ const StoredPlanWire = z.object({
   plan: PlanWireSchema.optional(),
 }).meta({ id: 'StoredPlan' });
 
-const BookingWire = BookingSchema.extend({ start: z.string(), end: z.string() }).meta({ id: 'Booking' });
-const toWire = (b: z.infer<typeof BookingSchema>) => ({ ...b, start: toIso(b.startMs), end: toIso(b.endMs) });
+const BookingWire = BookingSchema.extend({
+  start: z.string(), end: z.string(),
+  expectedSecureBitsWeather: z.number().describe('expectedSecureBits (if the sky is clear) times clearSkyProbability'),
+}).meta({ id: 'Booking' });
+const toWire = (b: z.infer<typeof BookingSchema>) => ({ ...b, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBitsWeather: expectedSecureBitsWeather(b) });
 const storedToWire = (s: StoredPlan) => ({ id: s.id, status: 'done' as const, from: toIso(s.fromMs), to: toIso(s.toMs), booked: s.booked, kept: s.kept, superseded: s.superseded, rejected: s.rejected, plan: planToWire(s.plan) });
 
 export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
