@@ -31,7 +31,7 @@ import { registerRelayRoutes } from './http/relay.routes.js';
 
 export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
 export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
-import { sealAudit } from './adapters/audit.redis.js';
+import { recentKeyEvents, sealAudit, type KeyEvent } from './adapters/audit.redis.js';
 export { verifyAudit, readAudit, sealAudit, deliveriesOf, type Delivery } from './adapters/audit.redis.js';
 export { registerRelayMetrics } from './adapters/relay-metrics.js';
 import { bearerChecker } from './adapters/admin-token.js';
@@ -48,6 +48,8 @@ export interface RelayCore {
   sink: KeyBlockSink;
   /** HMAC key of the audit seals, derived from the KEK (never in Redis). */
   auditSealKey: Uint8Array;
+  /** The last key movements from the audit (dashboard history). */
+  keyEvents: (limit: number) => Promise<KeyEvent[]>;
 }
 
 export const relayPrefix = (config: Config): string => `${config.env.QKDSAT_PREFIX}:relay:`;
@@ -64,6 +66,7 @@ export function openRelay({ config, redis }: { config: Config; redis: Redis }): 
     relay: new RelayService(store, kek.derive('relay-node-auth'), relayConfig.keys.segmentBits),
     sink: redisKeyBlockSink(store),
     auditSealKey: kek.derive('audit-seal'),
+    keyEvents: (limit) => recentKeyEvents(redis, prefix, limit),
   };
 }
 
@@ -148,7 +151,7 @@ function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => 
 export function registerRelayRest({ config, logger, api, core }: { config: Config; logger: Logger; api: Api; core: RelayCore }): void {
   const log = logger.child({ component: 'relay' });
   const adminToken = core.relayConfig.adminDeposits ? adminTokenFor(config, log) : undefined;
-  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken });
+  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, adminToken, keyEvents: core.keyEvents });
 }
 
 /**

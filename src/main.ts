@@ -52,6 +52,7 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
   staticMounts: {
     '/vendor/world-atlas': resolve(REPO_ROOT, 'node_modules/world-atlas'),
     '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
+    '/vendor/chart.js': resolve(REPO_ROOT, 'node_modules/chart.js/dist'),
   },
   // Role guards at merge (issue 10): /admin/queues -> admin role; GET /metrics on PORT -> viewer role (metricsGuard).
   ops: { queues: services.ops.queues, adminGuard: bearerGuard(services.ops.adminCheck) },
