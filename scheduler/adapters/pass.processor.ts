@@ -35,7 +35,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function passProcessor(d: PassProcessorDeps) {
   return async (job: Job<PassJobData>): Promise<{ outcome: string; deliveredBits?: number }> => {
-    const log = d.logger.child({ jobId: job.id, bookingId: job.data.bookingId });
+    // jobId comes from the job's log context (workers.ts); bound here it would appear twice.
+    const log = d.logger.child({ bookingId: job.data.bookingId });
     try {
       const r = await runJob(d, job.data.bookingId, log);
       metrics.passes.inc({ outcome: r.metric });

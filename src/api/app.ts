@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from '../platform/logger.js';
+import { withLogContext } from '../platform/log-context.js';
 import { errorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { httpMetrics, mountOps, type OpsDeps } from './ops.js';
@@ -30,12 +31,14 @@ export function createApp({ logger, api, version, readiness = {}, staticDir, sta
   app.use(httpMetrics);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    const log = logger.child({ reqId: randomUUID() });
-    res.locals.log = log;
+    // Every line logged while serving this request carries its reqId (log-context.ts), whichever component logs it.
+    const reqId = randomUUID();
+    res.locals.log = logger;
+    res.set('x-request-id', reqId);
     res.on('finish', () => {
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      logger.info({ reqId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
-    next();
+    withLogContext({ reqId }, next);
   });
   mountOps(app, ops);
   app.use(express.json({ limit: '2mb' }));

@@ -103,7 +103,9 @@ async function drawTimeline(stations, qkd) {
   const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
   const [bookings, all] = await Promise.all([
     getJson(`/v1/bookings?${range}`).catch(() => ({ bookings: [] })),
-    getJson(`/v1/passes?${range}`).catch(() => ({ passes: [] })),
+    // Only the QKD satellites' passes are computed (the server's pass search is the costly part).
+    (qkd ? Promise.all([...qkd].map((n) => getJson(`/v1/passes?satellite=${n}&${range}`).catch(() => ({ passes: [] }))))
+      .then((r) => ({ passes: r.flatMap((x) => x.passes ?? []) })) : getJson(`/v1/passes?${range}`).catch(() => ({ passes: [] }))),
   ]);
   const list = bookings.bookings ?? [];
   for (const s of stations) {
@@ -229,11 +231,11 @@ async function main() {
   currentPreset = terminals.terminals?.[0]?.preset ?? terminals.preset ?? currentPreset;
   const names = new Map(satellites.map((s) => [s.noradId, s.name ?? String(s.noradId)]));
   $('#qkd-sats').textContent = currentQkd ? `QKD satellites: ${[...currentQkd].map((n) => names.get(n) ?? n).join(', ')}` : 'every satellite assumed QKD-capable';
-  await drawLand(svg).catch(() => undefined);
-  drawStations(svg, stations);
-  // The timeline first (first meaningful paint), then the rest.
+  // The timeline first (first meaningful paint), then the map and the rest.
   await drawTimeline(stations, currentQkd);
   document.body.dataset.timeline = 'true';
+  await drawLand(svg).catch(() => undefined);
+  drawStations(svg, stations);
   const lastPlan = window.localStorage.getItem('qkdsat.lastPlan');
   await Promise.all([drawSatellites(svg, satellites), drawPools(), drawHistory(),
     (lastPlan ? getJson(`/v1/plans/${lastPlan}`).catch(() => null) : Promise.resolve(null)).then(drawDemand)]);

@@ -124,7 +124,7 @@ export async function showPass({ pass, station, booking, others, preset, getJson
   const w = res.key.window;
   const rows = [
     `QBER ${pct(res.key.qberX)} · sifted ${fmtBits(res.siftedBits)} · secure ${fmtBits(Math.max(0, res.key.secureKeyBits))}`,
-    w.startS === null ? 'window: none (no secure key in any window)' : `window chosen: ${w.startS} s – ${w.endS} s after the first sample (${w.endS - w.startS} s)`,
+    w.startS === null ? 'window: none (no secure key in any window)' : `window chosen: ${w.startS} s to ${w.endS} s around the pass centre (${w.endS - w.startS} s of ${Math.round(res.durationS)} s)`,
     booking ? `booked (${booking.state}): expectedSecureBits ${fmtBits(booking.expectedSecureBits)} if the sky is clear, expectedSecureBitsWeather ${fmtBits(booking.expectedSecureBitsWeather ?? booking.expectedSecureBits * booking.clearSkyProbability)} with clear-sky probability ${pct(booking.clearSkyProbability)}${booking.deliveredBits !== undefined ? `; executed: ${fmtBits(booking.deliveredBits)}` : ''}` : 'not booked',
   ];
   const reasons = passReasons({ pass, station, booking, others, sim, minElevationDeg: station.minElevationDeg ?? 10 });
