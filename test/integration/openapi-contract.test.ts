@@ -73,7 +73,7 @@ describe('the composed service keeps its OpenAPI contract', () => {
     const norad = (Array.isArray(sats) ? sats : sats.items ?? [])[0]?.noradId ?? 25544;
     const st = stations[0]?.id ?? 'graz';
     const calls: [Parameters<typeof r>[0], string, unknown?][] = [
-      ['get', '/v1/clock'], ['get', '/v1/keys/pools'], ['get', '/v1/saes'], ['get', '/v1/presets'], ['get', '/v1/terminals'],
+      ['get', '/v1/clock'], ['get', '/v1/keys/pools'], ['get', '/v1/keys/events?limit=5'], ['get', '/v1/keys/events?limit=0'], ['get', '/v1/saes'], ['get', '/v1/presets'], ['get', '/v1/terminals'],
       ['post', '/v1/relays', { from: 'nowhere', to: st, bits: 64 }], ['post', '/v1/relays', { from: st, to: st, bits: 7 }],
       ['post', '/v1/admin/deposits', { stationId: st, noradId: norad, bits: 64 }],
       ['post', '/v1/simulations/link', {}], ['post', '/v1/simulations/pass', { noradId: 1, stationId: 'nowhere' }],

@@ -91,6 +91,15 @@ describe('operator surfaces (metrics, queue board, docs)', () => {
     const text = (await request(app).get('/metrics')).text;
     expect(text).toMatch(/^qkdsat_http_request_duration_seconds_count\{method="POST",route="\/v1\/relays",status="200"\} 1$/m);
     expect(text).not.toContain(f.adminToken);
+    // The dashboard's history: the same movements from the audit, by pair, without key IDs.
+    const ev = (await request(app).get('/v1/keys/events?limit=50').expect(200)).body.events as { type: string; bits: number; master?: string }[];
+    expect(ev.filter((e) => e.type === 'relay').map((e) => e.bits)).toEqual([512]);
+    expect(ev.find((e) => e.type === 'deliver')).toMatchObject({ master: 'sae-graz-a', slave: 'sae-matera-a', bits: 512 });
+    expect(JSON.stringify(ev)).not.toMatch(/keyId|key_ID/);
+    // KME lines: one component each.
+    const etsiLines = logs.lines.filter((l) => l.includes('"etsi request"'));
+    expect(etsiLines.length).toBeGreaterThan(0);
+    for (const l of etsiLines) expect(l.split('"component":').length - 1).toBe(1);
   });
 
   it('serves the same registry on a separate metrics port', async () => {
