@@ -174,6 +174,7 @@ export function drawKeyHistory(pools, events) {
       series.get(l).push({ x: events[i].at - 1, y: levels.get(l) });
     }
   }
+  const spanMs = events.length ? now - events[0].at : H;
   const palette = ['#1e88e5', '#43a047', '#fb8c00', '#8e24aa', '#e53935', '#00897b', '#6d4c41', '#3949ab'];
   const marks = events.filter((e) => e.type === 'deposit' || e.type === 'relay');
   chart('pools-chart', {
@@ -182,7 +183,10 @@ export function drawKeyHistory(pools, events) {
       ...[...series].map(([l, pts], i) => ({ label: l, data: pts.reverse().map((p) => ({ x: p.x, y: p.y })), borderColor: palette[i % palette.length], pointRadius: 0, stepped: true })),
       { label: 'deposits and relays', type: 'scatter', data: marks.map((e) => ({ x: e.at, y: 0 })), pointStyle: 'triangle', pointRadius: 5, borderColor: '#555', backgroundColor: marks.map((e) => (e.type === 'deposit' ? '#43a047' : '#8e24aa')) },
     ] },
-    options: { parsing: false, scales: { x: { type: 'linear', ticks: { callback: (v) => hhmm(Number(v)) }, title: { display: true, text: 'UTC' } }, y: { title: { display: true, text: 'bits' } } } },
+    options: { parsing: false, scales: {
+      // Key movements are stamped in wall-clock time (key lifetimes are real time, whatever the service clock).
+      x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: (v) => new Date(Number(v)).toISOString().slice(11, spanMs < 3 * H ? 19 : 16) }, title: { display: true, text: 'UTC (wall clock)' } },
+      y: { title: { display: true, text: 'bits' } } } },
   });
   const relays = events.filter((e) => e.type === 'relay' || (e.type === 'void' && e.from));
   document.querySelector('#relay-history tbody').replaceChildren(...relays.slice(-20).reverse().map((e) => {

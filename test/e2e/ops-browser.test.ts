@@ -14,6 +14,7 @@ import { ROOT, startService, type RunningService } from '../support/service.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTEFACTS = resolve(ROOT, 'test/artefacts');
+const ADMIN = 'ops-browser-admin-token-0123456789';
 
 function watch(page: Page): string[] {
   const errors: string[] = [];
@@ -29,7 +30,7 @@ describe('operator and planner views in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(ARTEFACTS, { recursive: true });
-    svc = await startService({ METRICS_PORT: '0', KME_METRICS_PORT: '0', QKDSAT_KMES: '0' });
+    svc = await startService({ METRICS_PORT: '0', KME_METRICS_PORT: '0', QKDSAT_KMES: '0', QKDSAT_ADMIN_TOKEN: ADMIN });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -38,6 +39,11 @@ describe('operator and planner views in Chromium', () => {
     const now = ((await (await fetch(`http://127.0.0.1:${svc.port}/v1/clock`)).json()) as { now: string }).now;
     const plan = await fetch(`http://127.0.0.1:${svc.port}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start: now, horizonHours: 18, async: false }) });
     expect(plan.status).toBe(201);
+    // Key in two satellite pools and a relay between them, for the pools chart and the relay history.
+    const post = (path: string, body: unknown, auth = false) => fetch(`http://127.0.0.1:${svc.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${ADMIN}` } : {}) }, body: JSON.stringify(body) });
+    for (const stationId of ['graz', 'xinglong']) expect((await post('/v1/admin/deposits', { stationId, noradId: 41731, bits: 65_536 }, true)).status).toBe(201);
+    const relay = await post('/v1/relays', { from: 'graz', to: 'xinglong', bits: 8192 });
+    expect(((await relay.json()) as { outcome: string }).outcome).toBe('relayed');
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -89,7 +95,12 @@ describe('operator and planner views in Chromium', () => {
     }
     expect(daylight).toMatch(/daylight: the sun is \d+° above the horizon/);
     await page.screenshot({ path: resolve(ARTEFACTS, 'dashboard-daylight-pass.png'), fullPage: true });
-    expect(await page.locator('#pools-chart').count()).toBe(1);
+    const poolSeries = await page.evaluate<string[]>(`(() => {
+      const chart = window.Chart.getChart(document.getElementById('pools-chart'));
+      return chart ? chart.data.datasets.filter((d) => d.data.length > 1).map((d) => d.label) : [];
+    })()`);
+    expect(poolSeries).toEqual(expect.arrayContaining(['relayed:graz~xinglong', 'deposits and relays']));
+    await expect.poll(() => page.locator('#relay-history tbody tr').first().textContent()).toMatch(/graz → xinglong.*8\.2 kbit.*relayed/);
     // The page's own JavaScript (scripts it loads, bundled Chart.js included) under 300 kB gzipped.
     const scripts = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /\.js(\?|$)/.test(r.name)).map((r) => r.name));
     let gz = 0;
