@@ -45,11 +45,20 @@ describe('log hygiene', () => {
   });
 
   it('npm start with a spawned redis-server shuts down without an error line', async () => {
-    const redisPort = await freePort();
-    const svc = await startService({ REDIS_URL: `redis://127.0.0.1:${redisPort}`, QKDSAT_SPAWN_REDIS: 'auto', QKDSAT_KMES: '1', KME_PORT: '0', METRICS_PORT: '0', KME_METRICS_PORT: '0' });
+    const [redisPort, apiMetrics, kmeMetrics] = [await freePort(), await freePort(), await freePort()];
+    const svc = await startService({ REDIS_URL: `redis://127.0.0.1:${redisPort}`, QKDSAT_SPAWN_REDIS: 'auto', QKDSAT_KMES: '1', KME_PORT: '0', METRICS_PORT: String(apiMetrics), KME_METRICS_PORT: String(kmeMetrics) });
     try {
-      await new Promise((r) => setTimeout(r, 1500)); // the KME child up and serving
       expect(svc.output()).toContain('started redis-server as a child process');
+      // Each process serves its own registry on its own open port: the KME's ETSI counters come from the KME process.
+      const api = await (await fetch(`http://127.0.0.1:${apiMetrics}/metrics`)).text();
+      expect(api).toMatch(/^qkdsat_process_cpu_seconds_total\{process="api"\}/m);
+      let kme = '';
+      for (let i = 0; i < 100 && !kme.includes('qkdsat_etsi_requests_total'); i += 1) {
+        kme = await fetch(`http://127.0.0.1:${kmeMetrics}/metrics`).then((r) => r.text(), () => '');
+        if (!kme) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(kme).toContain('# TYPE qkdsat_etsi_keys_total counter');
+      expect(kme).toMatch(/^qkdsat_process_cpu_seconds_total\{process="kme"\}/m);
     } finally {
       await svc.stop('SIGTERM');
     }
