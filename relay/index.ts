@@ -31,8 +31,9 @@ export type { CatalogLookup } from './http/relay.routes.js';
 
 export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
 export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
-import { sealAudit } from './adapters/audit.redis.js';
+import { recentKeyEvents, sealAudit, type KeyEvent } from './adapters/audit.redis.js';
 export { verifyAudit, readAudit, sealAudit, deliveriesOf, type Delivery } from './adapters/audit.redis.js';
+export { registerRelayMetrics } from './adapters/relay-metrics.js';
 
 export interface RelayCore {
   relayConfig: RelayConfig;
@@ -43,6 +44,8 @@ export interface RelayCore {
   sink: KeyBlockSink;
   /** HMAC key of the audit seals, derived from the KEK (never in Redis). */
   auditSealKey: Uint8Array;
+  /** The last key movements from the audit (dashboard history). */
+  keyEvents: (limit: number) => Promise<KeyEvent[]>;
 }
 
 export const relayPrefix = (config: Config): string => `${config.env.QKDSAT_PREFIX}:relay:`;
@@ -59,6 +62,7 @@ export function openRelay({ config, redis }: { config: Config; redis: Redis }): 
     relay: new RelayService(store, kek.derive('relay-node-auth'), relayConfig.keys.segmentBits),
     sink: redisKeyBlockSink(store),
     auditSealKey: kek.derive('audit-seal'),
+    keyEvents: (limit) => recentKeyEvents(redis, prefix, limit),
   };
 }
 
@@ -139,7 +143,7 @@ function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => 
 
 /** The relay's REST routes (relays, pools, SAEs, admin deposits) on the planner API. */
 export function registerRelayRest({ api, core, lookup }: { api: Api; core: RelayCore; lookup?: CatalogLookup }): void {
-  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, ...(lookup ? { lookup } : {}) });
+  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, ...(lookup ? { lookup } : {}), keyEvents: core.keyEvents });
 }
 
 /**

@@ -4,8 +4,11 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { openRelay, registerRelayRest, type CatalogLookup, type RelayConfig } from '../relay/index.js';
+import type { Queue } from 'bullmq';
+import type { RequestHandler } from 'express';
+import { openRelay, registerRelayMetrics, registerRelayRest, type CatalogLookup, type RelayConfig } from '../relay/index.js';
 import { QkdsatError } from './core/errors.js';
+import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
 import type { Clock } from './platform/clock.js';
@@ -16,7 +19,7 @@ import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } 
 import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
 import { createScheduler, freshCandidates, LinkCalibrationStore, registerOutcomeRoutes, SchedulerSettingsSchema, simulationPassRunner, simulationSiftedPredictor, terminalPresetOf } from '../scheduler/index.js';
-import { AuthConfigSchema, createAuth } from './api/auth.js';
+import { AuthConfigSchema, createAuth, roleGuard } from './api/auth.js';
 import { createComputePool } from './compute/index.js';
 import { loadRoleTokens } from './platform/secrets.js';
 import { registerSimulationRoutes } from './api/simulations.routes.js';
@@ -42,6 +45,9 @@ export interface Services {
   readiness: Record<string, () => Promise<boolean>>;
   /** Closers in start order; main.ts registers them with Shutdown. */
   closers: { name: string; close: () => Promise<unknown> | unknown }[];
+  /** Operator pages: the BullMQ queues of the board and the admin bearer check that guards it. */
+  /** Operator surfaces: the queues of the Bull Board, and the role guards of /admin/queues (admin) and GET /metrics (viewer). */
+  ops: { queues: Queue[]; adminGuard: RequestHandler; metricsGuard: RequestHandler };
 }
 
 export interface ComposeDeps {
@@ -65,7 +71,8 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   deps.logger.info({ viewer: roleTokens.sources.viewer, planner: roleTokens.sources.planner, admin: roleTokens.sources.admin },
     'REST bearer tokens: from these variables or files (tokens are never logged)');
   const authConfig = configSection(deps.config, 'auth', AuthConfigSchema);
-  api.useAuth(createAuth({ config: authConfig, tokens: roleTokens.tokens, rateLimitStore: { redis: deps.redis, keyPrefix: `${env.QKDSAT_PREFIX}:api-rate` } }));
+  const authorize = createAuth({ config: authConfig, tokens: roleTokens.tokens, rateLimitStore: { redis: deps.redis, keyPrefix: `${env.QKDSAT_PREFIX}:api-rate` } });
+  api.useAuth(authorize);
   // --- compute off the request loop (issue 10): pass finding, planning, simulations in threads ---
   const pool = createComputePool(env.QKDSAT_COMPUTE_THREADS ? { size: env.QKDSAT_COMPUTE_THREADS } : {});
   closers.push({ name: 'compute threads', close: () => pool.close() });
@@ -129,5 +136,10 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const network = createNetworkSimulations({ redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, logger: deps.logger, configFile: networkConfigFileOf(deps.config) });
   network.registerRoutes(api);
   closers.push({ name: 'network simulations', close: () => network.close() });
-  return { api, readiness, closers };
+  // --- ops (issue 11): metrics read at scrape time (pools, audit flows, queue counts, Redis round trip) ---
+  const queues: Queue[] = [scheduler.queues.passes, scheduler.queues.plans, network.queue as unknown as Queue];
+  registerRelayMetrics(deps.redis, relay.store);
+  registerPlatformMetrics(deps.redis, queues);
+  const ops = { queues, adminGuard: roleGuard(authorize, 'admin'), metricsGuard: roleGuard(authorize, 'viewer') };
+  return { api, readiness, closers, ops };
 }

@@ -8,6 +8,7 @@ import { startKme } from '../relay/index.js';
 import { sharedClockOf } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
+import { collectProcessMetrics, startMetricsEndpoint } from './platform/metrics.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { exitIfPortInUse } from './platform/port-in-use.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
@@ -21,6 +22,7 @@ try {
 }
 const { env } = config;
 const logger = createLogger(env.LOG_LEVEL).child({ process: 'kme' });
+collectProcessMetrics('kme');
 const shutdown = new Shutdown(logger);
 shutdown.installSignals();
 installProcessGuards(logger);
@@ -39,8 +41,10 @@ shutdown.add('clock anchor', keepAlive());
 try {
   const kme = await startKme({ config, logger, redis, clock });
   for (const c of kme.closers) shutdown.add(c.name, c.close);
+  // ETSI request, key and bit counters of this KME (qkdsat_etsi_*), open on KME_METRICS_PORT.
+  await startMetricsEndpoint(env.KME_METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
 } catch (e) {
-  exitIfPortInUse(e, { KME_PORT: env.KME_PORT }, env.HOST);
+  exitIfPortInUse(e, { KME_PORT: env.KME_PORT, KME_METRICS_PORT: env.KME_METRICS_PORT }, env.HOST);
   process.stderr.write(`qkdsat kme: ${(e as Error).message}\n`);
   process.exit(1);
 }

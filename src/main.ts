@@ -11,6 +11,7 @@ import { createApp } from './api/app.js';
 import { sharedClockOf } from './platform/clock.js';
 import { loadConfig, REPO_ROOT, type Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
+import { collectProcessMetrics, startMetricsEndpoint } from './platform/metrics.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { exitIfPortInUse } from './platform/port-in-use.js';
@@ -26,7 +27,8 @@ try {
   process.exit(2);
 }
 const { env } = config;
-const logger = createLogger(env.LOG_LEVEL);
+const logger = createLogger(env.LOG_LEVEL).child({ process: 'api' });
+collectProcessMetrics('api');
 const shutdown = new Shutdown(logger);
 shutdown.installSignals();
 installProcessGuards(logger);
@@ -60,8 +62,12 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
   staticMounts: {
     '/vendor/world-atlas': resolve(REPO_ROOT, 'node_modules/world-atlas'),
     '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
+    '/vendor/chart.js': resolve(REPO_ROOT, 'node_modules/chart.js/dist'),
   },
+  // /admin/queues needs the admin role; GET /metrics on PORT the viewer role (METRICS_PORT is open).
+  ops: services.ops,
 });
+await startMetricsEndpoint(env.METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
 // Express 5 calls back with the error when listening fails: only a bound server is "listening".
 const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
   if (err) { exitIfPortInUse(Object.assign(err, { port: env.PORT }), { PORT: env.PORT }, env.HOST); throw err; }
@@ -74,11 +80,11 @@ shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))))
  * 1 or 2: a port in use, bad configuration, no Redis; it has said why on stderr) ends the whole
  * deployment with its code; one that dies otherwise (a crash, a kill) is started again after 1 s.
  */
-function startChild(name: string, entry: string): void {
+function startChild(name: string, entry: string, childEnv: Record<string, string> = {}): void {
   let stopping = false;
   let child: ChildProcess;
   const run = () => {
-    child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: process.env });
+    child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: { ...process.env, ...childEnv } });
     logger.info({ pid: child.pid }, `started ${name} process`);
     child.once('exit', (code, signal) => {
       if (stopping) return;
@@ -101,5 +107,7 @@ function startChild(name: string, entry: string): void {
 }
 
 // The KME and the workers run as their own processes; docker compose runs them as their own services.
-for (let i = 0; i < env.QKDSAT_KMES; i += 1) startChild(`kme ${i}`, 'src/kme.ts');
-for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts');
+// Child n serves its metrics on the base port + n (0 stays off).
+const nth = (base: number, i: number) => String(base === 0 ? 0 : base + i);
+for (let i = 0; i < env.QKDSAT_KMES; i += 1) startChild(`kme ${i}`, 'src/kme.ts', { KME_METRICS_PORT: nth(env.KME_METRICS_PORT, i) });
+for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts', { WORKER_METRICS_PORT: nth(env.WORKER_METRICS_PORT, i) });

@@ -6,6 +6,7 @@
 import { loadConfig, configSection, type Config } from './platform/config.js';
 import { sharedClockOf } from './platform/clock.js';
 import { createLogger } from './platform/logger.js';
+import { collectProcessMetrics, startMetricsEndpoint } from './platform/metrics.js';
 import { createRedis, ensureRedis } from './platform/redis.js';
 import { installProcessGuards, Shutdown } from './platform/shutdown.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
@@ -23,6 +24,7 @@ try {
 }
 const { env } = config;
 const logger = createLogger(env.LOG_LEVEL).child({ process: 'worker' });
+collectProcessMetrics('worker');
 const shutdown = new Shutdown(logger, 15_000);
 shutdown.installSignals();
 installProcessGuards(logger);
@@ -60,4 +62,6 @@ const network = createNetworkSimulations({ redisUrl: env.REDIS_URL, prefix: env.
 network.startWorker(runNetworkJob);
 shutdown.add('network simulations', () => network.close());
 await scheduler.boot();
+// Pass outcomes, lateness, planner solve time and gap of this worker (qkdsat_pass*, qkdsat_planner_*).
+await startMetricsEndpoint(env.WORKER_METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
 logger.info({ clock: clock.kind, cron: settings.cron, horizonHours: settings.horizonHours, prefix: env.QKDSAT_PREFIX }, 'qkdsat worker running (passes, re-plans)');

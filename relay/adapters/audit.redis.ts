@@ -126,3 +126,52 @@ export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8A
   if (beyond) return { ok: false, entries: n, head: prev, brokenAt: { id: beyond.id, seq: beyond.seq, reason: `a seal covers entry ${beyond.seq} but the chain ends at ${n} (entries removed)` }, ...sealInfo };
   return { ok: true, entries: n, head, ...sealInfo };
 }
+
+/** An audit entry as the dashboard draws it: what moved, between whom, how many bits (never key IDs or bytes). */
+export interface KeyEvent {
+  at: number;
+  type: 'deposit' | 'relay' | 'deliver' | 'expire' | 'void';
+  bits: number;
+  link?: string;
+  /** Bits taken from each pool (relay, deliver, void). */
+  drawn?: Record<string, number>;
+  from?: string;
+  to?: string;
+  outcome?: string;
+  master?: string;
+  slave?: string;
+  reason?: string;
+}
+
+const sumOf = (o: unknown): number => (o && typeof o === 'object' ? Object.values(o as Record<string, number>).reduce((s, v) => s + (Number(v) || 0), 0) : 0);
+
+/** The last `limit` key movements, oldest first (reservations, releases and seals left out). */
+export async function recentKeyEvents(redis: Redis, prefix: string, limit: number): Promise<KeyEvent[]> {
+  const rows = (await redis.xrevrange(`${prefix}audit`, '+', '-', 'COUNT', limit)) as [string, string[]][];
+  const out: KeyEvent[] = [];
+  for (const [id, fields] of rows.reverse()) {
+    const e = toEntry(id, fields);
+    const d = e.data;
+    const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const drawn = d.drawn && typeof d.drawn === 'object' ? (d.drawn as Record<string, number>) : undefined;
+    switch (e.type) {
+      case 'deposit': out.push({ at: e.at, type: 'deposit', bits: num(d.bits), link: str(d.link) ?? 'unknown' }); break;
+      case 'relay': out.push({ at: e.at, type: 'relay', bits: num(d.bits), from: str(d.from) ?? '', to: str(d.to) ?? '', outcome: str(d.outcome) ?? 'relayed', ...(drawn ? { drawn } : {}) }); break;
+      case 'expire': out.push({ at: e.at, type: 'expire', bits: num(d.bits), ...(str(d.link) ? { link: str(d.link)! } : {}) }); break;
+      case 'deliver':
+        for (const x of (d.deliveries as Record<string, unknown>[] | undefined) ?? []) {
+          if (x.side !== 'master') continue;
+          out.push({ at: e.at, type: 'deliver', bits: sumOf(x.drawn), master: str(x.master) ?? '', slave: str(x.slave) ?? '', ...(x.drawn ? { drawn: x.drawn as Record<string, number> } : {}) });
+        }
+        break;
+      case 'void': {
+        const bits = Array.isArray(d.voided) ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0) : sumOf(d.drawn);
+        out.push({ at: e.at, type: 'void', bits, reason: str(d.reason) ?? 'void', ...(str(d.from) ? { from: str(d.from)!, to: str(d.to) ?? '' } : {}), ...(drawn ? { drawn } : {}) });
+        break;
+      }
+      default:
+    }
+  }
+  return out;
+}

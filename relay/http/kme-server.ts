@@ -21,6 +21,7 @@ import { zeroiseAll } from '../domain/key-material.js';
 import type { DeliveredKey, KmeService } from '../adapters/kme.service.js';
 import type { LeaseSettler } from '../adapters/lease-settler.js';
 import type { LeaseRecord } from '../adapters/key-store.redis.js';
+import { m as metrics } from '../../src/platform/metrics.js';
 import { EtsiError, etsiErrorOf, MSG, parseDecRequest, parseEncRequest, ROUTE_EXTENSION } from './etsi.requests.js';
 
 export interface KmeTls {
@@ -62,19 +63,31 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/** Metrics: keys and bits of a leased response by SAE pair, route and outcome. */
+function countKeys(lease: LeaseRecord, bits: number, outcome: 'sent' | 'unsent'): void {
+  const labels = { master: lease.master, slave: lease.slave, route: lease.side === 'master' ? 'enc_keys' : 'dec_keys', outcome };
+  metrics.etsiKeys.inc(labels, lease.keyIds.length);
+  metrics.etsiBits.inc(labels, bits);
+}
+
 /** Sends keys under a lease and reports to the settler whether the response left the process. */
-function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, lease: LeaseRecord, body: unknown): void {
+function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, lease: LeaseRecord, body: unknown, bits: number): void {
   if (res.destroyed || res.socket?.destroyed) {
     settler.add(opId, 'unsent', lease);
+    countKeys(lease, bits, 'unsent');
     return;
   }
   let flushed = false;
   res.once('finish', () => {
     flushed = true;
     settler.add(opId, 'sent', lease);
+    countKeys(lease, bits, 'sent');
   });
   res.once('close', () => {
-    if (!flushed) settler.add(opId, 'unsent', lease);
+    if (!flushed) {
+      settler.add(opId, 'unsent', lease);
+      countKeys(lease, bits, 'unsent');
+    }
   });
   send(res, 200, body);
 }
@@ -134,7 +147,8 @@ function container(keys: DeliveredKey[], route?: string): unknown {
 
 export function createKmeServer({ config, kme, logger, tls, settler }: KmeServerDeps): Server {
   const retryAfter = String(config.rateLimit.windowS);
-  const log = logger.child({ component: 'kme' });
+  // The caller's logger already names the component (startKme): one `component` per line.
+  const log = logger;
 
   async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: RequestTarget): Promise<number> {
     const m = PATH.exec(url.pathname);
@@ -160,12 +174,14 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
     if (op === 'enc_keys') {
       const r = parseEncRequest(body, config.keys);
       const out = await kme.encKeys(caller, other, r.number, r.size, r.route, opId);
-      sendLeased(res, settler, opId, out.lease, container(out.keys, out.route));
+      const bits = out.keys.reduce((n, k) => n + k.material.lengthBits, 0);
+      sendLeased(res, settler, opId, out.lease, container(out.keys, out.route), bits);
       return out.keys.length;
     }
     const ids = parseDecRequest(body, config.keys, method === 'GET');
     const out = await kme.decKeys(other, caller, ids, opId);
-    sendLeased(res, settler, opId, out.lease, container(out.keys));
+    const bits = out.keys.reduce((n, k) => n + k.material.lengthBits, 0);
+    sendLeased(res, settler, opId, out.lease, container(out.keys), bits);
     return out.keys.length;
   }
 
@@ -175,8 +191,13 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
       const started = process.hrtime.bigint();
       const caller = callerOf(req.socket as TLSSocket, kme.saeStation);
       const url = targetOf(req.url ?? '/');
-      const done = (status: number, keys: number) =>
-        log.info({ sae: caller ?? null, method: req.method, path: url.pathname, status, keys, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'etsi request');
+      const done = (status: number, keys: number) => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const route = PATH.exec(url.pathname)?.[2] ?? 'other';
+        metrics.etsiRequests.inc({ route, status });
+        metrics.etsiDuration.observe({ route, status }, ms / 1000);
+        log.info({ sae: caller ?? null, method: req.method, path: url.pathname, status, keys, ms }, 'etsi request');
+      };
       if (!caller) {
         req.resume();
         send(res, 401, { message: MSG.unauthorized });

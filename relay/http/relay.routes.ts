@@ -10,6 +10,7 @@ import { STATION_ID_PATTERN, type RelayConfig } from '../domain/config.schema.js
 import type { KeyBlockSink } from '../adapters/key-block-sink.js';
 import { MAX_DEPOSIT_BITS } from '../adapters/key-block-sink.js';
 import type { KeyStore } from '../adapters/key-store.redis.js';
+import type { KeyEvent } from '../adapters/audit.redis.js';
 import type { RelayService } from '../adapters/relay.service.js';
 
 export const MAX_RELAY_BITS = 8 * 1024 * 1024;
@@ -58,7 +59,16 @@ export interface RelayRoutesDeps {
   now: () => number;
   /** Referential integrity: what the catalog knows (400 naming the field otherwise). */
   lookup?: CatalogLookup;
+  /** The last key movements (GET /v1/keys/events). */
+  keyEvents?: (limit: number) => Promise<KeyEvent[]>;
 }
+
+const KeyEventSchema = z.object({
+  at: z.number().int().describe('epoch ms'), type: z.enum(['deposit', 'relay', 'deliver', 'expire', 'void']), bits: z.number().int(),
+  link: z.string().optional(), drawn: z.record(z.string(), z.number()).optional().describe('bits taken from each pool'),
+  from: z.string().optional(), to: z.string().optional(), outcome: z.string().optional(),
+  master: z.string().optional(), slave: z.string().optional(), reason: z.string().optional(),
+}).meta({ id: 'KeyEvent' });
 
 /** Does the catalog know this station or satellite? (src/compose.ts builds it from the stores.) */
 export interface CatalogLookup {
@@ -68,7 +78,16 @@ export interface CatalogLookup {
 
 const unknown = (path: string, what: string) => new QkdsatError('VALIDATION', `${path}: unknown ${what}`, [{ path: path.split('.'), message: `unknown ${what}` }]);
 
-export function registerRelayRoutes({ api, config, store, relay, sink, now, lookup }: RelayRoutesDeps): void {
+export function registerRelayRoutes({ api, config, store, relay, sink, now, lookup, keyEvents }: RelayRoutesDeps): void {
+  if (keyEvents) {
+    api.route({
+      method: 'get', path: '/v1/keys/events', tags: ['relay'],
+      summary: 'The last key movements from the audit: deposits, relays, deliveries to SAEs (by pair), expiries, voids (no key IDs or bytes)',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
+      response: z.object({ events: z.array(KeyEventSchema) }),
+      handler: async ({ query }) => ({ events: await keyEvents(query.limit) }),
+    });
+  }
   const configuredStations = new Set([...config.saes.map((s) => s.stationId), ...config.fibreLinks.flatMap((l) => [l.a, l.b])]);
   api.route({
     method: 'post', path: '/v1/relays', summary: 'Relay key between two stations through trusted nodes', tags: ['relay'],

@@ -11,6 +11,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { QkdsatError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Logger } from '../../src/platform/logger.js';
+import { m as metrics } from '../../src/platform/metrics.js';
 import { isStale, TERMINAL } from '../domain/booking.js';
 import type { BookingStore } from './booking-store.redis.js';
 import { seedOf } from './pass-runner.js';
@@ -34,9 +35,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function passProcessor(d: PassProcessorDeps) {
   return async (job: Job<PassJobData>): Promise<{ outcome: string; deliveredBits?: number }> => {
-    const log = d.logger.child({ jobId: job.id, bookingId: job.data.bookingId });
+    // jobId comes from the job's log context (workers.ts); bound here it would appear twice.
+    const log = d.logger.child({ bookingId: job.data.bookingId });
     try {
-      return await runJob(d, job.data.bookingId, log);
+      const r = await runJob(d, job.data.bookingId, log);
+      metrics.passes.inc({ outcome: r.metric });
+      return { outcome: r.outcome, ...(r.deliveredBits !== undefined ? { deliveredBits: r.deliveredBits } : {}) };
     } catch (e) {
       if (e instanceof QkdsatError && RETRYABLE[e.code] === false) throw new UnrecoverableError(`${e.code}: ${e.message}`);
       throw e;
@@ -44,15 +48,18 @@ export function passProcessor(d: PassProcessorDeps) {
   };
 }
 
-async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<{ outcome: string; deliveredBits?: number }> {
+type JobResult = { outcome: string; deliveredBits?: number; metric: string };
+
+async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<JobResult> {
   let b = await d.store.get(id);
-  if (!b) return { outcome: 'missing' };
-  if (TERMINAL.has(b.state)) return { outcome: `skipped: ${b.state}` };
+  if (!b) return { outcome: 'missing', metric: 'missing' };
+  if (TERMINAL.has(b.state)) return { outcome: `skipped: ${b.state}`, metric: 'skipped' };
   if (b.state === 'SCHEDULED') {
+    metrics.passLateness.observe((d.clock.now() - (b.startMs - d.settings.leadSeconds * 1000)) / 1000);
     if (isStale(b, d.clock.now(), d.settings.staleToleranceSeconds * 1000)) {
       await d.store.transition(id, 'FAILED', `stale: fired ${Math.round((d.clock.now() - b.startMs) / 1000)} s after AOS`, d.clock.now());
       log.warn('stale pass job marked FAILED');
-      return { outcome: 'stale' };
+      return { outcome: 'stale', metric: 'stale' };
     }
     await d.store.transition(id, 'PREPASS', 'pointing and acquisition', d.clock.now());
   } else {
@@ -61,7 +68,7 @@ async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<{ 
   await sleep(d.clock.toRealDelayMs(b.startMs));
   b = (await d.store.get(id))!;
   if (b.state === 'PREPASS') await d.store.transition(id, 'PASS', 'tracking', d.clock.now());
-  else if (b.state !== 'PASS') return { outcome: `skipped: ${b.state}` };
+  else if (b.state !== 'PASS') return { outcome: `skipped: ${b.state}`, metric: 'skipped' };
   await sleep(d.clock.toRealDelayMs(b.endMs));
   const out = await d.runPass(b, seedOf(id));
   let blockId = '';
@@ -72,5 +79,6 @@ async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<{ 
   const reason = out.cloudy ? 'completed: clouds, no key' : out.secureBits >= 8 ? 'completed' : 'completed: no secure key';
   await d.store.transition(id, 'COMPLETED', reason, d.clock.now(), { deliveredBits: out.secureBits, blockId });
   log.info({ deliveredBits: out.secureBits, cloudy: out.cloudy }, 'pass completed');
-  return { outcome: 'completed', deliveredBits: out.secureBits };
+  metrics.passBits.inc(Math.max(0, Math.floor(out.secureBits)));
+  return { outcome: 'completed', deliveredBits: out.secureBits, metric: out.cloudy ? 'clouds' : out.secureBits >= 8 ? 'key' : 'no_key' };
 }

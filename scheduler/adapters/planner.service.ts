@@ -8,6 +8,7 @@ import type { Queue } from 'bullmq';
 import { QkdsatError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Logger } from '../../src/platform/logger.js';
+import { m as metrics } from '../../src/platform/metrics.js';
 import type { Candidate, Demand } from '../domain/candidate.js';
 import type { MilpSolver } from '../domain/milp.js';
 import { planSchedule, type Plan, type SolverKind } from '../domain/plan.js';
@@ -36,6 +37,7 @@ export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?
 export interface StoredPlan { id: string; fromMs: number; toMs: number; createdMs: number; plan: Plan; booked: number; kept: number; superseded: number; rejected: string[] }
 
 export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
+  const wallStart = performance.now();
   const now = d.clock.now();
   const fromMs = req.fromMs ?? now;
   const toMs = fromMs + (req.horizonHours ?? d.settings.horizonHours) * 3_600_000;
@@ -82,6 +84,8 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   }
   const stored: StoredPlan = { id, fromMs, toMs, createdMs: now, plan, booked, kept: frozen.length, superseded, rejected };
   await d.store.savePlan(id, stored);
+  metrics.planSolve.observe({ solver: plan.solver }, (performance.now() - wallStart) / 1000);
+  if (plan.gapPercent !== null) metrics.planGap.set({ solver: plan.solver }, plan.gapPercent / 100);
   d.logger.info({ planId: id, booked, kept: frozen.length, superseded, rejected: rejected.length, objective: plan.objective, gapPercent: plan.gapPercent }, 'plan committed');
   return stored;
 }

@@ -3,6 +3,7 @@
  * pass is taken over quickly) and plans (re-plans from the cron job scheduler or on new TLEs).
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
+import { withLogContext } from '../../src/platform/log-context.js';
 import { passProcessor, type PassProcessorDeps } from './pass.processor.js';
 import { replan, type PlannerDeps } from './planner.service.js';
 import { PASS_QUEUE, PLAN_QUEUE, type PassJobData, type PlanJobData } from './queues.js';
@@ -19,20 +20,22 @@ export interface SchedulerWorkerDeps {
 
 export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Promise<void>; workers: Worker[] } {
   const s = d.pass.settings;
-  const passes = new Worker<PassJobData>(PASS_QUEUE, passProcessor(d.pass), {
+  const runPass = passProcessor(d.pass);
+  // Each job runs in its log context: every line it logs carries its jobId and queue.
+  const passes = new Worker<PassJobData>(PASS_QUEUE, (job) => withLogContext({ jobId: String(job.id), queue: PASS_QUEUE }, () => runPass(job)), {
     connection: d.connection, prefix: d.prefix, concurrency: s.concurrency,
     lockDuration: s.lockDurationMs, stalledInterval: Math.max(1000, Math.round(s.lockDurationMs / 2)), maxStalledCount: 2,
   });
   const workers: Worker[] = [passes];
   if (d.planner) {
     const planner = d.planner;
-    workers.push(new Worker<PlanJobData>(PLAN_QUEUE, async (job) => {
+    workers.push(new Worker<PlanJobData>(PLAN_QUEUE, async (job) => withLogContext({ jobId: String(job.id), queue: PLAN_QUEUE }, async () => {
       const { reason: _reason, cronAtMs, ...req } = job.data;
       // Chain first, so a failing plan does not end the simulated cron.
       if (cronAtMs !== undefined) await d.onCronPlan?.(cronAtMs);
       const r = await replan(planner, req);
       return { planId: r.id, booked: r.booked, superseded: r.superseded };
-    }, // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
+    }), // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
     { connection: d.connection, prefix: d.prefix, concurrency: 1, lockDuration: 15 * 60_000, maxStalledCount: 1 }));
   }
   for (const w of workers) w.on('failed', (job, err) => d.pass.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));

@@ -30,7 +30,7 @@ export const BookingSchema = z.object({
   stationId: z.string(),
   startMs: z.number(),
   endMs: z.number(),
-  expectedSecureBits: z.number(),
+  expectedSecureBits: z.number().describe('secure bits the pass yields if the sky is clear (finite-key model)'),
   clearSkyProbability: z.number(),
   state: BookingStateSchema,
   reason: z.string(),

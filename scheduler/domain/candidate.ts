@@ -35,6 +35,13 @@ export interface Gaps {
 /** Expected key of a candidate, bits. */
 export const weightBits = (c: Candidate): number => c.expectedSecureBits * c.clearSkyProbability;
 
+/**
+ * The two words for expected key, the same in every view (JSON, iCal, CLI, dashboard):
+ * `expectedSecureBits` if the sky is clear, `expectedSecureBitsWeather` = that times the station's
+ * clear-sky probability (what the planner weighs).
+ */
+export const expectedSecureBitsWeather = (c: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>): number => Math.round(c.expectedSecureBits * c.clearSkyProbability);
+
 /** Deterministic id, also the BullMQ job id (no ':'): pass_<station>_<norad>_<aosMs>. */
 export const passId = (stationId: string, noradId: number, aosMs: number): string =>
   `pass_${stationId}_${noradId}_${Math.round(aosMs)}`;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { toIso } from '../../src/core/time/index.js';
 import type { Plan } from './plan.js';
+import { expectedSecureBitsWeather } from './candidate.js';
 
 const ObjectiveWire = z.object({ worstPairFraction: z.number(), demandMetBits: z.number(), totalKeyBits: z.number() });
 const SpreadWire = z.object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), min: z.number() });
@@ -11,7 +12,9 @@ const WeatherWire = z.object({
 
 export const PlanWireSchema = z.object({
   bookings: z.array(z.object({
-    id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(), expectedSecureBits: z.number(), clearSkyProbability: z.number(),
+    id: z.string(), noradId: z.number(), stationId: z.string(), start: z.string(), end: z.string(),
+    expectedSecureBits: z.number().describe('secure bits if the sky is clear'),
+    expectedSecureBitsWeather: z.number().describe('expectedSecureBits times clearSkyProbability'), clearSkyProbability: z.number(),
     elementSetEpoch: z.string().optional().describe('epoch of the element set the pass was predicted from'),
     epochAgeDays: z.number().optional().describe('mid-pass minus that epoch, days'),
   })),
@@ -33,7 +36,8 @@ const obj = (o: Plan['objective']) => ({ worstPairFraction: Math.round(o.worstPa
 export function planToWire(p: Plan): PlanWire {
   return {
     bookings: p.bookings.map((b) => ({
-      id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBits: b.expectedSecureBits, clearSkyProbability: b.clearSkyProbability,
+      id: b.id, noradId: b.noradId, stationId: b.stationId, start: toIso(b.startMs), end: toIso(b.endMs),
+      expectedSecureBits: b.expectedSecureBits, expectedSecureBitsWeather: expectedSecureBitsWeather(b), clearSkyProbability: b.clearSkyProbability,
       ...(b.elementSetEpochMs !== undefined ? { elementSetEpoch: toIso(b.elementSetEpochMs), epochAgeDays: Math.round(((b.startMs + b.endMs) / 2 - b.elementSetEpochMs) / 86_400_000 * 1000) / 1000 } : {}),
     })),
     pairs: p.pairs.map((q) => ({ a: q.a, b: q.b, demandBits: q.demandBits, deliveredBits: round(q.deliveredBits), via: Object.entries(q.via).map(([s, bits]) => ({ noradId: Number(s), bits: round(bits) })) })),

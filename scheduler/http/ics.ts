@@ -1,6 +1,7 @@
 /** iCalendar (RFC 5545) feed of a station's bookings, for station operators. */
 import { DateTime } from 'luxon';
 import type { Booking } from '../domain/booking.js';
+import { expectedSecureBitsWeather } from '../domain/candidate.js';
 
 /** RFC 5545 UTC date-time, e.g. 20220810T003746Z. */
 const stamp = (ms: number) => DateTime.fromMillis(ms, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
@@ -13,7 +14,7 @@ export function bookingsToIcs(stationId: string, bookings: Booking[], nowMs: num
   for (const b of bookings) {
     lines.push('BEGIN:VEVENT', `UID:${b.id}@qkdsat`, `DTSTAMP:${stamp(nowMs)}`, `DTSTART:${stamp(b.startMs)}`, `DTEND:${stamp(b.endMs)}`,
       `SUMMARY:${escape(`QKD pass NORAD ${b.noradId} (${b.state})`)}`,
-      `DESCRIPTION:${escape(`expected ${Math.round(b.expectedSecureBits * b.clearSkyProbability)} secure bits; clear sky ${b.clearSkyProbability}; ${b.reason}`)}`,
+      `DESCRIPTION:${escape(`expectedSecureBits ${Math.round(b.expectedSecureBits)} (if the sky is clear); expectedSecureBitsWeather ${expectedSecureBitsWeather(b)} (times clear-sky probability ${b.clearSkyProbability}); ${b.reason}`)}`,
       `STATUS:${b.state === 'CANCELLED' || b.state === 'SUPERSEDED' ? 'CANCELLED' : 'CONFIRMED'}`, 'END:VEVENT');
   }
   lines.push('END:VCALENDAR');

@@ -1,6 +1,7 @@
 /** REST for mission planners: plans, bookings, cancellation, and each station's iCalendar feed. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { expectedSecureBitsWeather } from '../domain/candidate.js';
 import { QkdsatError } from '../../src/core/errors.js';
 import { parseIso, toIso } from '../../src/core/time/index.js';
 import type { Api } from '../../src/api/route.js';
@@ -60,6 +61,7 @@ const BookingWire = BookingSchema.extend({
   elementSetEpoch: z.string().optional().describe('epoch of the element set the pass was predicted from'),
   epochAgeDays: z.number().optional().describe('mid-pass minus that epoch, days'),
   stale: z.boolean().optional().describe('|epochAgeDays| > tle.staleDays'),
+  expectedSecureBitsWeather: z.number().describe('expectedSecureBits (if the sky is clear) times clearSkyProbability'),
 }).meta({ id: 'Booking' });
 const BookingCursor = z.object({ s: z.number(), id: z.string() });
 const NoradItem = z.coerce.number().int().min(1).max(999_999_999);
@@ -70,13 +72,14 @@ export function registerSchedulerRoutes(api: Api, d: SchedulerRouteDeps): void {
   const toWire = (b: z.infer<typeof BookingSchema>) => {
     const age = b.elementSetEpochMs === undefined ? undefined : ((b.startMs + b.endMs) / 2 - b.elementSetEpochMs) / 86_400_000;
     return {
-      ...b, start: toIso(b.startMs), end: toIso(b.endMs),
+      ...b, start: toIso(b.startMs), end: toIso(b.endMs), expectedSecureBitsWeather: expectedSecureBitsWeather(b),
       ...(age === undefined ? {} : { elementSetEpoch: toIso(b.elementSetEpochMs!), epochAgeDays: Math.round(age * 1000) / 1000, stale: Math.abs(age) > staleDays }),
     };
   };
   api.route({
     method: 'post', path: '/v1/plans', summary: 'Plan the horizon (conflict-free bookings; async for large ones)', tags: ['scheduler'],
     body: PlanBody, response: StoredPlanWire, status: 201, errors: [404, 409, 500],
+    responses: { 202: z.object({ id: z.string(), status: z.literal('queued') }).meta({ id: 'PlanQueued', example: { id: 'plan_0b9f4c8e-6a43-4d59-a4a5-3f0f1c2d9e11', status: 'queued' } }) },
     handler: async ({ body }, _req, res) => {
       const issues = body.demand ? demandIssues(body.demand, await d.stationIds(), 'body.demand') : [];
       if (issues.length) throw new QkdsatError('VALIDATION', `${issues[0]!.path.join('.')}: ${issues[0]!.message}`, issues);

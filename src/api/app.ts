@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from '../platform/logger.js';
+import { withLogContext } from '../platform/log-context.js';
 import { errorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { httpMetrics, mountOps, type OpsDeps } from './ops.js';
 import type { Api } from './route.js';
 
 export interface AppDeps {
@@ -18,24 +20,30 @@ export interface AppDeps {
   staticDir?: string;
   /** Extra static folders by URL prefix (e.g. vendored map data for the dashboard). */
   staticMounts?: Record<string, string>;
+  /** /metrics, /docs, /admin/queues (src/api/ops.ts). */
+  ops?: OpsDeps;
 }
 
-export function createApp({ logger, api, version, readiness = {}, staticDir, staticMounts = {} }: AppDeps): Express {
+export function createApp({ logger, api, version, readiness = {}, staticDir, staticMounts = {}, ops = {} }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    const log = logger.child({ reqId: randomUUID() });
-    res.locals.log = log;
+    // Every line logged while serving this request carries its reqId (log-context.ts), whichever component logs it.
+    const reqId = randomUUID();
+    res.locals.log = logger;
+    res.set('x-request-id', reqId);
     res.on('finish', () => {
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      logger.info({ reqId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
-    next();
+    withLogContext({ reqId }, next);
   });
   // Catalog uploads: a whole public catalog (30,000 objects: ~5 MB of TLE, ~15 MB of OMM JSON or XML)
   // in one request; every other body stays small.
   app.post('/v1/satellites', express.json({ limit: '48mb' }), express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '48mb' }));
+  mountOps(app, ops);
   app.use(express.json({ limit: '2mb' }));
   // Catalog uploads: TLE, OMM KVN and OMM XML arrive as text (tle/domain/catalog-format.ts detects which).
   app.use(express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '8mb' }));

@@ -7,7 +7,7 @@
  * problem+json naming `headers.authorization`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -90,3 +90,8 @@ export function createAuth(o: AuthOptions): Authorize {
     return typeof who === 'string' ? undefined : who;
   };
 }
+
+/** The access control as express middleware, for surfaces outside `Api.route` (Bull Board, GET /metrics). */
+export const roleGuard = (authorize: Authorize, role: Role): RequestHandler => (req, res, next) => {
+  authorize(req, res, role).then(() => next(), next);
+};

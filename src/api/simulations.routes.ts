@@ -103,7 +103,7 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
   });
 
   api.route({
-    method: 'post', path: '/v1/simulations/pass', tags: ['simulations'], errors: [404, 503],
+    method: 'post', path: '/v1/simulations/pass', tags: ['simulations'], errors: [404, 422, 503],
     summary: 'Per-second link budget and whole-pass finite key (optionally optimised; seeded Monte-Carlo spread)',
     body: PassRequestSchema, response: PassResponseSchema,
     handler: async ({ body }) => {

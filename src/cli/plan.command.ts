@@ -80,7 +80,7 @@ async function plan(o: PlanOpts): Promise<void> {
   const p = await planSchedule(candidates, demand, { solver: solver.data, timeLimitS, gaps: gapsOf(settings), milp: highsSolver(), nowMs: () => performance.now(), ...(scenarios ? { weather: { scenarios, seed } } : {}) });
   const wire = planToWire(p);
   if (o.format === 'json') { writeJson(wire); return; }
-  for (const b of wire.bookings) process.stdout.write(`${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  ${(b.expectedSecureBits * b.clearSkyProbability / 1e3).toFixed(1).padStart(8)} kbit expected\n`);
+  for (const b of wire.bookings) process.stdout.write(`${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  expectedSecureBits ${(b.expectedSecureBits / 1e3).toFixed(1).padStart(8)} kbit, expectedSecureBitsWeather ${(b.expectedSecureBitsWeather / 1e3).toFixed(1).padStart(8)} kbit (clear sky ${b.clearSkyProbability})\n`);
   for (const q of wire.pairs) process.stdout.write(`pair ${q.a}~${q.b}: ${(q.deliveredBits / 1e3).toFixed(1)} / ${(q.demandBits / 1e3).toFixed(1)} kbit\n`);
   if (wire.weather) {
     const w = wire.weather;

@@ -18,6 +18,10 @@ export const EnvSchema = z.object({
   KME_PORT: port.default(8443),
   /** Address the REST API (and KME) bind to; 0.0.0.0 to serve other machines. */
   HOST: z.string().default('127.0.0.1'),
+  /** Open Prometheus endpoints (GET /metrics) of the API, KME and worker processes; 0 turns one off. Children n of `npm start` use port + n. */
+  METRICS_PORT: port.default(9464),
+  KME_METRICS_PORT: port.default(9465),
+  WORKER_METRICS_PORT: port.default(9466),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QKDSAT_CONFIG: z.string().default(resolve(REPO_ROOT, 'config/demo.json')),
   QKDSAT_VAR_DIR: z.string().default(resolve(REPO_ROOT, 'var')),

@@ -3,6 +3,7 @@
  * wrappers that print `[redacted]`, and these paths are redacted as a second line of defence.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { logContext } from './log-context.js';
 
 export type { Logger };
 
@@ -19,6 +20,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'qkdsat' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // reqId / jobId of the request or job being served (log-context.ts); never bound twice.
+      mixin: logContext,
     },
     destination,
   );

@@ -67,7 +67,9 @@ export async function ensureRedis(url: string, varDir: string, logger: Logger, s
     'redis-server',
     ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
       '--maxmemory-policy', 'noeviction', '--hz', '100', '--save', ''],
-    { stdio: 'ignore' },
+    // Its own process group: Ctrl-C reaches the services, which close their connections first;
+    // the server is stopped last by the shutdown (no error lines from connections cut mid-close).
+    { stdio: 'ignore', detached: true },
   );
   logger.warn({ url, dir, pid: child.pid }, 'no Redis answered: started redis-server as a child process (AOF on)');
   for (let i = 0; i < 50; i += 1) {

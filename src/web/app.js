@@ -1,4 +1,5 @@
 // qkdsat dashboard: plain ES module, talks only to the public REST API.
+import { drawDemand, drawKeyHistory, shadeLane, showPass, stationLabel, timeAxis } from './insight.js';
 const W = 1000, H = 500;
 const proj = (lonDeg, latDeg) => [((lonDeg + 180) / 360) * W, ((90 - latDeg) / 180) * H];
 const svgNs = 'http://www.w3.org/2000/svg';
@@ -96,38 +97,74 @@ async function drawSatellites(svg, satellites) {
 let currentStations = [];
 let currentQkd = null;
 
-/** Passes of satellites with a QKD terminal only (GET /v1/terminals; null = every satellite). */
+let currentPreset = 'micius-xinglong';
+const WINDOW_BEFORE_MS = 6 * 3_600_000, WINDOW_AFTER_MS = 18 * 3_600_000;
+let timelineFrom = 0, timelineTo = 1;
+
+/** Moves the current-time line with the (simulated) clock. */
+function moveNowLine() {
+  const line = document.querySelector('#timeline .now');
+  if (line) line.style.left = `calc(var(--name-w) + (100% - var(--name-w)) * ${Math.min(1, Math.max(0, (serviceNow() - timelineFrom) / (timelineTo - timelineFrom)))})`;
+}
+
+/**
+ * Passes of satellites with a QKD terminal only (GET /v1/terminals; null = every satellite), 6 h back
+ * and 18 h ahead: predicted (bar), booked (outlined), executed (filled); night shaded per station;
+ * UTC axis on top and each station's local time in its lane. Click a pass for its detail.
+ */
 async function drawTimeline(stations, qkd) {
-  const from = serviceNow(), to = from + 86_400_000;
+  const from = serviceNow() - WINDOW_BEFORE_MS, to = serviceNow() + WINDOW_AFTER_MS;
+  timelineFrom = from; timelineTo = to;
   const box = $('#timeline');
-  box.replaceChildren();
+  box.replaceChildren(timeAxis(from, to));
   const span = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
   const lanes = new Map();
   for (const s of stations) {
     const row = el('div', { class: 'row', 'data-station': s.id });
-    const name = el('span', { title: s.name ?? s.id }); name.textContent = s.id;
+    const name = el('span', { title: `${s.name ?? s.id}; local time is mean solar time` }); name.textContent = stationLabel(s);
     const lane = el('div', { class: 'lane' });
+    shadeLane(lane, s, from, to);
     row.append(name, lane);
     box.append(row);
-    lanes.set(s.id, lane);
+    lanes.set(s.id, { lane, station: s });
   }
   // One paged query for all stations: only satellites with a QKD terminal (a few pages at most).
-  const [bookings, passes] = await Promise.all([
+  const [list, passes] = await Promise.all([
     getPaged(`/v1/bookings?${span}&limit=1000`).catch(() => []),
     getPaged(`/v1/passes?${span}&limit=1000${qkd ? '&terminalsOnly=true' : ''}`, 3).catch(() => []),
   ]);
   for (const p of passes) {
-    const lane = lanes.get(p.stationId);
+    const { lane, station: s } = lanes.get(p.stationId) ?? {};
     if (!lane || (qkd && !qkd.has(p.noradId))) continue;
     {
       const a = Date.parse(p.aos), b = Date.parse(p.los);
-      const booked = bookings.some((k) => k.stationId === p.stationId && k.noradId === p.noradId && Math.abs(Date.parse(k.start) - a) < 120_000);
-      const bar = el('div', { class: 'pass' + (booked ? ' booked' : ''), 'data-norad': String(p.noradId), title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°` });
+      const booking = list.find((k) => k.stationId === s.id && k.noradId === p.noradId && Math.abs(Date.parse(k.start) - a) < 120_000);
+      const id = booking?.id ?? `pass_${s.id}_${p.noradId}_${a}`;
+      const executed = booking?.state === 'COMPLETED';
+      const bar = el('button', {
+        type: 'button', class: 'pass' + (booking ? ' booked' : '') + (executed ? ' executed' : ''), 'data-norad': String(p.noradId), 'data-pass-id': id,
+        title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°${booking ? ` · ${booking.state}` : ' · predicted'}`,
+        'aria-label': `pass of ${p.noradId} over ${s.id} at ${p.aos}`,
+      });
+      if (booking) bar.dataset.booked = 'true';
       bar.style.left = `${((a - from) / (to - from)) * 100}%`;
       bar.style.width = `${Math.max(0.3, ((b - a) / (to - from)) * 100)}%`;
+      bar.addEventListener('click', () => {
+        showPass({ pass: { ...p, id }, station: s, booking, others: list, preset: currentPreset, getJson }).catch((e) => setStatus(String(e)));
+      });
       lane.append(bar);
     }
   }
+  box.append(el('div', { class: 'now', title: 'now (service clock)' }));
+  moveNowLine();
+}
+
+async function drawHistory() {
+  const [{ pools = [] }, { events = [] }] = await Promise.all([
+    getJson('/v1/keys/pools').catch(() => ({})),
+    getJson('/v1/keys/events?limit=2000').catch(() => ({})),
+  ]);
+  drawKeyHistory(pools, events);
 }
 
 async function drawPools() {
@@ -159,6 +196,7 @@ $('#plan-form').addEventListener('submit', async (ev) => {
       plan = await getJson(`/v1/plans/${plan.id}`);
     }
     const o = plan.plan?.objective;
+    if (o) { window.localStorage.setItem('qkdsat.lastPlan', plan.id); drawDemand(plan); }
     $('#plan-out').textContent = o
       ? `${plan.booked} booked, ${plan.superseded} superseded; worst pair ${(o.worstPairFraction * 100).toFixed(1)} %, demand met ${(o.demandMetBits / 1e3).toFixed(0)} kbit, key ${(o.totalKeyBits / 1e3).toFixed(0)} kbit (${plan.plan.solver} ${plan.plan.status})\n\n` + JSON.stringify(plan.plan.pairs, null, 2)
       : JSON.stringify(plan, null, 2);
@@ -199,7 +237,7 @@ $('#netsim-form').addEventListener('submit', async (ev) => {
 const netsimHash = /netsim=(netsim_[0-9a-f-]+)/.exec(window.location.hash);
 if (netsimHash) showNetsim(netsimHash[1]).catch((e) => { $('#netsim-out').textContent = String(e); });
 
-setInterval(() => { $('#clock').textContent = new Date(serviceNow()).toISOString().slice(0, 19) + 'Z'; }, 1000);
+setInterval(() => { $('#clock').textContent = new Date(serviceNow()).toISOString().slice(0, 19) + 'Z'; moveNowLine(); }, 1000);
 
 async function main() {
   const svg = $('#map');
@@ -214,11 +252,17 @@ async function main() {
   ]);
   currentStations = stations;
   currentQkd = terminals.terminals ? new Set(terminals.terminals.map((t) => t.noradId)) : null;
+  currentPreset = terminals.terminals?.[0]?.preset ?? terminals.preset ?? currentPreset;
   const names = new Map(satellites.map((s) => [s.noradId, s.name ?? String(s.noradId)]));
   $('#qkd-sats').textContent = currentQkd ? `QKD satellites: ${[...currentQkd].map((n) => names.get(n) ?? n).join(', ')}` : 'every satellite assumed QKD-capable';
+  // The timeline first (first meaningful paint), then the map and the rest.
+  await drawTimeline(stations, currentQkd);
+  document.body.dataset.timeline = 'true';
   await drawLand(svg).catch(() => undefined);
   drawStations(svg, stations);
-  await Promise.all([drawSatellites(svg, satellites), drawTimeline(stations, currentQkd), drawPools()]);
+  const lastPlan = window.localStorage.getItem('qkdsat.lastPlan');
+  await Promise.all([drawSatellites(svg, satellites), drawPools(), drawHistory(),
+    (lastPlan ? getJson(`/v1/plans/${lastPlan}`).catch(() => null) : Promise.resolve(null)).then(drawDemand)]);
   setStatus(`${stations.length} stations, ${currentQkd ? `${currentQkd.size} QKD satellites` : `${satellites.length} satellites shown`}`);
   document.body.dataset.ready = 'true';
 }

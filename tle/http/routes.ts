@@ -170,7 +170,7 @@ export function registerTleRoutes(deps: TleRouteDeps): void {
   const StationIdParams = z.object({ id: StationIdSchema });
   api.route({
     method: 'put', path: '/v1/stations/:id', tags, summary: 'Create or replace an optical ground station',
-    params: StationIdParams, body: StationBodySchema, response: StationSchema,
+    params: StationIdParams, body: StationBodySchema, response: StationSchema, errors: [201],
     handler: async ({ params, body }, _req, res) => {
       const station = StationSchema.parse({ ...body, id: params.id });
       const { created } = await stations.put(station);
