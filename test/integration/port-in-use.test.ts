@@ -26,7 +26,7 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
   return new Promise((res) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HOST: '127.0.0.1', QKDSAT_PREFIX: prefix, QKDSAT_VAR_DIR: mkdtempSync(join(tmpdir(), 'qkdsat-pu-')), QKDSAT_SPAWN_REDIS: 'never', QKDSAT_WORKERS: '0', QKDSAT_COMPUTE_THREADS: '1', LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, HOST: '127.0.0.1', QKDSAT_PREFIX: prefix, QKDSAT_VAR_DIR: mkdtempSync(join(tmpdir(), 'qkdsat-pu-')), QKDSAT_SPAWN_REDIS: 'never', QKDSAT_WORKERS: '0', QKDSAT_COMPUTE_THREADS: '1', LOG_LEVEL: 'warn', METRICS_PORT: '0', KME_METRICS_PORT: '0', ...env },
     });
     let stderr = '', stdout = '';
     child.stderr.on('data', (d) => { stderr += d; });

@@ -37,7 +37,9 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), KME_PORT: String(kmePort), HOST: '127.0.0.1', QKDSAT_PREFIX: prefix, QKDSAT_VAR_DIR: varDir, QKDSAT_SPAWN_REDIS: 'never', QKDSAT_WORKERS: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: String(port), KME_PORT: String(kmePort), HOST: '127.0.0.1', QKDSAT_PREFIX: prefix, QKDSAT_VAR_DIR: varDir, QKDSAT_SPAWN_REDIS: 'never', QKDSAT_WORKERS: '0', LOG_LEVEL: 'info',
+      // Metrics ports off unless a test asks (several services run side by side).
+      METRICS_PORT: '0', KME_METRICS_PORT: '0', WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => { out += d; });
