@@ -40,7 +40,7 @@ export const CalibrationResponseSchema = z.object({
 
 export function registerCalibrationRoutes(api: Api): void {
   api.route({
-    method: 'post', path: '/v1/calibrations', tags: ['simulations'],
+    method: 'post', path: '/v1/calibrations', tags: ['simulations'], role: 'viewer', // a computation: nothing is stored
     summary: 'Fit link parameters to a measured loss curve (weighted least squares): values with standard errors, χ², residuals per elevation bin, the calibrated link',
     body: CalibrationRequestSchema, response: CalibrationResponseSchema,
     handler: ({ body }) => {

@@ -87,7 +87,8 @@ function presetOrThrow(id: string, path: string): Preset {
 
 export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): void {
   api.route({
-    method: 'post', path: '/v1/simulations/link', tags: ['simulations'],
+    // Read-only computations (nothing is stored): role viewer, like the reads.
+    method: 'post', path: '/v1/simulations/link', tags: ['simulations'], role: 'viewer',
     summary: 'Link budget at one range and elevation (every term as positive dB)',
     body: LinkRequestSchema, response: z.object({ budget: LinkBudgetSchema }),
     handler: ({ body }) => {
@@ -103,7 +104,7 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
   });
 
   api.route({
-    method: 'post', path: '/v1/simulations/pass', tags: ['simulations'], errors: [404, 422, 503],
+    method: 'post', path: '/v1/simulations/pass', tags: ['simulations'], role: 'viewer', errors: [404, 422, 503],
     summary: 'Per-second link budget and whole-pass finite key (optionally optimised; seeded Monte-Carlo spread)',
     body: PassRequestSchema, response: PassResponseSchema,
     handler: async ({ body }) => {

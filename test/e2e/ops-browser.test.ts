@@ -15,6 +15,7 @@ import { ROOT, startService, type RunningService } from '../support/service.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTEFACTS = resolve(ROOT, 'test/artefacts');
 const ADMIN = 'ops-browser-admin-token-0123456789';
+const PLANNER = 'planner-token-for-the-browser-test';
 
 function watch(page: Page): string[] {
   const errors: string[] = [];
@@ -30,17 +31,17 @@ describe('operator and planner views in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(ARTEFACTS, { recursive: true });
-    svc = await startService({ METRICS_PORT: '0', KME_METRICS_PORT: '0', QKDSAT_KMES: '0', QKDSAT_ADMIN_TOKEN: ADMIN });
+    svc = await startService({ METRICS_PORT: '0', KME_METRICS_PORT: '0', QKDSAT_KMES: '0', QKDSAT_ADMIN_TOKEN: ADMIN, QKDSAT_PLANNER_TOKEN: PLANNER });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     // A plan, so that the timeline has booked passes.
     const now = ((await (await fetch(`http://127.0.0.1:${svc.port}/v1/clock`)).json()) as { now: string }).now;
-    const plan = await fetch(`http://127.0.0.1:${svc.port}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start: now, horizonHours: 18, async: false }) });
+    const plan = await fetch(`http://127.0.0.1:${svc.port}/v1/plans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${PLANNER}` }, body: JSON.stringify({ start: now, horizonHours: 18, async: false }) });
     expect(plan.status).toBe(201);
     // Key in two satellite pools and a relay between them, for the pools chart and the relay history.
-    const post = (path: string, body: unknown, auth = false) => fetch(`http://127.0.0.1:${svc.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${ADMIN}` } : {}) }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown, auth = false) => fetch(`http://127.0.0.1:${svc.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth ? ADMIN : PLANNER}` }, body: JSON.stringify(body) });
     for (const stationId of ['graz', 'xinglong']) expect((await post('/v1/admin/deposits', { stationId, noradId: 41731, bits: 65_536 }, true)).status).toBe(201);
     const relay = await post('/v1/relays', { from: 'graz', to: 'xinglong', bits: 8192 });
     expect(((await relay.json()) as { outcome: string }).outcome).toBe('relayed');

@@ -56,7 +56,7 @@ describe('roles', () => {
   });
   it('documents the role and the bearer scheme in OpenAPI', async () => {
     const doc = (await request(app).get('/openapi.json')).body;
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/v1/admin/things'].post.description).toContain('admin');
   });
 });

@@ -23,7 +23,8 @@ const BOUNDED: Record<string, string> = {
   '/v1/presets': 'built-in presets',
   '/v1/terminals': 'scheduler.terminals of the config',
   '/v1/saes': 'relay.saes of the config',
-  '/v1/keys/pools': 'one per link (relay component; see the report to the lead)',
+  '/v1/keys/pools': 'one per link',
+  '/v1/keys/events': 'the last `limit` (at most 5,000) key movements of the audit',
 };
 
 const prefix = `{lr${randomBytes(5).toString('hex')}}`;

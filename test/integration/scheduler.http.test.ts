@@ -57,7 +57,7 @@ describe('scheduler REST', () => {
     expect(ics.text).toContain('BEGIN:VEVENT');
     expect(ics.text).toContain(`UID:${id}@qkdsat`);
     // One word per meaning in every view (issue 11): clear-sky key and key times clear-sky probability.
-    const b0 = list.body.bookings[0] as { expectedSecureBits: number; expectedSecureBitsWeather: number; clearSkyProbability: number };
+    const b0 = list.body.items[0] as { expectedSecureBits: number; expectedSecureBitsWeather: number; clearSkyProbability: number };
     expect(b0.expectedSecureBitsWeather).toBe(Math.round(b0.expectedSecureBits * b0.clearSkyProbability));
     const unfolded = ics.text.replace(/\r\n /g, '');
     expect(unfolded).toContain(`expectedSecureBits ${Math.round(b0.expectedSecureBits)} (if the sky is clear)\\; expectedSecureBitsWeather ${b0.expectedSecureBitsWeather}`);
