@@ -106,9 +106,15 @@ export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8A
   }
   const sealedHead = new Map(seals.map((s) => [s.seq, s]));
   const sealInfo = sealKey ? { seals: seals.length, sealedThroughSeq: seals.reduce((m, s) => Math.max(m, s.seq), 0) } : {};
+  // The chain as of one instant (head and seq read together): entries appended while it is read are
+  // the next verification's, so a service writing meanwhile never looks like a broken chain.
+  const snap = await redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`).exec();
+  const head = (snap?.[0]?.[1] as string | null) ?? 'genesis';
+  const headSeq = Number(snap?.[1]?.[1] ?? 0);
   let prev = 'genesis';
   let n = 0;
   for await (const e of readAudit(redis, prefix)) {
+    if (n >= headSeq) break;
     n += 1;
     const seal = sealedHead.get(n);
     if (seal && e.hash !== seal.head) return { ok: false, entries: n, head: prev, brokenAt: { id: e.id, seq: n, reason: `entry ${n} differs from its seal (chain rewritten)` }, ...sealInfo };
@@ -120,7 +126,6 @@ export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8A
     if (reason) return { ok: false, entries: n, head: prev, brokenAt: { id: e.id, seq: e.seq, reason } };
     prev = e.hash;
   }
-  const head = (await redis.get(`${prefix}audit:head`)) ?? 'genesis';
   if (head !== prev) return { ok: false, entries: n, head: prev, brokenAt: { id: '-', seq: n + 1, reason: 'audit:head does not match the last entry (entries removed from the end?)' }, ...sealInfo };
   const beyond = seals.find((s) => s.seq > n);
   if (beyond) return { ok: false, entries: n, head: prev, brokenAt: { id: beyond.id, seq: beyond.seq, reason: `a seal covers entry ${beyond.seq} but the chain ends at ${n} (entries removed)` }, ...sealInfo };

@@ -18,6 +18,7 @@ for b = from, cutoff do
   redis.call('DEL', bucket)
 end
 if cutoff >= from then redis.call('SET', cursorKey, cutoff) end
+auditDelivered(chain, now, delivered)
 dropItems(prefix, drop)
 auditClose(chain)
 return chain.n
