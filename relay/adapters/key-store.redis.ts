@@ -102,7 +102,11 @@ export interface KeyStoreOptions {
   ttlMs: number;
   segmentBits: number;
   now: () => number;
-  /** A KME lease not settled within this is settled as unknown by sweepLeases (default 20 s). */
+  /**
+   * A KME lease not settled within this is settled as unknown by sweepLeases (default 20 s). It also
+   * bounds how late a KME script may run after its operation ID was made (a re-sent one arriving
+   * later is refused): a lease can then never be written into a bucket the sweep has passed.
+   */
   leaseTimeoutMs?: number;
   /** Re-asks of an operation whose reply was lost (default 3, 150 ms apart). */
   retries?: number;
@@ -216,7 +220,7 @@ export class KeyStore {
    */
   async encUnits(master: string, slave: string, sizeBits: number, number: number, pools: string[], opId: string, rate: RateLimit): Promise<{ route: 'direct' | 'indirect'; keys: { keyId: string; pool: string; material: KeyMaterial }[]; lease: LeaseRecord } | undefined> {
     const out = await runLua(this.o.redis, S.kmeEnc, {
-      args: [this.o.prefix, this.o.now(), opId, master, slave, sizeBits, number, this.leaseTimeoutMs / 2, rate.points, rate.windowMs, pools.length, ...pools],
+      args: [this.o.prefix, this.o.now(), opId, master, slave, sizeBits, number, this.leaseTimeoutMs, rate.points, rate.windowMs, pools.length, ...pools],
     });
     if (out === 0) return undefined;
     const [route, ...flat] = out as string[];
@@ -245,7 +249,7 @@ export class KeyStore {
    */
   async decKeys(master: string, slave: string, keyIds: string[], opId: string, rate: RateLimit): Promise<KeyMaterial[]> {
     const flat = (await runLua(this.o.redis, S.kmeDec, {
-      args: [this.o.prefix, this.o.now(), opId, master, slave, this.leaseTimeoutMs / 2, rate.points, rate.windowMs, keyIds.length, ...keyIds],
+      args: [this.o.prefix, this.o.now(), opId, master, slave, this.leaseTimeoutMs, rate.points, rate.windowMs, keyIds.length, ...keyIds],
     })) as string[];
     const rows = keyIds.map((id, i) => ({ id, ct: flat[2 * i]!, bits: Number(flat[2 * i + 1]) }));
     const opened = this.open(rows);

@@ -66,7 +66,7 @@ export function fixture(relayOverrides: Record<string, unknown> = {}, extraEnv: 
   const relay = {
     saes: TEST_SAES,
     fibreLinks: [{ a: 'graz', b: 'matera', keyRateBps: 1000 }],
-    keys: { segmentBits: 256, reservationTimeoutMs: 1000, leaseTimeoutMs: 1000 },
+    keys: { segmentBits: 256, reservationTimeoutMs: 2000, leaseTimeoutMs: 2000 },
     fibre: { tickMs: 0 },
     rateLimit: { requestsPerSecond: 100_000 },
     maxBodyBytes: 4096,
