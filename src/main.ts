@@ -68,5 +68,5 @@ function startChild(name: string, entry: string): void {
 }
 
 // The KME and the workers run as their own processes; docker compose runs them as their own services.
-startChild('kme', 'src/kme.ts');
+if (env.QKDSAT_SPAWN_KME === 'auto') startChild('kme', 'src/kme.ts');
 for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts');

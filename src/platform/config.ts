@@ -32,6 +32,8 @@ export const EnvSchema = z.object({
   QKDSAT_ADMIN_TOKEN: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'expected 16-512 printable ASCII characters (no spaces)').optional(),
   /** BullMQ worker processes (`src/worker.ts`) that `npm start` runs as children; 0 when they run apart. */
   QKDSAT_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  /** `npm start` runs the KME (src/kme.ts) as a child; `never` when it runs apart (several API processes, one KME). */
+  QKDSAT_SPAWN_KME: z.enum(['auto', 'never']).default('auto'),
   /** Start redis-server as a child when nothing answers at REDIS_URL (npm start). */
   QKDSAT_SPAWN_REDIS: z.enum(['auto', 'never']).default('auto'),
 });
