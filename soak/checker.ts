@@ -102,9 +102,10 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     } else if (e.type === 'deliver' && d.side === 'slave') {
       for (const id of ids) slaveDelivered.set(id, (slaveDelivered.get(id) ?? 0) + 1);
     } else if (e.type === 'void') {
-      for (const id of [...((d.voidedKeyIds as string[] | undefined) ?? []), ...ids]) voided.add(id);
-      for (const r of (d.records as { id: string }[] | undefined) ?? []) voided.add(r.id);
-      for (const r of (d.voided as { id: string }[] | undefined) ?? []) voided.add(r.id);
+      // Lua's cjson writes an empty list as {}: only arrays count.
+      const list = <T>(x: unknown): T[] => (Array.isArray(x) ? (x as T[]) : []);
+      for (const id of list<string>(d.voidedKeyIds)) voided.add(id);
+      for (const r of list<{ keyId?: string }>(d.voided)) if (r.keyId) voided.add(r.keyId);
     } else if (e.type === 'relay' && d.outcome === 'relayed') {
       bitsRelayed += Number(d.bits);
     }

@@ -67,7 +67,11 @@ function call(req: typeof httpRequest | typeof httpsRequest, agent: HttpAgent | 
     const finish = (r: Omit<Reply, 'ms'>) => { if (!done) { done = true; resolve({ ...r, ms: performance.now() - t0 }); } };
     const headers: Record<string, string | number> = { ...(o.headers ?? {}) };
     if (o.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = Buffer.byteLength(o.body);
-    const r = req({ host: '127.0.0.1', port, method: o.method, path: o.path, agent, headers }, (res) => {
+    // The client refuses to send some bytes (spaces, non-ASCII) in a path: those go percent-encoded.
+    const path = o.path.replace(/[^\x21-\x7e]/g, (ch) => encodeURIComponent(ch));
+    let r: ReturnType<typeof httpRequest>;
+    try {
+      r = req({ host: '127.0.0.1', port, method: o.method, path, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -75,7 +79,11 @@ function call(req: typeof httpRequest | typeof httpsRequest, agent: HttpAgent | 
         finish({ status: res.statusCode ?? 0, text, body: parse(text), headers: res.headers });
       });
       res.on('error', (e) => finish({ status: 0, text: e.message, body: undefined, headers: {} }));
-    });
+      });
+    } catch (e) {
+      finish({ status: -1, text: `not sendable: ${(e as Error).message}`, body: undefined, headers: {} });
+      return;
+    }
     r.setTimeout(o.timeoutMs ?? 30_000, () => r.destroy(new Error('client timeout')));
     r.on('error', (e) => finish({ status: 0, text: e.message, body: undefined, headers: {} }));
     if (o.body !== undefined) r.write(o.body);
@@ -92,7 +100,7 @@ export class RestClient {
   async call(o: CallOptions, book?: Traffic, route = o.path, i?: number): Promise<Reply> {
     const port = this.ports[i ?? (this.next = (this.next + 1) % this.ports.length)]!;
     const r = await call(httpRequest, this.agent, port, o);
-    book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}) });
+    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}) });
     return r;
   }
 
@@ -132,7 +140,7 @@ export class EtsiClient {
 
   async call(sae: string, o: CallOptions, book?: Traffic, route = o.path): Promise<Reply> {
     const r = await call(httpsRequest, this.agentOf(sae), this.port, o);
-    book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}) });
+    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}) });
     return r;
   }
 

@@ -8,6 +8,7 @@
  * without reading the answer.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { EtsiClient, Traffic } from './clients.js';
 import type { Rng } from './rng.js';
@@ -160,14 +161,16 @@ export class Consumers {
       path = `/api/v1/keys/${p.master}/dec_keys`;
     }
     const ok = await new Promise<boolean>((resolve) => {
-      const s = tlsConnect({ host: '127.0.0.1', port: this.etsi.port, ...this.etsi.tlsOf(sae) }, () => {
+      const raw = netConnect(this.etsi.port, '127.0.0.1');
+      raw.on('error', () => resolve(false));
+      const s = tlsConnect({ socket: raw, ...this.etsi.tlsOf(sae) }, () => {
         s.write(`POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-soak-hangup: ${randomUUID()}\r\n\r\n${body}`, () => {
-          s.resetAndDestroy();
+          raw.resetAndDestroy();
           resolve(true);
         });
       });
       s.on('error', () => resolve(false));
-      s.setTimeout(5000, () => { s.destroy(); resolve(false); });
+      s.setTimeout(5000, () => { raw.destroy(); resolve(false); });
     });
     if (ok) this.hangUps[kind] += 1;
     return ok;

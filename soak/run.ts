@@ -23,11 +23,18 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = typeof FAULT_KINDS[number];
 
+/** Real time one injection takes on average (kill and restart, outage and recovery, pause past the lock). */
+const FAULT_SLOT_MS = 4500;
+
+/** The fastest clock at which every day's injections fit into that day (at most 1440x, a day per minute). */
+export const defaultSpeed = (faultsPerDay: number): number =>
+  Math.min(1440, Math.floor(86_400_000 / (Math.max(1, faultsPerDay * FAULT_KINDS.length) * FAULT_SLOT_MS)));
+
 export interface SoakOptions {
   seed: number;
   days: number;
-  /** Simulated seconds per real second. */
-  speed: number;
+  /** Simulated seconds per real second (default: defaultSpeed). */
+  speed?: number;
   faultsPerDay: number;
   fuzzPerDay: number;
   /** Where the run's Redis, logs and var/ go (deleted at the end unless keep). */
@@ -36,6 +43,8 @@ export interface SoakOptions {
   /** Test-only: QKDSAT_TEST_MUTATION for the service processes (see README "Reliability"). */
   mutation?: string;
   reportDir?: string;
+  /** Report file name without extension (default soak-latest, or soak-mutation-<name>). */
+  reportName?: string;
   log?: (msg: string) => void;
 }
 
@@ -108,6 +117,7 @@ const tleChecksum = (line: string) => [...line.slice(0, 68)].reduce((s, ch) => s
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const log = o.log ?? ((m: string) => process.stderr.write(`[soak] ${m}\n`));
   const t0 = Date.now();
+  const speed = o.speed ?? defaultSpeed(o.faultsPerDay);
   const rng = new Rng(o.seed);
   const runDir = o.runDir ?? join(REPO_ROOT, 'var', 'soak', `run-${o.seed}-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
@@ -118,11 +128,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const prefix = `{soak${o.seed}}`;
   const env: Record<string, string> = {
     QKDSAT_CONFIG: cfg.path, QKDSAT_VAR_DIR: join(runDir, 'var'), QKDSAT_PREFIX: prefix, QKDSAT_KEK: kekHex, QKDSAT_ADMIN_TOKEN: adminToken,
-    QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: SIM_START, QKDSAT_CLOCK_SPEED: String(o.speed), LOG_LEVEL: 'info',
+    QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: SIM_START, QKDSAT_CLOCK_SPEED: String(speed), LOG_LEVEL: 'info',
     ...(o.mutation ? { QKDSAT_TEST_MUTATION: o.mutation } : {}),
   };
-  const runMs = (o.days * 86_400_000) / o.speed;
-  log(`seed ${o.seed}, ${o.days} simulated days at ${o.speed}x: ${Math.round(runMs / 1000)} s of run time; dir ${runDir}${o.mutation ? `; MUTATION ${o.mutation}` : ''}`);
+  const runMs = (o.days * 86_400_000) / speed;
+  log(`seed ${o.seed}, ${o.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of run time; dir ${runDir}${o.mutation ? `; MUTATION ${o.mutation}` : ''}`);
 
   const sys: System = await startSystem(runDir, env);
   const direct = new Redis(sys.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
@@ -274,7 +284,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           ...sys.ports.api.map((_, i) => rest.call({ method: 'GET', path: '/health/ready', timeoutMs: 1000 }, undefined, 'ready', i)),
           e.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 1000 }),
         ]);
-        if (rs.every((r) => r.status === 200) || Date.now() - t > 30_000) return Date.now() - t;
+        if (rs.every((r) => r.status === 200) || Date.now() - t > 30_000) {
+          log(`ready again after ${Date.now() - t} ms`);
+          return Date.now() - t;
+        }
         await sleep(25);
       }
     };
@@ -315,6 +328,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           await probeDuring('redis SIGKILL', fRng.int(1500, 3000), () => sys.redis.kill(), async () => {
             const t = Date.now();
             await sys.redis.start();
+            log(`redis restarted from its AOF in ${Date.now() - t} ms`);
             recovery.redisRestarts.push(Date.now() - t + await waitReady());
           });
           break;
@@ -432,7 +446,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const fuzzSummary = books.fuzz.summary();
   const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
   const report: SoakReport = {
-    seed: o.seed, days: o.days, speed: o.speed, mutation: o.mutation ?? null, startedAt: new Date(t0).toISOString(), realSeconds: Math.round((Date.now() - t0) / 1000),
+    seed: o.seed, days: o.days, speed, mutation: o.mutation ?? null, startedAt: new Date(t0).toISOString(), realSeconds: Math.round((Date.now() - t0) / 1000),
     faults, faultsFired: { 'proxy-drop-reply': fired['drop-reply'], 'proxy-reset': fired.reset },
     bookingsExecuted: figures.bookingsExecuted, bookings: figures.bookings,
     bitsDeposited: figures.bitsDeposited, bitsDepositedByPasses: figures.bitsDeposited_pass, bitsDelivered: figures.bitsDelivered, bitsRelayed: figures.bitsRelayed,
@@ -448,7 +462,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     processStarts: Object.fromEntries(sys.procs.map((p) => [p.name, p.starts])),
     audit: { entries: figures.auditEntries, seals: figures.auditSeals },
   };
-  writeReport(report, o.reportDir ?? join(REPO_ROOT, 'var', 'reports'));
+  writeReport(report, o.reportDir ?? join(REPO_ROOT, 'var', 'reports'), o.reportName);
+  // For a post-mortem: every answer (status, latency, route; never a body) and the fault windows.
+  writeFileSync(join(runDir, 'traffic.json'), JSON.stringify({ windows, outages, books: Object.fromEntries(Object.entries(books).map(([k, b]) => [k, b.samples])) }));
   if (!o.keep && violations.length === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`run directory kept: ${runDir}`);
   return report;
@@ -467,9 +483,9 @@ function createHashOf(b64: string): string {
   return h;
 }
 
-export function writeReport(r: SoakReport, dir: string): void {
+export function writeReport(r: SoakReport, dir: string, reportName?: string): void {
   mkdirSync(dir, { recursive: true });
-  const name = r.mutation ? `soak-mutation-${r.mutation}` : 'soak-latest';
+  const name = reportName ?? (r.mutation ? `soak-mutation-${r.mutation}` : 'soak-latest');
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(r, null, 2) + '\n');
   const table = (o: Record<string, number>) => Object.entries(o).map(([k, n]) => `${k} ${n}`).join(', ') || '-';
   const md = [

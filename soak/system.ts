@@ -90,7 +90,8 @@ export class RedisServer {
     await gone;
   }
 
-  pause(): void { this.expectExit = false; this.child?.kill('SIGSTOP'); }
+  pause(): void { this.child?.kill('SIGSTOP'); }
+  killSync(): void { if (this.child && this.child.exitCode === null) { this.expectExit = true; this.child.kill('SIGKILL'); } }
   resume(): void { this.child?.kill('SIGCONT'); }
 
   async stop(): Promise<void> {
@@ -215,6 +216,11 @@ export async function startSystem(runDir: string, env: Record<string, string>): 
     mk('worker-1', 'worker', 'src/worker.ts', proxies.worker.url),
     mk('worker-2', 'worker', 'src/worker.ts', proxies.worker.url),
   ];
+  // Whatever happens to the harness, no process of the soak outlives it.
+  process.once('exit', () => {
+    for (const p of procs) if (p.pid && p.running) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+    redis.killSync();
+  });
   // The KME first: it writes the development PKI the consumers use.
   procs[0]!.start();
   for (const p of procs.slice(1)) p.start();

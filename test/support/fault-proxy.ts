@@ -59,6 +59,12 @@ export class FaultProxy {
     const upstream = connect(target.port, target.host);
     this.sockets.add(client).add(upstream);
     let dropNext = false;
+    const held: { at: number; chunk: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      while (held.length && held[0]!.at <= Date.now()) client.write(held.shift()!.chunk);
+      if (held.length && !timer) timer = setTimeout(() => { timer = undefined; release(); }, held[0]!.at - Date.now());
+    };
     const kill = () => { client.destroy(); upstream.destroy(); };
     client.on('close', () => { this.sockets.delete(client); upstream.destroy(); });
     upstream.on('close', () => { this.sockets.delete(upstream); client.destroy(); });
@@ -79,8 +85,10 @@ export class FaultProxy {
         kill();
         return;
       }
-      if (this.delayMs > 0) setTimeout(() => client.write(chunk), this.delayMs);
-      else client.write(chunk);
+      // Replies keep their order (as TCP keeps it) when the delay changes: one queue per connection,
+      // released head first, so none overtakes one held back.
+      held.push({ at: Date.now() + this.delayMs, chunk });
+      release();
     });
   }
 }
