@@ -363,7 +363,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         }
         case 'worker-pause-past-lock': {
           // Prefer a moment when a pass is running, so a takeover really happens.
-          for (let i = 0; i < 40 && (await activePassLocks()).size === 0; i += 1) await sleep(100);
+          for (let i = 0; i < 300 && (await activePassLocks()).size === 0; i += 1) await sleep(25);
           const locks = await activePassLocks();
           const w = fRng.pick(procs('worker'));
           const at = Date.now();
@@ -416,6 +416,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     for (const p of sys.procs) if (!p.running) p.start();
     await waitReady();
     await cons.drain(20_000);
+    log(`consumers drained: ${cons.pendingCount()} keys still pending at their slaves`);
     stopping = true;
     await Promise.all(tasks);
     await sleep(cfg.leaseTimeoutMs + 4000);
