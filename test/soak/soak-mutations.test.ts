@@ -5,7 +5,7 @@
  *   nonidempotent-deposit: the deposit script without its operation ledger (re-sent or retried
  *     deposits store a block twice) -> deposit-once / booking-once / pool-balance violations.
  *   delete-before-write: dec_keys consumes keys before the response is written (a hang-up or a
- *     killed KME loses them) -> audit-delivered-not-received / key-lost violations.
+ *     killed KME loses them) -> audit-delivered-not-received / key-lost / key-refused-without-void.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ const enabled = process.env.QKDSAT_SOAK_MUTATIONS === '1' && spawnSync('redis-se
 describe.skipIf(!enabled)('soak mutation check: the checker catches re-introduced defects', () => {
   it.each([
     ['nonidempotent-deposit', ['deposit-once', 'booking-once', 'pool-balance']],
-    ['delete-before-write', ['audit-delivered-not-received', 'key-lost']],
+    ['delete-before-write', ['audit-delivered-not-received', 'key-lost', 'key-refused-without-void']],
   ])('%s', async (mutation, invariants) => {
     const report = await runSoak({ seed: 11, days: 1, speed: 1440, faultsPerDay: 2, fuzzPerDay: 100, mutation, log: () => undefined });
     expect(report.violations.length).toBeGreaterThan(0);
