@@ -100,7 +100,7 @@ export class RestClient {
   async call(o: CallOptions, book?: Traffic, route = o.path, i?: number): Promise<Reply> {
     const port = this.ports[i ?? (this.next = (this.next + 1) % this.ports.length)]!;
     const r = await call(httpRequest, this.agent, port, o);
-    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}) });
+    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}), ...(r.status === 0 ? { note: r.text } : {}) });
     return r;
   }
 
@@ -140,7 +140,7 @@ export class EtsiClient {
 
   async call(sae: string, o: CallOptions, book?: Traffic, route = o.path): Promise<Reply> {
     const r = await call(httpsRequest, this.agentOf(sae), this.port, o);
-    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}) });
+    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}), ...(r.status === 0 ? { note: r.text } : {}) });
     return r;
   }
 

@@ -346,10 +346,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           ];
           const [name, matches] = fRng.pick(targets);
           const match = fRng.pick(matches);
-          const from = Date.now();
+          // Armed now; it fires when such a command passes (its window is added from the proxy's record).
           if (kind === 'proxy-drop-reply') sys.proxies[name].dropReply(match);
           else sys.proxies[name].resetAfterSend(match);
-          windows.push({ kind: `${kind} ${name} ${match}`, fromMs: from, toMs: from + slotMs + 5000 });
           break;
         }
         case 'proxy-delay': {
@@ -429,6 +428,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     for (const p of sys.procs) await p.stop();
   }
 
+  // Proxy faults: from the moment each fired, with the time a client needs to notice and recover.
+  for (const [name, p] of Object.entries(sys.proxies)) {
+    for (const f of p.firedAt) windows.push({ kind: `proxy ${f.kind} ${name} ${f.match}`, fromMs: f.atMs, toMs: f.atMs + 5000 });
+  }
   // --- the checker, on a quiescent Redis ---
   log('checking');
   const { violations, figures } = await check({

@@ -19,6 +19,8 @@ export class FaultProxy {
   private delayMs = 0;
   /** Faults that fired, by kind (tests assert the fault really happened). */
   readonly fired = { 'drop-reply': 0, reset: 0 };
+  /** When each armed fault fired (the soak's fault windows). */
+  readonly firedAt: { kind: Armed['kind']; match: string; atMs: number }[] = [];
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
@@ -77,6 +79,7 @@ export class FaultProxy {
       if (hit < 0) return;
       const [fault] = this.armed.splice(hit, 1);
       this.fired[fault!.kind] += 1;
+      this.firedAt.push({ kind: fault!.kind, match: fault!.match, atMs: Date.now() });
       if (fault!.kind === 'reset') setImmediate(kill);
       else dropNext = true;
     });
