@@ -112,7 +112,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   }
 
   // --- keys: each ID's bytes reached exactly its two bound SAEs, once each ---
-  const lost: string[] = [], twice: string[] = [], mismatch: string[] = [], refusedNotVoided: string[] = [];
+  const lost: string[] = [], twice: string[] = [], mismatch: string[] = [], refusedNotVoided: string[] = [], refusedWhileBound: string[] = [];
   let pendingAtEnd = 0, received = 0;
   for (const k of c.keys.values()) {
     if (k.masterGot !== 1) twice.push(`key ${k.keyId}: master ${k.master} got it ${k.masterGot} times`);
@@ -121,6 +121,11 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     if (k.slaveHashes.length >= 1) { received += 1; continue; }
     if (voided.has(k.keyId)) continue;
     const [state, master, slave] = await c.redis.hmget(`${relay}seg:${k.keyId}`, 'state', 'master', 'slave');
+    if (k.refused && state === 'bound') {
+      // ETSI 400 is final for a client: the slave was told the key does not exist, yet it is still its key.
+      refusedWhileBound.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although the key is still bound to it`);
+      continue;
+    }
     if (state === 'bound' && master === k.master && slave === k.slave) { pendingAtEnd += 1; continue; }
     if (k.refused) refusedNotVoided.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void names it (state ${state ?? 'gone'})`);
     else lost.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and not retrievable (state ${state ?? 'gone'}, audit slave deliveries ${slaveDelivered.get(k.keyId) ?? 0}${k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : ''})`);
@@ -129,6 +134,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   capped('key-once', twice);
   capped('key-bytes', mismatch);
   capped('key-refused-without-void', refusedNotVoided);
+  capped('key-refused-while-bound', refusedWhileBound);
   capped('key-misdelivered', c.strays.map((s) => `${s.sae} got key ${s.keyId} via ${s.via}, not bound to it`));
   // The audit's deliveries match what consumers received.
   const notReceivedByMaster = [...masterDelivered.keys()].filter((id) => !c.keys.has(id) && !c.fuzzKeys.has(id));

@@ -81,6 +81,11 @@ export interface SoakReport {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * After a fault, how long its consequences may show as 503s: a lease left by a failed request is
+ * settled by the KME's maintenance within the lease timeout (3 s) plus a bucket and a sweep period.
+ */
+const GRACE_MS = 8000;
 const SIM_START = '2022-08-10T00:00:00Z';
 const PAIRS: Pair[] = [
   { master: 'sae-graz-a', slave: 'sae-matera-a' },
@@ -244,7 +249,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       await sleep(downMs);
       p.start();
       if (!(await p.ready())) log(`${p.name} did not come back after its restart`);
-      windows.push({ kind: `kill ${p.name}`, fromMs: from, toMs: Date.now() + 3000 });
+      windows.push({ kind: `kill ${p.name}`, fromMs: from, toMs: Date.now() + GRACE_MS });
     };
     const probeDuring = async (kind: string, durMs: number, act: () => Promise<void>, after: () => Promise<void>) => {
       const from = Date.now();
@@ -275,7 +280,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       await probes;
       w.toMs = Date.now();
       await after();
-      windows.push({ kind, fromMs: from, toMs: Date.now() + 5000 });
+      windows.push({ kind, fromMs: from, toMs: Date.now() + GRACE_MS });
     };
     const waitReady = async () => {
       const t = Date.now();
@@ -357,7 +362,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           sys.proxies[name].delayReplies(fRng.int(800, 1500));
           await sleep(fRng.int(1500, 3000));
           sys.proxies[name].delayReplies(0);
-          windows.push({ kind: `proxy-delay ${name}`, fromMs: from, toMs: Date.now() + 5000 });
+          windows.push({ kind: `proxy-delay ${name}`, fromMs: from, toMs: Date.now() + GRACE_MS });
           break;
         }
         case 'worker-pause-past-lock': {
@@ -370,7 +375,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           watchTakeover(at, locks);
           await sleep(cfg.lockDurationMs * 2 + 1000);
           w.resume();
-          windows.push({ kind: `pause ${w.name}`, fromMs: at, toMs: Date.now() + 3000 });
+          windows.push({ kind: `pause ${w.name}`, fromMs: at, toMs: Date.now() + GRACE_MS });
           break;
         }
         case 'tle-update': {
@@ -430,7 +435,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 
   // Proxy faults: from the moment each fired, with the time a client needs to notice and recover.
   for (const [name, p] of Object.entries(sys.proxies)) {
-    for (const f of p.firedAt) windows.push({ kind: `proxy ${f.kind} ${name} ${f.match}`, fromMs: f.atMs, toMs: f.atMs + 5000 });
+    for (const f of p.firedAt) windows.push({ kind: `proxy ${f.kind} ${name} ${f.match}`, fromMs: f.atMs, toMs: f.atMs + GRACE_MS });
   }
   // --- the checker, on a quiescent Redis ---
   log('checking');
@@ -468,6 +473,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   };
   writeReport(report, o.reportDir ?? join(REPO_ROOT, 'var', 'reports'), o.reportName);
   // For a post-mortem: every answer (status, latency, route; never a body) and the fault windows.
+  // The consumers' records (key IDs and SHA-256 of the bytes, never the bytes).
+  writeFileSync(join(runDir, 'keys.json'), JSON.stringify({ keys: [...(consumers?.keys.values() ?? [])], strays: consumers?.strays ?? [], fuzzKeys: [...fuzzKeys] }));
   writeFileSync(join(runDir, 'traffic.json'), JSON.stringify({ windows, outages, books: Object.fromEntries(Object.entries(books).map(([k, b]) => [k, b.samples])) }));
   if (!o.keep && violations.length === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`run directory kept: ${runDir}`);

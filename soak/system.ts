@@ -7,9 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { FaultProxy } from '../test/support/fault-proxy.js';
 import { REPO_ROOT } from '../src/platform/config.js';
 
@@ -60,24 +59,23 @@ export class RedisServer {
     child.once('exit', (code, signal) => {
       this.exits.push({ name: 'redis', pid: child.pid, code, signal, expected: this.expectExit, atMs: Date.now() });
     });
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < 400; i += 1) {
       if (await this.ping()) return;
-      await sleep(50);
+      await sleep(25);
     }
     throw new Error(`redis-server on ${this.port} did not answer`);
   }
 
-  async ping(): Promise<boolean> {
-    const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
+  /** PING over a raw socket: true on +PONG (a Redis still loading its AOF answers -LOADING). */
+  ping(): Promise<boolean> {
+    return new Promise((res) => {
+      const s = connect(this.port, '127.0.0.1');
+      const done = (ok: boolean) => { s.destroy(); res(ok); };
+      s.setTimeout(500, () => done(false));
+      s.on('error', () => done(false));
+      s.on('connect', () => s.write('PING\r\n'));
+      s.on('data', (d: Buffer) => done(d.toString('latin1').startsWith('+PONG')));
+    });
   }
 
   /** SIGKILL (no shutdown, no final fsync beyond what AOF always already did). */
