@@ -290,7 +290,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           e.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 1000 }),
         ]);
         if (rs.every((r) => r.status === 200) || Date.now() - t > 30_000) {
-          log(`ready again after ${Date.now() - t} ms`);
+          log(`ready again after ${Date.now() - t} ms${Date.now() - t > 2000 ? ` (last answers: api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status})` : ''}`);
           return Date.now() - t;
         }
         await sleep(25);
