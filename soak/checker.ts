@@ -13,7 +13,7 @@ import { readAudit, verifyAudit } from '../relay/index.js';
 import { Kek } from '../relay/adapters/kek.js';
 import { checkLedger } from '../test/support/key-ledger.js';
 import type { Sample, Traffic } from './clients.js';
-import type { KeyRecord, StrayKey } from './consumers.js';
+import type { HangUp, KeyRecord, StrayKey } from './consumers.js';
 import type { ExitRecord } from './system.js';
 
 export interface Violation { invariant: string; detail: string }
@@ -27,6 +27,7 @@ export interface CheckInput {
   adminToken: string;
   keys: Map<string, KeyRecord>;
   strays: StrayKey[];
+  hangUps: HangUp[];
   /** Keys the fuzzer got (by ID -> hash): accounted for, never expected at a slave. */
   fuzzKeys: Map<string, string>;
   books: { http: Traffic; etsi: Traffic; fuzz: Traffic; probes: Traffic; load: Traffic };
@@ -52,6 +53,8 @@ export interface Figures {
   keysReceivedBySlaves: number;
   keysPendingAtEnd: number;
   keysVoided: number;
+  /** Keys whose answer the KME wrote before the consumer's injected hang-up reset the connection. */
+  keysDiscardedByHungUpClients: number;
   auditEntries: number;
   auditSeals: number;
 }
@@ -69,6 +72,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
 
   // --- the audit stream: what it says was deposited, delivered, voided, relayed ---
   const masterDelivered = new Map<string, string>();  // keyId -> master
+  const masterSlave = new Map<string, string>();      // keyId -> slave
   const slaveDelivered = new Map<string, number>();   // keyId -> times
   const voided = new Set<string>();
   const depositsByChunk = new Map<string, number>();
@@ -96,6 +100,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
       for (const id of ids) {
         if (masterDelivered.has(id)) v('key-once', `audit delivers key ${id} to a master twice`);
         masterDelivered.set(id, String(d.master));
+        masterSlave.set(id, String(d.slave));
       }
       keysServed += ids.length;
       bitsDelivered += ids.length * Number(d.sizeBits ?? 0);
@@ -111,9 +116,32 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     }
   }
 
+  // --- hang-ups: did the KME write its answer before the client reset the connection? ---
+  // "Delivered" means the bytes left the KME (README): an answer written before the reset reached
+  // the client's kernel and the client discarded it; one written after the reset must not count.
+  // The KME logs each request as it writes the answer; same host, same clock.
+  const etsiLog: { atMs: number; sae: string; path: string; status: number }[] = [];
+  try {
+    for (const line of readFileSync(join(c.logDir, 'kme.log'), 'utf8').split('\n')) {
+      if (!line.includes('"etsi request"')) continue;
+      try {
+        const j = JSON.parse(line) as { time: string; sae: string; path: string; status: number };
+        etsiLog.push({ atMs: Date.parse(j.time), sae: j.sae, path: j.path, status: j.status });
+      } catch { /* not a log record */ }
+    }
+  } catch { /* no KME log */ }
+  const writtenBeforeReset = (h: HangUp) => etsiLog.some((l) => l.sae === h.sae && l.path === h.path && l.status === 200 && l.atMs >= h.sentAtMs - 5 && l.atMs <= h.resetAtMs);
+  const discardedByClient = new Set<string>();
+  const encDiscards = new Map<string, number>(); // master>slave -> keys the client may have discarded
+  for (const h of c.hangUps) {
+    if (!writtenBeforeReset(h)) continue;
+    if (h.kind === 'dec') for (const id of h.keyIds) discardedByClient.add(id);
+    else encDiscards.set(`${h.master}>${h.slave}`, (encDiscards.get(`${h.master}>${h.slave}`) ?? 0) + 2);
+  }
+
   // --- keys: each ID's bytes reached exactly its two bound SAEs, once each ---
   const lost: string[] = [], twice: string[] = [], mismatch: string[] = [], refusedNotVoided: string[] = [], refusedWhileBound: string[] = [];
-  let pendingAtEnd = 0, received = 0;
+  let pendingAtEnd = 0, received = 0, discarded = 0;
   for (const k of c.keys.values()) {
     if (k.masterGot !== 1) twice.push(`key ${k.keyId}: master ${k.master} got it ${k.masterGot} times`);
     if (k.slaveHashes.length > 1) twice.push(`key ${k.keyId}: slave ${k.slave} got it ${k.slaveHashes.length} times`);
@@ -127,6 +155,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
       continue;
     }
     if (state === 'bound' && master === k.master && slave === k.slave) { pendingAtEnd += 1; continue; }
+    if (discardedByClient.has(k.keyId) && (slaveDelivered.get(k.keyId) ?? 0) === 1) { discarded += 1; continue; }
     if (k.refused) refusedNotVoided.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void names it (state ${state ?? 'gone'})`);
     else lost.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and not retrievable (state ${state ?? 'gone'}, audit slave deliveries ${slaveDelivered.get(k.keyId) ?? 0}${k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : ''})`);
   }
@@ -137,9 +166,15 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   capped('key-refused-while-bound', refusedWhileBound);
   capped('key-misdelivered', c.strays.map((s) => `${s.sae} got key ${s.keyId} via ${s.via}, not bound to it`));
   // The audit's deliveries match what consumers received.
-  const notReceivedByMaster = [...masterDelivered.keys()].filter((id) => !c.keys.has(id) && !c.fuzzKeys.has(id));
+  const notReceivedByMaster = [...masterDelivered.keys()].filter((id) => !c.keys.has(id) && !c.fuzzKeys.has(id)).filter((id) => {
+    // A master that hung up on an answer the KME had already written: up to its keys are the client's loss.
+    const pair = `${masterDelivered.get(id)}>${masterSlave.get(id)}`;
+    const left = encDiscards.get(pair) ?? 0;
+    if (left > 0) { encDiscards.set(pair, left - 1); discarded += 1; return false; }
+    return true;
+  });
   capped('audit-delivered-not-received', notReceivedByMaster.map((id) => `audit delivers key ${id} to master ${masterDelivered.get(id)}; no master received it`));
-  const notReceivedBySlave = [...slaveDelivered.keys()].filter((id) => !(c.keys.get(id)?.slaveHashes.length));
+  const notReceivedBySlave = [...slaveDelivered.keys()].filter((id) => !(c.keys.get(id)?.slaveHashes.length) && !discardedByClient.has(id));
   capped('audit-delivered-not-received', notReceivedBySlave.map((id) => `audit delivers key ${id} to its slave ${c.keys.get(id)?.slave ?? '?'}; the slave never received it${c.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`));
   capped('audit-delivered-twice', [...slaveDelivered].filter(([, n]) => n > 1).map(([id, n]) => `audit delivers key ${id} to its slave ${n} times`));
   // No key hash under two IDs or two pairs.
@@ -266,7 +301,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     violations,
     figures: {
       bookingsExecuted: byState.COMPLETED ?? 0, bookings: byState, bitsDeposited, bitsDeposited_pass: bitsDepositedPass, bitsDelivered, bitsRelayed, keysServed,
-      keysReceivedBySlaves: received, keysPendingAtEnd: pendingAtEnd, keysVoided: voided.size, auditEntries: entries, auditSeals: verdict.seals ?? 0,
+      keysReceivedBySlaves: received, keysPendingAtEnd: pendingAtEnd, keysVoided: voided.size, keysDiscardedByHungUpClients: discarded, auditEntries: entries, auditSeals: verdict.seals ?? 0,
     },
   };
 }

@@ -31,6 +31,8 @@ export interface KeyRecord {
   hungUp: boolean;
 }
 
+export interface HangUp { kind: 'enc' | 'dec'; sae: string; master: string; slave: string; path: string; keyIds: string[]; sentAtMs: number; resetAtMs: number }
+
 /** A key a consumer got that is not a record's expected delivery (wrong SAE, unknown ID). */
 export interface StrayKey { sae: string; keyId: string; hash: string; via: string }
 
@@ -51,6 +53,8 @@ export class Consumers {
   private stopAll = false;
   private loops: Promise<void>[] = [];
   hangUps = { enc: 0, dec: 0 };
+  /** Each injected hang-up: who, what, and when the connection was reset (the checker asks the KME's log whether it had written the answer by then). */
+  readonly hangUpLog: HangUp[] = [];
 
   constructor(private readonly etsi: EtsiClient, private readonly pairs: Pair[], private readonly book: Traffic, private readonly rng: Rng) {
     for (const p of pairs) this.pending.set(this.pairKey(p), []);
@@ -150,21 +154,25 @@ export class Consumers {
     if (candidates.length === 0) return false;
     const p = this.rng.pick(candidates);
     const sae = kind === 'enc' ? p.master : p.slave;
-    let body: string, path: string;
+    let body: string, path: string, keyIds: string[] = [];
     if (kind === 'enc') {
       body = JSON.stringify({ number: 2 });
       path = `/api/v1/keys/${p.slave}/enc_keys`;
     } else {
       const ids = this.pending.get(this.pairKey(p))!.slice(0, 3);
+      keyIds = ids;
       for (const id of ids) this.keys.get(id)!.hungUp = true;
       body = JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) });
       path = `/api/v1/keys/${p.master}/dec_keys`;
     }
+    const sentAtMs = Date.now();
+    let resetAtMs = 0;
     const ok = await new Promise<boolean>((resolve) => {
       const raw = netConnect(this.etsi.port, '127.0.0.1');
       raw.on('error', () => resolve(false));
       const s = tlsConnect({ socket: raw, ...this.etsi.tlsOf(sae) }, () => {
         s.write(`POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-soak-hangup: ${randomUUID()}\r\n\r\n${body}`, () => {
+          resetAtMs = Date.now();
           raw.resetAndDestroy();
           resolve(true);
         });
@@ -172,7 +180,10 @@ export class Consumers {
       s.on('error', () => resolve(false));
       s.setTimeout(5000, () => { raw.destroy(); resolve(false); });
     });
-    if (ok) this.hangUps[kind] += 1;
+    if (ok) {
+      this.hangUps[kind] += 1;
+      this.hangUpLog.push({ kind, sae, master: p.master, slave: p.slave, path, keyIds, sentAtMs, resetAtMs });
+    }
     return ok;
   }
 }

@@ -67,6 +67,7 @@ export interface SoakReport {
   keysReceivedBySlaves: number;
   keysPendingAtEnd: number;
   keysVoided: number;
+  keysDiscardedByHungUpClients: number;
   violations: Violation[];
   http: ReturnType<Traffic['summary']>;
   etsi: ReturnType<Traffic['summary']>;
@@ -440,7 +441,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   // --- the checker, on a quiescent Redis ---
   log('checking');
   const { violations, figures } = await check({
-    redis: direct, prefix, kekHex, adminToken, keys: consumers?.keys ?? new Map(), strays: consumers?.strays ?? [], fuzzKeys,
+    redis: direct, prefix, kekHex, adminToken, keys: consumers?.keys ?? new Map(), strays: consumers?.strays ?? [], hangUps: consumers?.hangUpLog ?? [], fuzzKeys,
     books: { http: books.http, etsi: books.etsi, fuzz: books.fuzz, probes: books.probes, load: mergeBooks(books.load, books.loadEtsi) },
     windows, outages, exits: sys.exits, logDir: sys.logDir, simNowMs: simEndMs, gaps: cfg.gaps, staleToleranceMs: cfg.staleToleranceMs,
   });
@@ -459,7 +460,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     faults, faultsFired: { 'proxy-drop-reply': fired['drop-reply'], 'proxy-reset': fired.reset },
     bookingsExecuted: figures.bookingsExecuted, bookings: figures.bookings,
     bitsDeposited: figures.bitsDeposited, bitsDepositedByPasses: figures.bitsDeposited_pass, bitsDelivered: figures.bitsDelivered, bitsRelayed: figures.bitsRelayed,
-    keysServed: figures.keysServed, keysReceivedBySlaves: figures.keysReceivedBySlaves, keysPendingAtEnd: figures.keysPendingAtEnd, keysVoided: figures.keysVoided,
+    keysServed: figures.keysServed, keysReceivedBySlaves: figures.keysReceivedBySlaves, keysPendingAtEnd: figures.keysPendingAtEnd, keysVoided: figures.keysVoided, keysDiscardedByHungUpClients: figures.keysDiscardedByHungUpClients,
     violations,
     http: mergeBooks(books.http, books.load).summary(),
     etsi: mergeBooks(books.etsi, books.loadEtsi).summary(),
@@ -474,7 +475,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   writeReport(report, o.reportDir ?? join(REPO_ROOT, 'var', 'reports'), o.reportName);
   // For a post-mortem: every answer (status, latency, route; never a body) and the fault windows.
   // The consumers' records (key IDs and SHA-256 of the bytes, never the bytes).
-  writeFileSync(join(runDir, 'keys.json'), JSON.stringify({ keys: [...(consumers?.keys.values() ?? [])], strays: consumers?.strays ?? [], fuzzKeys: [...fuzzKeys] }));
+  writeFileSync(join(runDir, 'keys.json'), JSON.stringify({ keys: [...(consumers?.keys.values() ?? [])], strays: consumers?.strays ?? [], hangUps: consumers?.hangUpLog ?? [], fuzzKeys: [...fuzzKeys] }));
   writeFileSync(join(runDir, 'traffic.json'), JSON.stringify({ windows, outages, books: Object.fromEntries(Object.entries(books).map(([k, b]) => [k, b.samples])) }));
   if (!o.keep && violations.length === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`run directory kept: ${runDir}`);
@@ -510,7 +511,7 @@ export function writeReport(r: SoakReport, dir: string, reportName?: string): vo
     `- faults: ${table(r.faults)} (proxy faults that fired: ${table(r.faultsFired)})`,
     `- bookings executed ${r.bookingsExecuted} (states: ${table(r.bookings)})`,
     `- bits deposited ${r.bitsDeposited} (by passes ${r.bitsDepositedByPasses}), delivered ${r.bitsDelivered}, relayed ${r.bitsRelayed}`,
-    `- keys served ${r.keysServed}, received by slaves ${r.keysReceivedBySlaves}, voided ${r.keysVoided}, still bound at the end ${r.keysPendingAtEnd}`,
+    `- keys served ${r.keysServed}, received by slaves ${r.keysReceivedBySlaves}, voided ${r.keysVoided}, still bound at the end ${r.keysPendingAtEnd}, written before a consumer's hang-up ${r.keysDiscardedByHungUpClients}`,
     `- relays: ${table(r.relays)}; consumer hang-ups: enc ${r.hangUps.enc}, dec ${r.hangUps.dec}`,
     `- REST: ${r.http.requests} requests, p50 ${r.http.p50Ms} ms, p99 ${r.http.p99Ms} ms, status ${table(r.http.status)}`,
     `- ETSI: ${r.etsi.requests} requests, p50 ${r.etsi.p50Ms} ms, p99 ${r.etsi.p99Ms} ms, status ${table(r.etsi.status)}`,
