@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
-import { newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
+import { loadLua, newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
 import { KeyIntegrityError } from '../domain/integrity.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { segment } from '../domain/pool.js';
@@ -119,6 +119,16 @@ const LEASE_BUCKET_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * TEST-ONLY mutation switch for the soak's check of its own checker (README "Reliability"); never
+ * set it in a deployment. `QKDSAT_TEST_MUTATION=nonidempotent-deposit` re-introduces the defect of
+ * issue 8: the deposit script runs without its operation ledger, so a re-sent or retried deposit
+ * (lost reply, worker takeover) stores the block twice. Read here only.
+ */
+const NONIDEMPOTENT_DEPOSIT: LuaScript | undefined = process.env.QKDSAT_TEST_MUTATION === 'nonidempotent-deposit'
+  ? loadLua({ name: 'relay_deposit_test_mutant', file: S.deposit.file, ...(S.deposit.prelude ? { prelude: S.deposit.prelude } : {}), keys: 0, idempotent: 'own' })
+  : undefined;
+
 export class KeyStore {
   private readonly leaseTimeoutMs: number;
 
@@ -138,6 +148,7 @@ export class KeyStore {
     const attempts = 1 + (this.o.retries ?? 3);
     for (let i = 1; ; i += 1) {
       try {
+        if (NONIDEMPOTENT_DEPOSIT && script === S.deposit) return await runLua(this.o.redis, NONIDEMPOTENT_DEPOSIT, { args });
         return await runLua(this.o.redis, script, { opKey: `${this.o.prefix}op:${opId}`, args });
       } catch (e) {
         if (!(e instanceof QkdsatError && e.code === 'UNAVAILABLE') || i >= attempts) throw e;

@@ -17,6 +17,14 @@ import type { KeyStore, LeaseRecord, NewSegment, RateLimit } from './key-store.r
 
 export type RouteType = 'direct' | 'indirect';
 
+/**
+ * TEST-ONLY mutation switch for the soak's check of its own checker (README "Reliability"); never
+ * set it in a deployment. `QKDSAT_TEST_MUTATION=delete-before-write` re-introduces the defect of
+ * issue 8: dec_keys consumes the keys (settled as sent, audited `deliver`) before the response is
+ * written, so a client that hangs up, or a KME killed mid-request, loses them. Read here only.
+ */
+const DELETE_BEFORE_WRITE = process.env.QKDSAT_TEST_MUTATION === 'delete-before-write';
+
 export interface DeliveredKey {
   keyId: string;
   material: KeyMaterial;
@@ -129,6 +137,8 @@ export class KmeService {
   /** dec_keys: the keys with these IDs, bound to (master, caller as slave), under the lease `opId`; each only once. */
   async decKeys(master: string, slave: string, keyIds: string[], opId: string): Promise<{ keys: DeliveredKey[]; lease: LeaseRecord }> {
     const materials = await this.store.decKeys(master, slave, keyIds, opId, this.rate);
-    return { keys: materials.map((material, i) => ({ keyId: keyIds[i]!, material })), lease: { side: 'slave', master, slave, keyIds } };
+    const lease: LeaseRecord = { side: 'slave', master, slave, keyIds };
+    if (DELETE_BEFORE_WRITE) await this.store.settle([{ opId, outcome: 'sent', lease }]);
+    return { keys: materials.map((material, i) => ({ keyId: keyIds[i]!, material })), lease };
   }
 }

@@ -34,7 +34,8 @@ export const RELAY_SCRIPTS = {
   voidReserved: spec('void-reserved', POOL_OP_TTL_MS),
   kmeEnc: spec('kme-enc', 'own', { [-1]: insufficient, [-7]: staleOp, [-8]: staleOp, [-9]: rateLimited }),
   kmeDec: spec('kme-dec', 'own', {
-    [-1]: notFound, [-3]: { code: 'UNAUTHORIZED', message: 'unauthorized' }, [-7]: staleOp, [-9]: rateLimited,
+    [-1]: notFound, [-3]: { code: 'UNAUTHORIZED', message: 'unauthorized' },
+    [-4]: { code: 'UNAVAILABLE', message: 'a key is held by another request not yet settled; retry' }, [-7]: staleOp, [-9]: rateLimited,
   }),
   kmeStatus: spec('kme-status', 'own', { [-9]: rateLimited }),
   kmeSettle: spec('kme-settle', 'own'),

@@ -24,7 +24,12 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
 }
 export type Queues = ReturnType<typeof createQueues>;
 
-const PASS_JOB: JobsOptions = { attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 14 * 86_400 } };
+/**
+ * Retries outlast a Redis outage (~4 min in all: 0.5 s doubling, 10 attempts): the soak found 3 retries
+ * 1 s apart all spent inside one 3 s Redis pause, leaving the booking SCHEDULED forever with no
+ * reason. A retry after the pass is over marks the booking FAILED as stale, with its reason.
+ */
+const PASS_JOB: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 14 * 86_400 } };
 
 /** Delayed pass job with the booking's deterministic id; adding it twice is a no-op. */
 export async function enqueuePass(passes: Queue<PassJobData>, clock: Clock, b: Pick<Booking, 'id' | 'startMs'>, leadMs: number): Promise<void> {

@@ -19,6 +19,8 @@ export class FaultProxy {
   private delayMs = 0;
   /** Faults that fired, by kind (tests assert the fault really happened). */
   readonly fired = { 'drop-reply': 0, reset: 0 };
+  /** When each armed fault fired (the soak's fault windows). */
+  readonly firedAt: { kind: Armed['kind']; match: string; atMs: number }[] = [];
 
   private constructor(private readonly server: Server, readonly port: number) {}
 
@@ -59,6 +61,12 @@ export class FaultProxy {
     const upstream = connect(target.port, target.host);
     this.sockets.add(client).add(upstream);
     let dropNext = false;
+    const held: { at: number; chunk: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      while (held.length && held[0]!.at <= Date.now()) client.write(held.shift()!.chunk);
+      if (held.length && !timer) timer = setTimeout(() => { timer = undefined; release(); }, held[0]!.at - Date.now());
+    };
     const kill = () => { client.destroy(); upstream.destroy(); };
     client.on('close', () => { this.sockets.delete(client); upstream.destroy(); });
     upstream.on('close', () => { this.sockets.delete(upstream); client.destroy(); });
@@ -71,6 +79,7 @@ export class FaultProxy {
       if (hit < 0) return;
       const [fault] = this.armed.splice(hit, 1);
       this.fired[fault!.kind] += 1;
+      this.firedAt.push({ kind: fault!.kind, match: fault!.match, atMs: Date.now() });
       if (fault!.kind === 'reset') setImmediate(kill);
       else dropNext = true;
     });
@@ -79,8 +88,10 @@ export class FaultProxy {
         kill();
         return;
       }
-      if (this.delayMs > 0) setTimeout(() => client.write(chunk), this.delayMs);
-      else client.write(chunk);
+      // Replies keep their order (as TCP keeps it) when the delay changes: one queue per connection,
+      // released head first, so none overtakes one held back.
+      held.push({ at: Date.now() + this.delayMs, chunk });
+      release();
     });
   }
 }
