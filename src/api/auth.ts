@@ -45,6 +45,9 @@ export interface AuthOptions {
 
 export type Authorize = (req: Request, res: Response, role: Role) => Promise<Principal | undefined>;
 
+/** How long the REST rate limit waits for Redis before this process's own count decides. */
+const SHARED_LIMIT_WAIT_MS = 150;
+
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export function createAuth(o: AuthOptions): Authorize {
@@ -54,9 +57,16 @@ export function createAuth(o: AuthOptions): Authorize {
   ];
   const { requestsPerSecond, windowS } = o.config.rateLimit;
   const points = Math.max(1, Math.round(requestsPerSecond * windowS));
-  const limiter: RateLimiterAbstract = o.rateLimitStore
-    ? new RateLimiterRedis({ storeClient: o.rateLimitStore.redis, keyPrefix: o.rateLimitStore.keyPrefix, points, duration: windowS, insuranceLimiter: new RateLimiterMemory({ points, duration: windowS }) })
-    : new RateLimiterMemory({ points, duration: windowS });
+  const local = new RateLimiterMemory({ points, duration: windowS });
+  const shared: RateLimiterAbstract | undefined = o.rateLimitStore
+    ? new RateLimiterRedis({ storeClient: o.rateLimitStore.redis, keyPrefix: o.rateLimitStore.keyPrefix, points, duration: windowS, insuranceLimiter: local })
+    : undefined;
+  // The shared (Redis) count decides when Redis answers at once; when it does not within
+  // SHARED_LIMIT_WAIT_MS (stopped, paused), this process's own count decides, so that the request
+  // itself still answers (503 from its own Redis call) within a second.
+  const consume = (key: string) => (shared
+    ? Promise.race([shared.consume(key), new Promise((r) => setTimeout(r, SHARED_LIMIT_WAIT_MS)).then(() => local.consume(key))])
+    : local.consume(key));
 
   const identify = (header: string | undefined): Principal | 'missing' | 'invalid' => {
     const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
@@ -81,7 +91,7 @@ export function createAuth(o: AuthOptions): Authorize {
     }
     const key = typeof who === 'string' ? `ip:${req.ip ?? 'unknown'}` : `token:${who.name}`;
     try {
-      await limiter.consume(key);
+      await consume(key);
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       res.set('Retry-After', String(Math.max(1, Math.ceil(e.msBeforeNext / 1000))));
