@@ -45,7 +45,7 @@ export interface AuthOptions {
 
 export type Authorize = (req: Request, res: Response, role: Role) => Promise<Principal | undefined>;
 
-/** How long the REST rate limit waits for Redis before this process's own count decides. */
+/** How long the REST rate limit waits for Redis before letting a request go on without a verdict. */
 const SHARED_LIMIT_WAIT_MS = 150;
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -57,16 +57,19 @@ export function createAuth(o: AuthOptions): Authorize {
   ];
   const { requestsPerSecond, windowS } = o.config.rateLimit;
   const points = Math.max(1, Math.round(requestsPerSecond * windowS));
-  const local = new RateLimiterMemory({ points, duration: windowS });
-  const shared: RateLimiterAbstract | undefined = o.rateLimitStore
-    ? new RateLimiterRedis({ storeClient: o.rateLimitStore.redis, keyPrefix: o.rateLimitStore.keyPrefix, points, duration: windowS, insuranceLimiter: local })
-    : undefined;
-  // The shared (Redis) count decides when Redis answers at once; when it does not within
-  // SHARED_LIMIT_WAIT_MS (stopped, paused), this process's own count decides, so that the request
-  // itself still answers (503 from its own Redis call) within a second.
-  const consume = (key: string) => (shared
-    ? Promise.race([shared.consume(key), new Promise((r) => setTimeout(r, SHARED_LIMIT_WAIT_MS)).then(() => local.consume(key))])
-    : local.consume(key));
+  // One count for all API processes in Redis. When Redis does not answer within
+  // SHARED_LIMIT_WAIT_MS (stopped, paused, failing over), the request goes on without a verdict: it
+  // needs Redis itself and answers 503 within a second; the count resumes when Redis answers.
+  // Without a Redis store (tests, tools), this process counts.
+  const limiter: RateLimiterAbstract = o.rateLimitStore
+    ? new RateLimiterRedis({ storeClient: o.rateLimitStore.redis, keyPrefix: o.rateLimitStore.keyPrefix, points, duration: windowS })
+    : new RateLimiterMemory({ points, duration: windowS });
+  const consume = (key: string): Promise<unknown> => {
+    if (!o.rateLimitStore) return limiter.consume(key);
+    const verdict = limiter.consume(key).catch((e: unknown) => { if (e instanceof RateLimiterRes) throw e; });
+    verdict.catch(() => undefined); // a verdict arriving after the wait is moot
+    return Promise.race([verdict, new Promise((r) => setTimeout(r, SHARED_LIMIT_WAIT_MS).unref())]);
+  };
 
   const identify = (header: string | undefined): Principal | 'missing' | 'invalid' => {
     const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
