@@ -9,6 +9,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { execAll } from '../../src/platform/redis.js';
 
 export interface AuditEntry {
   id: string;
@@ -49,8 +50,8 @@ const sealMac = (key: Uint8Array, seq: number, head: string) => createHmac('sha2
 
 /** Appends a seal of the chain's current head, unless the newest seal already covers it. Returns the sealed seq. */
 export async function sealAudit(redis: Redis, prefix: string, key: Uint8Array, now: number): Promise<number | undefined> {
-  const res = await redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`).exec();
-  const head = res?.[0]?.[1] as string | null, seq = Number(res?.[1]?.[1] ?? 0);
+  const [head, seqText] = (await execAll(redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`))) as (string | null)[];
+  const seq = Number(seqText ?? 0);
   if (!head || !(seq > 0)) return undefined;
   const last = (await redis.xrevrange(`${prefix}audit:seals`, '+', '-', 'COUNT', 1)) as [string, string[]][];
   if (last[0] && Number(fieldMap(last[0][1]).seq) >= seq) return undefined;
@@ -108,9 +109,9 @@ export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8A
   const sealInfo = sealKey ? { seals: seals.length, sealedThroughSeq: seals.reduce((m, s) => Math.max(m, s.seq), 0) } : {};
   // The chain as of one instant (head and seq read together): entries appended while it is read are
   // the next verification's, so a service writing meanwhile never looks like a broken chain.
-  const snap = await redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`).exec();
-  const head = (snap?.[0]?.[1] as string | null) ?? 'genesis';
-  const headSeq = Number(snap?.[1]?.[1] ?? 0);
+  const snap = (await execAll(redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`))) as (string | null)[];
+  const head = snap[0] ?? 'genesis';
+  const headSeq = Number(snap[1] ?? 0);
   let prev = 'genesis';
   let n = 0;
   for await (const e of readAudit(redis, prefix)) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
 import { loadLua, newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
+import { execAll } from '../../src/platform/redis.js';
 import { BookingSchema, TERMINAL, TRANSITIONS, type Booking, type BookingState } from '../domain/booking.js';
 import type { Candidate, Gaps } from '../domain/candidate.js';
 
@@ -128,8 +129,8 @@ export class BookingStore {
     if (ids.length === 0) return [];
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.hgetall(this.k.booking(id));
-    const res = (await pipe.exec()) ?? [];
-    return res.map(([, h]) => this.parse(h as Record<string, string>)).filter((b): b is Booking => !!b);
+    const res = await execAll(pipe);
+    return res.map((h) => this.parse(h as Record<string, string>)).filter((b): b is Booking => !!b);
   }
 
   async savePlan(id: string, plan: unknown): Promise<void> {

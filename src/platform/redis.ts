@@ -79,3 +79,15 @@ export async function ensureRedis(url: string, varDir: string, logger: Logger, s
   child.kill();
   throw new QkdsatError('UNAVAILABLE', `started redis-server but it does not answer at ${url}. ${HOW_TO_GET_REDIS}`);
 }
+
+/**
+ * Runs a pipeline or MULTI and returns its replies; the first failed command's error is thrown
+ * (a timed-out or reset connection fails every command of it), never a reply read as data.
+ */
+export async function execAll(batch: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<unknown[]> {
+  const res = await batch.exec();
+  if (!res) throw new QkdsatError('UNAVAILABLE', 'redis: transaction aborted');
+  const failed = res.find(([e]) => e);
+  if (failed) throw failed[0];
+  return res.map(([, v]) => v);
+}

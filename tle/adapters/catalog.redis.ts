@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { loadLua, runLua } from '../../src/platform/lua.js';
+import { execAll } from '../../src/platform/redis.js';
 import { ElementSetSchema, StationSchema, type CatalogPort, type ElementSet, type Station, type StationStorePort } from '../domain/index.js';
 
 /**
@@ -50,9 +51,8 @@ export class RedisCatalog implements CatalogPort {
   }
   async delete(noradId: number): Promise<boolean> {
     const id = String(noradId);
-    const [[, removed]] = (await this.redis.multi()
-      .hdel(this.k('current'), id).hdel(this.k('epoch'), id).zrem(this.k('ids'), id).del(this.k(`hist:${id}`), this.k(`sets:${id}`)).incr(this.k('version'))
-      .exec()) as [[unknown, number]];
+    const [removed] = (await execAll(this.redis.multi()
+      .hdel(this.k('current'), id).hdel(this.k('epoch'), id).zrem(this.k('ids'), id).del(this.k(`hist:${id}`), this.k(`sets:${id}`)).incr(this.k('version')))) as number[];
     return removed === 1;
   }
   async version(): Promise<string> { return (await this.redis.get(this.k('version'))) ?? '0'; }
