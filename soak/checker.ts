@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { readAudit, verifyAudit } from '../relay/index.js';
+import { deliveriesOf, readAudit, verifyAudit } from '../relay/index.js';
 import { Kek } from '../relay/adapters/kek.js';
 import { checkLedger } from '../test/support/key-ledger.js';
 import type { Sample, Traffic } from './clients.js';
@@ -96,20 +96,32 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
         blocks.set(String(d.blockId), b);
         blocksByPass.set(String(d.passId), blocks);
       }
-    } else if (e.type === 'deliver' && d.side === 'master') {
-      for (const id of ids) {
-        if (masterDelivered.has(id)) v('key-once', `audit delivers key ${id} to a master twice`);
-        masterDelivered.set(id, String(d.master));
-        masterSlave.set(id, String(d.slave));
+    } else if (e.type === 'deliver') {
+      // One entry per settled batch: { deliveries: [ { side, master, slave, keyIds, sizeBits? } ] }.
+      for (const delivery of deliveriesOf(e)) {
+        if (delivery.side === 'master') {
+          for (const id of delivery.keyIds) {
+            if (masterDelivered.has(id)) v('key-once', `audit delivers key ${id} to a master twice`);
+            masterDelivered.set(id, delivery.master);
+            masterSlave.set(id, delivery.slave);
+          }
+          keysServed += delivery.keyIds.length;
+          bitsDelivered += delivery.keyIds.length * Number(delivery.sizeBits ?? 0);
+        } else {
+          for (const id of delivery.keyIds) slaveDelivered.set(id, (slaveDelivered.get(id) ?? 0) + 1);
+        }
       }
-      keysServed += ids.length;
-      bitsDelivered += ids.length * Number(d.sizeBits ?? 0);
-    } else if (e.type === 'deliver' && d.side === 'slave') {
-      for (const id of ids) slaveDelivered.set(id, (slaveDelivered.get(id) ?? 0) + 1);
     } else if (e.type === 'void') {
       // Lua's cjson writes an empty list as {}: only arrays count.
       const list = <T>(x: unknown): T[] => (Array.isArray(x) ? (x as T[]) : []);
       for (const id of list<string>(d.voidedKeyIds)) voided.add(id);
+      // Keys of a master lease settled as unknown that its slave had taken: the master had them.
+      for (const id of list<string>(d.deliveredKeyIds)) {
+        masterDelivered.set(id, String(d.master));
+        masterSlave.set(id, String(d.slave));
+        keysServed += 1;
+        bitsDelivered += Number(d.sizeBits ?? 0);
+      }
       for (const r of list<{ keyId?: string }>(d.voided)) if (r.keyId) voided.add(r.keyId);
     } else if (e.type === 'relay' && d.outcome === 'relayed') {
       bitsRelayed += Number(d.bits);
