@@ -81,7 +81,6 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   for await (const e of readAudit(c.redis, relay)) {
     entries += 1;
     const d = e.data as Record<string, unknown>;
-    const ids = (d.keyIds as string[] | undefined) ?? [];
     if (e.type === 'deposit') {
       const bits = Number(d.bits);
       bitsDeposited += bits;

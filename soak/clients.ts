@@ -93,13 +93,16 @@ function call(req: typeof httpRequest | typeof httpsRequest, agent: HttpAgent | 
 
 export class RestClient {
   private readonly agent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
-  constructor(readonly ports: number[]) {}
+  /** `authorization`: the bearer token sent when a call sets none (the operator's; the fuzzer has none). */
+  constructor(readonly ports: number[], private readonly authorization?: string) {}
 
   /** Calls API process `i` (default: round robin). */
   private next = 0;
   async call(o: CallOptions, book?: Traffic, route = o.path, i?: number): Promise<Reply> {
     const port = this.ports[i ?? (this.next = (this.next + 1) % this.ports.length)]!;
-    const r = await call(httpRequest, this.agent, port, o);
+    const withAuth = this.authorization && !Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+      ? { ...o, headers: { ...(o.headers ?? {}), authorization: this.authorization } } : o;
+    const r = await call(httpRequest, this.agent, port, withAuth);
     if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}), ...(r.status === 0 ? { note: r.text } : {}) });
     return r;
   }

@@ -110,6 +110,8 @@ function soakConfig(dir: string): { path: string; lockDurationMs: number; gaps: 
       fibre: { tickMs: 1000, maxPoolBits: 4_000_000 },
       rateLimit: { requestsPerSecond: 100_000 },
     },
+    // The soak's load runs under one token: its per-token REST limit must not be what it measures.
+    auth: { openReads: true, rateLimit: { requestsPerSecond: 100_000 } },
   };
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify(cfg, null, 2));
@@ -144,7 +146,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const direct = new Redis(sys.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
   direct.on('error', () => undefined);
   const books = { http: new Traffic(), etsi: new Traffic(), fuzz: new Traffic(), probes: new Traffic(), load: new Traffic(), loadEtsi: new Traffic() };
-  const rest = new RestClient(sys.ports.api);
+  // The operator's calls carry the admin token (role admin covers planner and viewer); the fuzzer's none.
+  const rest = new RestClient(sys.ports.api, `Bearer ${adminToken}`);
+  const anonymous = new RestClient(sys.ports.api);
   const windows: Window[] = [];
   const outages: Window[] = [];
   const faults: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0]));
@@ -210,7 +214,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     // --- fuzzing, spread over the run ---
     const nFuzz = Math.max(20, Math.round(o.fuzzPerDay * o.days));
     const cases = fuzzCases(routes, PAIRS.flatMap((p) => [p.master, p.slave]), o.seed, nFuzz);
-    tasks.push(runFuzz(cases, rest, e, books.fuzz, () => stopping || Date.now() > runEnd, (sae, keys) => {
+    tasks.push(runFuzz(cases, anonymous, e, books.fuzz, () => stopping || Date.now() > runEnd, (sae, keys) => {
       for (const k of keys) fuzzKeys.set(k.key_ID, createHashOf(k.key));
     }, Math.max(5, Math.floor(runMs / nFuzz) - 30)));
 
@@ -395,7 +399,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           const id = fRng.pick(['stellenbosch', 'singapore', 'ottawa', 'tenerife', 'lijiang']);
           const got = await rest.call({ method: 'GET', path: `/v1/stations/${id}` }, books.http, 'GET /v1/stations/{id}');
           if (got.status !== 200) break;
-          await rest.call({ method: 'DELETE', path: `/v1/stations/${id}` }, books.http, 'DELETE /v1/stations/{id}');
+          await rest.call({ method: 'DELETE', path: `/v1/stations/${id}?cascade=cancel` }, books.http, 'DELETE /v1/stations/{id}');
           await sleep(fRng.int(500, 2000));
           await rest.call(rest.json('PUT', `/v1/stations/${id}`, got.body), books.http, 'PUT /v1/stations/{id}');
           break;
@@ -430,6 +434,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     stopping = true;
     log('stopping the system');
     rest.close();
+    anonymous.close();
     etsi?.close();
     for (const p of sys.procs) await p.stop();
   }
