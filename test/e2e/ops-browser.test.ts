@@ -49,7 +49,7 @@ describe('operator and planner views in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await svc?.stop();
-    const redis = new Redis();
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const keys = await redis.keys(`${svc.prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
