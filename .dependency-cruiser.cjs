@@ -19,18 +19,30 @@ module.exports = {
       name: 'domain-has-no-io',
       severity: 'error',
       from: { path: '^(tle|scheduler|relay|network)/domain/', pathNot: '\\.test\\.ts$' },
-      to: { path: ['^node_modules/(ioredis|bullmq|express|pino)/', '^src/platform/', '^src/api/', '^(tle|scheduler|relay|network)/(adapters|http)/'] },
+      to: {
+        path: [
+          '^node_modules/(ioredis|bullmq|express|pino)/',
+          '^src/platform/',
+          '^src/api/',
+          '^(tle|scheduler|relay|network)/(adapters|http)/',
+        ],
+      },
     },
     { name: 'scheduler-domain-not-relay', severity: 'error', from: { path: '^scheduler/' }, to: { path: '^relay/' } },
     { name: 'relay-not-scheduler', severity: 'error', from: { path: '^relay/' }, to: { path: '^scheduler/' } },
     {
       name: 'network-domain-is-pure',
-      comment: 'network/domain composes the other components\' pure domains (never their adapters) and src/core.',
+      comment: "network/domain composes the other components' pure domains (never their adapters) and src/core.",
       severity: 'error',
       from: { path: '^network/domain/', pathNot: '\\.test\\.ts$' },
       to: { pathNot: ['^network/domain/', '^src/core/', '^(tle|scheduler|relay)/domain/', '^node_modules/zod/'] },
     },
-    { name: 'components-not-network', severity: 'error', from: { path: '^(tle|scheduler|relay)/' }, to: { path: '^network/' } },
+    {
+      name: 'components-not-network',
+      severity: 'error',
+      from: { path: '^(tle|scheduler|relay)/' },
+      to: { path: '^network/' },
+    },
     {
       name: 'adapters-not-other-components-adapters',
       severity: 'error',

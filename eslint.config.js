@@ -25,6 +25,15 @@ export default tseslint.config(
   },
   {
     files: ['src/web/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', console: 'readonly', FormData: 'readonly', setInterval: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        console: 'readonly',
+        FormData: 'readonly',
+        setInterval: 'readonly',
+      },
+    },
   },
 );

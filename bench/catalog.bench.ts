@@ -20,56 +20,126 @@ import { syntheticCatalog } from '../test/support/synthetic-catalog.js';
 import { formatTle } from '../tle/domain/index.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : dflt; };
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
 const REF = new URL('../../shared/refdata/orbits/catalog-2022-08-09.tle', import.meta.url);
 const hours = Number(opt('--hours', '1'));
 const synthetic = Number(opt('--synthetic', existsSync(REF) ? '0' : '26000'));
 const catalogText = synthetic
-  ? syntheticCatalog(synthetic).map((es) => { const t = formatTle(es)!; return `${t.line1}\n${t.line2}`; }).join('\n')
+  ? syntheticCatalog(synthetic)
+      .map((es) => {
+        const t = formatTle(es)!;
+        return `${t.line1}\n${t.line2}`;
+      })
+      .join('\n')
   : readFileSync(REF, 'utf8');
 
-const svc = await startService({ LOG_LEVEL: 'warn', QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: '2022-08-10T00:00:00Z', QKDSAT_CLOCK_SPEED: '1' });
+const svc = await startService({
+  LOG_LEVEL: 'warn',
+  QKDSAT_CLOCK: 'simulated',
+  QKDSAT_CLOCK_START: '2022-08-10T00:00:00Z',
+  QKDSAT_CLOCK_SPEED: '1',
+});
 const base = `http://127.0.0.1:${svc.port}`;
 const planner = readFileSync(join(svc.varDir, 'planner-token'), 'utf8').trim();
-const rssKb = () => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; } };
-const hwmKb = () => { try { return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; } };
+const rssKb = () => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
+const hwmKb = () => {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
 
 try {
   let t0 = performance.now();
-  const up = await fetch(`${base}/v1/satellites`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${planner}` }, body: catalogText });
+  const up = await fetch(`${base}/v1/satellites`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', authorization: `Bearer ${planner}` },
+    body: catalogText,
+  });
   const report = (await up.json()) as { accepted: unknown[]; rejected: unknown[] };
-  console.log(`upload: ${report.accepted.length} accepted, ${report.rejected.length} rejected (HTTP ${up.status}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; service RSS ${(rssKb() / 1024).toFixed(0)} MB`);
+  console.log(
+    `upload: ${report.accepted.length} accepted, ${report.rejected.length} rejected (HTTP ${up.status}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; service RSS ${(rssKb() / 1024).toFixed(0)} MB`,
+  );
 
   // Probes: /health/live (REST loop) and ETSI status over mTLS (the KME), every 20 ms.
   const pki = join(svc.varDir, 'pki');
-  const agent = new Agent({ keepAlive: true, ca: readFileSync(join(pki, 'ca.crt')), cert: readFileSync(join(pki, 'sae/sae-xinglong-a.crt')), key: readFileSync(join(pki, 'sae/sae-xinglong-a.key')) });
-  const etsi = () => new Promise<number>((res, rej) => {
-    const s = performance.now();
-    const r = httpsRequest({ host: '127.0.0.1', port: svc.kmePort, path: '/api/v1/keys/sae-graz-a/status', agent }, (m) => { m.resume(); m.on('end', () => res(performance.now() - s)); });
-    r.on('error', rej); r.end();
+  const agent = new Agent({
+    keepAlive: true,
+    ca: readFileSync(join(pki, 'ca.crt')),
+    cert: readFileSync(join(pki, 'sae/sae-xinglong-a.crt')),
+    key: readFileSync(join(pki, 'sae/sae-xinglong-a.key')),
   });
-  const live = async () => { const s = performance.now(); await (await fetch(`${base}/health/live`)).text(); return performance.now() - s; };
-  const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!; };
-  const probeUntil = (stop: () => boolean, into: { live: number[]; etsi: number[] }, onEach: () => void = () => undefined) => (async () => {
-    while (!stop()) {
-      const [a, b] = await Promise.all([live(), etsi().catch(() => Infinity)]);
-      into.live.push(a); into.etsi.push(b);
-      onEach();
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const etsi = () =>
+    new Promise<number>((res, rej) => {
+      const s = performance.now();
+      const r = httpsRequest(
+        { host: '127.0.0.1', port: svc.kmePort, path: '/api/v1/keys/sae-graz-a/status', agent },
+        (m) => {
+          m.resume();
+          m.on('end', () => res(performance.now() - s));
+        },
+      );
+      r.on('error', rej);
+      r.end();
+    });
+  const live = async () => {
+    const s = performance.now();
+    await (await fetch(`${base}/health/live`)).text();
+    return performance.now() - s;
+  };
+  const p99 = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!;
+  };
+  const probeUntil = (
+    stop: () => boolean,
+    into: { live: number[]; etsi: number[] },
+    onEach: () => void = () => undefined,
+  ) =>
+    (async () => {
+      while (!stop()) {
+        const [a, b] = await Promise.all([live(), etsi().catch(() => Infinity)]);
+        into.live.push(a);
+        into.etsi.push(b);
+        onEach();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
   // Baseline: the same probes on the idle service for 5 s (this machine's scheduling noise).
   const idle = { live: [] as number[], etsi: [] as number[] };
   const idleUntil = performance.now() + 5_000;
   await probeUntil(() => performance.now() > idleUntil, idle);
-  console.log(`idle service: /health/live p99 ${p99(idle.live).toFixed(1)} ms, ETSI status p99 ${p99(idle.etsi).toFixed(1)} ms (${idle.live.length} probes; machine load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+  console.log(
+    `idle service: /health/live p99 ${p99(idle.live).toFixed(1)} ms, ETSI status p99 ${p99(idle.etsi).toFixed(1)} ms (${idle.live.length} probes; machine load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+  );
   const lat = { live: [] as number[], etsi: [] as number[] };
-  let probing = true, peakRss = 0;
-  const probe = probeUntil(() => !probing, lat, () => { peakRss = Math.max(peakRss, rssKb()); });
+  let probing = true,
+    peakRss = 0;
+  const probe = probeUntil(
+    () => !probing,
+    lat,
+    () => {
+      peakRss = Math.max(peakRss, rssKb());
+    },
+  );
 
   t0 = performance.now();
-  const from = '2022-08-10T00:00:00Z', to = new Date(Date.parse(from) + hours * 3_600_000).toISOString();
-  let cursor: string | null = null, pages = 0, passes = 0, maxPageKb = 0;
+  const from = '2022-08-10T00:00:00Z',
+    to = new Date(Date.parse(from) + hours * 3_600_000).toISOString();
+  let cursor: string | null = null,
+    pages = 0,
+    passes = 0,
+    maxPageKb = 0;
   do {
     const url: string = `${base}/v1/passes?from=${from}&to=${to}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const r = await fetch(url);
@@ -77,24 +147,37 @@ try {
     if (!r.ok) throw new Error(`${r.status} ${text.slice(0, 300)}`);
     const page = JSON.parse(text) as { items: unknown[]; nextCursor: string | null };
     maxPageKb = Math.max(maxPageKb, text.length / 1024);
-    passes += page.items.length; pages += 1; cursor = page.nextCursor;
+    passes += page.items.length;
+    pages += 1;
+    cursor = page.nextCursor;
   } while (cursor);
   const passMs = performance.now() - t0;
   probing = false;
   await probe;
   agent.destroy();
-  console.log(`passes: ${hours} h x all satellites x all stations: ${passes} passes in ${pages} pages (largest ${maxPageKb.toFixed(0)} kB) in ${(passMs / 1000).toFixed(1)} s`);
-  console.log(`while it ran: /health/live p99 ${p99(lat.live).toFixed(1)} ms (${lat.live.length} probes), ETSI status p99 ${p99(lat.etsi).toFixed(1)} ms (target < 50 ms each)`);
-  console.log(`service memory: peak RSS during the query ${(peakRss / 1024).toFixed(0)} MB, high-water ${(hwmKb() / 1024).toFixed(0)} MB`);
+  console.log(
+    `passes: ${hours} h x all satellites x all stations: ${passes} passes in ${pages} pages (largest ${maxPageKb.toFixed(0)} kB) in ${(passMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `while it ran: /health/live p99 ${p99(lat.live).toFixed(1)} ms (${lat.live.length} probes), ETSI status p99 ${p99(lat.etsi).toFixed(1)} ms (target < 50 ms each)`,
+  );
+  console.log(
+    `service memory: peak RSS during the query ${(peakRss / 1024).toFixed(0)} MB, high-water ${(hwmKb() / 1024).toFixed(0)} MB`,
+  );
 
   try {
-    const browser = await chromium.launch({ executablePath: findChromium(), args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: findChromium(),
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     const page = await browser.newPage();
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
     const ready = await page.evaluate(() => performance.now());
-    console.log(`dashboard with ${report.accepted.length} satellites: first contentful paint ${fcp.toFixed(0)} ms (target < 2 s), ready ${(ready / 1000).toFixed(1)} s`);
+    console.log(
+      `dashboard with ${report.accepted.length} satellites: first contentful paint ${fcp.toFixed(0)} ms (target < 2 s), ready ${(ready / 1000).toFixed(1)} s`,
+    );
     await browser.close();
   } catch (e) {
     console.log(`dashboard: skipped (${(e as Error).message.split('\n')[0]})`);

@@ -21,13 +21,25 @@ import { fixture, testPki } from '../test/integration/relay-support.js';
 
 const CLIENTS = 32;
 const DURATION_MS = Number(process.env.BENCH_MS ?? 10_000);
-const PAIRS = [['sae-graz-a', 'sae-matera-a'], ['sae-graz-b', 'sae-matera-b'], ['sae-matera-a', 'sae-graz-b'], ['sae-matera-b', 'sae-graz-a']] as const;
+const PAIRS = [
+  ['sae-graz-a', 'sae-matera-a'],
+  ['sae-graz-b', 'sae-matera-b'],
+  ['sae-matera-a', 'sae-graz-b'],
+  ['sae-matera-b', 'sae-graz-a'],
+] as const;
 
 // A private redis-server, so that INFO commandstats counts this run's commands only.
 const redisPort = 16_000 + Math.floor(Math.random() * 2000);
-const redisServer = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+const redisServer = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], {
+  stdio: 'ignore',
+});
 for (let i = 0; i < 50; i += 1) {
-  if (spawnSync('redis-cli', ['-p', String(redisPort), 'ping']).stdout?.toString().trim() === 'PONG') break;
+  if (
+    spawnSync('redis-cli', ['-p', String(redisPort), 'ping'])
+      .stdout?.toString()
+      .trim() === 'PONG'
+  )
+    break;
   await new Promise((r) => setTimeout(r, 100));
 }
 const f = fixture({ rateLimit: { requestsPerSecond: 1_000_000 } }, { REDIS_URL: `redis://127.0.0.1:${redisPort}` });
@@ -39,9 +51,15 @@ for (let i = 0; i < 16; i += 1) {
   m.zeroise();
 }
 const childPath = join(dirname(fileURLToPath(import.meta.url)), '../test/integration/relay-child.ts');
-const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', childPath], { env: { ...process.env, ...f.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  [...(process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', childPath],
+  { env: { ...process.env, ...f.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const kmePort = await new Promise<number>((resolve, reject) => {
-  child.stdout!.once('data', (c: Buffer) => resolve((JSON.parse(c.toString().split('\n')[0]!) as { kmePort: number }).kmePort));
+  child.stdout!.once('data', (c: Buffer) =>
+    resolve((JSON.parse(c.toString().split('\n')[0]!) as { kmePort: number }).kmePort),
+  );
   child.once('exit', (code) => reject(new Error(`service exited ${code}`)));
 });
 
@@ -57,13 +75,29 @@ const agentFor = (sae: string) => {
   return a;
 };
 
-function call(sae: string, path: string, body: string): Promise<{ status: number; json: { keys: { key_ID: string }[] } }> {
+function call(
+  sae: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; json: { keys: { key_ID: string }[] } }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: kmePort, method: 'POST', path, agent: agentFor(sae), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: kmePort,
+        method: 'POST',
+        path,
+        agent: agentFor(sae),
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -76,9 +110,19 @@ async function client(i: number, until: number, record: boolean): Promise<void> 
   while (performance.now() < until) {
     const t0 = performance.now();
     const enc = await call(master, `/api/v1/keys/${slave}/enc_keys`, '{"number":1,"size":256}');
-    if (enc.status !== 200) { errors += 1; continue; }
-    const dec = await call(slave, `/api/v1/keys/${master}/dec_keys`, JSON.stringify({ key_IDs: [{ key_ID: enc.json.keys[0]!.key_ID }] }));
-    if (dec.status !== 200) { errors += 1; continue; }
+    if (enc.status !== 200) {
+      errors += 1;
+      continue;
+    }
+    const dec = await call(
+      slave,
+      `/api/v1/keys/${master}/dec_keys`,
+      JSON.stringify({ key_IDs: [{ key_ID: enc.json.keys[0]!.key_ID }] }),
+    );
+    if (dec.status !== 200) {
+      errors += 1;
+      continue;
+    }
     if (record) latencies.push(performance.now() - t0);
   }
 }
@@ -112,16 +156,26 @@ const commands = (await redisCommands()) - cmd0;
 latencies.sort((a, b) => a - b);
 const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
 const pairsPerS = latencies.length / elapsedS;
-console.log(`ETSI 014 enc_keys+dec_keys over mTLS, ${CLIENTS} concurrent clients, ${elapsedS.toFixed(1)} s, 256-bit keys`);
+console.log(
+  `ETSI 014 enc_keys+dec_keys over mTLS, ${CLIENTS} concurrent clients, ${elapsedS.toFixed(1)} s, 256-bit keys`,
+);
 console.log(`  key pairs/s: ${pairsPerS.toFixed(0)} (target >= 2000; ratio ${(pairsPerS / 2000).toFixed(2)})`);
-console.log(`  pair latency ms: p50 ${q(0.5).toFixed(2)}  p99 ${q(0.99).toFixed(2)} (target < 25; ratio ${(q(0.99) / 25).toFixed(2)})  max ${latencies[latencies.length - 1]?.toFixed(2)}`);
+console.log(
+  `  pair latency ms: p50 ${q(0.5).toFixed(2)}  p99 ${q(0.99).toFixed(2)} (target < 25; ratio ${(q(0.99) / 25).toFixed(2)})  max ${latencies[latencies.length - 1]?.toFixed(2)}`,
+);
 console.log(`  errors: ${errors}`);
 const perPair = commands / latencies.length;
-console.log(`  Redis commands per key pair: ${perPair.toFixed(1)} (INFO commandstats, inside scripts included; target <= 16; ratio ${(perPair / 16).toFixed(2)}); one script call per ETSI request`);
-console.log(`  service CPU: ${cpuS.toFixed(2)} s for ${latencies.length} pairs = ${(1e6 * cpuS / latencies.length).toFixed(0)} us/pair -> one-core capacity ${(latencies.length / cpuS).toFixed(0)} pairs/s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`);
+console.log(
+  `  Redis commands per key pair: ${perPair.toFixed(1)} (INFO commandstats, inside scripts included; target <= 16; ratio ${(perPair / 16).toFixed(2)}); one script call per ETSI request`,
+);
+console.log(
+  `  service CPU: ${cpuS.toFixed(2)} s for ${latencies.length} pairs = ${((1e6 * cpuS) / latencies.length).toFixed(0)} us/pair -> one-core capacity ${(latencies.length / cpuS).toFixed(0)} pairs/s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+);
 for (const a of agents.values()) a.destroy();
 child.kill('SIGTERM');
 await f.cleanup();
 redisServer.kill();
-console.log(`  service CPU per pair: ${(1e6 * cpuS / latencies.length).toFixed(0)} us (target <= 130; ratio ${(1e6 * cpuS / latencies.length / 130).toFixed(2)})`);
+console.log(
+  `  service CPU per pair: ${((1e6 * cpuS) / latencies.length).toFixed(0)} us (target <= 130; ratio ${((1e6 * cpuS) / latencies.length / 130).toFixed(2)})`,
+);
 process.exitCode = pairsPerS >= 2000 && q(0.99) < 25 && errors === 0 ? 0 : 1;

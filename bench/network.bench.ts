@@ -23,38 +23,106 @@ const LIVE_DEMO_SPEED = 60;
 
 async function year(solver: 'heuristic' | 'exact', times: number) {
   const out = [];
-  for (let i = 0; i < times; i += 1) out.push(await runNetworkSimulation(config, baseDir, { startMs, days: 365, seed, solver, planning: 'expected' }));
+  for (let i = 0; i < times; i += 1)
+    out.push(await runNetworkSimulation(config, baseDir, { startMs, days: 365, seed, solver, planning: 'expected' }));
   const r = out[0]!;
-  const check = checkLedger(r.result.ledger, r.result.satellites.map((s) => ({ noradId: s.noradId, bufferBits: r.report.satellites.find((x) => x.noradId === s.noradId)!.bufferBits })));
+  const check = checkLedger(
+    r.result.ledger,
+    r.result.satellites.map((s) => ({
+      noradId: s.noradId,
+      bufferBits: r.report.satellites.find((x) => x.noradId === s.noradId)!.bufferBits,
+    })),
+  );
   const ms = r.report.runtimeMs;
-  console.log(`demo network, 365 days, ${solver}: ${(ms / 1000).toFixed(1)} s (bar: ${solver === 'heuristic' ? '60 s' : '600 s'}); ${r.report.replans} re-plans, ${r.report.satellites[0]!.passesExecuted} passes; ` +
-    `delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit; checker ${check.ok ? 'ok' : check.violations.slice(0, 3).join('; ')}; ` +
-    `${((365 * 86_400_000) / ms).toExponential(2)}x real time = ${((365 * 86_400_000) / LIVE_DEMO_SPEED / ms).toFixed(0)}x the 60x live demo` +
-    (times > 1 ? `; second run byte-identical (without runtimeMs): ${out.every((x) => strip(x.report) === strip(r.report))}` : ''));
+  console.log(
+    `demo network, 365 days, ${solver}: ${(ms / 1000).toFixed(1)} s (bar: ${solver === 'heuristic' ? '60 s' : '600 s'}); ${r.report.replans} re-plans, ${r.report.satellites[0]!.passesExecuted} passes; ` +
+      `delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit; checker ${check.ok ? 'ok' : check.violations.slice(0, 3).join('; ')}; ` +
+      `${((365 * 86_400_000) / ms).toExponential(2)}x real time = ${((365 * 86_400_000) / LIVE_DEMO_SPEED / ms).toFixed(0)}x the 60x live demo` +
+      (times > 1
+        ? `; second run byte-identical (without runtimeMs): ${out.every((x) => strip(x.report) === strip(r.report))}`
+        : ''),
+  );
 }
 
 async function big() {
   const extra: [string, number, number, number][] = [
-    ['maunakea', 19.82, -155.47, 4200], ['paranal', -24.63, -70.4, 2635], ['siding-spring', -31.27, 149.06, 1165],
-    ['calar-alto', 37.22, -2.55, 2168], ['kitt-peak', 31.96, -111.6, 2096], ['hanle', 32.78, 78.96, 4500],
-    ['mt-abu', 24.65, 72.78, 1680], ['sutherland', -32.38, 20.81, 1798], ['mt-stromlo', -35.32, 149.0, 770], ['la-palma', 28.76, -17.89, 2396],
+    ['maunakea', 19.82, -155.47, 4200],
+    ['paranal', -24.63, -70.4, 2635],
+    ['siding-spring', -31.27, 149.06, 1165],
+    ['calar-alto', 37.22, -2.55, 2168],
+    ['kitt-peak', 31.96, -111.6, 2096],
+    ['hanle', 32.78, 78.96, 4500],
+    ['mt-abu', 24.65, 72.78, 1680],
+    ['sutherland', -32.38, 20.81, 1798],
+    ['mt-stromlo', -35.32, 149.0, 770],
+    ['la-palma', 28.76, -17.89, 2396],
   ];
   const { config: demo } = readNetworkConfigFile(resolve(root, 'config/network-demo.json'));
-  const shipped = (await import('../tle/domain/index.js')).StationListSchema.parse(JSON.parse((await import('node:fs')).readFileSync(resolve(root, 'tle/data/stations.json'), 'utf8')));
+  const shipped = (await import('../tle/domain/index.js')).StationListSchema.parse(
+    JSON.parse((await import('node:fs')).readFileSync(resolve(root, 'tle/data/stations.json'), 'utf8')),
+  );
   // The ten extra sites have no shipped climatology: a flat 0.6 (bench-only assumption).
-  const stations = [...shipped, ...extra.map(([id, lat, lon, alt]) => ({ id, name: id, latitudeDeg: lat, longitudeDeg: lon, altitudeM: alt, clearSky: Array(12).fill(0.6) as number[] }))];
+  const stations = [
+    ...shipped,
+    ...extra.map(([id, lat, lon, alt]) => ({
+      id,
+      name: id,
+      latitudeDeg: lat,
+      longitudeDeg: lon,
+      altitudeM: alt,
+      clearSky: Array(12).fill(0.6) as number[],
+    })),
+  ];
   const cfg: NetworkConfig = {
-    ...demo, stationsFile: undefined, stations, climatology: 'stations',
-    satellites: [demo.satellites[0]!, ...['jinan-1', 'speqtral-1', 'qeyssat', 'eagle-1'].map((p) => ({ constellationPreset: p, preset: 'generic-500km-810nm', bufferBits: 2e7, keyLifetimeHours: 720 }))],
-    walker: [{ pattern: '97.5:1/1/0', altitudeKm: 550, firstNoradId: 900_001, preset: 'generic-500km-810nm', bufferBits: 2e7, keyLifetimeHours: 720 }],
-    demand: { stations: {}, pairs: [
-      { a: 'xinglong', b: 'graz', bitsPerDay: 4e5 }, { a: 'nanshan', b: 'matera', bitsPerDay: 2e5 }, { a: 'delingha', b: 'tenerife', bitsPerDay: 2e5 },
-      { a: 'maunakea', b: 'kitt-peak', bitsPerDay: 2e5 }, { a: 'paranal', b: 'sutherland', bitsPerDay: 2e5 }, { a: 'siding-spring', b: 'hanle', bitsPerDay: 2e5 },
-      { a: 'calar-alto', b: 'ottawa', bitsPerDay: 2e5 }, { a: 'singapore', b: 'mt-stromlo', bitsPerDay: 2e5 }, { a: 'la-palma', b: 'stellenbosch', bitsPerDay: 2e5 }, { a: 'lijiang', b: 'mt-abu', bitsPerDay: 2e5 },
-    ] },
+    ...demo,
+    stationsFile: undefined,
+    stations,
+    climatology: 'stations',
+    satellites: [
+      demo.satellites[0]!,
+      ...['jinan-1', 'speqtral-1', 'qeyssat', 'eagle-1'].map((p) => ({
+        constellationPreset: p,
+        preset: 'generic-500km-810nm',
+        bufferBits: 2e7,
+        keyLifetimeHours: 720,
+      })),
+    ],
+    walker: [
+      {
+        pattern: '97.5:1/1/0',
+        altitudeKm: 550,
+        firstNoradId: 900_001,
+        preset: 'generic-500km-810nm',
+        bufferBits: 2e7,
+        keyLifetimeHours: 720,
+      },
+    ],
+    demand: {
+      stations: {},
+      pairs: [
+        { a: 'xinglong', b: 'graz', bitsPerDay: 4e5 },
+        { a: 'nanshan', b: 'matera', bitsPerDay: 2e5 },
+        { a: 'delingha', b: 'tenerife', bitsPerDay: 2e5 },
+        { a: 'maunakea', b: 'kitt-peak', bitsPerDay: 2e5 },
+        { a: 'paranal', b: 'sutherland', bitsPerDay: 2e5 },
+        { a: 'siding-spring', b: 'hanle', bitsPerDay: 2e5 },
+        { a: 'calar-alto', b: 'ottawa', bitsPerDay: 2e5 },
+        { a: 'singapore', b: 'mt-stromlo', bitsPerDay: 2e5 },
+        { a: 'la-palma', b: 'stellenbosch', bitsPerDay: 2e5 },
+        { a: 'lijiang', b: 'mt-abu', bitsPerDay: 2e5 },
+      ],
+    },
   };
-  const r = await runNetworkSimulation(cfg, baseDir, { startMs, days: 90, seed, solver: 'heuristic', planning: 'expected' });
-  console.log(`20 stations x ${r.report.satellites.length} satellites x 90 days, heuristic: ${(r.report.runtimeMs / 1000).toFixed(1)} s (bar: 600 s); ${r.report.satellites.reduce((s, x) => s + x.passesExecuted, 0)} passes; delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit`);
+  const r = await runNetworkSimulation(cfg, baseDir, {
+    startMs,
+    days: 90,
+    seed,
+    solver: 'heuristic',
+    planning: 'expected',
+  });
+  console.log(
+    `20 stations x ${r.report.satellites.length} satellites x 90 days, heuristic: ${(r.report.runtimeMs / 1000).toFixed(1)} s (bar: 600 s); ${r.report.satellites.reduce((s, x) => s + x.passesExecuted, 0)} passes; delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit`,
+  );
 }
 
 await year('heuristic', 2);

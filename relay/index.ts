@@ -55,9 +55,19 @@ export function openRelay({ config, redis }: { config: Config; redis: Redis }): 
   const { kek } = loadOrCreateKek(config.env.QKDSAT_KEK, config.env.QKDSAT_VAR_DIR);
   const prefix = relayPrefix(config);
   // Key lifetimes are security lifetimes: wall-clock time even when the service clock is simulated.
-  const store = new KeyStore({ redis, prefix, kek, ttlMs: relayConfig.keys.ttlS * 1000, segmentBits: relayConfig.keys.segmentBits, leaseTimeoutMs: relayConfig.keys.leaseTimeoutMs, now: Date.now });
+  const store = new KeyStore({
+    redis,
+    prefix,
+    kek,
+    ttlMs: relayConfig.keys.ttlS * 1000,
+    segmentBits: relayConfig.keys.segmentBits,
+    leaseTimeoutMs: relayConfig.keys.leaseTimeoutMs,
+    now: Date.now,
+  });
   return {
-    relayConfig, prefix, store,
+    relayConfig,
+    prefix,
+    store,
     kme: new KmeService(relayConfig, store),
     relay: new RelayService(store, kek.derive('relay-node-auth'), relayConfig.keys.segmentBits),
     sink: redisKeyBlockSink(store),
@@ -87,9 +97,14 @@ function loadTls(core: RelayCore, config: Config, logger: Logger): KmeTls {
     const read = (p: string) => readFileSync(resolve(config.configDir, p), 'utf8');
     return { ca: read(t.caFile), cert: read(t.certFile), key: read(t.keyFile) };
   }
-  const pki = ensureDevPki(config.env.QKDSAT_VAR_DIR, core.relayConfig.saes.map((s) => s.id));
-  logger.warn({ dir: pki.dir, created: pki.created.length },
-    `development PKI in ${pki.dir}: ca.crt, server.crt, sae/<SAE_ID>.crt and .key (set relay.tls for production)`);
+  const pki = ensureDevPki(
+    config.env.QKDSAT_VAR_DIR,
+    core.relayConfig.saes.map((s) => s.id),
+  );
+  logger.warn(
+    { dir: pki.dir, created: pki.created.length },
+    `development PKI in ${pki.dir}: ca.crt, server.crt, sae/<SAE_ID>.crt and .key (set relay.tls for production)`,
+  );
   return { ca: pki.ca, cert: pki.server.cert, key: pki.server.key };
 }
 
@@ -116,7 +131,13 @@ function startFibreSimulation(core: RelayCore, clock: Clock, logger: Logger): ()
         if (bytes <= 0) continue;
         const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bytes)));
         try {
-          await core.store.deposit(id, { kind: 'fibre', a: l.a < l.b ? l.a : l.b, b: l.a < l.b ? l.b : l.a, rateBps: l.keyRateBps }, m, { source: 'fibre' }, `fibre:${id}:${tick}`);
+          await core.store.deposit(
+            id,
+            { kind: 'fibre', a: l.a < l.b ? l.a : l.b, b: l.a < l.b ? l.b : l.a, rateBps: l.keyRateBps },
+            m,
+            { source: 'fibre' },
+            `fibre:${id}:${tick}`,
+          );
         } finally {
           m.zeroise();
         }
@@ -130,20 +151,37 @@ function startFibreSimulation(core: RelayCore, clock: Clock, logger: Logger): ()
 /** Releases stale reservations, sweeps expired key and seals the audit chain (see sealAudit). */
 function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => void {
   const timeout = Math.min(core.relayConfig.keys.reservationTimeoutMs, core.relayConfig.keys.leaseTimeoutMs);
-  const timer = setInterval(() => {
-    void Promise.all([core.store.releaseStale(core.relayConfig.keys.reservationTimeoutMs), core.store.sweepLeases(), core.store.sweepExpired(), sealAudit(redis, core.prefix, core.auditSealKey, Date.now())])
-      .then(([released, leases, expired]) => {
-        if (released || leases || expired) logger.info({ released, leases, expired }, 'key pool maintenance');
-      })
-      .catch((e: unknown) => logger.warn({ err: e }, 'key pool maintenance failed'));
-  }, Math.max(200, Math.min(5_000, Math.floor(timeout / 2))));
+  const timer = setInterval(
+    () => {
+      void Promise.all([
+        core.store.releaseStale(core.relayConfig.keys.reservationTimeoutMs),
+        core.store.sweepLeases(),
+        core.store.sweepExpired(),
+        sealAudit(redis, core.prefix, core.auditSealKey, Date.now()),
+      ])
+        .then(([released, leases, expired]) => {
+          if (released || leases || expired) logger.info({ released, leases, expired }, 'key pool maintenance');
+        })
+        .catch((e: unknown) => logger.warn({ err: e }, 'key pool maintenance failed'));
+    },
+    Math.max(200, Math.min(5_000, Math.floor(timeout / 2))),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }
 
 /** The relay's REST routes (relays, pools, SAEs, admin deposits) on the planner API. */
 export function registerRelayRest({ api, core, lookup }: { api: Api; core: RelayCore; lookup?: CatalogLookup }): void {
-  registerRelayRoutes({ api, config: core.relayConfig, store: core.store, relay: core.relay, sink: core.sink, now: Date.now, ...(lookup ? { lookup } : {}), keyEvents: core.keyEvents });
+  registerRelayRoutes({
+    api,
+    config: core.relayConfig,
+    store: core.store,
+    relay: core.relay,
+    sink: core.sink,
+    now: Date.now,
+    ...(lookup ? { lookup } : {}),
+    keyEvents: core.keyEvents,
+  });
 }
 
 /**
@@ -158,7 +196,17 @@ function kmeConnection(redis: Redis, log: Logger): Redis {
 }
 
 /** The ETSI GS QKD 014 KME, its lease settler, the fibre simulation and the pool maintenance. */
-export async function startKme({ config, logger, redis, clock }: { config: Config; logger: Logger; redis: Redis; clock: Clock }): Promise<KmeHandle> {
+export async function startKme({
+  config,
+  logger,
+  redis,
+  clock,
+}: {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  clock: Clock;
+}): Promise<KmeHandle> {
   const log = logger.child({ component: 'kme' });
   const kmeRedis = kmeConnection(redis, log);
   const core = openRelay({ config, redis: kmeRedis });
@@ -167,29 +215,45 @@ export async function startKme({ config, logger, redis, clock }: { config: Confi
     await core.store.registerLink(linkId('fibre', a, b), { kind: 'fibre', a, b, rateBps: l.keyRateBps });
   }
   const settler = leaseSettler(core.store, log);
-  const kmeServer = createKmeServer({ config: core.relayConfig, kme: core.kme, logger: log, tls: loadTls(core, config, log), settler });
+  const kmeServer = createKmeServer({
+    config: core.relayConfig,
+    kme: core.kme,
+    logger: log,
+    tls: loadTls(core, config, log),
+    settler,
+  });
   await new Promise<void>((res, rej) => {
     kmeServer.once('error', rej);
     kmeServer.listen(config.env.KME_PORT, config.env.HOST, () => res());
   });
   const address = kmeServer.address();
   const kmePort = typeof address === 'object' && address ? address.port : config.env.KME_PORT;
-  log.info({ port: kmePort }, `ETSI GS QKD 014 KME listening on https://127.0.0.1:${kmePort}/api/v1/keys/ (mutual TLS)`);
+  log.info(
+    { port: kmePort },
+    `ETSI GS QKD 014 KME listening on https://127.0.0.1:${kmePort}/api/v1/keys/ (mutual TLS)`,
+  );
   const stopFibre = startFibreSimulation(core, clock, log);
   const stopMaintenance = startMaintenance(core, kmeRedis, log);
   return {
-    ...core, kmeServer, kmePort,
+    ...core,
+    kmeServer,
+    kmePort,
     // One closer, in order: stop the timers, stop taking requests, settle what was answered, then drop the connection.
-    closers: [{
-      name: 'kme (timers, https, leases, redis)',
-      close: async () => {
-        stopFibre();
-        stopMaintenance();
-        await new Promise((r) => { kmeServer.close(() => r(undefined)); kmeServer.closeAllConnections(); });
-        await settler.drain();
-        await kmeRedis.quit().catch(() => kmeRedis.disconnect());
+    closers: [
+      {
+        name: 'kme (timers, https, leases, redis)',
+        close: async () => {
+          stopFibre();
+          stopMaintenance();
+          await new Promise((r) => {
+            kmeServer.close(() => r(undefined));
+            kmeServer.closeAllConnections();
+          });
+          await settler.drain();
+          await kmeRedis.quit().catch(() => kmeRedis.disconnect());
+        },
       },
-    }],
+    ],
   };
 }
 

@@ -12,14 +12,27 @@ import { highsSolver } from './adapters/highs-solver.js';
 import { seededPassRunner } from './adapters/pass-runner.js';
 import { replan, type PlannerDeps } from './adapters/planner.service.js';
 import type { CandidateSource, PassKeySink, PlanComputer, RunPass } from './adapters/ports.js';
-import { createQueues, dropPass, requestReplan, scheduleNextSimulatedReplan, upsertReplanScheduler } from './adapters/queues.js';
+import {
+  createQueues,
+  dropPass,
+  requestReplan,
+  scheduleNextSimulatedReplan,
+  upsertReplanScheduler,
+} from './adapters/queues.js';
 import { gapsOf, type SchedulerSettings } from './adapters/settings.js';
 import { startSchedulerWorkers } from './adapters/workers.js';
 import { registerSchedulerRoutes } from './http/scheduler.routes.js';
 
 export { SchedulerSettingsSchema, terminalPresetOf, type SchedulerSettings } from './adapters/settings.js';
 export { catalogCandidateSource } from './adapters/catalog-source.js';
-export type { CandidateOptions, CandidateSource, PassKeySink, PlanComputer, PlanProblem, RunPass } from './adapters/ports.js';
+export type {
+  CandidateOptions,
+  CandidateSource,
+  PassKeySink,
+  PlanComputer,
+  PlanProblem,
+  RunPass,
+} from './adapters/ports.js';
 export { candidatesOf, freshCandidates, type CandidateInput } from './adapters/catalog-source.js';
 export { BookingStore } from './adapters/booking-store.redis.js';
 export { LinkCalibrationStore } from './adapters/link-calibrations.redis.js';
@@ -52,10 +65,28 @@ const nullSink: PassKeySink = { deposit: async () => ({ blockId: '' }) };
 export function createScheduler(d: SchedulerDeps) {
   const store = new BookingStore(d.redis, d.prefix, gapsOf(d.settings));
   const url = new URL(d.redisUrl);
-  const connection = { host: url.hostname, port: Number(url.port || 6379), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}) };
-  const queues = createQueues({ ...connection, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REQUEST_TIMEOUT_MS }, d.prefix);
-  const planner: PlannerDeps = { store, passes: queues.passes, clock: d.clock, logger: d.logger.child({ component: 'planner' }), candidates: d.candidates, milp: highsSolver(), settings: d.settings,
-    stationIds: d.stationIds, ...(d.plan ? { plan: d.plan } : {}), ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}) };
+  const connection = {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+  };
+  const queues = createQueues(
+    { ...connection, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REQUEST_TIMEOUT_MS },
+    d.prefix,
+  );
+  const planner: PlannerDeps = {
+    store,
+    passes: queues.passes,
+    clock: d.clock,
+    logger: d.logger.child({ component: 'planner' }),
+    candidates: d.candidates,
+    milp: highsSolver(),
+    settings: d.settings,
+    stationIds: d.stationIds,
+    ...(d.plan ? { plan: d.plan } : {}),
+    ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}),
+  };
   const closers: (() => Promise<unknown>)[] = [() => queues.passes.close(), () => queues.plans.close()];
   return {
     store,
@@ -79,39 +110,75 @@ export function createScheduler(d: SchedulerDeps) {
         for (const bid of await store.activeIds(kind, id)) {
           const b = await store.get(bid);
           if (!b) continue;
-          await store.transition(bid, b.state === 'PASS' ? 'FAILED' : 'CANCELLED', reason, d.clock.now()).catch(() => false);
+          await store
+            .transition(bid, b.state === 'PASS' ? 'FAILED' : 'CANCELLED', reason, d.clock.now())
+            .catch(() => false);
           await dropPass(queues.passes, bid);
           done.push(bid);
         }
-        await d.redis.xadd(`${d.prefix}:sched:audit`, 'MAXLEN', '~', '10000', '*', 'action', 'cascade-cancel', kind, id, 'bookings', done.join(','), 'reason', reason);
+        await d.redis.xadd(
+          `${d.prefix}:sched:audit`,
+          'MAXLEN',
+          '~',
+          '10000',
+          '*',
+          'action',
+          'cascade-cancel',
+          kind,
+          id,
+          'bookings',
+          done.join(','),
+          'reason',
+          reason,
+        );
         return done;
       },
     },
     /** Call when new element sets arrive. */
     onNewTles: (batchKey: string) => requestReplan(queues.plans, 'new TLEs', `tle_${batchKey}`),
-    registerRoutes: (api: Api) => registerSchedulerRoutes(api, {
-      store, clock: d.clock, stationIds: d.stationIds, replan: (req) => replan(planner, req),
-      terminals: { preset: d.settings.preset, terminals: d.settings.terminals },
-      ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}),
-      enqueuePlan: async (planId, req) => { await queues.plans.add('replan', { reason: 'api', ...req, planId }, { jobId: planId }); },
-      dropPass: (id) => dropPass(queues.passes, id),
-      planQueued: async (id) => { const job = await queues.plans.getJob(id); return !!job && !(await job.isCompleted()); },
-      queueCounts: async () => ({
-        passes: await queues.passes.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
-        plans: await queues.plans.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+    registerRoutes: (api: Api) =>
+      registerSchedulerRoutes(api, {
+        store,
+        clock: d.clock,
+        stationIds: d.stationIds,
+        replan: (req) => replan(planner, req),
+        terminals: { preset: d.settings.preset, terminals: d.settings.terminals },
+        ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}),
+        enqueuePlan: async (planId, req) => {
+          await queues.plans.add('replan', { reason: 'api', ...req, planId }, { jobId: planId });
+        },
+        dropPass: (id) => dropPass(queues.passes, id),
+        planQueued: async (id) => {
+          const job = await queues.plans.getJob(id);
+          return !!job && !(await job.isCompleted());
+        },
+        queueCounts: async () => ({
+          passes: await queues.passes.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+          plans: await queues.plans.getJobCounts('waiting', 'delayed', 'active', 'completed', 'failed'),
+        }),
       }),
-    }),
     startWorkers: (opts: { planner: boolean } = { planner: true }) => {
       const w = startSchedulerWorkers({
-        connection: { ...connection, maxRetriesPerRequest: null }, prefix: d.prefix,
-        pass: { store, clock: d.clock, logger: d.logger.child({ component: 'passes' }), runPass: d.runPass ?? seededPassRunner, sink: d.sink ?? nullSink, settings: d.settings },
+        connection: { ...connection, maxRetriesPerRequest: null },
+        prefix: d.prefix,
+        pass: {
+          store,
+          clock: d.clock,
+          logger: d.logger.child({ component: 'passes' }),
+          runPass: d.runPass ?? seededPassRunner,
+          sink: d.sink ?? nullSink,
+          settings: d.settings,
+        },
         ...(opts.planner ? { planner } : {}),
-        onCronPlan: (at) => scheduleNextSimulatedReplan(queues.plans, d.clock, d.settings.cron, d.settings.horizonHours, at),
+        onCronPlan: (at) =>
+          scheduleNextSimulatedReplan(queues.plans, d.clock, d.settings.cron, d.settings.horizonHours, at),
       });
       closers.unshift(w.close);
       return w;
     },
-    close: async () => { for (const c of closers) await c(); },
+    close: async () => {
+      for (const c of closers) await c();
+    },
   };
 }
 export type Scheduler = ReturnType<typeof createScheduler>;

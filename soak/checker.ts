@@ -16,9 +16,16 @@ import type { Sample, Traffic } from './clients.js';
 import type { HangUp, KeyRecord, StrayKey } from './consumers.js';
 import type { ExitRecord } from './system.js';
 
-export interface Violation { invariant: string; detail: string }
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
 
-export interface Window { kind: string; fromMs: number; toMs: number }
+export interface Window {
+  kind: string;
+  fromMs: number;
+  toMs: number;
+}
 
 export interface CheckInput {
   redis: Redis;
@@ -63,7 +70,9 @@ const MAX_LIST = 20;
 
 export async function check(c: CheckInput): Promise<{ violations: Violation[]; figures: Figures }> {
   const violations: Violation[] = [];
-  const v = (invariant: string, detail: string) => { violations.push({ invariant, detail }); };
+  const v = (invariant: string, detail: string) => {
+    violations.push({ invariant, detail });
+  };
   const capped = (invariant: string, details: string[]) => {
     for (const d of details.slice(0, MAX_LIST)) v(invariant, d);
     if (details.length > MAX_LIST) v(invariant, `... and ${details.length - MAX_LIST} more`);
@@ -71,13 +80,18 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   const relay = `${c.prefix}:relay:`;
 
   // --- the audit stream: what it says was deposited, delivered, voided, relayed ---
-  const masterDelivered = new Map<string, string>();  // keyId -> master
-  const masterSlave = new Map<string, string>();      // keyId -> slave
-  const slaveDelivered = new Map<string, number>();   // keyId -> times
+  const masterDelivered = new Map<string, string>(); // keyId -> master
+  const masterSlave = new Map<string, string>(); // keyId -> slave
+  const slaveDelivered = new Map<string, number>(); // keyId -> times
   const voided = new Set<string>();
   const depositsByChunk = new Map<string, number>();
   const blocksByPass = new Map<string, Map<string, { bits: number; chunks: number; seen: number }>>();
-  let bitsDeposited = 0, bitsDepositedPass = 0, bitsDelivered = 0, bitsRelayed = 0, keysServed = 0, entries = 0;
+  let bitsDeposited = 0,
+    bitsDepositedPass = 0,
+    bitsDelivered = 0,
+    bitsRelayed = 0,
+    keysServed = 0,
+    entries = 0;
   for await (const e of readAudit(c.redis, relay)) {
     entries += 1;
     const d = e.data as Record<string, unknown>;
@@ -138,10 +152,18 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
       try {
         const j = JSON.parse(line) as { time: string; sae: string; path: string; status: number };
         etsiLog.push({ atMs: Date.parse(j.time), sae: j.sae, path: j.path, status: j.status });
-      } catch { /* not a log record */ }
+      } catch {
+        /* not a log record */
+      }
     }
-  } catch { /* no KME log */ }
-  const writtenBeforeReset = (h: HangUp) => etsiLog.some((l) => l.sae === h.sae && l.path === h.path && l.status === 200 && l.atMs >= h.sentAtMs - 5 && l.atMs <= h.resetAtMs);
+  } catch {
+    /* no KME log */
+  }
+  const writtenBeforeReset = (h: HangUp) =>
+    etsiLog.some(
+      (l) =>
+        l.sae === h.sae && l.path === h.path && l.status === 200 && l.atMs >= h.sentAtMs - 5 && l.atMs <= h.resetAtMs,
+    );
   const discardedByClient = new Set<string>();
   const encDiscards = new Map<string, number>(); // master>slave -> keys the client may have discarded
   for (const h of c.hangUps) {
@@ -151,48 +173,105 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   }
 
   // --- keys: each ID's bytes reached exactly its two bound SAEs, once each ---
-  const lost: string[] = [], twice: string[] = [], mismatch: string[] = [], refusedNotVoided: string[] = [], refusedWhileBound: string[] = [];
-  let pendingAtEnd = 0, received = 0, discarded = 0;
+  const lost: string[] = [],
+    twice: string[] = [],
+    mismatch: string[] = [],
+    refusedNotVoided: string[] = [],
+    refusedWhileBound: string[] = [];
+  let pendingAtEnd = 0,
+    received = 0,
+    discarded = 0;
   for (const k of c.keys.values()) {
     if (k.masterGot !== 1) twice.push(`key ${k.keyId}: master ${k.master} got it ${k.masterGot} times`);
     if (k.slaveHashes.length > 1) twice.push(`key ${k.keyId}: slave ${k.slave} got it ${k.slaveHashes.length} times`);
-    if (k.slaveHashes.some((h) => h !== k.masterHash)) mismatch.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the slave's bytes differ from the master's`);
-    if (k.slaveHashes.length >= 1) { received += 1; continue; }
+    if (k.slaveHashes.some((h) => h !== k.masterHash))
+      mismatch.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the slave's bytes differ from the master's`);
+    if (k.slaveHashes.length >= 1) {
+      received += 1;
+      continue;
+    }
     if (voided.has(k.keyId)) continue;
     const [state, master, slave] = await c.redis.hmget(`${relay}seg:${k.keyId}`, 'state', 'master', 'slave');
     if (k.refused && state === 'bound') {
       // ETSI 400 is final for a client: the slave was told the key does not exist, yet it is still its key.
-      refusedWhileBound.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although the key is still bound to it`);
+      refusedWhileBound.push(
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although the key is still bound to it`,
+      );
       continue;
     }
-    if (state === 'bound' && master === k.master && slave === k.slave) { pendingAtEnd += 1; continue; }
-    if (discardedByClient.has(k.keyId) && (slaveDelivered.get(k.keyId) ?? 0) === 1) { discarded += 1; continue; }
-    if (k.refused) refusedNotVoided.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void names it (state ${state ?? 'gone'})`);
-    else lost.push(`key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and not retrievable (state ${state ?? 'gone'}, audit slave deliveries ${slaveDelivered.get(k.keyId) ?? 0}${k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : ''})`);
+    if (state === 'bound' && master === k.master && slave === k.slave) {
+      pendingAtEnd += 1;
+      continue;
+    }
+    if (discardedByClient.has(k.keyId) && (slaveDelivered.get(k.keyId) ?? 0) === 1) {
+      discarded += 1;
+      continue;
+    }
+    if (k.refused)
+      refusedNotVoided.push(
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void names it (state ${state ?? 'gone'})`,
+      );
+    else
+      lost.push(
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and not retrievable (state ${state ?? 'gone'}, audit slave deliveries ${slaveDelivered.get(k.keyId) ?? 0}${k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : ''})`,
+      );
   }
   capped('key-lost', lost);
   capped('key-once', twice);
   capped('key-bytes', mismatch);
   capped('key-refused-without-void', refusedNotVoided);
   capped('key-refused-while-bound', refusedWhileBound);
-  capped('key-misdelivered', c.strays.map((s) => `${s.sae} got key ${s.keyId} via ${s.via}, not bound to it`));
+  capped(
+    'key-misdelivered',
+    c.strays.map((s) => `${s.sae} got key ${s.keyId} via ${s.via}, not bound to it`),
+  );
   // The audit's deliveries match what consumers received.
-  const notReceivedByMaster = [...masterDelivered.keys()].filter((id) => !c.keys.has(id) && !c.fuzzKeys.has(id)).filter((id) => {
-    // A master that hung up on an answer the KME had already written: up to its keys are the client's loss.
-    const pair = `${masterDelivered.get(id)}>${masterSlave.get(id)}`;
-    const left = encDiscards.get(pair) ?? 0;
-    if (left > 0) { encDiscards.set(pair, left - 1); discarded += 1; return false; }
-    return true;
-  });
-  capped('audit-delivered-not-received', notReceivedByMaster.map((id) => `audit delivers key ${id} to master ${masterDelivered.get(id)}; no master received it`));
-  const notReceivedBySlave = [...slaveDelivered.keys()].filter((id) => !(c.keys.get(id)?.slaveHashes.length) && !discardedByClient.has(id));
-  capped('audit-delivered-not-received', notReceivedBySlave.map((id) => `audit delivers key ${id} to its slave ${c.keys.get(id)?.slave ?? '?'}; the slave never received it${c.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`));
-  capped('audit-delivered-twice', [...slaveDelivered].filter(([, n]) => n > 1).map(([id, n]) => `audit delivers key ${id} to its slave ${n} times`));
+  const notReceivedByMaster = [...masterDelivered.keys()]
+    .filter((id) => !c.keys.has(id) && !c.fuzzKeys.has(id))
+    .filter((id) => {
+      // A master that hung up on an answer the KME had already written: up to its keys are the client's loss.
+      const pair = `${masterDelivered.get(id)}>${masterSlave.get(id)}`;
+      const left = encDiscards.get(pair) ?? 0;
+      if (left > 0) {
+        encDiscards.set(pair, left - 1);
+        discarded += 1;
+        return false;
+      }
+      return true;
+    });
+  capped(
+    'audit-delivered-not-received',
+    notReceivedByMaster.map(
+      (id) => `audit delivers key ${id} to master ${masterDelivered.get(id)}; no master received it`,
+    ),
+  );
+  const notReceivedBySlave = [...slaveDelivered.keys()].filter(
+    (id) => !c.keys.get(id)?.slaveHashes.length && !discardedByClient.has(id),
+  );
+  capped(
+    'audit-delivered-not-received',
+    notReceivedBySlave.map(
+      (id) =>
+        `audit delivers key ${id} to its slave ${c.keys.get(id)?.slave ?? '?'}; the slave never received it${c.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`,
+    ),
+  );
+  capped(
+    'audit-delivered-twice',
+    [...slaveDelivered].filter(([, n]) => n > 1).map(([id, n]) => `audit delivers key ${id} to its slave ${n} times`),
+  );
   // No key hash under two IDs or two pairs.
   const byHash = new Map<string, Set<string>>();
   for (const k of c.keys.values()) byHash.set(k.masterHash, (byHash.get(k.masterHash) ?? new Set()).add(k.keyId));
   for (const [id, h] of c.fuzzKeys) byHash.set(h, (byHash.get(h) ?? new Set()).add(id));
-  capped('key-hash-unique', [...byHash].filter(([, ids]) => ids.size > 1).map(([h, ids]) => `bytes with SHA-256 ${h.slice(0, 16)}… served under ${ids.size} IDs: ${[...ids].slice(0, 4).join(', ')}`));
+  capped(
+    'key-hash-unique',
+    [...byHash]
+      .filter(([, ids]) => ids.size > 1)
+      .map(
+        ([h, ids]) =>
+          `bytes with SHA-256 ${h.slice(0, 16)}… served under ${ids.size} IDs: ${[...ids].slice(0, 4).join(', ')}`,
+      ),
+  );
 
   // --- pools: every deposited bit accounted for; pool bits equal the audit balance ---
   const ledger = await checkLedger(c.redis, relay);
@@ -204,20 +283,49 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     do {
       const [next, keys] = await c.redis.scan(cursor, 'MATCH', `${relay}seg:*`, 'COUNT', 2000);
       cursor = next;
-      for (const k of keys) if ((await c.redis.hget(k, 'state')) === state) strayStates.push(`${k.slice(relay.length)} is still ${state} after the run quiesced`);
+      for (const k of keys)
+        if ((await c.redis.hget(k, 'state')) === state)
+          strayStates.push(`${k.slice(relay.length)} is still ${state} after the run quiesced`);
     } while (cursor !== '0');
   }
   capped('pool-settled', strayStates);
-  capped('deposit-once', [...depositsByChunk].filter(([, n]) => n > 1).map(([k, n]) => `deposit block chunk ${k} appears ${n} times in the audit`));
+  capped(
+    'deposit-once',
+    [...depositsByChunk]
+      .filter(([, n]) => n > 1)
+      .map(([k, n]) => `deposit block chunk ${k} appears ${n} times in the audit`),
+  );
 
   // --- bookings ---
   const ids = await c.redis.zrange(`${c.prefix}:sched:bookings`, 0, -1);
-  const bookings = [] as { id: string; state: string; reason: string; stationId: string; noradId: string; startMs: number; endMs: number; deliveredBits?: number; blockId?: string }[];
+  const bookings = [] as {
+    id: string;
+    state: string;
+    reason: string;
+    stationId: string;
+    noradId: string;
+    startMs: number;
+    endMs: number;
+    deliveredBits?: number;
+    blockId?: string;
+  }[];
   for (const id of ids) {
     const h = await c.redis.hgetall(`${c.prefix}:sched:booking:${id}`);
-    if (!h.id) { v('booking-record', `booking ${id} is indexed but has no record`); continue; }
-    bookings.push({ id, state: h.state ?? '', reason: h.reason ?? '', stationId: h.stationId ?? '', noradId: h.noradId ?? '', startMs: Number(h.startMs), endMs: Number(h.endMs),
-      ...(h.deliveredBits !== undefined ? { deliveredBits: Number(h.deliveredBits) } : {}), ...(h.blockId !== undefined ? { blockId: h.blockId } : {}) });
+    if (!h.id) {
+      v('booking-record', `booking ${id} is indexed but has no record`);
+      continue;
+    }
+    bookings.push({
+      id,
+      state: h.state ?? '',
+      reason: h.reason ?? '',
+      stationId: h.stationId ?? '',
+      noradId: h.noradId ?? '',
+      startMs: Number(h.startMs),
+      endMs: Number(h.endMs),
+      ...(h.deliveredBits !== undefined ? { deliveredBits: Number(h.deliveredBits) } : {}),
+      ...(h.blockId !== undefined ? { blockId: h.blockId } : {}),
+    });
   }
   const byState: Record<string, number> = {};
   const bookingProblems: string[] = [];
@@ -226,34 +334,48 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     const blocks = blocksByPass.get(b.id);
     const nBlocks = blocks?.size ?? 0;
     if (nBlocks > 1) bookingProblems.push(`booking ${b.id} deposited ${nBlocks} blocks (executed more than once)`);
-    for (const [blockId, blk] of blocks ?? []) if (blk.seen !== blk.chunks) bookingProblems.push(`booking ${b.id} block ${blockId}: ${blk.seen} chunk deposits of ${blk.chunks}`);
+    for (const [blockId, blk] of blocks ?? [])
+      if (blk.seen !== blk.chunks)
+        bookingProblems.push(`booking ${b.id} block ${blockId}: ${blk.seen} chunk deposits of ${blk.chunks}`);
     if (b.state === 'COMPLETED') {
       const want = (b.deliveredBits ?? 0) >= 8 ? Math.floor(b.deliveredBits! / 8) * 8 : 0;
       const got = [...(blocks?.values() ?? [])].reduce((s, x) => s + x.bits, 0);
-      if (want > 0 && nBlocks !== 1) bookingProblems.push(`booking ${b.id} COMPLETED with ${b.deliveredBits} bits but ${nBlocks} deposits`);
-      if (want > 0 && nBlocks === 1 && got !== want) bookingProblems.push(`booking ${b.id} COMPLETED with ${want} bits but its deposit holds ${got}`);
-      if (want === 0 && nBlocks > 0) bookingProblems.push(`booking ${b.id} COMPLETED without key but deposited ${got} bits`);
-      if (want > 0 && b.blockId && blocks && !blocks.has(b.blockId)) bookingProblems.push(`booking ${b.id} names block ${b.blockId}, the audit another`);
+      if (want > 0 && nBlocks !== 1)
+        bookingProblems.push(`booking ${b.id} COMPLETED with ${b.deliveredBits} bits but ${nBlocks} deposits`);
+      if (want > 0 && nBlocks === 1 && got !== want)
+        bookingProblems.push(`booking ${b.id} COMPLETED with ${want} bits but its deposit holds ${got}`);
+      if (want === 0 && nBlocks > 0)
+        bookingProblems.push(`booking ${b.id} COMPLETED without key but deposited ${got} bits`);
+      if (want > 0 && b.blockId && blocks && !blocks.has(b.blockId))
+        bookingProblems.push(`booking ${b.id} names block ${b.blockId}, the audit another`);
     } else if (nBlocks > 0) {
       bookingProblems.push(`booking ${b.id} is ${b.state} but deposited key`);
     }
-    if (['FAILED', 'CANCELLED', 'SUPERSEDED'].includes(b.state) && !b.reason.trim()) bookingProblems.push(`booking ${b.id} ${b.state} without a reason`);
+    if (['FAILED', 'CANCELLED', 'SUPERSEDED'].includes(b.state) && !b.reason.trim())
+      bookingProblems.push(`booking ${b.id} ${b.state} without a reason`);
     if (['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state) && b.endMs + c.staleToleranceMs + 30 * 60_000 < c.simNowMs) {
-      bookingProblems.push(`booking ${b.id} (${b.stationId}, LOS ${new Date(b.endMs).toISOString()}) is still ${b.state} at ${new Date(c.simNowMs).toISOString()}: neither executed nor missed with a reason`);
+      bookingProblems.push(
+        `booking ${b.id} (${b.stationId}, LOS ${new Date(b.endMs).toISOString()}) is still ${b.state} at ${new Date(c.simNowMs).toISOString()}: neither executed nor missed with a reason`,
+      );
     }
   }
-  for (const passId of blocksByPass.keys()) if (!bookings.some((b) => b.id === passId)) bookingProblems.push(`a pass deposit names booking ${passId}, which does not exist`);
+  for (const passId of blocksByPass.keys())
+    if (!bookings.some((b) => b.id === passId))
+      bookingProblems.push(`a pass deposit names booking ${passId}, which does not exist`);
   capped('booking-once', bookingProblems);
   // No station or satellite terminal double-booked (executed or still active bookings, gaps included).
   const holding = bookings.filter((b) => ['COMPLETED', 'SCHEDULED', 'PREPASS', 'PASS'].includes(b.state));
   const overlaps: string[] = [];
-  const scan = (key: (b: typeof holding[number]) => string, gap: number, what: string) => {
+  const scan = (key: (b: (typeof holding)[number]) => string, gap: number, what: string) => {
     const groups = new Map<string, typeof holding>();
     for (const b of holding) groups.set(key(b), [...(groups.get(key(b)) ?? []), b]);
     for (const [k, list] of groups) {
       list.sort((a, b) => a.startMs - b.startMs);
       for (let i = 1; i < list.length; i += 1) {
-        if (list[i]!.startMs < list[i - 1]!.endMs + gap) overlaps.push(`${what} ${k}: ${list[i - 1]!.id} (${list[i - 1]!.state}) and ${list[i]!.id} (${list[i]!.state}) overlap`);
+        if (list[i]!.startMs < list[i - 1]!.endMs + gap)
+          overlaps.push(
+            `${what} ${k}: ${list[i - 1]!.id} (${list[i - 1]!.state}) and ${list[i]!.id} (${list[i]!.state}) overlap`,
+          );
       }
     }
   };
@@ -272,18 +394,28 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   const leaks: string[] = [];
   for (const f of readdirSync(c.logDir)) {
     const text = readFileSync(join(c.logDir, f), 'utf8');
-    if (text.includes(c.kekHex) || text.toLowerCase().includes(c.kekHex.toLowerCase())) leaks.push(`${f}: contains the KEK`);
+    if (text.includes(c.kekHex) || text.toLowerCase().includes(c.kekHex.toLowerCase()))
+      leaks.push(`${f}: contains the KEK`);
     if (text.includes(c.adminToken)) leaks.push(`${f}: contains the admin token`);
     for (const m of text.matchAll(/[A-Za-z0-9+/]{20,}={0,2}/g)) {
       const buf = Buffer.from(m[0], 'base64');
       if (buf.length < 8) continue;
-      if (hashes.has(createHash('sha256').update(buf).digest('hex'))) leaks.push(`${f}: holds the base64 of a served key (at offset ${m.index})`);
+      if (hashes.has(createHash('sha256').update(buf).digest('hex')))
+        leaks.push(`${f}: holds the base64 of a served key (at offset ${m.index})`);
     }
   }
   capped('no-secrets-in-logs', leaks);
 
   // --- processes: none exited unless the injector killed it ---
-  capped('no-unexpected-exit', c.exits.filter((e) => !e.expected).map((e) => `${e.name} (pid ${e.pid}) exited with code ${e.code} signal ${e.signal} at ${new Date(e.atMs).toISOString()} without being killed`));
+  capped(
+    'no-unexpected-exit',
+    c.exits
+      .filter((e) => !e.expected)
+      .map(
+        (e) =>
+          `${e.name} (pid ${e.pid}) exited with code ${e.code} signal ${e.signal} at ${new Date(e.atMs).toISOString()} without being killed`,
+      ),
+  );
 
   // --- outages: answers 503 within 1 s, never 500 ---
   const inOutage = (s: Sample) => c.outages.find((w) => s.atMs - s.ms >= w.fromMs && s.atMs - s.ms <= w.toMs);
@@ -302,8 +434,10 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   const serverErrors: string[] = [];
   for (const [name, book] of Object.entries(c.books)) {
     for (const s of book.samples) {
-      if (s.status === 500 || (s.status > 500 && s.status !== 503)) serverErrors.push(`${name}: ${s.route} answered ${s.status}`);
-      else if (s.status === 503 && s.kind !== 'insufficient' && !inWindow(s)) serverErrors.push(`${name}: ${s.route} answered 503 (${s.kind}) outside any injected fault window`);
+      if (s.status === 500 || (s.status > 500 && s.status !== 503))
+        serverErrors.push(`${name}: ${s.route} answered ${s.status}`);
+      else if (s.status === 503 && s.kind !== 'insufficient' && !inWindow(s))
+        serverErrors.push(`${name}: ${s.route} answered 503 (${s.kind}) outside any injected fault window`);
     }
   }
   capped('no-5xx-outside-faults', serverErrors);
@@ -311,8 +445,19 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   return {
     violations,
     figures: {
-      bookingsExecuted: byState.COMPLETED ?? 0, bookings: byState, bitsDeposited, bitsDeposited_pass: bitsDepositedPass, bitsDelivered, bitsRelayed, keysServed,
-      keysReceivedBySlaves: received, keysPendingAtEnd: pendingAtEnd, keysVoided: voided.size, keysDiscardedByHungUpClients: discarded, auditEntries: entries, auditSeals: verdict.seals ?? 0,
+      bookingsExecuted: byState.COMPLETED ?? 0,
+      bookings: byState,
+      bitsDeposited,
+      bitsDeposited_pass: bitsDepositedPass,
+      bitsDelivered,
+      bitsRelayed,
+      keysServed,
+      keysReceivedBySlaves: received,
+      keysPendingAtEnd: pendingAtEnd,
+      keysVoided: voided.size,
+      keysDiscardedByHungUpClients: discarded,
+      auditEntries: entries,
+      auditSeals: verdict.seals ?? 0,
     },
   };
 }

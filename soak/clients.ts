@@ -22,13 +22,19 @@ export interface Sample {
 
 export class Traffic {
   readonly samples: Sample[] = [];
-  add(s: Sample): void { this.samples.push(s); }
+  add(s: Sample): void {
+    this.samples.push(s);
+  }
 
   summary(): { requests: number; status: Record<string, number>; p50Ms: number; p99Ms: number } {
     const status: Record<string, number> = {};
     for (const s of this.samples) status[String(s.status)] = (status[String(s.status)] ?? 0) + 1;
-    const lat = this.samples.filter((s) => s.status > 0).map((s) => s.ms).sort((a, b) => a - b);
-    const q = (p: number) => (lat.length ? Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! * 10) / 10 : 0);
+    const lat = this.samples
+      .filter((s) => s.status > 0)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
+    const q = (p: number) =>
+      lat.length ? Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! * 10) / 10 : 0;
     return { requests: this.samples.length, status, p50Ms: q(0.5), p99Ms: q(0.99) };
   }
 }
@@ -49,7 +55,13 @@ export function kindOf503(text: string): string {
   return 'other';
 }
 
-const parse = (text: string): unknown => { try { return JSON.parse(text); } catch { return undefined; } };
+const parse = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 export interface CallOptions {
   method: string;
@@ -60,25 +72,36 @@ export interface CallOptions {
 }
 
 /** One HTTP(S) call; status 0 for a transport error (refused, reset, timeout). */
-function call(req: typeof httpRequest | typeof httpsRequest, agent: HttpAgent | HttpsAgent, port: number, o: CallOptions): Promise<Reply> {
+function call(
+  req: typeof httpRequest | typeof httpsRequest,
+  agent: HttpAgent | HttpsAgent,
+  port: number,
+  o: CallOptions,
+): Promise<Reply> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: Omit<Reply, 'ms'>) => { if (!done) { done = true; resolve({ ...r, ms: performance.now() - t0 }); } };
+    const finish = (r: Omit<Reply, 'ms'>) => {
+      if (!done) {
+        done = true;
+        resolve({ ...r, ms: performance.now() - t0 });
+      }
+    };
     const headers: Record<string, string | number> = { ...(o.headers ?? {}) };
-    if (o.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = Buffer.byteLength(o.body);
+    if (o.body !== undefined && headers['content-length'] === undefined)
+      headers['content-length'] = Buffer.byteLength(o.body);
     // The client refuses to send some bytes (spaces, non-ASCII) in a path: those go percent-encoded.
     const path = o.path.replace(/[^\x21-\x7e]/g, (ch) => encodeURIComponent(ch));
     let r: ReturnType<typeof httpRequest>;
     try {
       r = req({ host: '127.0.0.1', port, method: o.method, path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        finish({ status: res.statusCode ?? 0, text, body: parse(text), headers: res.headers });
-      });
-      res.on('error', (e) => finish({ status: 0, text: e.message, body: undefined, headers: {} }));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          finish({ status: res.statusCode ?? 0, text, body: parse(text), headers: res.headers });
+        });
+        res.on('error', (e) => finish({ status: 0, text: e.message, body: undefined, headers: {} }));
       });
     } catch (e) {
       finish({ status: -1, text: `not sendable: ${(e as Error).message}`, body: undefined, headers: {} });
@@ -94,37 +117,72 @@ function call(req: typeof httpRequest | typeof httpsRequest, agent: HttpAgent | 
 export class RestClient {
   private readonly agent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
   /** `authorization`: the bearer token sent when a call sets none (the operator's; the fuzzer has none). */
-  constructor(readonly ports: number[], private readonly authorization?: string) {}
+  constructor(
+    readonly ports: number[],
+    private readonly authorization?: string,
+  ) {}
 
   /** Calls API process `i` (default: round robin). */
   private next = 0;
   async call(o: CallOptions, book?: Traffic, route = o.path, i?: number): Promise<Reply> {
     const port = this.ports[i ?? (this.next = (this.next + 1) % this.ports.length)]!;
-    const withAuth = this.authorization && !Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
-      ? { ...o, headers: { ...(o.headers ?? {}), authorization: this.authorization } } : o;
+    const withAuth =
+      this.authorization && !Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+        ? { ...o, headers: { ...(o.headers ?? {}), authorization: this.authorization } }
+        : o;
     const r = await call(httpRequest, this.agent, port, withAuth);
-    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}), ...(r.status === 0 ? { note: r.text } : {}) });
+    if (r.status >= 0)
+      book?.add({
+        atMs: Date.now(),
+        ms: r.ms,
+        status: r.status,
+        route,
+        ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}),
+        ...(r.status === 0 ? { note: r.text } : {}),
+      });
     return r;
   }
 
   json(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): CallOptions {
-    return { method, path, ...(body === undefined ? { headers } : { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }) };
+    return {
+      method,
+      path,
+      ...(body === undefined
+        ? { headers }
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    };
   }
 
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
 }
 
-export interface Pki { ca: string; certs: Map<string, { cert: string; key: string }> }
+export interface Pki {
+  ca: string;
+  certs: Map<string, { cert: string; key: string }>;
+}
 
 export function readPki(varDir: string, saeIds: string[]): Pki {
   const dir = join(varDir, 'pki');
-  const certs = new Map(saeIds.map((id) => [id, { cert: readFileSync(join(dir, 'sae', `${id}.crt`), 'utf8'), key: readFileSync(join(dir, 'sae', `${id}.key`), 'utf8') }]));
+  const certs = new Map(
+    saeIds.map((id) => [
+      id,
+      {
+        cert: readFileSync(join(dir, 'sae', `${id}.crt`), 'utf8'),
+        key: readFileSync(join(dir, 'sae', `${id}.key`), 'utf8'),
+      },
+    ]),
+  );
   return { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), certs };
 }
 
 export class EtsiClient {
   private readonly agents = new Map<string, HttpsAgent>();
-  constructor(readonly port: number, private readonly pki: Pki) {}
+  constructor(
+    readonly port: number,
+    private readonly pki: Pki,
+  ) {}
 
   /** The TLS options of `sae` ('none': no client certificate). */
   tlsOf(sae: string): { ca: string; cert?: string; key?: string; servername: string } {
@@ -143,7 +201,15 @@ export class EtsiClient {
 
   async call(sae: string, o: CallOptions, book?: Traffic, route = o.path): Promise<Reply> {
     const r = await call(httpsRequest, this.agentOf(sae), this.port, o);
-    if (r.status >= 0) book?.add({ atMs: Date.now(), ms: r.ms, status: r.status, route, ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}), ...(r.status === 0 ? { note: r.text } : {}) });
+    if (r.status >= 0)
+      book?.add({
+        atMs: Date.now(),
+        ms: r.ms,
+        status: r.status,
+        route,
+        ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}),
+        ...(r.status === 0 ? { note: r.text } : {}),
+      });
     return r;
   }
 

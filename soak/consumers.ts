@@ -13,7 +13,10 @@ import { connect as tlsConnect } from 'node:tls';
 import type { EtsiClient, Traffic } from './clients.js';
 import type { Rng } from './rng.js';
 
-export interface Pair { master: string; slave: string }
+export interface Pair {
+  master: string;
+  slave: string;
+}
 
 export interface KeyRecord {
   keyId: string;
@@ -31,10 +34,24 @@ export interface KeyRecord {
   hungUp: boolean;
 }
 
-export interface HangUp { kind: 'enc' | 'dec'; sae: string; master: string; slave: string; path: string; keyIds: string[]; sentAtMs: number; resetAtMs: number }
+export interface HangUp {
+  kind: 'enc' | 'dec';
+  sae: string;
+  master: string;
+  slave: string;
+  path: string;
+  keyIds: string[];
+  sentAtMs: number;
+  resetAtMs: number;
+}
 
 /** A key a consumer got that is not a record's expected delivery (wrong SAE, unknown ID). */
-export interface StrayKey { sae: string; keyId: string; hash: string; via: string }
+export interface StrayKey {
+  sae: string;
+  keyId: string;
+  hash: string;
+  via: string;
+}
 
 const sha = (b64: string): string => {
   const buf = Buffer.from(b64, 'base64');
@@ -56,11 +73,18 @@ export class Consumers {
   /** Each injected hang-up: who, what, and when the connection was reset (the checker asks the KME's log whether it had written the answer by then). */
   readonly hangUpLog: HangUp[] = [];
 
-  constructor(private readonly etsi: EtsiClient, private readonly pairs: Pair[], private readonly book: Traffic, private readonly rng: Rng) {
+  constructor(
+    private readonly etsi: EtsiClient,
+    private readonly pairs: Pair[],
+    private readonly book: Traffic,
+    private readonly rng: Rng,
+  ) {
     for (const p of pairs) this.pending.set(this.pairKey(p), []);
   }
 
-  private pairKey(p: Pair): string { return `${p.master}>${p.slave}`; }
+  private pairKey(p: Pair): string {
+    return `${p.master}>${p.slave}`;
+  }
 
   start(): void {
     for (const p of this.pairs) {
@@ -87,8 +111,21 @@ export class Consumers {
     for (const k of keys) {
       const hash = sha(k.key);
       const r = this.keys.get(k.key_ID);
-      if (r) { r.masterGot += 1; this.strays.push({ sae: p.master, keyId: k.key_ID, hash, via: 'enc_keys (ID served twice)' }); continue; }
-      this.keys.set(k.key_ID, { keyId: k.key_ID, master: p.master, slave: p.slave, masterHash: hash, masterGot: 1, slaveHashes: [], refused: false, hungUp: false });
+      if (r) {
+        r.masterGot += 1;
+        this.strays.push({ sae: p.master, keyId: k.key_ID, hash, via: 'enc_keys (ID served twice)' });
+        continue;
+      }
+      this.keys.set(k.key_ID, {
+        keyId: k.key_ID,
+        master: p.master,
+        slave: p.slave,
+        masterHash: hash,
+        masterGot: 1,
+        slaveHashes: [],
+        refused: false,
+        hungUp: false,
+      });
       this.pending.get(this.pairKey(p))!.push(k.key_ID);
     }
   }
@@ -97,7 +134,10 @@ export class Consumers {
     for (const k of keys) {
       const hash = sha(k.key);
       const r = this.keys.get(k.key_ID);
-      if (!r || r.slave !== p.slave || r.master !== p.master) { this.strays.push({ sae: p.slave, keyId: k.key_ID, hash, via: 'dec_keys' }); continue; }
+      if (!r || r.slave !== p.slave || r.master !== p.master) {
+        this.strays.push({ sae: p.slave, keyId: k.key_ID, hash, via: 'dec_keys' });
+        continue;
+      }
       r.slaveHashes.push(hash);
     }
   }
@@ -106,8 +146,18 @@ export class Consumers {
     while (!this.stopMasters) {
       const size = this.rng.pick([256, 256, 256, 256, 512, 128]);
       const number = this.rng.int(1, 4);
-      const r = await this.etsi.call(p.master, { method: 'POST', path: `/api/v1/keys/${p.slave}/enc_keys`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, size }) }, this.book, 'enc_keys');
-      if (r.status === 200) this.recordMaster(p, ((r.body as { keys?: { key_ID: string; key: string }[] })?.keys) ?? []);
+      const r = await this.etsi.call(
+        p.master,
+        {
+          method: 'POST',
+          path: `/api/v1/keys/${p.slave}/enc_keys`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ number, size }),
+        },
+        this.book,
+        'enc_keys',
+      );
+      if (r.status === 200) this.recordMaster(p, (r.body as { keys?: { key_ID: string; key: string }[] })?.keys ?? []);
       await sleep(r.status === 200 ? this.rng.int(40, 160) : this.rng.int(200, 600));
     }
   }
@@ -115,7 +165,10 @@ export class Consumers {
   private async slaveLoop(p: Pair): Promise<void> {
     const queue = this.pending.get(this.pairKey(p))!;
     while (!this.stopAll) {
-      if (queue.length === 0) { await sleep(100); continue; }
+      if (queue.length === 0) {
+        await sleep(100);
+        continue;
+      }
       const batch = queue.slice(0, this.rng.int(1, 6));
       const r = await this.dec(p, batch);
       if (r === 'ok') queue.splice(0, batch.length);
@@ -135,9 +188,19 @@ export class Consumers {
   }
 
   private async dec(p: Pair, ids: string[]): Promise<'ok' | 'refused' | 'retry'> {
-    const r = await this.etsi.call(p.slave, { method: 'POST', path: `/api/v1/keys/${p.master}/dec_keys`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }) }, this.book, 'dec_keys');
+    const r = await this.etsi.call(
+      p.slave,
+      {
+        method: 'POST',
+        path: `/api/v1/keys/${p.master}/dec_keys`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }),
+      },
+      this.book,
+      'dec_keys',
+    );
     if (r.status === 200) {
-      this.recordSlave(p, ((r.body as { keys?: { key_ID: string; key: string }[] })?.keys) ?? []);
+      this.recordSlave(p, (r.body as { keys?: { key_ID: string; key: string }[] })?.keys ?? []);
       return 'ok';
     }
     if (r.status === 400) return 'refused';
@@ -154,7 +217,9 @@ export class Consumers {
     if (candidates.length === 0) return false;
     const p = this.rng.pick(candidates);
     const sae = kind === 'enc' ? p.master : p.slave;
-    let body: string, path: string, keyIds: string[] = [];
+    let body: string,
+      path: string,
+      keyIds: string[] = [];
     if (kind === 'enc') {
       body = JSON.stringify({ number: 2 });
       path = `/api/v1/keys/${p.slave}/enc_keys`;
@@ -171,14 +236,20 @@ export class Consumers {
       const raw = netConnect(this.etsi.port, '127.0.0.1');
       raw.on('error', () => resolve(false));
       const s = tlsConnect({ socket: raw, ...this.etsi.tlsOf(sae) }, () => {
-        s.write(`POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-soak-hangup: ${randomUUID()}\r\n\r\n${body}`, () => {
-          resetAtMs = Date.now();
-          raw.resetAndDestroy();
-          resolve(true);
-        });
+        s.write(
+          `POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-soak-hangup: ${randomUUID()}\r\n\r\n${body}`,
+          () => {
+            resetAtMs = Date.now();
+            raw.resetAndDestroy();
+            resolve(true);
+          },
+        );
       });
       s.on('error', () => resolve(false));
-      s.setTimeout(5000, () => { raw.destroy(); resolve(false); });
+      s.setTimeout(5000, () => {
+        raw.destroy();
+        resolve(false);
+      });
     });
     if (ok) {
       this.hangUps[kind] += 1;

@@ -1,7 +1,9 @@
 /** A seeded PRNG (mulberry32): the same seed gives the same fault schedule, load and fuzz inputs. */
 export class Rng {
   private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
   next(): number {
     this.s = (this.s + 0x6d2b79f5) >>> 0;
     let t = this.s;
@@ -10,8 +12,14 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
   /** Integer in [lo, hi]. */
-  int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo + 1)); }
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]!; }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)]!;
+  }
   /** A child generator (independent stream for one component). */
-  fork(): Rng { return new Rng(Math.floor(this.next() * 2 ** 32)); }
+  fork(): Rng {
+    return new Rng(Math.floor(this.next() * 2 ** 32));
+  }
 }

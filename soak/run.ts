@@ -18,10 +18,20 @@ import { Rng } from './rng.js';
 import { startSystem, type ServiceProcess, type System } from './system.js';
 
 export const FAULT_KINDS = [
-  'kill-worker', 'kill-api', 'kill-kme', 'redis-kill', 'redis-stop', 'proxy-drop-reply', 'proxy-reset', 'proxy-delay',
-  'worker-pause-past-lock', 'tle-update', 'consumer-hangup', 'station-readd',
+  'kill-worker',
+  'kill-api',
+  'kill-kme',
+  'redis-kill',
+  'redis-stop',
+  'proxy-drop-reply',
+  'proxy-reset',
+  'proxy-delay',
+  'worker-pause-past-lock',
+  'tle-update',
+  'consumer-hangup',
+  'station-readd',
 ] as const;
-export type FaultKind = typeof FAULT_KINDS[number];
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Real time one injection takes on average (kill and restart, outage and recovery, pause past the lock). */
 const FAULT_SLOT_MS = 4500;
@@ -74,7 +84,12 @@ export interface SoakReport {
   load: { http: ReturnType<Traffic['summary']>; etsi: ReturnType<Traffic['summary']> };
   fuzz: { requests: number; status: Record<string, number> };
   outageProbes: ReturnType<Traffic['summary']>;
-  recovery: { redisRestartMs: number | null; workerTakeoverMs: number | null; redisRestarts: number[]; workerTakeovers: number[] };
+  recovery: {
+    redisRestartMs: number | null;
+    workerTakeoverMs: number | null;
+    redisRestarts: number[];
+    workerTakeovers: number[];
+  };
   relays: Record<string, number>;
   hangUps: { enc: number; dec: number };
   processStarts: Record<string, number>;
@@ -97,13 +112,33 @@ const PAIRS: Pair[] = [
 ];
 
 /** The soak's config: the shipped demo (catalog, stations, SAEs, fibre, demand) with soak timings. */
-function soakConfig(dir: string): { path: string; lockDurationMs: number; gaps: { stationSlewMs: number; satelliteRetargetMs: number }; staleToleranceMs: number; leaseTimeoutMs: number } {
-  const demo = JSON.parse(readFileSync(resolve(REPO_ROOT, 'config/demo.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-  const lockDurationMs = 3000, leaseTimeoutMs = 3000;
+function soakConfig(dir: string): {
+  path: string;
+  lockDurationMs: number;
+  gaps: { stationSlewMs: number; satelliteRetargetMs: number };
+  staleToleranceMs: number;
+  leaseTimeoutMs: number;
+} {
+  const demo = JSON.parse(readFileSync(resolve(REPO_ROOT, 'config/demo.json'), 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  const lockDurationMs = 3000,
+    leaseTimeoutMs = 3000;
   const cfg = {
     ...demo,
-    catalog: { tleFiles: [resolve(REPO_ROOT, 'tle/data/demo.tle')], stationsFile: resolve(REPO_ROOT, 'tle/data/stations.json') },
-    scheduler: { ...demo.scheduler, solver: 'heuristic', timeLimitSeconds: 5, staleToleranceSeconds: 1800, lockDurationMs, concurrency: 4 },
+    catalog: {
+      tleFiles: [resolve(REPO_ROOT, 'tle/data/demo.tle')],
+      stationsFile: resolve(REPO_ROOT, 'tle/data/stations.json'),
+    },
+    scheduler: {
+      ...demo.scheduler,
+      solver: 'heuristic',
+      timeLimitSeconds: 5,
+      staleToleranceSeconds: 1800,
+      lockDurationMs,
+      concurrency: 4,
+    },
     relay: {
       ...demo.relay,
       keys: { ...(demo.relay!.keys as object), reservationTimeoutMs: 5000, leaseTimeoutMs },
@@ -115,12 +150,23 @@ function soakConfig(dir: string): { path: string; lockDurationMs: number; gaps: 
   };
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify(cfg, null, 2));
-  const s = cfg.scheduler as unknown as { stationSlewSeconds: number; satelliteRetargetSeconds: number; staleToleranceSeconds: number };
-  return { path, lockDurationMs, gaps: { stationSlewMs: s.stationSlewSeconds * 1000, satelliteRetargetMs: s.satelliteRetargetSeconds * 1000 }, staleToleranceMs: s.staleToleranceSeconds * 1000, leaseTimeoutMs };
+  const s = cfg.scheduler as unknown as {
+    stationSlewSeconds: number;
+    satelliteRetargetSeconds: number;
+    staleToleranceSeconds: number;
+  };
+  return {
+    path,
+    lockDurationMs,
+    gaps: { stationSlewMs: s.stationSlewSeconds * 1000, satelliteRetargetMs: s.satelliteRetargetSeconds * 1000 },
+    staleToleranceMs: s.staleToleranceSeconds * 1000,
+    leaseTimeoutMs,
+  };
 }
 
 /** A TLE line's checksum (mod 10 of digits, '-' counts 1). */
-const tleChecksum = (line: string) => [...line.slice(0, 68)].reduce((s, ch) => s + (ch === '-' ? 1 : /\d/.test(ch) ? Number(ch) : 0), 0) % 10;
+const tleChecksum = (line: string) =>
+  [...line.slice(0, 68)].reduce((s, ch) => s + (ch === '-' ? 1 : /\d/.test(ch) ? Number(ch) : 0), 0) % 10;
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const log = o.log ?? ((m: string) => process.stderr.write(`[soak] ${m}\n`));
@@ -135,17 +181,33 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const adminToken = randomBytes(24).toString('base64url');
   const prefix = `{soak${o.seed}}`;
   const env: Record<string, string> = {
-    QKDSAT_CONFIG: cfg.path, QKDSAT_VAR_DIR: join(runDir, 'var'), QKDSAT_PREFIX: prefix, QKDSAT_KEK: kekHex, QKDSAT_ADMIN_TOKEN: adminToken,
-    QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: SIM_START, QKDSAT_CLOCK_SPEED: String(speed), LOG_LEVEL: 'info',
+    QKDSAT_CONFIG: cfg.path,
+    QKDSAT_VAR_DIR: join(runDir, 'var'),
+    QKDSAT_PREFIX: prefix,
+    QKDSAT_KEK: kekHex,
+    QKDSAT_ADMIN_TOKEN: adminToken,
+    QKDSAT_CLOCK: 'simulated',
+    QKDSAT_CLOCK_START: SIM_START,
+    QKDSAT_CLOCK_SPEED: String(speed),
+    LOG_LEVEL: 'info',
     ...(o.mutation ? { QKDSAT_TEST_MUTATION: o.mutation } : {}),
   };
   const runMs = (o.days * 86_400_000) / speed;
-  log(`seed ${o.seed}, ${o.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of run time; dir ${runDir}${o.mutation ? `; MUTATION ${o.mutation}` : ''}`);
+  log(
+    `seed ${o.seed}, ${o.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of run time; dir ${runDir}${o.mutation ? `; MUTATION ${o.mutation}` : ''}`,
+  );
 
   const sys: System = await startSystem(runDir, env);
   const direct = new Redis(sys.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
   direct.on('error', () => undefined);
-  const books = { http: new Traffic(), etsi: new Traffic(), fuzz: new Traffic(), probes: new Traffic(), load: new Traffic(), loadEtsi: new Traffic() };
+  const books = {
+    http: new Traffic(),
+    etsi: new Traffic(),
+    fuzz: new Traffic(),
+    probes: new Traffic(),
+    load: new Traffic(),
+    loadEtsi: new Traffic(),
+  };
   // The operator's calls carry the admin token (role admin covers planner and viewer); the fuzzer's none.
   const rest = new RestClient(sys.ports.api, `Bearer ${adminToken}`);
   const anonymous = new RestClient(sys.ports.api);
@@ -166,22 +228,52 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const ready = async (timeoutMs: number) => {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const rs = await Promise.all(sys.ports.api.map((_, i) => rest.call({ method: 'GET', path: '/health/ready', timeoutMs: 2000 }, undefined, 'ready', i)));
+        const rs = await Promise.all(
+          sys.ports.api.map((_, i) =>
+            rest.call({ method: 'GET', path: '/health/ready', timeoutMs: 2000 }, undefined, 'ready', i),
+          ),
+        );
         let kmeOk = false;
         try {
-          if (!etsi) etsi = new EtsiClient(sys.ports.kme, readPki(env.QKDSAT_VAR_DIR!, [...new Set([...PAIRS.flatMap((p) => [p.master, p.slave]), 'sae-ottawa-a', 'sae-singapore-b'])]));
-          kmeOk = (await etsi.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 2000 })).status === 200;
-        } catch { etsi = undefined; }
+          if (!etsi)
+            etsi = new EtsiClient(
+              sys.ports.kme,
+              readPki(env.QKDSAT_VAR_DIR!, [
+                ...new Set([...PAIRS.flatMap((p) => [p.master, p.slave]), 'sae-ottawa-a', 'sae-singapore-b']),
+              ]),
+            );
+          kmeOk =
+            (
+              await etsi.call('sae-graz-a', {
+                method: 'GET',
+                path: '/api/v1/keys/sae-matera-a/status',
+                timeoutMs: 2000,
+              })
+            ).status === 200;
+        } catch {
+          etsi = undefined;
+        }
         if (rs.every((r) => r.status === 200) && kmeOk) return;
-        if (Date.now() > until) throw new Error(`system not ready after ${timeoutMs} ms: ${rs.map((r) => r.status).join(',')} kme ${kmeOk}`);
+        if (Date.now() > until)
+          throw new Error(`system not ready after ${timeoutMs} ms: ${rs.map((r) => r.status).join(',')} kme ${kmeOk}`);
         await sleep(300);
       }
     };
     await ready(90_000);
     log(`system ready after ${Math.round((Date.now() - t0) / 1000)} s`);
-    const openapi = (await rest.call({ method: 'GET', path: '/openapi.json' })).body as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(openapi.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method, path })));
-    const simNow = async () => Date.parse(((await rest.call({ method: 'GET', path: '/v1/clock', timeoutMs: 2000 }, undefined, 'clock', 0)).body as { now?: string } | undefined)?.now ?? '') || 0;
+    const openapi = (await rest.call({ method: 'GET', path: '/openapi.json' })).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(openapi.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => ({ method, path })),
+    );
+    const simNow = async () =>
+      Date.parse(
+        (
+          (await rest.call({ method: 'GET', path: '/v1/clock', timeoutMs: 2000 }, undefined, 'clock', 0)).body as
+            { now?: string } | undefined
+        )?.now ?? '',
+      ) || 0;
     const e = etsi!;
     const runStart = Date.now();
     const runEnd = runStart + runMs;
@@ -193,57 +285,120 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 
     // --- operations: relays between continents, admin deposits (as passes would), reads ---
     const opsRng = rng.fork();
-    tasks.push((async () => {
-      const stations = ['xinglong', 'graz', 'nanshan', 'matera', 'delingha', 'tenerife'];
-      const relayPairs = [['xinglong', 'graz'], ['nanshan', 'matera'], ['delingha', 'tenerife'], ['graz', 'xinglong']];
-      let i = 0;
-      while (!stopping && Date.now() < runEnd) {
-        i += 1;
-        if (i % 3 === 0) {
-          await rest.call(rest.json('POST', '/v1/admin/deposits', { stationId: opsRng.pick(stations), noradId: 41731, bits: opsRng.int(2, 40) * 4096 }, { authorization: `Bearer ${adminToken}` }), books.http, 'POST /v1/admin/deposits');
+    tasks.push(
+      (async () => {
+        const stations = ['xinglong', 'graz', 'nanshan', 'matera', 'delingha', 'tenerife'];
+        const relayPairs = [
+          ['xinglong', 'graz'],
+          ['nanshan', 'matera'],
+          ['delingha', 'tenerife'],
+          ['graz', 'xinglong'],
+        ];
+        let i = 0;
+        while (!stopping && Date.now() < runEnd) {
+          i += 1;
+          if (i % 3 === 0) {
+            await rest.call(
+              rest.json(
+                'POST',
+                '/v1/admin/deposits',
+                { stationId: opsRng.pick(stations), noradId: 41731, bits: opsRng.int(2, 40) * 4096 },
+                { authorization: `Bearer ${adminToken}` },
+              ),
+              books.http,
+              'POST /v1/admin/deposits',
+            );
+          }
+          const [from, to] = opsRng.pick(relayPairs);
+          const r = await rest.call(
+            rest.json('POST', '/v1/relays', { from, to, bits: opsRng.int(1, 16) * 2048 }),
+            books.http,
+            'POST /v1/relays',
+          );
+          const outcome = r.status === 200 ? String((r.body as { outcome?: string }).outcome) : `http ${r.status}`;
+          relays[outcome] = (relays[outcome] ?? 0) + 1;
+          await rest.call(
+            {
+              method: 'GET',
+              path: opsRng.pick(['/v1/keys/pools', '/v1/bookings', '/v1/stations', '/v1/clock', '/v1/terminals']),
+            },
+            books.http,
+          );
+          await sleep(opsRng.int(300, 900));
         }
-        const [from, to] = opsRng.pick(relayPairs);
-        const r = await rest.call(rest.json('POST', '/v1/relays', { from, to, bits: opsRng.int(1, 16) * 2048 }), books.http, 'POST /v1/relays');
-        const outcome = r.status === 200 ? String((r.body as { outcome?: string }).outcome) : `http ${r.status}`;
-        relays[outcome] = (relays[outcome] ?? 0) + 1;
-        await rest.call({ method: 'GET', path: opsRng.pick(['/v1/keys/pools', '/v1/bookings', '/v1/stations', '/v1/clock', '/v1/terminals']) }, books.http);
-        await sleep(opsRng.int(300, 900));
-      }
-    })());
+      })(),
+    );
 
     // --- fuzzing, spread over the run ---
     const nFuzz = Math.max(20, Math.round(o.fuzzPerDay * o.days));
-    const cases = fuzzCases(routes, PAIRS.flatMap((p) => [p.master, p.slave]), o.seed, nFuzz);
-    tasks.push(runFuzz(cases, anonymous, e, books.fuzz, () => stopping || Date.now() > runEnd, (sae, keys) => {
-      for (const k of keys) fuzzKeys.set(k.key_ID, createHashOf(k.key));
-    }, Math.max(5, Math.floor(runMs / nFuzz) - 30)));
+    const cases = fuzzCases(
+      routes,
+      PAIRS.flatMap((p) => [p.master, p.slave]),
+      o.seed,
+      nFuzz,
+    );
+    tasks.push(
+      runFuzz(
+        cases,
+        anonymous,
+        e,
+        books.fuzz,
+        () => stopping || Date.now() > runEnd,
+        (sae, keys) => {
+          for (const k of keys) fuzzKeys.set(k.key_ID, createHashOf(k.key));
+        },
+        Math.max(5, Math.floor(runMs / nFuzz) - 30),
+      ),
+    );
 
     // --- load bursts: bounded concurrency and time, loopback only ---
     const loadRng = rng.fork();
-    tasks.push((async () => {
-      while (!stopping && Date.now() < runEnd) {
-        await sleep(loadRng.int(8000, 16000));
-        if (stopping || Date.now() > runEnd) break;
-        const until = Date.now() + 4000;
-        const restPaths = ['/health/ready', '/v1/keys/pools', '/v1/bookings', '/v1/stations', '/v1/clock', '/v1/satellites', '/v1/terminals', '/v1/saes'];
-        const workers = [
-          ...Array.from({ length: 8 }, async () => { while (Date.now() < until) await rest.call({ method: 'GET', path: loadRng.pick(restPaths), timeoutMs: 10_000 }, books.load); }),
-          ...Array.from({ length: 8 }, async () => {
-            while (Date.now() < until) {
-              const p = loadRng.pick(PAIRS);
-              await e.call(p.master, { method: 'GET', path: `/api/v1/keys/${p.slave}/status`, timeoutMs: 10_000 }, books.loadEtsi, 'status');
-            }
-          }),
-        ];
-        await Promise.all(workers);
-      }
-    })());
+    tasks.push(
+      (async () => {
+        while (!stopping && Date.now() < runEnd) {
+          await sleep(loadRng.int(8000, 16000));
+          if (stopping || Date.now() > runEnd) break;
+          const until = Date.now() + 4000;
+          const restPaths = [
+            '/health/ready',
+            '/v1/keys/pools',
+            '/v1/bookings',
+            '/v1/stations',
+            '/v1/clock',
+            '/v1/satellites',
+            '/v1/terminals',
+            '/v1/saes',
+          ];
+          const workers = [
+            ...Array.from({ length: 8 }, async () => {
+              while (Date.now() < until)
+                await rest.call({ method: 'GET', path: loadRng.pick(restPaths), timeoutMs: 10_000 }, books.load);
+            }),
+            ...Array.from({ length: 8 }, async () => {
+              while (Date.now() < until) {
+                const p = loadRng.pick(PAIRS);
+                await e.call(
+                  p.master,
+                  { method: 'GET', path: `/api/v1/keys/${p.slave}/status`, timeoutMs: 10_000 },
+                  books.loadEtsi,
+                  'status',
+                );
+              }
+            }),
+          ];
+          await Promise.all(workers);
+        }
+      })(),
+    );
 
     // --- the fault injector: each kind faultsPerDay times per simulated day, in seeded order ---
     const fRng = rng.fork();
     const schedule: FaultKind[] = [];
     for (let d = 0; d < Math.max(1, Math.round(o.faultsPerDay * o.days)); d += 1) schedule.push(...FAULT_KINDS);
-    for (let i = schedule.length - 1; i > 0; i -= 1) { const j = fRng.int(0, i); [schedule[i], schedule[j]] = [schedule[j]!, schedule[i]!]; }
+    for (let i = schedule.length - 1; i > 0; i -= 1) {
+      const j = fRng.int(0, i);
+      [schedule[i], schedule[j]] = [schedule[j]!, schedule[i]!];
+    }
     const slotMs = (runMs - 5000) / schedule.length;
     const tleText = readFileSync(resolve(REPO_ROOT, 'tle/data/demo.tle'), 'utf8').split('\n');
     let tleBump = 0;
@@ -266,15 +421,47 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           const sent = Date.now();
           if (sent > w.toMs) break;
           await Promise.all([
-            ...sys.ports.api.map((_, i) => rest.call({ method: 'GET', path: '/health/ready', timeoutMs: 5000 }, books.probes, `api-${i} /health/ready`, i)),
-            ...sys.ports.api.map((_, i) => rest.call({ method: 'GET', path: '/v1/keys/pools', timeoutMs: 5000 }, books.probes, `api-${i} /v1/keys/pools`, i)),
+            ...sys.ports.api.map((_, i) =>
+              rest.call(
+                { method: 'GET', path: '/health/ready', timeoutMs: 5000 },
+                books.probes,
+                `api-${i} /health/ready`,
+                i,
+              ),
+            ),
+            ...sys.ports.api.map((_, i) =>
+              rest.call(
+                { method: 'GET', path: '/v1/keys/pools', timeoutMs: 5000 },
+                books.probes,
+                `api-${i} /v1/keys/pools`,
+                i,
+              ),
+            ),
             rest.call({ method: 'GET', path: '/v1/bookings', timeoutMs: 5000 }, books.probes, 'GET /v1/bookings', 1),
-            e.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 5000 }, books.probes, 'etsi status'),
-            e.call('sae-graz-a', { method: 'POST', path: '/api/v1/keys/sae-matera-a/enc_keys', headers: { 'content-type': 'application/json' }, body: '{"number":1}', timeoutMs: 5000 }, books.probes, 'etsi enc_keys').then((r) => {
-              // A probe that got keys (Redis back by then) hands them to the consumer records.
-              const keys = (r.body as { keys?: { key_ID: string; key: string }[] } | undefined)?.keys;
-              if (r.status === 200 && keys) for (const k of keys) fuzzKeys.set(k.key_ID, createHashOf(k.key));
-            }),
+            e.call(
+              'sae-graz-a',
+              { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 5000 },
+              books.probes,
+              'etsi status',
+            ),
+            e
+              .call(
+                'sae-graz-a',
+                {
+                  method: 'POST',
+                  path: '/api/v1/keys/sae-matera-a/enc_keys',
+                  headers: { 'content-type': 'application/json' },
+                  body: '{"number":1}',
+                  timeoutMs: 5000,
+                },
+                books.probes,
+                'etsi enc_keys',
+              )
+              .then((r) => {
+                // A probe that got keys (Redis back by then) hands them to the consumer records.
+                const keys = (r.body as { keys?: { key_ID: string; key: string }[] } | undefined)?.keys;
+                if (r.status === 200 && keys) for (const k of keys) fuzzKeys.set(k.key_ID, createHashOf(k.key));
+              }),
           ]);
           await sleep(150);
         }
@@ -291,11 +478,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       const t = Date.now();
       for (;;) {
         const rs = await Promise.all([
-          ...sys.ports.api.map((_, i) => rest.call({ method: 'GET', path: '/health/ready', timeoutMs: 1000 }, undefined, 'ready', i)),
+          ...sys.ports.api.map((_, i) =>
+            rest.call({ method: 'GET', path: '/health/ready', timeoutMs: 1000 }, undefined, 'ready', i),
+          ),
           e.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 1000 }),
         ]);
         if (rs.every((r) => r.status === 200) || Date.now() - t > 30_000) {
-          log(`ready again after ${Date.now() - t} ms${Date.now() - t > 2000 ? ` (last answers: api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status})` : ''}`);
+          log(
+            `ready again after ${Date.now() - t} ms${Date.now() - t > 2000 ? ` (last answers: api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status})` : ''}`,
+          );
           return Date.now() - t;
         }
         await sleep(25);
@@ -309,16 +500,23 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     };
     const watchTakeover = (at: number, locks: Map<string, string | null>) => {
       for (const [id, token] of locks) {
-        tasks.push((async () => {
-          for (let i = 0; i < 600 && !stopping; i += 1) {
-            await sleep(100);
-            const now = await direct.get(`${prefix}:sched_passes:${id}:lock`).catch(() => undefined);
-            if (now === undefined) continue;
-            const active = (await direct.lrange(`${prefix}:sched_passes:active`, 0, -1).catch(() => [] as string[])).includes(id);
-            if (now && now !== token) { recovery.workerTakeovers.push(Date.now() - at); return; }
-            if (!active && !now) return; // finished by whoever held it (not the faulted worker)
-          }
-        })());
+        tasks.push(
+          (async () => {
+            for (let i = 0; i < 600 && !stopping; i += 1) {
+              await sleep(100);
+              const now = await direct.get(`${prefix}:sched_passes:${id}:lock`).catch(() => undefined);
+              if (now === undefined) continue;
+              const active = (
+                await direct.lrange(`${prefix}:sched_passes:active`, 0, -1).catch(() => [] as string[])
+              ).includes(id);
+              if (now && now !== token) {
+                recovery.workerTakeovers.push(Date.now() - at);
+                return;
+              }
+              if (!active && !now) return; // finished by whoever held it (not the faulted worker)
+            }
+          })(),
+        );
       }
     };
 
@@ -332,25 +530,47 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           watchTakeover(at, locks);
           break;
         }
-        case 'kill-api': await restart(fRng.pick(procs('api')), fRng.int(500, 2000)); break;
-        case 'kill-kme': await restart(procs('kme')[0]!, fRng.int(500, 2000)); break;
+        case 'kill-api':
+          await restart(fRng.pick(procs('api')), fRng.int(500, 2000));
+          break;
+        case 'kill-kme':
+          await restart(procs('kme')[0]!, fRng.int(500, 2000));
+          break;
         case 'redis-kill': {
-          await probeDuring('redis SIGKILL', fRng.int(1500, 3000), () => sys.redis.kill(), async () => {
-            const t = Date.now();
-            await sys.redis.start();
-            log(`redis restarted from its AOF in ${Date.now() - t} ms`);
-            recovery.redisRestarts.push(Date.now() - t + await waitReady());
-          });
+          await probeDuring(
+            'redis SIGKILL',
+            fRng.int(1500, 3000),
+            () => sys.redis.kill(),
+            async () => {
+              const t = Date.now();
+              await sys.redis.start();
+              log(`redis restarted from its AOF in ${Date.now() - t} ms`);
+              recovery.redisRestarts.push(Date.now() - t + (await waitReady()));
+            },
+          );
           break;
         }
         case 'redis-stop': {
-          await probeDuring('redis SIGSTOP', fRng.int(2000, 4000), async () => { sys.redis.pause(); }, async () => { sys.redis.resume(); await waitReady(); });
+          await probeDuring(
+            'redis SIGSTOP',
+            fRng.int(2000, 4000),
+            async () => {
+              sys.redis.pause();
+            },
+            async () => {
+              sys.redis.resume();
+              await waitReady();
+            },
+          );
           break;
         }
         case 'proxy-drop-reply':
         case 'proxy-reset': {
           const targets: [keyof System['proxies'], string[]][] = [
-            ['kme', ['"source":"fibre"', 'sae-matera-a', 'sae-graz-b', 'sae-delingha-a', 'sae-xinglong-a', 'sae-delingha-b']],
+            [
+              'kme',
+              ['"source":"fibre"', 'sae-matera-a', 'sae-graz-b', 'sae-delingha-a', 'sae-xinglong-a', 'sae-delingha-b'],
+            ],
             ['api', ['"source":"admin"', 'relay:', 'sched:booking']],
             ['worker', ['"source":"pass"', 'sched:booking', 'sched_passes']],
           ];
@@ -387,19 +607,34 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           // A newer Micius element set (epoch moved forward), as a catalog refresh would bring.
           tleBump += 1;
           const i = tleText.findIndex((l) => l.startsWith('1 41731U 16051A   22'));
-          const l1 = tleText[i]!, l2 = tleText[i + 1]!;
+          const l1 = tleText[i]!,
+            l2 = tleText[i + 1]!;
           const epoch = (Number(l1.slice(18, 32)) + 0.0001 * tleBump).toFixed(8).padStart(14, '0');
           const n1 = `${l1.slice(0, 18)}${epoch}${l1.slice(32, 68)}`;
           const body = `MICIUS (QSS)\n${n1}${tleChecksum(n1)}\n${l2}\n`;
-          await rest.call({ method: 'POST', path: '/v1/satellites', headers: { 'content-type': 'text/plain' }, body }, books.http, 'POST /v1/satellites');
+          await rest.call(
+            { method: 'POST', path: '/v1/satellites', headers: { 'content-type': 'text/plain' }, body },
+            books.http,
+            'POST /v1/satellites',
+          );
           break;
         }
-        case 'consumer-hangup': await cons.hangUp(fRng.pick(['enc', 'dec'] as const)); break;
+        case 'consumer-hangup':
+          await cons.hangUp(fRng.pick(['enc', 'dec'] as const));
+          break;
         case 'station-readd': {
           const id = fRng.pick(['stellenbosch', 'singapore', 'ottawa', 'tenerife', 'lijiang']);
-          const got = await rest.call({ method: 'GET', path: `/v1/stations/${id}` }, books.http, 'GET /v1/stations/{id}');
+          const got = await rest.call(
+            { method: 'GET', path: `/v1/stations/${id}` },
+            books.http,
+            'GET /v1/stations/{id}',
+          );
           if (got.status !== 200) break;
-          await rest.call({ method: 'DELETE', path: `/v1/stations/${id}?cascade=cancel` }, books.http, 'DELETE /v1/stations/{id}');
+          await rest.call(
+            { method: 'DELETE', path: `/v1/stations/${id}?cascade=cancel` },
+            books.http,
+            'DELETE /v1/stations/{id}',
+          );
           await sleep(fRng.int(500, 2000));
           await rest.call(rest.json('PUT', `/v1/stations/${id}`, got.body), books.http, 'PUT /v1/stations/{id}');
           break;
@@ -441,18 +676,41 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 
   // Proxy faults: from the moment each fired, with the time a client needs to notice and recover.
   for (const [name, p] of Object.entries(sys.proxies)) {
-    for (const f of p.firedAt) windows.push({ kind: `proxy ${f.kind} ${name} ${f.match}`, fromMs: f.atMs, toMs: f.atMs + GRACE_MS });
+    for (const f of p.firedAt)
+      windows.push({ kind: `proxy ${f.kind} ${name} ${f.match}`, fromMs: f.atMs, toMs: f.atMs + GRACE_MS });
   }
   // --- the checker, on a quiescent Redis ---
   log('checking');
   const { violations, figures } = await check({
-    redis: direct, prefix, kekHex, adminToken, keys: consumers?.keys ?? new Map(), strays: consumers?.strays ?? [], hangUps: consumers?.hangUpLog ?? [], fuzzKeys,
-    books: { http: books.http, etsi: books.etsi, fuzz: books.fuzz, probes: books.probes, load: mergeBooks(books.load, books.loadEtsi) },
-    windows, outages, exits: sys.exits, logDir: sys.logDir, simNowMs: simEndMs, gaps: cfg.gaps, staleToleranceMs: cfg.staleToleranceMs,
+    redis: direct,
+    prefix,
+    kekHex,
+    adminToken,
+    keys: consumers?.keys ?? new Map(),
+    strays: consumers?.strays ?? [],
+    hangUps: consumers?.hangUpLog ?? [],
+    fuzzKeys,
+    books: {
+      http: books.http,
+      etsi: books.etsi,
+      fuzz: books.fuzz,
+      probes: books.probes,
+      load: mergeBooks(books.load, books.loadEtsi),
+    },
+    windows,
+    outages,
+    exits: sys.exits,
+    logDir: sys.logDir,
+    simNowMs: simEndMs,
+    gaps: cfg.gaps,
+    staleToleranceMs: cfg.staleToleranceMs,
   });
   direct.disconnect();
   const fired = {
-    'drop-reply': sys.proxies.kme.fired['drop-reply'] + sys.proxies.api.fired['drop-reply'] + sys.proxies.worker.fired['drop-reply'],
+    'drop-reply':
+      sys.proxies.kme.fired['drop-reply'] +
+      sys.proxies.api.fired['drop-reply'] +
+      sys.proxies.worker.fired['drop-reply'],
     reset: sys.proxies.kme.fired.reset + sys.proxies.api.fired.reset + sys.proxies.worker.fired.reset,
   };
   await Promise.all(Object.values(sys.proxies).map((p) => p.close()));
@@ -461,27 +719,62 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const fuzzSummary = books.fuzz.summary();
   const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
   const report: SoakReport = {
-    seed: o.seed, days: o.days, speed, mutation: o.mutation ?? null, startedAt: new Date(t0).toISOString(), realSeconds: Math.round((Date.now() - t0) / 1000),
-    faults, faultsFired: { 'proxy-drop-reply': fired['drop-reply'], 'proxy-reset': fired.reset },
-    bookingsExecuted: figures.bookingsExecuted, bookings: figures.bookings,
-    bitsDeposited: figures.bitsDeposited, bitsDepositedByPasses: figures.bitsDeposited_pass, bitsDelivered: figures.bitsDelivered, bitsRelayed: figures.bitsRelayed,
-    keysServed: figures.keysServed, keysReceivedBySlaves: figures.keysReceivedBySlaves, keysPendingAtEnd: figures.keysPendingAtEnd, keysVoided: figures.keysVoided, keysDiscardedByHungUpClients: figures.keysDiscardedByHungUpClients,
+    seed: o.seed,
+    days: o.days,
+    speed,
+    mutation: o.mutation ?? null,
+    startedAt: new Date(t0).toISOString(),
+    realSeconds: Math.round((Date.now() - t0) / 1000),
+    faults,
+    faultsFired: { 'proxy-drop-reply': fired['drop-reply'], 'proxy-reset': fired.reset },
+    bookingsExecuted: figures.bookingsExecuted,
+    bookings: figures.bookings,
+    bitsDeposited: figures.bitsDeposited,
+    bitsDepositedByPasses: figures.bitsDeposited_pass,
+    bitsDelivered: figures.bitsDelivered,
+    bitsRelayed: figures.bitsRelayed,
+    keysServed: figures.keysServed,
+    keysReceivedBySlaves: figures.keysReceivedBySlaves,
+    keysPendingAtEnd: figures.keysPendingAtEnd,
+    keysVoided: figures.keysVoided,
+    keysDiscardedByHungUpClients: figures.keysDiscardedByHungUpClients,
     violations,
     http: mergeBooks(books.http, books.load).summary(),
     etsi: mergeBooks(books.etsi, books.loadEtsi).summary(),
     load: { http: books.load.summary(), etsi: books.loadEtsi.summary() },
     fuzz: { requests: fuzzSummary.requests, status: fuzzSummary.status },
     outageProbes: books.probes.summary(),
-    recovery: { redisRestartMs: max(recovery.redisRestarts), workerTakeoverMs: max(recovery.workerTakeovers), redisRestarts: recovery.redisRestarts, workerTakeovers: recovery.workerTakeovers },
-    relays, hangUps: consumers?.hangUps ?? { enc: 0, dec: 0 },
+    recovery: {
+      redisRestartMs: max(recovery.redisRestarts),
+      workerTakeoverMs: max(recovery.workerTakeovers),
+      redisRestarts: recovery.redisRestarts,
+      workerTakeovers: recovery.workerTakeovers,
+    },
+    relays,
+    hangUps: consumers?.hangUps ?? { enc: 0, dec: 0 },
     processStarts: Object.fromEntries(sys.procs.map((p) => [p.name, p.starts])),
     audit: { entries: figures.auditEntries, seals: figures.auditSeals },
   };
   writeReport(report, o.reportDir ?? join(REPO_ROOT, 'var', 'reports'), o.reportName);
   // For a post-mortem: every answer (status, latency, route; never a body) and the fault windows.
   // The consumers' records (key IDs and SHA-256 of the bytes, never the bytes).
-  writeFileSync(join(runDir, 'keys.json'), JSON.stringify({ keys: [...(consumers?.keys.values() ?? [])], strays: consumers?.strays ?? [], hangUps: consumers?.hangUpLog ?? [], fuzzKeys: [...fuzzKeys] }));
-  writeFileSync(join(runDir, 'traffic.json'), JSON.stringify({ windows, outages, books: Object.fromEntries(Object.entries(books).map(([k, b]) => [k, b.samples])) }));
+  writeFileSync(
+    join(runDir, 'keys.json'),
+    JSON.stringify({
+      keys: [...(consumers?.keys.values() ?? [])],
+      strays: consumers?.strays ?? [],
+      hangUps: consumers?.hangUpLog ?? [],
+      fuzzKeys: [...fuzzKeys],
+    }),
+  );
+  writeFileSync(
+    join(runDir, 'traffic.json'),
+    JSON.stringify({
+      windows,
+      outages,
+      books: Object.fromEntries(Object.entries(books).map(([k, b]) => [k, b.samples])),
+    }),
+  );
   if (!o.keep && violations.length === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`run directory kept: ${runDir}`);
   return report;
@@ -504,7 +797,10 @@ export function writeReport(r: SoakReport, dir: string, reportName?: string): vo
   mkdirSync(dir, { recursive: true });
   const name = reportName ?? (r.mutation ? `soak-mutation-${r.mutation}` : 'soak-latest');
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(r, null, 2) + '\n');
-  const table = (o: Record<string, number>) => Object.entries(o).map(([k, n]) => `${k} ${n}`).join(', ') || '-';
+  const table = (o: Record<string, number>) =>
+    Object.entries(o)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || '-';
   const md = [
     `# qkdsat soak: seed ${r.seed}, ${r.days} simulated days${r.mutation ? ` (MUTATION ${r.mutation})` : ''}`,
     '',

@@ -42,16 +42,41 @@ export class RedisServer {
   readonly url: string;
   private expectExit = false;
 
-  constructor(readonly port: number, readonly dir: string, private readonly exits: ExitRecord[], private readonly log: WriteStream) {
+  constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly exits: ExitRecord[],
+    private readonly log: WriteStream,
+  ) {
     this.url = `redis://127.0.0.1:${port}`;
     mkdirSync(dir, { recursive: true });
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always',
-      '--save', '', '--hz', '100', '--maxmemory-policy', 'noeviction', '--protected-mode', 'no',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--hz',
+        '100',
+        '--maxmemory-policy',
+        'noeviction',
+        '--protected-mode',
+        'no',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.child = child;
     this.expectExit = false;
     child.stdout!.pipe(this.log, { end: false });
@@ -70,7 +95,10 @@ export class RedisServer {
   ping(): Promise<boolean> {
     return new Promise((res) => {
       const s = connect(this.port, '127.0.0.1');
-      const done = (ok: boolean) => { s.destroy(); res(ok); };
+      const done = (ok: boolean) => {
+        s.destroy();
+        res(ok);
+      };
       s.setTimeout(500, () => done(false));
       s.on('error', () => done(false));
       s.on('connect', () => s.write('PING\r\n'));
@@ -88,9 +116,18 @@ export class RedisServer {
     await gone;
   }
 
-  pause(): void { this.child?.kill('SIGSTOP'); }
-  killSync(): void { if (this.child && this.child.exitCode === null) { this.expectExit = true; this.child.kill('SIGKILL'); } }
-  resume(): void { this.child?.kill('SIGCONT'); }
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+  killSync(): void {
+    if (this.child && this.child.exitCode === null) {
+      this.expectExit = true;
+      this.child.kill('SIGKILL');
+    }
+  }
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
 
   async stop(): Promise<void> {
     const c = this.child;
@@ -107,7 +144,11 @@ export class RedisServer {
 export type Role = 'api' | 'kme' | 'worker';
 
 /** What each role logs once it serves. */
-const READY_LINE: Record<Role, string> = { api: 'qkdsat REST listening', kme: 'KME listening', worker: 'qkdsat worker running' };
+const READY_LINE: Record<Role, string> = {
+  api: 'qkdsat REST listening',
+  kme: 'KME listening',
+  worker: 'qkdsat worker running',
+};
 
 /** One service process, restartable; stdout and stderr appended to its log file. */
 export class ServiceProcess {
@@ -118,17 +159,27 @@ export class ServiceProcess {
   private readyAt = 0;
 
   constructor(
-    readonly name: string, readonly role: Role, private readonly entry: string, private readonly env: Record<string, string>,
-    readonly logFile: string, private readonly exits: ExitRecord[],
+    readonly name: string,
+    readonly role: Role,
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    readonly logFile: string,
+    private readonly exits: ExitRecord[],
   ) {}
 
-  get pid(): number | undefined { return this.child?.pid; }
-  get running(): boolean { return !!this.child && this.child.exitCode === null && this.child.signalCode === null; }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   start(): void {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, this.entry)], {
-      env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
     });
     this.child = child;
     this.expectExit = false;
@@ -136,7 +187,9 @@ export class ServiceProcess {
     this.readyAt = 0;
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
-    child.stdout!.on('data', (c: Buffer) => { if (!this.readyAt && c.toString('utf8').includes(READY_LINE[this.role])) this.readyAt = Date.now(); });
+    child.stdout!.on('data', (c: Buffer) => {
+      if (!this.readyAt && c.toString('utf8').includes(READY_LINE[this.role])) this.readyAt = Date.now();
+    });
     child.once('exit', (code, signal) => {
       this.exits.push({ name: this.name, pid: child.pid, code, signal, expected: this.expectExit, atMs: Date.now() });
       setTimeout(() => log.end(), 200);
@@ -161,8 +214,12 @@ export class ServiceProcess {
     await gone;
   }
 
-  pause(): void { this.child?.kill('SIGSTOP'); }
-  resume(): void { this.child?.kill('SIGCONT'); }
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
 
   /** Graceful stop at the end of the soak (SIGTERM, then SIGKILL after 15 s). */
   async stop(): Promise<void> {
@@ -177,7 +234,10 @@ export class ServiceProcess {
   }
 }
 
-export interface SystemPorts { api: number[]; kme: number }
+export interface SystemPorts {
+  api: number[];
+  kme: number;
+}
 
 export interface System {
   redis: RedisServer;
@@ -198,12 +258,30 @@ export async function startSystem(runDir: string, env: Record<string, string>): 
   const logDir = join(runDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const exits: ExitRecord[] = [];
-  const redis = new RedisServer(await freePort(), join(runDir, 'redis'), exits, createWriteStream(join(logDir, 'redis.log'), { flags: 'a' }));
+  const redis = new RedisServer(
+    await freePort(),
+    join(runDir, 'redis'),
+    exits,
+    createWriteStream(join(logDir, 'redis.log'), { flags: 'a' }),
+  );
   await redis.start();
   const target = { host: '127.0.0.1', port: redis.port };
-  const proxies = { kme: await FaultProxy.start(target), api: await FaultProxy.start(target), worker: await FaultProxy.start(target) };
+  const proxies = {
+    kme: await FaultProxy.start(target),
+    api: await FaultProxy.start(target),
+    worker: await FaultProxy.start(target),
+  };
   const ports: SystemPorts = { api: [await freePort(), await freePort()], kme: await freePort() };
-  const base = { ...env, QKDSAT_SPAWN_REDIS: 'never', QKDSAT_KMES: '0', QKDSAT_WORKERS: '0', HOST: '127.0.0.1', METRICS_PORT: '0', KME_METRICS_PORT: '0', WORKER_METRICS_PORT: '0' };
+  const base = {
+    ...env,
+    QKDSAT_SPAWN_REDIS: 'never',
+    QKDSAT_KMES: '0',
+    QKDSAT_WORKERS: '0',
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    KME_METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
+  };
   const mk = (name: string, role: Role, entry: string, url: string, extra: Record<string, string> = {}) =>
     new ServiceProcess(name, role, entry, { ...base, REDIS_URL: url, ...extra }, join(logDir, `${name}.log`), exits);
   const procs = [
@@ -216,14 +294,25 @@ export async function startSystem(runDir: string, env: Record<string, string>): 
   ];
   // Whatever happens to the harness, no process of the soak outlives it.
   process.once('exit', () => {
-    for (const p of procs) if (p.pid && p.running) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const p of procs)
+      if (p.pid && p.running)
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     redis.killSync();
   });
   // The KME first: it writes the development PKI the consumers use.
   procs[0]!.start();
   for (const p of procs.slice(1)) p.start();
   return {
-    redis, proxies, procs, ports, exits, logDir,
+    redis,
+    proxies,
+    procs,
+    ports,
+    exits,
+    logDir,
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
       for (const p of Object.values(proxies)) await p.close();

@@ -6,7 +6,13 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
-import { openRelay, registerRelayMetrics, registerRelayRest, type CatalogLookup, type RelayConfig } from '../relay/index.js';
+import {
+  openRelay,
+  registerRelayMetrics,
+  registerRelayRest,
+  type CatalogLookup,
+  type RelayConfig,
+} from '../relay/index.js';
 import { QkdsatError } from './core/errors.js';
 import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { Api } from './api/route.js';
@@ -18,7 +24,16 @@ import type { Logger } from './platform/logger.js';
 import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
 import { registerTleRoutes } from '../tle/http/index.js';
 // --- end tle ---
-import { createScheduler, freshCandidates, LinkCalibrationStore, registerOutcomeRoutes, SchedulerSettingsSchema, simulationPassRunner, simulationSiftedPredictor, terminalPresetOf } from '../scheduler/index.js';
+import {
+  createScheduler,
+  freshCandidates,
+  LinkCalibrationStore,
+  registerOutcomeRoutes,
+  SchedulerSettingsSchema,
+  simulationPassRunner,
+  simulationSiftedPredictor,
+  terminalPresetOf,
+} from '../scheduler/index.js';
 import { AuthConfigSchema, createAuth, roleGuard } from './api/auth.js';
 import { createComputePool } from './compute/index.js';
 import { loadRoleTokens } from './platform/secrets.js';
@@ -33,10 +48,16 @@ import { networkConfigFileOf } from './network-run.js';
 async function checkRelayStations(relay: RelayConfig, lookup: CatalogLookup): Promise<void> {
   const named = [
     ...relay.saes.map((s, i) => ({ path: `relay.saes.${i}.stationId`, id: s.stationId })),
-    ...relay.fibreLinks.flatMap((l, i) => [{ path: `relay.fibreLinks.${i}.a`, id: l.a }, { path: `relay.fibreLinks.${i}.b`, id: l.b }]),
+    ...relay.fibreLinks.flatMap((l, i) => [
+      { path: `relay.fibreLinks.${i}.a`, id: l.a },
+      { path: `relay.fibreLinks.${i}.b`, id: l.b },
+    ]),
   ];
   for (const n of named) {
-    if (!(await lookup.stationExists(n.id))) throw new QkdsatError('VALIDATION', `${n.path}: unknown station '${n.id}'`, [{ path: n.path.split('.'), message: 'unknown station' }]);
+    if (!(await lookup.stationExists(n.id)))
+      throw new QkdsatError('VALIDATION', `${n.path}: unknown station '${n.id}'`, [
+        { path: n.path.split('.'), message: 'unknown station' },
+      ]);
   }
 }
 
@@ -68,17 +89,26 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const { env } = deps.config;
   // --- access control (issue 10): role tokens, per-token rate limit ---
   const roleTokens = loadRoleTokens(env);
-  deps.logger.info({ viewer: roleTokens.sources.viewer, planner: roleTokens.sources.planner, admin: roleTokens.sources.admin },
-    'REST bearer tokens: from these variables or files (tokens are never logged)');
+  deps.logger.info(
+    { viewer: roleTokens.sources.viewer, planner: roleTokens.sources.planner, admin: roleTokens.sources.admin },
+    'REST bearer tokens: from these variables or files (tokens are never logged)',
+  );
   const authConfig = configSection(deps.config, 'auth', AuthConfigSchema);
-  const authorize = createAuth({ config: authConfig, tokens: roleTokens.tokens, rateLimitStore: { redis: deps.redis, keyPrefix: `${env.QKDSAT_PREFIX}:api-rate` } });
+  const authorize = createAuth({
+    config: authConfig,
+    tokens: roleTokens.tokens,
+    rateLimitStore: { redis: deps.redis, keyPrefix: `${env.QKDSAT_PREFIX}:api-rate` },
+  });
   api.useAuth(authorize);
   // --- compute off the request loop (issue 10): pass finding, planning, simulations in threads ---
   const pool = createComputePool(env.QKDSAT_COMPUTE_THREADS ? { size: env.QKDSAT_COMPUTE_THREADS } : {});
   closers.push({ name: 'compute threads', close: () => pool.close() });
   const tle = configSection(deps.config, 'tle', TleSettingsSchema);
   api.route({
-    method: 'get', path: '/v1/clock', summary: 'The service clock (real, or simulated and accelerated)', tags: ['platform'],
+    method: 'get',
+    path: '/v1/clock',
+    summary: 'The service clock (real, or simulated and accelerated)',
+    tags: ['platform'],
     response: z.object({ now: z.string(), kind: z.enum(['real', 'simulated']), speed: z.number() }),
     handler: () => ({ now: toIso(deps.clock.now()), kind: deps.clock.kind, speed: deps.clock.speed }),
   });
@@ -86,8 +116,15 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   const catalog = new RedisCatalog(deps.redis, deps.config.env.QKDSAT_PREFIX);
   const stations = new RedisStationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
   if (deps.config.file.catalog) {
-    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations, { reseed: deps.reseed ?? false });
-    deps.logger.info(loaded, loaded.seeded ? 'catalog: stations and element sets seeded from the config files' : 'catalog: store already seeded; config files not reloaded (--reseed to reset)');
+    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations, {
+      reseed: deps.reseed ?? false,
+    });
+    deps.logger.info(
+      loaded,
+      loaded.seeded
+        ? 'catalog: stations and element sets seeded from the config files'
+        : 'catalog: store already seeded; config files not reloaded (--reseed to reset)',
+    );
   }
   // --- end tle ---
   // --- relay: key pools and relay REST routes; the ETSI GS QKD 014 KME runs in its own process (src/kme.ts) ---
@@ -106,16 +143,33 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   });
   registerCalibrationRoutes(api);
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
-  const settings = configSection(deps.config, 'scheduler', SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})));
+  const settings = configSection(
+    deps.config,
+    'scheduler',
+    SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})),
+  );
   const calibrations = new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
   const terminalIds = () => (settings.terminals ? Object.keys(settings.terminals).map(Number) : undefined);
   const scheduler = createScheduler({
-    redis: deps.redis, redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, clock: deps.clock, logger: deps.logger, settings,
+    redis: deps.redis,
+    redisUrl: deps.config.env.REDIS_URL,
+    prefix: deps.config.env.QKDSAT_PREFIX,
+    clock: deps.clock,
+    logger: deps.logger,
+    settings,
     candidates: async (fromMs, toMs, opts) => {
       const ids = terminalIds();
       const sets = ids ? await catalog.page(undefined, ids.length, ids) : await catalog.list();
       const calibratedLinks = Object.fromEntries(await calibrations.links());
-      const cands = await pool.run('candidates', { sets, stations: await stations.list(), fromMs, toMs, terminals: settings.terminals, preset: settings.preset, calibratedLinks });
+      const cands = await pool.run('candidates', {
+        sets,
+        stations: await stations.list(),
+        fromMs,
+        toMs,
+        terminals: settings.terminals,
+        preset: settings.preset,
+        calibratedLinks,
+      });
       return freshCandidates(cands, { staleDays: tle.staleDays, ...opts });
     },
     plan: (problem) => pool.run('plan', problem),
@@ -126,14 +180,35 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   });
   scheduler.registerRoutes(api);
   registerTleRoutes({
-    api, catalog, stations, logger: deps.logger, now: () => deps.clock.now(), onNewElementSets: (batch) => scheduler.onNewTles(batch),
-    computePassPage: (q) => pool.run('passPage', q), parseUpload: (body) => pool.run('parseCatalog', body), staleDays: tle.staleDays, passPageWork: tle.passPageWork, terminalIds, references: scheduler.references,
+    api,
+    catalog,
+    stations,
+    logger: deps.logger,
+    now: () => deps.clock.now(),
+    onNewElementSets: (batch) => scheduler.onNewTles(batch),
+    computePassPage: (q) => pool.run('passPage', q),
+    parseUpload: (body) => pool.run('parseCatalog', body),
+    staleDays: tle.staleDays,
+    passPageWork: tle.passPageWork,
+    terminalIds,
+    references: scheduler.references,
   });
-  registerOutcomeRoutes(api, { store: scheduler.store, calibrations, clock: deps.clock, presetOf: terminalPresetOf(settings), predictSifted: simulationSiftedPredictor(catalog, stations) });
+  registerOutcomeRoutes(api, {
+    store: scheduler.store,
+    calibrations,
+    clock: deps.clock,
+    presetOf: terminalPresetOf(settings),
+    predictSifted: simulationSiftedPredictor(catalog, stations),
+  });
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---
   // --- network (issue 13): capacity-planning simulations as BullMQ jobs, run by the worker processes ---
-  const network = createNetworkSimulations({ redisUrl: deps.config.env.REDIS_URL, prefix: deps.config.env.QKDSAT_PREFIX, logger: deps.logger, configFile: networkConfigFileOf(deps.config) });
+  const network = createNetworkSimulations({
+    redisUrl: deps.config.env.REDIS_URL,
+    prefix: deps.config.env.QKDSAT_PREFIX,
+    logger: deps.logger,
+    configFile: networkConfigFileOf(deps.config),
+  });
   network.registerRoutes(api);
   closers.push({ name: 'network simulations', close: () => network.close() });
   // --- ops (issue 11): metrics read at scrape time (pools, audit flows, queue counts, Redis round trip) ---

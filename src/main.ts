@@ -35,7 +35,10 @@ installProcessGuards(logger);
 
 try {
   const child = await ensureRedis(env.REDIS_URL, env.QKDSAT_VAR_DIR, logger, env.QKDSAT_SPAWN_REDIS);
-  if (child) shutdown.add('redis-server child', () => { child.kill('SIGTERM'); });
+  if (child)
+    shutdown.add('redis-server child', () => {
+      child.kill('SIGTERM');
+    });
 } catch (e) {
   process.stderr.write(`qkdsat: ${(e as QkdsatError).message}\n`);
   process.exit(1);
@@ -43,7 +46,9 @@ try {
 const redis = createRedis(env.REDIS_URL, 'command');
 shutdown.add('redis', () => redis.quit());
 // One simulated timeline for all processes of the deployment (see sharedClockOf).
-const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`, Date.now, { reset: process.argv.includes('--reset-clock') });
+const { clock, keepAlive } = await sharedClockOf(config, redis, `${env.QKDSAT_PREFIX}:clock`, Date.now, {
+  reset: process.argv.includes('--reset-clock'),
+});
 shutdown.add('clock anchor', keepAlive());
 
 const portVars = { PORT: env.PORT, KME_PORT: env.KME_PORT };
@@ -58,7 +63,12 @@ try {
   process.exit(e.code === 'VALIDATION' ? 2 : 1);
 }
 for (const c of services.closers) shutdown.add(c.name, c.close);
-const app = createApp({ logger, api: services.api, version, readiness: services.readiness, staticDir: resolve(REPO_ROOT, 'src/web'),
+const app = createApp({
+  logger,
+  api: services.api,
+  version,
+  readiness: services.readiness,
+  staticDir: resolve(REPO_ROOT, 'src/web'),
   staticMounts: {
     '/vendor/world-atlas': resolve(REPO_ROOT, 'node_modules/world-atlas'),
     '/vendor/topojson-client': resolve(REPO_ROOT, 'node_modules/topojson-client/dist'),
@@ -70,8 +80,14 @@ const app = createApp({ logger, api: services.api, version, readiness: services.
 await startMetricsEndpoint(env.METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
 // Express 5 calls back with the error when listening fails: only a bound server is "listening".
 const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
-  if (err) { exitIfPortInUse(Object.assign(err, { port: env.PORT }), { PORT: env.PORT }, env.HOST); throw err; }
-  logger.info({ port: env.PORT, host: env.HOST, clock: clock.kind, config: env.QKDSAT_CONFIG }, `qkdsat REST listening on http://${env.HOST}:${env.PORT} (OpenAPI at /openapi.json)`);
+  if (err) {
+    exitIfPortInUse(Object.assign(err, { port: env.PORT }), { PORT: env.PORT }, env.HOST);
+    throw err;
+  }
+  logger.info(
+    { port: env.PORT, host: env.HOST, clock: clock.kind, config: env.QKDSAT_CONFIG },
+    `qkdsat REST listening on http://${env.HOST}:${env.PORT} (OpenAPI at /openapi.json)`,
+  );
 });
 shutdown.add('http', () => new Promise((r) => server.close(() => r(undefined))));
 
@@ -84,7 +100,10 @@ function startChild(name: string, entry: string, childEnv: Record<string, string
   let stopping = false;
   let child: ChildProcess;
   const run = () => {
-    child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], { stdio: 'inherit', env: { ...process.env, ...childEnv } });
+    child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], {
+      stdio: 'inherit',
+      env: { ...process.env, ...childEnv },
+    });
     logger.info({ pid: child.pid }, `started ${name} process`);
     child.once('exit', (code, signal) => {
       if (stopping) return;
@@ -94,20 +113,28 @@ function startChild(name: string, entry: string, childEnv: Record<string, string
         return;
       }
       logger.warn({ code, signal }, `${name} process ended; starting it again in 1 s`);
-      setTimeout(() => { if (!stopping) run(); }, 1000).unref();
+      setTimeout(() => {
+        if (!stopping) run();
+      }, 1000).unref();
     });
   };
   run();
-  shutdown.add(name, () => new Promise((r) => {
-    stopping = true;
-    if (child.exitCode !== null || child.signalCode !== null) return r(undefined);
-    child.once('exit', () => r(undefined));
-    child.kill('SIGTERM');
-  }));
+  shutdown.add(
+    name,
+    () =>
+      new Promise((r) => {
+        stopping = true;
+        if (child.exitCode !== null || child.signalCode !== null) return r(undefined);
+        child.once('exit', () => r(undefined));
+        child.kill('SIGTERM');
+      }),
+  );
 }
 
 // The KME and the workers run as their own processes; docker compose runs them as their own services.
 // Child n serves its metrics on the base port + n (0 stays off).
 const nth = (base: number, i: number) => String(base === 0 ? 0 : base + i);
-for (let i = 0; i < env.QKDSAT_KMES; i += 1) startChild(`kme ${i}`, 'src/kme.ts', { KME_METRICS_PORT: nth(env.KME_METRICS_PORT, i) });
-for (let i = 0; i < env.QKDSAT_WORKERS; i += 1) startChild(`worker ${i}`, 'src/worker.ts', { WORKER_METRICS_PORT: nth(env.WORKER_METRICS_PORT, i) });
+for (let i = 0; i < env.QKDSAT_KMES; i += 1)
+  startChild(`kme ${i}`, 'src/kme.ts', { KME_METRICS_PORT: nth(env.KME_METRICS_PORT, i) });
+for (let i = 0; i < env.QKDSAT_WORKERS; i += 1)
+  startChild(`worker ${i}`, 'src/worker.ts', { WORKER_METRICS_PORT: nth(env.WORKER_METRICS_PORT, i) });

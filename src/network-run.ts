@@ -11,15 +11,36 @@ import { configSection, REPO_ROOT, type Config } from './platform/config.js';
 import type { RunNetwork } from '../network/index.js';
 import { MemoryCatalog, MemoryStationStore } from '../tle/adapters/catalog.memory.js';
 import { passesOf } from '../tle/domain/index.js';
-import { candidatesFromPasses, keyRateYield, planSchedule, type Candidate, type SolverKind } from '../scheduler/domain/index.js';
+import {
+  candidatesFromPasses,
+  keyRateYield,
+  planSchedule,
+  type Candidate,
+  type SolverKind,
+} from '../scheduler/domain/index.js';
 import { highsSolver } from '../scheduler/adapters/highs-solver.js';
 import { CronExpressionParser } from 'cron-parser';
 import { nextCronMs } from '../scheduler/adapters/queues.js';
 import { simulationPassRunner } from '../scheduler/index.js';
 import { loadNetwork, type LoadedNetwork } from '../network/adapters/load.js';
-import { DAY_MS, simulateNetwork, toReport, type NetworkConfig, type NetworkReport, type Planning, type SimulationResult } from '../network/domain/index.js';
+import {
+  DAY_MS,
+  simulateNetwork,
+  toReport,
+  type NetworkConfig,
+  type NetworkReport,
+  type Planning,
+  type SimulationResult,
+} from '../network/domain/index.js';
 
-export interface NetworkRunOptions { startMs: number; days: number; seed: number; solver: SolverKind; planning: Planning; onProgress?: (fraction: number) => void | Promise<void> }
+export interface NetworkRunOptions {
+  startMs: number;
+  days: number;
+  seed: number;
+  solver: SolverKind;
+  planning: Planning;
+  onProgress?: (fraction: number) => void | Promise<void>;
+}
 
 /**
  * `nextCronMs` for a caller that walks forward from cron time to cron time: one parsed expression
@@ -27,7 +48,8 @@ export interface NetworkRunOptions { startMs: number; days: number; seed: number
  * instant falls back to `nextCronMs`.
  */
 function cronSequence(cron: string): (afterMs: number) => number {
-  let it: ReturnType<typeof CronExpressionParser.parse> | undefined, last = NaN;
+  let it: ReturnType<typeof CronExpressionParser.parse> | undefined,
+    last = NaN;
   return (afterMs) => {
     if (!it || afterMs !== last) {
       last = nextCronMs(cron, afterMs);
@@ -40,52 +62,108 @@ function cronSequence(cron: string): (afterMs: number) => number {
 }
 
 /** Every candidate of [fromMs, toMs) found once; windows are served from it (no clipping at window edges). */
-function spanCandidates(net: LoadedNetwork, fromMs: number, toMs: number): (a: number, b: number) => Promise<Candidate[]> {
+function spanCandidates(
+  net: LoadedNetwork,
+  fromMs: number,
+  toMs: number,
+): (a: number, b: number) => Promise<Candidate[]> {
   let all: Candidate[] | undefined;
   return async (a, b) => {
     if (!all) {
       const presetOf = (n: number) => net.terminals.get(n)?.preset;
       const { passes } = passesOf(net.sets, net.stations, { fromMs, toMs });
-      all = candidatesFromPasses(passes, net.stations, keyRateYield(presetOf, net.sets, net.stations)).sort((x, y) => x.startMs - y.startMs || x.id.localeCompare(y.id));
+      all = candidatesFromPasses(passes, net.stations, keyRateYield(presetOf, net.sets, net.stations)).sort(
+        (x, y) => x.startMs - y.startMs || x.id.localeCompare(y.id),
+      );
     }
     return all.filter((c) => c.startMs >= a && c.startMs < b);
   };
 }
 
-export async function runNetworkSimulation(config: NetworkConfig, baseDir: string, o: NetworkRunOptions): Promise<{ report: NetworkReport; result: SimulationResult; net: LoadedNetwork }> {
+export async function runNetworkSimulation(
+  config: NetworkConfig,
+  baseDir: string,
+  o: NetworkRunOptions,
+): Promise<{ report: NetworkReport; result: SimulationResult; net: LoadedNetwork }> {
   const t0 = performance.now();
   const net = loadNetwork(config, baseDir, o.startMs);
   const c = net.config;
-  const catalog = new MemoryCatalog(), stations = new MemoryStationStore();
+  const catalog = new MemoryCatalog(),
+    stations = new MemoryStationStore();
   for (const es of net.sets) await catalog.put(es);
   for (const s of net.stations) await stations.put(s);
   const presetOf = (n: number) => net.terminals.get(n)?.preset;
   const runPass = simulationPassRunner(catalog, stations, presetOf);
   const milp = highsSolver();
-  const gaps = { stationSlewMs: c.scheduler.stationSlewSeconds * 1000, satelliteRetargetMs: c.scheduler.satelliteRetargetSeconds * 1000 };
+  const gaps = {
+    stationSlewMs: c.scheduler.stationSlewSeconds * 1000,
+    satelliteRetargetMs: c.scheduler.satelliteRetargetSeconds * 1000,
+  };
   const horizonMs = c.scheduler.horizonHours * 3_600_000;
-  const result = await simulateNetwork({
-    startMs: o.startMs, days: o.days, seed: o.seed, planning: o.planning,
-    stations: net.stations.map((s) => ({ id: s.id, longitudeDeg: s.longitudeDeg, clearNight: s.clearNight })),
-    satellites: net.sets.map((es) => ({ noradId: es.noradId, bufferBits: net.terminals.get(es.noradId)!.bufferBits, keyLifetimeMs: net.terminals.get(es.noradId)!.keyLifetimeHours * 3_600_000 })),
-    pairs: c.demand.pairs, stationDemand: c.demand.stations,
-    horizonHours: c.scheduler.horizonHours, frozenMinutes: c.scheduler.frozenMinutes,
-    weather: c.weather, keys: { groundLifetimeMs: c.keys.groundLifetimeHours * 3_600_000, targetDays: c.keys.targetDays }, robust: c.robust,
-  }, {
-    candidates: spanCandidates(net, o.startMs - DAY_MS, o.startMs + o.days * DAY_MS + horizonMs + DAY_MS),
-    runPass: async (b, seed) => { const r = await runPass(b, seed); return { secureBits: r.secureBits, cloudy: r.cloudy }; },
-    plan: (cands, demand, fixedIds) => planSchedule(cands, demand, { solver: o.solver, timeLimitS: c.scheduler.timeLimitSeconds, gaps, fixedIds, milp, nowMs: () => performance.now() }),
-    nextReplanMs: cronSequence(c.scheduler.cron),
-    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-  });
+  const result = await simulateNetwork(
+    {
+      startMs: o.startMs,
+      days: o.days,
+      seed: o.seed,
+      planning: o.planning,
+      stations: net.stations.map((s) => ({ id: s.id, longitudeDeg: s.longitudeDeg, clearNight: s.clearNight })),
+      satellites: net.sets.map((es) => ({
+        noradId: es.noradId,
+        bufferBits: net.terminals.get(es.noradId)!.bufferBits,
+        keyLifetimeMs: net.terminals.get(es.noradId)!.keyLifetimeHours * 3_600_000,
+      })),
+      pairs: c.demand.pairs,
+      stationDemand: c.demand.stations,
+      horizonHours: c.scheduler.horizonHours,
+      frozenMinutes: c.scheduler.frozenMinutes,
+      weather: c.weather,
+      keys: { groundLifetimeMs: c.keys.groundLifetimeHours * 3_600_000, targetDays: c.keys.targetDays },
+      robust: c.robust,
+    },
+    {
+      candidates: spanCandidates(net, o.startMs - DAY_MS, o.startMs + o.days * DAY_MS + horizonMs + DAY_MS),
+      runPass: async (b, seed) => {
+        const r = await runPass(b, seed);
+        return { secureBits: r.secureBits, cloudy: r.cloudy };
+      },
+      plan: (cands, demand, fixedIds) =>
+        planSchedule(cands, demand, {
+          solver: o.solver,
+          timeLimitS: c.scheduler.timeLimitSeconds,
+          gaps,
+          fixedIds,
+          milp,
+          nowMs: () => performance.now(),
+        }),
+      nextReplanMs: cronSequence(c.scheduler.cron),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    },
+  );
   const buffers = Object.fromEntries([...net.terminals].map(([n, t]) => [n, t.bufferBits]));
-  const report = toReport(result, { days: o.days, seed: o.seed, startMs: o.startMs, solver: o.solver, planning: o.planning, runtimeMs: Math.round(performance.now() - t0), buffers });
+  const report = toReport(result, {
+    days: o.days,
+    seed: o.seed,
+    startMs: o.startMs,
+    solver: o.solver,
+    planning: o.planning,
+    runtimeMs: Math.round(performance.now() - t0),
+    buffers,
+  });
   return { report, result, net };
 }
 
 /** The BullMQ job's run (network/adapters/jobs.ts): the same run as the CLI's. */
 export const runNetworkJob: RunNetwork = async (d, onProgress) =>
-  (await runNetworkSimulation(d.config, d.baseDir, { startMs: d.startMs, days: d.days, seed: d.seed, solver: d.solver, planning: d.planning, onProgress })).report;
+  (
+    await runNetworkSimulation(d.config, d.baseDir, {
+      startMs: d.startMs,
+      days: d.days,
+      seed: d.seed,
+      solver: d.solver,
+      planning: d.planning,
+      onProgress,
+    })
+  ).report;
 
 /** The service's network config: the config file's optional `network.configFile` (relative to it), else config/network-demo.json. */
 export function networkConfigFileOf(config: Config): string {

@@ -13,13 +13,22 @@ import { loadConfig, REPO_ROOT } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { createRedis } from './platform/redis.js';
 
-export const VERSION = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 /** Composes the services on a fresh prefix; `close` stops them and deletes the prefix's keys. */
 export async function composeForDocs(): Promise<{ services: Services; close: () => Promise<void> }> {
   const prefix = `{docs${randomBytes(5).toString('hex')}}`;
   const varDir = mkdtempSync(join(tmpdir(), 'qkdsat-docs-'));
-  const config = loadConfig({ QKDSAT_PREFIX: prefix, QKDSAT_VAR_DIR: varDir, QKDSAT_ADMIN_TOKEN: 'docs-token-docs-token', QKDSAT_CONFIG: resolve(REPO_ROOT, 'config/demo.json') }, {});
+  const config = loadConfig(
+    {
+      QKDSAT_PREFIX: prefix,
+      QKDSAT_VAR_DIR: varDir,
+      QKDSAT_ADMIN_TOKEN: 'docs-token-docs-token',
+      QKDSAT_CONFIG: resolve(REPO_ROOT, 'config/demo.json'),
+    },
+    {},
+  );
   const redis = createRedis(config.env.REDIS_URL);
   const services = await composeServices({ config, logger: createLogger('silent'), clock: realClock(), redis });
   return {

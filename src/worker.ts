@@ -13,7 +13,14 @@ import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } 
 import { openRelay } from '../relay/index.js';
 import { createNetworkSimulations } from '../network/index.js';
 import { networkConfigFileOf, runNetworkJob } from './network-run.js';
-import { catalogCandidateSource, createScheduler, LinkCalibrationStore, SchedulerSettingsSchema, simulationPassRunner, terminalPresetOf } from '../scheduler/index.js';
+import {
+  catalogCandidateSource,
+  createScheduler,
+  LinkCalibrationStore,
+  SchedulerSettingsSchema,
+  simulationPassRunner,
+  terminalPresetOf,
+} from '../scheduler/index.js';
 
 let config: Config;
 try {
@@ -48,8 +55,18 @@ if (config.file.catalog) await loadCatalogFiles(config.file.catalog, config.conf
 const relay = openRelay({ config, redis });
 
 const scheduler = createScheduler({
-  redis, redisUrl: env.REDIS_URL, prefix: env.QKDSAT_PREFIX, clock, logger, settings,
-  candidates: catalogCandidateSource(catalog, stations, terminalPresetOf(settings), new LinkCalibrationStore(redis, env.QKDSAT_PREFIX)),
+  redis,
+  redisUrl: env.REDIS_URL,
+  prefix: env.QKDSAT_PREFIX,
+  clock,
+  logger,
+  settings,
+  candidates: catalogCandidateSource(
+    catalog,
+    stations,
+    terminalPresetOf(settings),
+    new LinkCalibrationStore(redis, env.QKDSAT_PREFIX),
+  ),
   stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
   sink: relay.sink,
   runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
@@ -58,10 +75,18 @@ const scheduler = createScheduler({
 shutdown.add('scheduler', () => scheduler.close());
 scheduler.startWorkers({ planner: true });
 // Network simulations (issue 13): CPU-bound jobs, one at a time per worker process.
-const network = createNetworkSimulations({ redisUrl: env.REDIS_URL, prefix: env.QKDSAT_PREFIX, logger, configFile: networkConfigFileOf(config) });
+const network = createNetworkSimulations({
+  redisUrl: env.REDIS_URL,
+  prefix: env.QKDSAT_PREFIX,
+  logger,
+  configFile: networkConfigFileOf(config),
+});
 network.startWorker(runNetworkJob);
 shutdown.add('network simulations', () => network.close());
 await scheduler.boot();
 // Pass outcomes, lateness, planner solve time and gap of this worker (qkdsat_pass*, qkdsat_planner_*).
 await startMetricsEndpoint(env.WORKER_METRICS_PORT, env.HOST, logger, (close) => shutdown.add('metrics http', close));
-logger.info({ clock: clock.kind, cron: settings.cron, horizonHours: settings.horizonHours, prefix: env.QKDSAT_PREFIX }, 'qkdsat worker running (passes, re-plans)');
+logger.info(
+  { clock: clock.kind, cron: settings.cron, horizonHours: settings.horizonHours, prefix: env.QKDSAT_PREFIX },
+  'qkdsat worker running (passes, re-plans)',
+);

@@ -11,7 +11,8 @@ import type { NetworkReport } from '../domain/index.js';
 const require = createRequire(import.meta.url);
 let chartJs: string | undefined;
 // The package exports only its modules; the UMD build sits next to its CommonJS entry.
-const chartSource = () => (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8'));
+const chartSource = () =>
+  (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8'));
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

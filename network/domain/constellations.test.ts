@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { propagatorOf } from '../../tle/domain/index.js';
-import { elementSetOf, meanMotionRevPerDay, parseWalker, presetOrbit, raanForLtanDeg, SATELLITE_PRESETS, sunSynchronousInclinationDeg, walkerDelta } from './constellations.js';
+import {
+  elementSetOf,
+  meanMotionRevPerDay,
+  parseWalker,
+  presetOrbit,
+  raanForLtanDeg,
+  SATELLITE_PRESETS,
+  sunSynchronousInclinationDeg,
+  walkerDelta,
+} from './constellations.js';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -15,7 +24,8 @@ describe('constellations', () => {
   });
 
   it('rejects malformed patterns', () => {
-    for (const p of ['53:24/5/1', '53:24/6/6', '53-24/6/1', '200:4/2/0']) expect(() => parseWalker(p)).toThrow(RangeError);
+    for (const p of ['53:24/5/1', '53:24/6/6', '53-24/6/1', '200:4/2/0'])
+      expect(() => parseWalker(p)).toThrow(RangeError);
   });
 
   it('orbit geometry: 500 km is ~15.2 rev/day and sun-synchronous at ~97.4 deg', () => {
@@ -25,13 +35,17 @@ describe('constellations', () => {
   });
 
   it('LTAN 12:00 puts the node at the mean Sun; 00:00 opposite', () => {
-    const noon = raanForLtanDeg(12, EPOCH), midnight = raanForLtanDeg(0, EPOCH);
-    expect(((noon - midnight + 360) % 360)).toBeCloseTo(180, 9);
+    const noon = raanForLtanDeg(12, EPOCH),
+      midnight = raanForLtanDeg(0, EPOCH);
+    expect((noon - midnight + 360) % 360).toBeCloseTo(180, 9);
     expect(noon).toBeCloseTo(280.8, 0); // Sun near RA 281 deg on 1 January
   });
 
   it('every preset and generated satellite propagates with SGP4 at its altitude', () => {
-    const sets = [...SATELLITE_PRESETS.map((p) => elementSetOf(presetOrbit(p, EPOCH), EPOCH)), ...walkerDelta('97.6:4/2/1', 600, 900_001).map((o) => elementSetOf(o, EPOCH))];
+    const sets = [
+      ...SATELLITE_PRESETS.map((p) => elementSetOf(presetOrbit(p, EPOCH), EPOCH)),
+      ...walkerDelta('97.6:4/2/1', 600, 900_001).map((o) => elementSetOf(o, EPOCH)),
+    ];
     for (const es of sets) {
       const p = propagatorOf(es);
       expect(p.ok, `${es.noradId}`).toBe(true);

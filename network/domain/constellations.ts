@@ -16,7 +16,14 @@ const MU_KM3_S2 = 398600.8; // WGS-72, as SGP4
 const EARTH_RADIUS_KM = 6378.135;
 const J2000_MS = Date.UTC(2000, 0, 1, 12);
 
-export interface OrbitSpec { noradId: number; name: string; altitudeKm: number; inclinationDeg: number; raanDeg: number; meanAnomalyDeg: number }
+export interface OrbitSpec {
+  noradId: number;
+  name: string;
+  altitudeKm: number;
+  inclinationDeg: number;
+  raanDeg: number;
+  meanAnomalyDeg: number;
+}
 
 export const meanMotionRevPerDay = (altitudeKm: number): number => {
   const a = EARTH_RADIUS_KM + altitudeKm;
@@ -39,14 +46,36 @@ export function elementSetOf(o: OrbitSpec, epochMs: number): ElementSet {
   const dayOfYear = 1 + (epochMs - Date.UTC(year, 0, 1)) / 86_400_000;
   const norm = (x: number) => ((x % 360) + 360) % 360;
   return {
-    noradId: o.noradId, name: o.name, classification: 'U', intlDesignator: '', epoch: d.toISOString(), epochMs,
-    epochYear: year, epochDayOfYear: dayOfYear, meanMotionRevPerDay: meanMotionRevPerDay(o.altitudeKm), eccentricity: 0.0001,
-    inclinationDeg: o.inclinationDeg, raanDeg: norm(o.raanDeg), argOfPerigeeDeg: 0, meanAnomalyDeg: norm(o.meanAnomalyDeg),
-    meanMotionDot: 0, meanMotionDdot: 0, bstar: 0, ephemerisType: 0, elementSetNo: 999, revAtEpoch: 0, source: 'omm',
+    noradId: o.noradId,
+    name: o.name,
+    classification: 'U',
+    intlDesignator: '',
+    epoch: d.toISOString(),
+    epochMs,
+    epochYear: year,
+    epochDayOfYear: dayOfYear,
+    meanMotionRevPerDay: meanMotionRevPerDay(o.altitudeKm),
+    eccentricity: 0.0001,
+    inclinationDeg: o.inclinationDeg,
+    raanDeg: norm(o.raanDeg),
+    argOfPerigeeDeg: 0,
+    meanAnomalyDeg: norm(o.meanAnomalyDeg),
+    meanMotionDot: 0,
+    meanMotionDdot: 0,
+    bstar: 0,
+    ephemerisType: 0,
+    elementSetNo: 999,
+    revAtEpoch: 0,
+    source: 'omm',
   };
 }
 
-export interface Walker { inclinationDeg: number; total: number; planes: number; phasing: number }
+export interface Walker {
+  inclinationDeg: number;
+  total: number;
+  planes: number;
+  phasing: number;
+}
 
 /** Parses `i:t/p/f` (e.g. `53:24/6/1`); t must be a multiple of p and 0 <= f < p. */
 export function parseWalker(pattern: string): Walker {
@@ -70,8 +99,12 @@ export function walkerDelta(pattern: string, altitudeKm: number, firstNoradId: n
   for (let j = 0; j < w.planes; j += 1) {
     for (let k = 0; k < perPlane; k += 1) {
       out.push({
-        noradId: firstNoradId + j * perPlane + k, name: `${name}-${j + 1}-${k + 1}`, altitudeKm, inclinationDeg: w.inclinationDeg,
-        raanDeg: (360 * j) / w.planes, meanAnomalyDeg: (360 * k) / perPlane + (360 * w.phasing * j) / w.total,
+        noradId: firstNoradId + j * perPlane + k,
+        name: `${name}-${j + 1}-${k + 1}`,
+        altitudeKm,
+        inclinationDeg: w.inclinationDeg,
+        raanDeg: (360 * j) / w.planes,
+        meanAnomalyDeg: (360 * k) / perPlane + (360 * w.phasing * j) / w.total,
       });
     }
   }
@@ -98,27 +131,71 @@ export interface SatellitePreset {
  * tle/data/demo.tle) use `noradId` in the config instead of the preset.
  */
 export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
-  { id: 'micius', name: 'Micius (QUESS)', noradId: 41731, altitudeKm: 478, inclinationDeg: 97.3, ltanHours: 0, terminalPreset: 'micius-xinglong',
-    source: 'Liao et al. 2017, Nature 549, 43: sun-synchronous orbit at ~500 km, launched 2016-08-16, passes over Xinglong around local midnight; orbit 471 x 485 km, 97.3 deg in August 2023 (COSPAR 2016-051A, de.wikipedia "Micius (Satellit)").',
-    assumptions: 'circular 478 km; LTAN 00:00 approximated from the midnight passes; prefer the catalog TLE (noradId 41731).' },
-  { id: 'jinan-1', name: 'Jinan-1', noradId: 990_002, altitudeKm: 500, ltanHours: 22.5, terminalPreset: 'jinan1-portable',
-    source: 'Li et al. 2025, "Microsatellite-based real-time quantum key distribution", Nature 640, 47-54 (doi:10.1038/s41586-025-08739-z): ~23 kg payload, portable 100 kg stations, up to 1.07 Mbit per pass; ~500 km sun-synchronous orbit, launched 2022-07-27 (as summarised by qni.pages.dev/case-studies/jinan-1).',
-    assumptions: 'LTAN 22:30 and the catalog number are assumptions.' },
-  { id: 'speqtral-1', name: 'SpeQtral-1', noradId: 990_003, altitudeKm: 530, ltanHours: 22.5, terminalPreset: 'generic-500km-810nm',
+  {
+    id: 'micius',
+    name: 'Micius (QUESS)',
+    noradId: 41731,
+    altitudeKm: 478,
+    inclinationDeg: 97.3,
+    ltanHours: 0,
+    terminalPreset: 'micius-xinglong',
+    source:
+      'Liao et al. 2017, Nature 549, 43: sun-synchronous orbit at ~500 km, launched 2016-08-16, passes over Xinglong around local midnight; orbit 471 x 485 km, 97.3 deg in August 2023 (COSPAR 2016-051A, de.wikipedia "Micius (Satellit)").',
+    assumptions:
+      'circular 478 km; LTAN 00:00 approximated from the midnight passes; prefer the catalog TLE (noradId 41731).',
+  },
+  {
+    id: 'jinan-1',
+    name: 'Jinan-1',
+    noradId: 990_002,
+    altitudeKm: 500,
+    ltanHours: 22.5,
+    terminalPreset: 'jinan1-portable',
+    source:
+      'Li et al. 2025, "Microsatellite-based real-time quantum key distribution", Nature 640, 47-54 (doi:10.1038/s41586-025-08739-z): ~23 kg payload, portable 100 kg stations, up to 1.07 Mbit per pass; ~500 km sun-synchronous orbit, launched 2022-07-27 (as summarised by qni.pages.dev/case-studies/jinan-1).',
+    assumptions: 'LTAN 22:30 and the catalog number are assumptions.',
+  },
+  {
+    id: 'speqtral-1',
+    name: 'SpeQtral-1',
+    noradId: 990_003,
+    altitudeKm: 530,
+    ltanHours: 22.5,
+    terminalPreset: 'generic-500km-810nm',
     source: 'SpeQtral (Singapore) announcements: SpeQtral-1 QKD satellite for a sun-synchronous LEO rideshare.',
-    assumptions: 'altitude 530 km, LTAN 22:30, terminal = generic 500 km / 810 nm preset: unpublished, assumed.' },
-  { id: 'qeyssat', name: 'QEYSSat', noradId: 990_004, altitudeKm: 600, ltanHours: 23, terminalPreset: 'generic-500km-810nm',
-    source: 'Canadian Space Agency QEYSSat mission (Jennewein et al. 2014, Proc. SPIE 9254, 925402): uplink QKD microsatellite in LEO.',
-    assumptions: 'sun-synchronous 600 km, LTAN 23:00; downlink generic terminal preset stands in for its uplink receiver.' },
-  { id: 'eagle-1', name: 'Eagle-1', noradId: 990_005, altitudeKm: 530, ltanHours: 22.5, terminalPreset: 'generic-500km-810nm',
+    assumptions: 'altitude 530 km, LTAN 22:30, terminal = generic 500 km / 810 nm preset: unpublished, assumed.',
+  },
+  {
+    id: 'qeyssat',
+    name: 'QEYSSat',
+    noradId: 990_004,
+    altitudeKm: 600,
+    ltanHours: 23,
+    terminalPreset: 'generic-500km-810nm',
+    source:
+      'Canadian Space Agency QEYSSat mission (Jennewein et al. 2014, Proc. SPIE 9254, 925402): uplink QKD microsatellite in LEO.',
+    assumptions:
+      'sun-synchronous 600 km, LTAN 23:00; downlink generic terminal preset stands in for its uplink receiver.',
+  },
+  {
+    id: 'eagle-1',
+    name: 'Eagle-1',
+    noradId: 990_005,
+    altitudeKm: 530,
+    ltanHours: 22.5,
+    terminalPreset: 'generic-500km-810nm',
     source: 'ESA / SES Eagle-1: European space-based QKD system, LEO sun-synchronous, ESA ARTES programme.',
-    assumptions: 'altitude 530 km, LTAN 22:30 and the terminal preset are assumptions.' },
+    assumptions: 'altitude 530 km, LTAN 22:30 and the terminal preset are assumptions.',
+  },
 ];
 
 export function presetOrbit(p: SatellitePreset, epochMs: number): OrbitSpec {
   return {
-    noradId: p.noradId, name: p.name, altitudeKm: p.altitudeKm,
+    noradId: p.noradId,
+    name: p.name,
+    altitudeKm: p.altitudeKm,
     inclinationDeg: p.inclinationDeg ?? sunSynchronousInclinationDeg(p.altitudeKm),
-    raanDeg: raanForLtanDeg(p.ltanHours, epochMs), meanAnomalyDeg: 0,
+    raanDeg: raanForLtanDeg(p.ltanHours, epochMs),
+    meanAnomalyDeg: 0,
   };
 }

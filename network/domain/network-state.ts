@@ -6,12 +6,39 @@
 import type { LedgerEntry } from './ledger.js';
 import { KeyBuffer } from './storage.js';
 
-export interface SimSatellite { noradId: number; bufferBits: number; keyLifetimeMs: number }
-export interface SimPair { a: string; b: string; bitsPerDay: number }
+export interface SimSatellite {
+  noradId: number;
+  bufferBits: number;
+  keyLifetimeMs: number;
+}
+export interface SimPair {
+  a: string;
+  b: string;
+  bitsPerDay: number;
+}
 
-interface PairCounters { delivered: number; starved: number; relayed: number; monthly: Map<string, { demandBits: number; deliveredBits: number }> }
-interface StationCounters { passes: number; busyMs: number; deposited: number; localDemand: number; localDelivered: number }
-interface SatelliteCounters { passes: number; peak: number; deposited: number; discarded: number; expired: number; daily: number[]; dayPeak: number }
+interface PairCounters {
+  delivered: number;
+  starved: number;
+  relayed: number;
+  monthly: Map<string, { demandBits: number; deliveredBits: number }>;
+}
+interface StationCounters {
+  passes: number;
+  busyMs: number;
+  deposited: number;
+  localDemand: number;
+  localDelivered: number;
+}
+interface SatelliteCounters {
+  passes: number;
+  peak: number;
+  deposited: number;
+  discarded: number;
+  expired: number;
+  daily: number[];
+  dayPeak: number;
+}
 
 const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 const pairKey = (p: { a: string; b: string }) => `${p.a}~${p.b}`;
@@ -24,11 +51,24 @@ export class NetworkState {
   readonly satelliteCounters: Map<number, SatelliteCounters>;
   readonly pairCounters: PairCounters[];
 
-  constructor(stationIds: readonly string[], satellites: readonly SimSatellite[], readonly pairs: readonly SimPair[], groundLifetimeMs: number, readonly targetDays: number) {
+  constructor(
+    stationIds: readonly string[],
+    satellites: readonly SimSatellite[],
+    readonly pairs: readonly SimPair[],
+    groundLifetimeMs: number,
+    readonly targetDays: number,
+  ) {
     this.buffers = new Map(satellites.map((x) => [x.noradId, new KeyBuffer(x.bufferBits, x.keyLifetimeMs)]));
     this.pools = new Map(pairs.map((p) => [pairKey(p), new KeyBuffer(Number.MAX_SAFE_INTEGER, groundLifetimeMs)]));
-    this.stationCounters = new Map(stationIds.map((g) => [g, { passes: 0, busyMs: 0, deposited: 0, localDemand: 0, localDelivered: 0 }]));
-    this.satelliteCounters = new Map(satellites.map((x) => [x.noradId, { passes: 0, peak: 0, deposited: 0, discarded: 0, expired: 0, daily: [], dayPeak: 0 }]));
+    this.stationCounters = new Map(
+      stationIds.map((g) => [g, { passes: 0, busyMs: 0, deposited: 0, localDemand: 0, localDelivered: 0 }]),
+    );
+    this.satelliteCounters = new Map(
+      satellites.map((x) => [
+        x.noradId,
+        { passes: 0, peak: 0, deposited: 0, discarded: 0, expired: 0, daily: [], dayPeak: 0 },
+      ]),
+    );
     this.pairCounters = pairs.map(() => ({ delivered: 0, starved: 0, relayed: 0, monthly: new Map() }));
   }
 
@@ -36,18 +76,27 @@ export class NetworkState {
   expire(nowMs: number): void {
     const found: LedgerEntry[] = [];
     for (const [noradId, b] of this.buffers) {
-      for (const e of b.expire(nowMs)) { found.push({ kind: 'expire-onboard', atMs: e.atMs, noradId, stationId: e.owner, bits: e.bits }); this.satelliteCounters.get(noradId)!.expired += e.bits; }
+      for (const e of b.expire(nowMs)) {
+        found.push({ kind: 'expire-onboard', atMs: e.atMs, noradId, stationId: e.owner, bits: e.bits });
+        this.satelliteCounters.get(noradId)!.expired += e.bits;
+      }
     }
-    for (const p of this.pairs) for (const e of this.pools.get(pairKey(p))!.expire(nowMs)) found.push({ kind: 'expire-ground', atMs: e.atMs, a: p.a, b: p.b, bits: e.bits });
+    for (const p of this.pairs)
+      for (const e of this.pools.get(pairKey(p))!.expire(nowMs))
+        found.push({ kind: 'expire-ground', atMs: e.atMs, a: p.a, b: p.b, bits: e.bits });
     this.ledger.push(...found.sort((x, y) => x.atMs - y.atMs));
   }
 
   /** Pairs, least covered first (ground pool in days of demand), ties by order. */
   private pairOrder(): { p: SimPair; n: number }[] {
-    return this.pairs.map((p, n) => ({ p, n, cover: this.pools.get(pairKey(p))!.levelBits / p.bitsPerDay })).sort((x, y) => x.cover - y.cover || x.n - y.n);
+    return this.pairs
+      .map((p, n) => ({ p, n, cover: this.pools.get(pairKey(p))!.levelBits / p.bitsPerDay }))
+      .sort((x, y) => x.cover - y.cover || x.n - y.n);
   }
 
-  private want(p: SimPair): number { return Math.floor(p.bitsPerDay * this.targetDays - this.pools.get(pairKey(p))!.levelBits); }
+  private want(p: SimPair): number {
+    return Math.floor(p.bitsPerDay * this.targetDays - this.pools.get(pairKey(p))!.levelBits);
+  }
 
   private toPool(n: number, bits: number, atMs: number): void {
     this.pools.get(pairKey(this.pairs[n]!))!.deposit('pair', bits, atMs);
@@ -55,17 +104,33 @@ export class NetworkState {
   }
 
   /** A booked pass ran (clear or clouded) and produced `bits` of key with its station. */
-  passRan(e: { id: string; stationId: string; noradId: number; startMs: number; endMs: number; clear: boolean }, bits: number): void {
+  passRan(
+    e: { id: string; stationId: string; noradId: number; startMs: number; endMs: number; clear: boolean },
+    bits: number,
+  ): void {
     this.ledger.push({ kind: 'pass', atMs: e.endMs, ...e, secureBits: bits });
-    const gs = this.stationCounters.get(e.stationId)!, ss = this.satelliteCounters.get(e.noradId)!;
-    gs.passes += 1; gs.busyMs += e.endMs - e.startMs; ss.passes += 1;
+    const gs = this.stationCounters.get(e.stationId)!,
+      ss = this.satelliteCounters.get(e.noradId)!;
+    gs.passes += 1;
+    gs.busyMs += e.endMs - e.startMs;
+    ss.passes += 1;
     if (bits <= 0) return;
     const left = this.relayArriving(e.noradId, e.stationId, bits, e.endMs);
     const buf = this.buffers.get(e.noradId)!;
     const d = buf.deposit(e.stationId, left, e.endMs);
-    this.ledger.push({ kind: 'deposit', atMs: e.endMs, stationId: e.stationId, noradId: e.noradId, storedBits: d.storedBits, discardedBits: d.discardedBits });
-    gs.deposited += bits - left + d.storedBits; ss.deposited += bits - left + d.storedBits; ss.discarded += d.discardedBits;
-    ss.peak = Math.max(ss.peak, buf.levelBits); ss.dayPeak = Math.max(ss.dayPeak, buf.levelBits);
+    this.ledger.push({
+      kind: 'deposit',
+      atMs: e.endMs,
+      stationId: e.stationId,
+      noradId: e.noradId,
+      storedBits: d.storedBits,
+      discardedBits: d.discardedBits,
+    });
+    gs.deposited += bits - left + d.storedBits;
+    ss.deposited += bits - left + d.storedBits;
+    ss.discarded += d.discardedBits;
+    ss.peak = Math.max(ss.peak, buf.levelBits);
+    ss.dayPeak = Math.max(ss.dayPeak, buf.levelBits);
     this.relayHeld(e.noradId, e.endMs);
   }
 
@@ -92,7 +157,8 @@ export class NetworkState {
     for (const { p, n } of this.pairOrder()) {
       const r = Math.min(buf.held(p.a), buf.held(p.b), this.want(p));
       if (r <= 0) continue;
-      buf.take(p.a, r); buf.take(p.b, r);
+      buf.take(p.a, r);
+      buf.take(p.b, r);
       this.toPool(n, r, atMs);
       this.ledger.push({ kind: 'relay', atMs, noradId, a: p.a, b: p.b, bits: r });
     }
@@ -117,7 +183,11 @@ export class NetworkState {
       let need = perDay;
       for (const [noradId, buf] of this.buffers) {
         const got = buf.take(g, need);
-        if (got > 0) { this.ledger.push({ kind: 'local', atMs, noradId, stationId: g, bits: got }); gs.localDelivered += got; need -= got; }
+        if (got > 0) {
+          this.ledger.push({ kind: 'local', atMs, noradId, stationId: g, bits: got });
+          gs.localDelivered += got;
+          need -= got;
+        }
       }
     }
     for (const [noradId, ss] of this.satelliteCounters) {

@@ -3,34 +3,76 @@ import { z } from 'zod';
 import { toIso } from '../../src/core/time/index.js';
 import type { SimulationResult } from './simulate.js';
 
-export const NetworkReportSchema = z.object({
-  days: z.number(),
-  seed: z.number(),
-  start: z.string(),
-  solver: z.enum(['exact', 'heuristic']),
-  planning: z.enum(['expected', 'robust']),
-  replans: z.number(),
-  pairs: z.array(z.object({
-    a: z.string(), b: z.string(), demandBits: z.number(), deliveredBits: z.number(), starvedDays: z.number(),
-    monthly: z.array(z.object({ month: z.string().describe('YYYY-MM (UTC) of the daily draws'), demandBits: z.number(), deliveredBits: z.number() })),
-    relayedBits: z.number(),
-  })),
-  stations: z.array(z.object({
-    id: z.string(), passesExecuted: z.number(), clearNights: z.number(), utilisation: z.number(),
-    nights: z.number(), depositedBits: z.number(), localDemandBits: z.number(), localDeliveredBits: z.number(),
-  })),
-  satellites: z.array(z.object({
-    noradId: z.number(), passesExecuted: z.number(), storagePeakBits: z.number(),
-    bufferBits: z.number(), depositedBits: z.number(), discardedBits: z.number(), expiredBits: z.number(),
-    /** Highest onboard level of each simulated day, bits. */
-    storageDaily: z.array(z.number()),
-  })),
-  totals: z.object({ depositedBits: z.number(), expiredBits: z.number(), deliveredBits: z.number(), worstPairP10MonthlyFraction: z.number() }),
-  runtimeMs: z.number(),
-}).meta({ id: 'NetworkSimulation' });
+export const NetworkReportSchema = z
+  .object({
+    days: z.number(),
+    seed: z.number(),
+    start: z.string(),
+    solver: z.enum(['exact', 'heuristic']),
+    planning: z.enum(['expected', 'robust']),
+    replans: z.number(),
+    pairs: z.array(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        demandBits: z.number(),
+        deliveredBits: z.number(),
+        starvedDays: z.number(),
+        monthly: z.array(
+          z.object({
+            month: z.string().describe('YYYY-MM (UTC) of the daily draws'),
+            demandBits: z.number(),
+            deliveredBits: z.number(),
+          }),
+        ),
+        relayedBits: z.number(),
+      }),
+    ),
+    stations: z.array(
+      z.object({
+        id: z.string(),
+        passesExecuted: z.number(),
+        clearNights: z.number(),
+        utilisation: z.number(),
+        nights: z.number(),
+        depositedBits: z.number(),
+        localDemandBits: z.number(),
+        localDeliveredBits: z.number(),
+      }),
+    ),
+    satellites: z.array(
+      z.object({
+        noradId: z.number(),
+        passesExecuted: z.number(),
+        storagePeakBits: z.number(),
+        bufferBits: z.number(),
+        depositedBits: z.number(),
+        discardedBits: z.number(),
+        expiredBits: z.number(),
+        /** Highest onboard level of each simulated day, bits. */
+        storageDaily: z.array(z.number()),
+      }),
+    ),
+    totals: z.object({
+      depositedBits: z.number(),
+      expiredBits: z.number(),
+      deliveredBits: z.number(),
+      worstPairP10MonthlyFraction: z.number(),
+    }),
+    runtimeMs: z.number(),
+  })
+  .meta({ id: 'NetworkSimulation' });
 export type NetworkReport = z.infer<typeof NetworkReportSchema>;
 
-export interface ReportMeta { days: number; seed: number; startMs: number; solver: 'exact' | 'heuristic'; planning: 'expected' | 'robust'; runtimeMs: number; buffers: Record<number, number> }
+export interface ReportMeta {
+  days: number;
+  seed: number;
+  startMs: number;
+  solver: 'exact' | 'heuristic';
+  planning: 'expected' | 'robust';
+  runtimeMs: number;
+  buffers: Record<number, number>;
+}
 
 /** q-quantile by the nearest-rank rule (deterministic, no interpolation). */
 export function quantile(xs: readonly number[], q: number): number {
@@ -44,19 +86,59 @@ export function quantile(xs: readonly number[], q: number): number {
  * simulated in it): for each pair, the 10th percentile (nearest rank) of its monthly
  * delivered/demand; the minimum over pairs.
  */
-export function worstPairP10(pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[]): number {
+export function worstPairP10(
+  pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[],
+): number {
   if (!pairs.length) return 1;
-  return Math.min(...pairs.map((p) => quantile(p.monthly.map((m) => Math.min(1, m.deliveredBits / m.demandBits)), 0.1)));
+  return Math.min(
+    ...pairs.map((p) =>
+      quantile(
+        p.monthly.map((m) => Math.min(1, m.deliveredBits / m.demandBits)),
+        0.1,
+      ),
+    ),
+  );
 }
 
 export function toReport(r: SimulationResult, m: ReportMeta): NetworkReport {
   const onboardExpired = r.satellites.reduce((s, x) => s + x.expiredBits, 0);
   const groundExpired = r.ledger.reduce((s, e) => s + (e.kind === 'expire-ground' ? e.bits : 0), 0);
   return {
-    days: m.days, seed: m.seed, start: toIso(m.startMs), solver: m.solver, planning: m.planning, replans: r.replans,
-    pairs: r.pairs.map((p) => ({ a: p.a, b: p.b, demandBits: p.demandBits, deliveredBits: p.deliveredBits, starvedDays: p.starvedDays, monthly: p.monthly, relayedBits: p.relayedBits })),
-    stations: r.stations.map((g) => ({ id: g.id, passesExecuted: g.passesExecuted, clearNights: g.clearNights, utilisation: Math.round(g.utilisation * 1e6) / 1e6, nights: g.nights, depositedBits: g.depositedBits, localDemandBits: g.localDemandBits, localDeliveredBits: g.localDeliveredBits })),
-    satellites: r.satellites.map((x) => ({ noradId: x.noradId, passesExecuted: x.passesExecuted, storagePeakBits: x.storagePeakBits, bufferBits: m.buffers[x.noradId]!, depositedBits: x.depositedBits, discardedBits: x.discardedBits, expiredBits: x.expiredBits, storageDaily: x.storageDaily })),
+    days: m.days,
+    seed: m.seed,
+    start: toIso(m.startMs),
+    solver: m.solver,
+    planning: m.planning,
+    replans: r.replans,
+    pairs: r.pairs.map((p) => ({
+      a: p.a,
+      b: p.b,
+      demandBits: p.demandBits,
+      deliveredBits: p.deliveredBits,
+      starvedDays: p.starvedDays,
+      monthly: p.monthly,
+      relayedBits: p.relayedBits,
+    })),
+    stations: r.stations.map((g) => ({
+      id: g.id,
+      passesExecuted: g.passesExecuted,
+      clearNights: g.clearNights,
+      utilisation: Math.round(g.utilisation * 1e6) / 1e6,
+      nights: g.nights,
+      depositedBits: g.depositedBits,
+      localDemandBits: g.localDemandBits,
+      localDeliveredBits: g.localDeliveredBits,
+    })),
+    satellites: r.satellites.map((x) => ({
+      noradId: x.noradId,
+      passesExecuted: x.passesExecuted,
+      storagePeakBits: x.storagePeakBits,
+      bufferBits: m.buffers[x.noradId]!,
+      depositedBits: x.depositedBits,
+      discardedBits: x.discardedBits,
+      expiredBits: x.expiredBits,
+      storageDaily: x.storageDaily,
+    })),
     totals: {
       depositedBits: r.satellites.reduce((s, x) => s + x.depositedBits, 0),
       expiredBits: onboardExpired + groundExpired,

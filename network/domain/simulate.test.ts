@@ -17,10 +17,18 @@ describe('network simulation (synthetic network, heuristic planner, seeded pass 
   });
 
   it('the same seed gives the same result; another seed another weather', async () => {
-    const a = syntheticNetwork({ days: 5, seed: 11 }), b = syntheticNetwork({ days: 5, seed: 11 }), c = syntheticNetwork({ days: 5, seed: 12 });
-    const [ra, rb, rc] = await Promise.all([simulateNetwork(a.setup, a.ports), simulateNetwork(b.setup, b.ports), simulateNetwork(c.setup, c.ports)]);
+    const a = syntheticNetwork({ days: 5, seed: 11 }),
+      b = syntheticNetwork({ days: 5, seed: 11 }),
+      c = syntheticNetwork({ days: 5, seed: 12 });
+    const [ra, rb, rc] = await Promise.all([
+      simulateNetwork(a.setup, a.ports),
+      simulateNetwork(b.setup, b.ports),
+      simulateNetwork(c.setup, c.ports),
+    ]);
     expect(JSON.stringify(ra)).toBe(JSON.stringify(rb));
-    expect(JSON.stringify(ra.stations.map((s) => s.clearNights))).not.toBe(JSON.stringify(rc.stations.map((s) => s.clearNights)));
+    expect(JSON.stringify(ra.stations.map((s) => s.clearNights))).not.toBe(
+      JSON.stringify(rc.stations.map((s) => s.clearNights)),
+    );
   });
 
   it('a small buffer caps the onboard level and the overflow is discarded, not delivered', async () => {
@@ -38,15 +46,21 @@ describe('network simulation (synthetic network, heuristic planner, seeded pass 
   });
 
   it('property: any seed, buffer and persistence keeps every checker rule (two satellites)', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.integer({ min: 0, max: 2 ** 31 }), fc.double({ min: 1e5, max: 5e6, noNaN: true }), fc.double({ min: 0, max: 0.9, noNaN: true }),
-      async (seed, bufferBits, persistence) => {
-        const { setup, ports } = syntheticNetwork({ days: 3, seed, bufferBits, persistence, satellites: 2 });
-        const r = await simulateNetwork(setup, ports);
-        const check = checkLedger(r.ledger, setup.satellites);
-        expect(check.violations).toEqual([]);
-        expect(check.deliveredBits).toBeLessThanOrEqual(check.depositedBits - check.expiredBits);
-      }), { numRuns: 12 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.double({ min: 1e5, max: 5e6, noNaN: true }),
+        fc.double({ min: 0, max: 0.9, noNaN: true }),
+        async (seed, bufferBits, persistence) => {
+          const { setup, ports } = syntheticNetwork({ days: 3, seed, bufferBits, persistence, satellites: 2 });
+          const r = await simulateNetwork(setup, ports);
+          const check = checkLedger(r.ledger, setup.satellites);
+          expect(check.violations).toEqual([]);
+          expect(check.deliveredBits).toBeLessThanOrEqual(check.depositedBits - check.expiredBits);
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 
   it('statistics: delivery per station over seeds matches the sum of its pass yields x clear-night probability', async () => {
@@ -61,9 +75,16 @@ describe('network simulation (synthetic network, heuristic planner, seeded pass 
       const { setup, ports } = syntheticNetwork({ days: 3, seed, forecastSkill: 0, persistence: 0 });
       const r = await simulateNetwork(setup, ports);
       const p = new Map(setup.stations.map((g) => [g.id, g.clearNight[2]!]));
-      const yieldOf = new Map((await ports.candidates(setup.startMs - 864e5, setup.startMs + 10 * 864e5)).map((c) => [c.id, c.expectedSecureBits]));
+      const yieldOf = new Map(
+        (await ports.candidates(setup.startMs - 864e5, setup.startMs + 10 * 864e5)).map((c) => [
+          c.id,
+          c.expectedSecureBits,
+        ]),
+      );
       const analytic = new Map<string, number>();
-      for (const e of r.ledger) if (e.kind === 'pass') analytic.set(e.stationId, (analytic.get(e.stationId) ?? 0) + yieldOf.get(e.id)! * p.get(e.stationId)!);
+      for (const e of r.ledger)
+        if (e.kind === 'pass')
+          analytic.set(e.stationId, (analytic.get(e.stationId) ?? 0) + yieldOf.get(e.id)! * p.get(e.stationId)!);
       for (const g of r.stations) {
         const l = diffs.get(g.id) ?? [];
         l.push(g.depositedBits - (analytic.get(g.id) ?? 0));
@@ -77,7 +98,7 @@ describe('network simulation (synthetic network, heuristic planner, seeded pass 
       const xs = diffs.get(g)!;
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
       const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-      expect(Math.abs(mean)).toBeLessThanOrEqual(4 * sd / Math.sqrt(xs.length) + 10);
+      expect(Math.abs(mean)).toBeLessThanOrEqual((4 * sd) / Math.sqrt(xs.length) + 10);
     }
   });
 });

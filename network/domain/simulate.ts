@@ -27,11 +27,23 @@ import type { LedgerEntry } from './ledger.js';
 import { mulberry32 } from '../../src/core/keyrate/random.js';
 import type { KeyBuffer } from './storage.js';
 import { NetworkState, type SimPair, type SimSatellite } from './network-state.js';
-import { DAY_MS, fnv1a, forecastClear, isClear, nightOf, realiseWeather, type StationWeather, type WeatherStation } from './weather.js';
+import {
+  DAY_MS,
+  fnv1a,
+  forecastClear,
+  isClear,
+  nightOf,
+  realiseWeather,
+  type StationWeather,
+  type WeatherStation,
+} from './weather.js';
 import { robustPlan } from './robust.js';
 import type { Planning } from './config.schema.js';
 
-export interface PassOutcome { secureBits: number; cloudy: boolean }
+export interface PassOutcome {
+  secureBits: number;
+  cloudy: boolean;
+}
 
 export interface SimulationPorts {
   /** Predicted, weighted passes in [fromMs, toMs) with climatological clear-sky probability. */
@@ -65,20 +77,56 @@ export interface SimulationSetup {
 
 export interface SimulationResult {
   ledger: LedgerEntry[];
-  pairs: { a: string; b: string; demandBits: number; deliveredBits: number; starvedDays: number; monthly: { month: string; demandBits: number; deliveredBits: number }[]; relayedBits: number }[];
-  stations: { id: string; passesExecuted: number; clearNights: number; nights: number; utilisation: number; depositedBits: number; localDemandBits: number; localDeliveredBits: number }[];
-  satellites: { noradId: number; passesExecuted: number; storagePeakBits: number; depositedBits: number; discardedBits: number; expiredBits: number; storageDaily: number[] }[];
+  pairs: {
+    a: string;
+    b: string;
+    demandBits: number;
+    deliveredBits: number;
+    starvedDays: number;
+    monthly: { month: string; demandBits: number; deliveredBits: number }[];
+    relayedBits: number;
+  }[];
+  stations: {
+    id: string;
+    passesExecuted: number;
+    clearNights: number;
+    nights: number;
+    utilisation: number;
+    depositedBits: number;
+    localDemandBits: number;
+    localDeliveredBits: number;
+  }[];
+  satellites: {
+    noradId: number;
+    passesExecuted: number;
+    storagePeakBits: number;
+    depositedBits: number;
+    discardedBits: number;
+    expiredBits: number;
+    storageDaily: number[];
+  }[];
   replans: number;
 }
-
 
 export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
   const endMs = s.startMs + s.days * DAY_MS;
   const horizonMs = s.horizonHours * 3_600_000;
-  const weather = realiseWeather(s.stations, s.startMs - DAY_MS, endMs + horizonMs + 2 * DAY_MS, s.seed, s.weather.persistence);
+  const weather = realiseWeather(
+    s.stations,
+    s.startMs - DAY_MS,
+    endMs + horizonMs + 2 * DAY_MS,
+    s.seed,
+    s.weather.persistence,
+  );
   const station = new Map(s.stations.map((g) => [g.id, g]));
   const wx = (g: string): StationWeather => weather.get(g)!;
-  const net = new NetworkState(s.stations.map((g) => g.id), s.satellites, s.pairs, s.keys.groundLifetimeMs, s.keys.targetDays);
+  const net = new NetworkState(
+    s.stations.map((g) => g.id),
+    s.satellites,
+    s.pairs,
+    s.keys.groundLifetimeMs,
+    s.keys.targetDays,
+  );
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
@@ -90,52 +138,107 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   const executePass = async (b: Candidate) => {
     executed.add(b.id);
     const clear = isClear(wx(b.stationId), nightOf(station.get(b.stationId)!.longitudeDeg, b.startMs));
-    const booking: Booking = { id: b.id, noradId: b.noradId, stationId: b.stationId, startMs: b.startMs, endMs: b.endMs, expectedSecureBits: b.expectedSecureBits, clearSkyProbability: 1, state: 'PASS', reason: 'simulated', planId: 'network', updatedMs: b.endMs };
+    const booking: Booking = {
+      id: b.id,
+      noradId: b.noradId,
+      stationId: b.stationId,
+      startMs: b.startMs,
+      endMs: b.endMs,
+      expectedSecureBits: b.expectedSecureBits,
+      clearSkyProbability: 1,
+      state: 'PASS',
+      reason: 'simulated',
+      planId: 'network',
+      updatedMs: b.endMs,
+    };
     const out = clear ? await ports.runPass(booking, (s.seed ^ fnv1a(b.id)) >>> 0) : { secureBits: 0, cloudy: true };
-    net.passRan({ id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear }, Math.max(0, Math.floor(out.secureBits)));
+    net.passRan(
+      { id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear },
+      Math.max(0, Math.floor(out.secureBits)),
+    );
   };
   const replan = async (nowMs: number) => {
     replans += 1;
     const frozenUntil = nowMs + s.frozenMinutes * 60_000;
     const frozen = bookings.filter((b) => b.startMs < frozenUntil);
     const frozenIds = new Set(frozen.map((b) => b.id));
-    const fresh = (await ports.candidates(nowMs, nowMs + horizonMs))
-      .filter((c) => c.startMs >= frozenUntil && !executed.has(c.id) && !frozenIds.has(c.id) && net.buffers.has(c.noradId) && served.has(c.stationId) && station.has(c.stationId));
+    const fresh = (await ports.candidates(nowMs, nowMs + horizonMs)).filter(
+      (c) =>
+        c.startMs >= frozenUntil &&
+        !executed.has(c.id) &&
+        !frozenIds.has(c.id) &&
+        net.buffers.has(c.noradId) &&
+        served.has(c.stationId) &&
+        station.has(c.stationId),
+    );
     const forecast = (c: Candidate): Candidate => ({
-      ...c, expectedSecureBits: Math.min(c.expectedSecureBits, net.buffers.get(c.noradId)!.capacityBits),
-      clearSkyProbability: forecastClear(wx(c.stationId), nightOf(station.get(c.stationId)!.longitudeDeg, c.startMs), nowMs, s.weather),
+      ...c,
+      expectedSecureBits: Math.min(c.expectedSecureBits, net.buffers.get(c.noradId)!.capacityBits),
+      clearSkyProbability: forecastClear(
+        wx(c.stationId),
+        nightOf(station.get(c.stationId)!.longitudeDeg, c.startMs),
+        nowMs,
+        s.weather,
+      ),
     });
     const held = heldPseudoPasses(net.buffers, nowMs);
     const cands = [...frozen.map(forecast), ...fresh.map(forecast), ...held];
     const fixed = new Set([...frozenIds, ...held.map((h) => h.id)]);
     const demand = horizonDemand(s, net.pools, horizonMs);
-    const plan = s.planning === 'robust'
-      ? await robustPlan(cands, demand, fixed, ports.plan, { ...s.robust, persistence: s.weather.persistence, rand })
-      : await ports.plan(cands, demand, fixed);
-    bookings = fitToBuffer(plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX)), net.buffers, s.pairs, frozenIds);
+    const plan =
+      s.planning === 'robust'
+        ? await robustPlan(cands, demand, fixed, ports.plan, { ...s.robust, persistence: s.weather.persistence, rand })
+        : await ports.plan(cands, demand, fixed);
+    bookings = fitToBuffer(
+      plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX)),
+      net.buffers,
+      s.pairs,
+      frozenIds,
+    );
     await ports.onProgress?.(Math.min(1, (nowMs - s.startMs) / (endMs - s.startMs)));
   };
 
   let nextReplan = s.startMs;
   let nextDraw = s.startMs + DAY_MS;
   for (;;) {
-    const pass = bookings.reduce<Candidate | undefined>((m, b) => (!m || b.endMs < m.endMs || (b.endMs === m.endMs && b.id < m.id) ? b : m), undefined);
+    const pass = bookings.reduce<Candidate | undefined>(
+      (m, b) => (!m || b.endMs < m.endMs || (b.endMs === m.endMs && b.id < m.id) ? b : m),
+      undefined,
+    );
     const passAt = pass ? pass.endMs : Infinity;
     const t = Math.min(passAt, nextDraw, nextReplan);
     if (t > endMs || (t === endMs && passAt > endMs && nextDraw > endMs)) break;
     net.expire(t);
-    if (pass && passAt === t) { bookings = bookings.filter((b) => b !== pass); await executePass(pass); }
-    else if (nextDraw === t) { net.dailyDraw(t, s.stationDemand); nextDraw += DAY_MS; }
-    else { await replan(t); const n = ports.nextReplanMs(t); if (!(n > t)) throw new Error('nextReplanMs must move forward'); nextReplan = n; }
+    if (pass && passAt === t) {
+      bookings = bookings.filter((b) => b !== pass);
+      await executePass(pass);
+    } else if (nextDraw === t) {
+      net.dailyDraw(t, s.stationDemand);
+      nextDraw += DAY_MS;
+    } else {
+      await replan(t);
+      const n = ports.nextReplanMs(t);
+      if (!(n > t)) throw new Error('nextReplanMs must move forward');
+      nextReplan = n;
+    }
   }
   return resultOf(s, net, wx, replans);
 }
 
-function resultOf(s: SimulationSetup, net: NetworkState, wx: (g: string) => StationWeather, replans: number): SimulationResult {
+function resultOf(
+  s: SimulationSetup,
+  net: NetworkState,
+  wx: (g: string) => StationWeather,
+  replans: number,
+): SimulationResult {
   const endMs = s.startMs + s.days * DAY_MS;
   const nights = (g: WeatherStation) => {
-    let clear = 0, all = 0;
-    for (let n = nightOf(g.longitudeDeg, s.startMs); n < nightOf(g.longitudeDeg, endMs); n += 1) { all += 1; if (isClear(wx(g.id), n)) clear += 1; }
+    let clear = 0,
+      all = 0;
+    for (let n = nightOf(g.longitudeDeg, s.startMs); n < nightOf(g.longitudeDeg, endMs); n += 1) {
+      all += 1;
+      if (isClear(wx(g.id), n)) clear += 1;
+    }
     return { clear, all };
   };
   return {
@@ -143,15 +246,41 @@ function resultOf(s: SimulationSetup, net: NetworkState, wx: (g: string) => Stat
     replans,
     pairs: s.pairs.map((p, n) => {
       const c = net.pairCounters[n]!;
-      return { a: p.a, b: p.b, demandBits: p.bitsPerDay * s.days, deliveredBits: c.delivered, starvedDays: c.starved, relayedBits: c.relayed, monthly: [...c.monthly].map(([month, m]) => ({ month, ...m })) };
+      return {
+        a: p.a,
+        b: p.b,
+        demandBits: p.bitsPerDay * s.days,
+        deliveredBits: c.delivered,
+        starvedDays: c.starved,
+        relayedBits: c.relayed,
+        monthly: [...c.monthly].map(([month, m]) => ({ month, ...m })),
+      };
     }),
     stations: s.stations.map((g) => {
-      const x = net.stationCounters.get(g.id)!, w = nights(g);
-      return { id: g.id, passesExecuted: x.passes, clearNights: w.clear, nights: w.all, utilisation: x.busyMs / (endMs - s.startMs), depositedBits: x.deposited, localDemandBits: x.localDemand, localDeliveredBits: x.localDelivered };
+      const x = net.stationCounters.get(g.id)!,
+        w = nights(g);
+      return {
+        id: g.id,
+        passesExecuted: x.passes,
+        clearNights: w.clear,
+        nights: w.all,
+        utilisation: x.busyMs / (endMs - s.startMs),
+        depositedBits: x.deposited,
+        localDemandBits: x.localDemand,
+        localDeliveredBits: x.localDelivered,
+      };
     }),
     satellites: s.satellites.map((x) => {
       const v = net.satelliteCounters.get(x.noradId)!;
-      return { noradId: x.noradId, passesExecuted: v.passes, storagePeakBits: v.peak, depositedBits: v.deposited, discardedBits: v.discarded, expiredBits: v.expired, storageDaily: v.daily };
+      return {
+        noradId: x.noradId,
+        passesExecuted: v.passes,
+        storagePeakBits: v.peak,
+        depositedBits: v.deposited,
+        discardedBits: v.discarded,
+        expiredBits: v.expired,
+        storageDaily: v.daily,
+      };
     }),
   };
 }
@@ -169,17 +298,36 @@ export function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs:
     for (const g of b.owners()) {
       const startMs = nowMs - 400 * DAY_MS + k * 2 * 3_600_000;
       k += 1;
-      out.push({ id: `${HELD_PREFIX}${g}_${noradId}`, noradId, stationId: g, startMs, endMs: startMs + 1000, expectedSecureBits: b.held(g), clearSkyProbability: 1 });
+      out.push({
+        id: `${HELD_PREFIX}${g}_${noradId}`,
+        noradId,
+        stationId: g,
+        startMs,
+        endMs: startMs + 1000,
+        expectedSecureBits: b.held(g),
+        clearSkyProbability: 1,
+      });
     }
   }
   return out;
 }
 
 /** What each pair and station still needs over the horizon (see the header). */
-export function horizonDemand(s: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>, pools: ReadonlyMap<string, KeyBuffer>, horizonMs: number): Demand {
+export function horizonDemand(
+  s: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>,
+  pools: ReadonlyMap<string, KeyBuffer>,
+  horizonMs: number,
+): Demand {
   const days = horizonMs / DAY_MS;
   return {
-    pairs: s.pairs.map((p) => ({ a: p.a, b: p.b, bits: Math.max(p.bitsPerDay * 0.1, p.bitsPerDay * (days + s.keys.targetDays) - (pools.get(`${p.a}~${p.b}`)?.levelBits ?? 0)) })),
+    pairs: s.pairs.map((p) => ({
+      a: p.a,
+      b: p.b,
+      bits: Math.max(
+        p.bitsPerDay * 0.1,
+        p.bitsPerDay * (days + s.keys.targetDays) - (pools.get(`${p.a}~${p.b}`)?.levelBits ?? 0),
+      ),
+    })),
     stations: Object.fromEntries(Object.entries(s.stationDemand).map(([g, v]) => [g, v * days])),
   };
 }
@@ -190,7 +338,12 @@ export function horizonDemand(s: Pick<SimulationSetup, 'pairs' | 'stationDemand'
  * ends on board) and drops a (non-frozen) booking whose clear-sky key would not fit in the buffer
  * space expected free at its end (its key would overflow) unless partner key waits on board for it.
  */
-export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<number, KeyBuffer>, pairs: readonly SimPair[], frozenIds: ReadonlySet<string>): Candidate[] {
+export function fitToBuffer(
+  plan: readonly Candidate[],
+  buffers: ReadonlyMap<number, KeyBuffer>,
+  pairs: readonly SimPair[],
+  frozenIds: ReadonlySet<string>,
+): Candidate[] {
   const level = new Map<number, Map<string, number>>();
   for (const [s, b] of buffers) level.set(s, new Map(b.owners().map((g) => [g, b.held(g)])));
   const total = (s: number) => [...level.get(s)!.values()].reduce((a, b) => a + b, 0);
@@ -199,17 +352,28 @@ export function fitToBuffer(plan: readonly Candidate[], buffers: ReadonlyMap<num
     const cap = buffers.get(c.noradId)!.capacityBits;
     const free = Math.max(0, cap - total(c.noradId));
     const row = level.get(c.noradId)!;
-    const partners = pairs.filter((p) => p.a === c.stationId || p.b === c.stationId).map((p) => (p.a === c.stationId ? p.b : p.a));
+    const partners = pairs
+      .filter((p) => p.a === c.stationId || p.b === c.stationId)
+      .map((p) => (p.a === c.stationId ? p.b : p.a));
     // Partner key waiting on board: this pass's key relays against it as it arrives, without storage.
     const waiting = partners.reduce((s, g) => s + (row.get(g) ?? 0), 0);
     if (!frozenIds.has(c.id) && c.expectedSecureBits > 0 && waiting <= 0 && free < c.expectedSecureBits) continue;
     kept.push(c);
     let e = weightBits(c);
-    for (const g of partners) { const r = Math.min(e, row.get(g) ?? 0); if (r > 0) { row.set(g, row.get(g)! - r); e -= r; } }
+    for (const g of partners) {
+      const r = Math.min(e, row.get(g) ?? 0);
+      if (r > 0) {
+        row.set(g, row.get(g)! - r);
+        e -= r;
+      }
+    }
     row.set(c.stationId, (row.get(c.stationId) ?? 0) + Math.min(e, free));
     for (const p of pairs) {
       const r = Math.min(row.get(p.a) ?? 0, row.get(p.b) ?? 0);
-      if (r > 0) { row.set(p.a, row.get(p.a)! - r); row.set(p.b, row.get(p.b)! - r); }
+      if (r > 0) {
+        row.set(p.a, row.get(p.a)! - r);
+        row.set(p.b, row.get(p.b)! - r);
+      }
     }
   }
   return kept.sort((x, y) => x.startMs - y.startMs || x.id.localeCompare(y.id));

@@ -5,22 +5,41 @@
  * arguments. `expire` removes every block older than the lifetime and reports when each expired.
  */
 
-export interface Block { owner: string; bits: number; createdMs: number }
-export interface Expired { owner: string; bits: number; atMs: number }
+export interface Block {
+  owner: string;
+  bits: number;
+  createdMs: number;
+}
+export interface Expired {
+  owner: string;
+  bits: number;
+  atMs: number;
+}
 
 export class KeyBuffer {
   private readonly blocks: Block[] = [];
   private total = 0;
   private readonly perOwner = new Map<string, number>();
 
-  constructor(readonly capacityBits: number, readonly lifetimeMs: number) {
+  constructor(
+    readonly capacityBits: number,
+    readonly lifetimeMs: number,
+  ) {
     if (!(capacityBits > 0) || !(lifetimeMs > 0)) throw new RangeError('capacity and lifetime must be positive');
   }
 
-  get levelBits(): number { return this.total; }
-  get freeBits(): number { return Math.max(0, this.capacityBits - this.total); }
-  held(owner: string): number { return this.perOwner.get(owner) ?? 0; }
-  owners(): string[] { return [...this.perOwner.keys()].filter((o) => this.held(o) > 0).sort(); }
+  get levelBits(): number {
+    return this.total;
+  }
+  get freeBits(): number {
+    return Math.max(0, this.capacityBits - this.total);
+  }
+  held(owner: string): number {
+    return this.perOwner.get(owner) ?? 0;
+  }
+  owners(): string[] {
+    return [...this.perOwner.keys()].filter((o) => this.held(o) > 0).sort();
+  }
 
   /** Stores what fits; the rest is discarded (returned as `discardedBits`). */
   deposit(owner: string, bits: number, nowMs: number): { storedBits: number; discardedBits: number } {

@@ -19,12 +19,19 @@ import { mulberry32 } from '../../src/core/keyrate/random.js';
 
 export const DAY_MS = 86_400_000;
 
-export interface WeatherStation { id: string; longitudeDeg: number; clearNight: readonly number[] }
+export interface WeatherStation {
+  id: string;
+  longitudeDeg: number;
+  clearNight: readonly number[];
+}
 
 /** FNV-1a 32-bit hash of a string (stable seeds from ids). */
 export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   return h;
 }
 
@@ -35,7 +42,8 @@ export const nightOf = (longitudeDeg: number, atMs: number): number =>
   Math.floor((atMs + offsetMs(longitudeDeg) - DAY_MS / 2) / DAY_MS);
 
 /** UTC instant of local midnight in night n. */
-export const midnightOf = (longitudeDeg: number, night: number): number => (night + 1) * DAY_MS - offsetMs(longitudeDeg);
+export const midnightOf = (longitudeDeg: number, night: number): number =>
+  (night + 1) * DAY_MS - offsetMs(longitudeDeg);
 
 /** Climatological clear-night probability of night n (calendar month of its local midnight). */
 export const climatologyOf = (s: WeatherStation, night: number): number =>
@@ -50,14 +58,25 @@ export function transition(p0: number, p1: number, persistence: number): { fromC
   return { fromClear: Math.min(1, p1 + r * (1 - p0)), fromCloudy: Math.max(0, p1 - r * p0) };
 }
 
-export interface StationWeather { station: WeatherStation; firstNight: number; clear: Uint8Array }
+export interface StationWeather {
+  station: WeatherStation;
+  firstNight: number;
+  clear: Uint8Array;
+}
 
 /** The realised clear/cloudy sequence of each station over the nights touching [fromMs, toMs). */
-export function realiseWeather(stations: readonly WeatherStation[], fromMs: number, toMs: number, seed: number, persistence: number): Map<string, StationWeather> {
+export function realiseWeather(
+  stations: readonly WeatherStation[],
+  fromMs: number,
+  toMs: number,
+  seed: number,
+  persistence: number,
+): Map<string, StationWeather> {
   const out = new Map<string, StationWeather>();
   for (const s of stations) {
     const rand = mulberry32((seed ^ fnv1a(s.id)) >>> 0);
-    const first = nightOf(s.longitudeDeg, fromMs) - 1, last = nightOf(s.longitudeDeg, toMs) + 1;
+    const first = nightOf(s.longitudeDeg, fromMs) - 1,
+      last = nightOf(s.longitudeDeg, toMs) + 1;
     const clear = new Uint8Array(last - first + 1);
     let prevP = climatologyOf(s, first);
     clear[0] = rand() < prevP ? 1 : 0;
@@ -74,11 +93,15 @@ export function realiseWeather(stations: readonly WeatherStation[], fromMs: numb
 
 export function isClear(w: StationWeather, night: number): boolean {
   const k = night - w.firstNight;
-  if (k < 0 || k >= w.clear.length) throw new RangeError(`night ${night} outside the realised weather of ${w.station.id}`);
+  if (k < 0 || k >= w.clear.length)
+    throw new RangeError(`night ${night} outside the realised weather of ${w.station.id}`);
   return w.clear[k] === 1;
 }
 
-export interface ForecastSkill { forecastSkill: number; skillDecayHours: number }
+export interface ForecastSkill {
+  forecastSkill: number;
+  skillDecayHours: number;
+}
 
 /** Forecast clear-night probability of `night`, issued at `issuedMs`. */
 export function forecastClear(w: StationWeather, night: number, issuedMs: number, f: ForecastSkill): number {

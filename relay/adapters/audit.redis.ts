@@ -33,7 +33,8 @@ export interface Delivery {
 }
 
 /** The deliveries a `deliver` entry records (one entry per settled batch); none for other types. */
-export const deliveriesOf = (e: AuditEntry): Delivery[] => (e.type === 'deliver' ? (e.data.deliveries as Delivery[]) ?? [] : []);
+export const deliveriesOf = (e: AuditEntry): Delivery[] =>
+  e.type === 'deliver' ? ((e.data.deliveries as Delivery[]) ?? []) : [];
 
 export interface AuditVerdict {
   ok: boolean;
@@ -46,20 +47,42 @@ export interface AuditVerdict {
   sealedThroughSeq?: number;
 }
 
-const sealMac = (key: Uint8Array, seq: number, head: string) => createHmac('sha256', key).update(`qkdsat audit seal|${seq}|${head}`).digest('hex');
+const sealMac = (key: Uint8Array, seq: number, head: string) =>
+  createHmac('sha256', key).update(`qkdsat audit seal|${seq}|${head}`).digest('hex');
 
 /** Appends a seal of the chain's current head, unless the newest seal already covers it. Returns the sealed seq. */
-export async function sealAudit(redis: Redis, prefix: string, key: Uint8Array, now: number): Promise<number | undefined> {
-  const [head, seqText] = (await execAll(redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`))) as (string | null)[];
+export async function sealAudit(
+  redis: Redis,
+  prefix: string,
+  key: Uint8Array,
+  now: number,
+): Promise<number | undefined> {
+  const [head, seqText] = (await execAll(redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`))) as (
+    string | null
+  )[];
   const seq = Number(seqText ?? 0);
   if (!head || !(seq > 0)) return undefined;
   const last = (await redis.xrevrange(`${prefix}audit:seals`, '+', '-', 'COUNT', 1)) as [string, string[]][];
   if (last[0] && Number(fieldMap(last[0][1]).seq) >= seq) return undefined;
-  await redis.xadd(`${prefix}audit:seals`, '*', 'seq', String(seq), 'head', head, 'at', String(now), 'mac', sealMac(key, seq, head));
+  await redis.xadd(
+    `${prefix}audit:seals`,
+    '*',
+    'seq',
+    String(seq),
+    'head',
+    head,
+    'at',
+    String(now),
+    'mac',
+    sealMac(key, seq, head),
+  );
   return seq;
 }
 
-async function readSeals(redis: Redis, prefix: string): Promise<{ id: string; seq: number; head: string; mac: string }[]> {
+async function readSeals(
+  redis: Redis,
+  prefix: string,
+): Promise<{ id: string; seq: number; head: string; mac: string }[]> {
   const rows = (await redis.xrange(`${prefix}audit:seals`, '-', '+')) as [string, string[]][];
   return rows.map(([id, fields]) => {
     const f = fieldMap(fields);
@@ -82,10 +105,23 @@ function toEntry(id: string, fields: string[]): AuditEntry & { rawData: string }
   } catch {
     data = {};
   }
-  return { id, seq: Number(f.seq), at: Number(f.at), type: f.type ?? '', data, rawData: f.data ?? '', prev: f.prev ?? '', hash: f.hash ?? '' };
+  return {
+    id,
+    seq: Number(f.seq),
+    at: Number(f.at),
+    type: f.type ?? '',
+    data,
+    rawData: f.data ?? '',
+    prev: f.prev ?? '',
+    hash: f.hash ?? '',
+  };
 }
 
-export async function* readAudit(redis: Redis, prefix: string, batch = 1000): AsyncGenerator<AuditEntry & { rawData: string }> {
+export async function* readAudit(
+  redis: Redis,
+  prefix: string,
+  batch = 1000,
+): AsyncGenerator<AuditEntry & { rawData: string }> {
   let start = '-';
   for (;;) {
     const rows = (await redis.xrange(`${prefix}audit`, start, '+', 'COUNT', batch)) as [string, string[]][];
@@ -102,11 +138,21 @@ export async function* readAudit(redis: Redis, prefix: string, batch = 1000): As
 export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8Array): Promise<AuditVerdict> {
   const seals = sealKey ? await readSeals(redis, prefix) : [];
   for (const s of seals) {
-    const want = Buffer.from(sealMac(sealKey!, s.seq, s.head), 'hex'), got = Buffer.from(s.mac, 'hex');
-    if (got.length !== want.length || !timingSafeEqual(got, want)) return { ok: false, entries: 0, head: '', brokenAt: { id: s.id, seq: s.seq, reason: 'seal MAC does not verify (forged seal, or another KEK)' }, seals: seals.length };
+    const want = Buffer.from(sealMac(sealKey!, s.seq, s.head), 'hex'),
+      got = Buffer.from(s.mac, 'hex');
+    if (got.length !== want.length || !timingSafeEqual(got, want))
+      return {
+        ok: false,
+        entries: 0,
+        head: '',
+        brokenAt: { id: s.id, seq: s.seq, reason: 'seal MAC does not verify (forged seal, or another KEK)' },
+        seals: seals.length,
+      };
   }
   const sealedHead = new Map(seals.map((s) => [s.seq, s]));
-  const sealInfo = sealKey ? { seals: seals.length, sealedThroughSeq: seals.reduce((m, s) => Math.max(m, s.seq), 0) } : {};
+  const sealInfo = sealKey
+    ? { seals: seals.length, sealedThroughSeq: seals.reduce((m, s) => Math.max(m, s.seq), 0) }
+    : {};
   // The chain as of one instant (head and seq read together): entries appended while it is read are
   // the next verification's, so a service writing meanwhile never looks like a broken chain.
   const snap = (await execAll(redis.multi().get(`${prefix}audit:head`).get(`${prefix}audit:seq`))) as (string | null)[];
@@ -118,18 +164,51 @@ export async function verifyAudit(redis: Redis, prefix: string, sealKey?: Uint8A
     if (n >= headSeq) break;
     n += 1;
     const seal = sealedHead.get(n);
-    if (seal && e.hash !== seal.head) return { ok: false, entries: n, head: prev, brokenAt: { id: e.id, seq: n, reason: `entry ${n} differs from its seal (chain rewritten)` }, ...sealInfo };
+    if (seal && e.hash !== seal.head)
+      return {
+        ok: false,
+        entries: n,
+        head: prev,
+        brokenAt: { id: e.id, seq: n, reason: `entry ${n} differs from its seal (chain rewritten)` },
+        ...sealInfo,
+      };
     const expected = createHash('sha1').update(`${e.prev}|${e.seq}|${e.at}|${e.type}|${e.rawData}`).digest('hex');
     const reason =
-      e.seq !== n ? `seq ${e.seq} where ${n} was expected` :
-      e.prev !== prev ? 'prev does not match the previous hash' :
-      e.hash !== expected ? 'hash does not match the entry' : undefined;
+      e.seq !== n
+        ? `seq ${e.seq} where ${n} was expected`
+        : e.prev !== prev
+          ? 'prev does not match the previous hash'
+          : e.hash !== expected
+            ? 'hash does not match the entry'
+            : undefined;
     if (reason) return { ok: false, entries: n, head: prev, brokenAt: { id: e.id, seq: e.seq, reason } };
     prev = e.hash;
   }
-  if (head !== prev) return { ok: false, entries: n, head: prev, brokenAt: { id: '-', seq: n + 1, reason: 'audit:head does not match the last entry (entries removed from the end?)' }, ...sealInfo };
+  if (head !== prev)
+    return {
+      ok: false,
+      entries: n,
+      head: prev,
+      brokenAt: {
+        id: '-',
+        seq: n + 1,
+        reason: 'audit:head does not match the last entry (entries removed from the end?)',
+      },
+      ...sealInfo,
+    };
   const beyond = seals.find((s) => s.seq > n);
-  if (beyond) return { ok: false, entries: n, head: prev, brokenAt: { id: beyond.id, seq: beyond.seq, reason: `a seal covers entry ${beyond.seq} but the chain ends at ${n} (entries removed)` }, ...sealInfo };
+  if (beyond)
+    return {
+      ok: false,
+      entries: n,
+      head: prev,
+      brokenAt: {
+        id: beyond.id,
+        seq: beyond.seq,
+        reason: `a seal covers entry ${beyond.seq} but the chain ends at ${n} (entries removed)`,
+      },
+      ...sealInfo,
+    };
   return { ok: true, entries: n, head, ...sealInfo };
 }
 
@@ -149,7 +228,8 @@ export interface KeyEvent {
   reason?: string;
 }
 
-const sumOf = (o: unknown): number => (o && typeof o === 'object' ? Object.values(o as Record<string, number>).reduce((s, v) => s + (Number(v) || 0), 0) : 0);
+const sumOf = (o: unknown): number =>
+  o && typeof o === 'object' ? Object.values(o as Record<string, number>).reduce((s, v) => s + (Number(v) || 0), 0) : 0;
 
 /** The last `limit` key movements, oldest first (reservations, releases and seals left out). */
 export async function recentKeyEvents(redis: Redis, prefix: string, limit: number): Promise<KeyEvent[]> {
@@ -162,18 +242,48 @@ export async function recentKeyEvents(redis: Redis, prefix: string, limit: numbe
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const drawn = d.drawn && typeof d.drawn === 'object' ? (d.drawn as Record<string, number>) : undefined;
     switch (e.type) {
-      case 'deposit': out.push({ at: e.at, type: 'deposit', bits: num(d.bits), link: str(d.link) ?? 'unknown' }); break;
-      case 'relay': out.push({ at: e.at, type: 'relay', bits: num(d.bits), from: str(d.from) ?? '', to: str(d.to) ?? '', outcome: str(d.outcome) ?? 'relayed', ...(drawn ? { drawn } : {}) }); break;
-      case 'expire': out.push({ at: e.at, type: 'expire', bits: num(d.bits), ...(str(d.link) ? { link: str(d.link)! } : {}) }); break;
+      case 'deposit':
+        out.push({ at: e.at, type: 'deposit', bits: num(d.bits), link: str(d.link) ?? 'unknown' });
+        break;
+      case 'relay':
+        out.push({
+          at: e.at,
+          type: 'relay',
+          bits: num(d.bits),
+          from: str(d.from) ?? '',
+          to: str(d.to) ?? '',
+          outcome: str(d.outcome) ?? 'relayed',
+          ...(drawn ? { drawn } : {}),
+        });
+        break;
+      case 'expire':
+        out.push({ at: e.at, type: 'expire', bits: num(d.bits), ...(str(d.link) ? { link: str(d.link)! } : {}) });
+        break;
       case 'deliver':
         for (const x of (d.deliveries as Record<string, unknown>[] | undefined) ?? []) {
           if (x.side !== 'master') continue;
-          out.push({ at: e.at, type: 'deliver', bits: sumOf(x.drawn), master: str(x.master) ?? '', slave: str(x.slave) ?? '', ...(x.drawn ? { drawn: x.drawn as Record<string, number> } : {}) });
+          out.push({
+            at: e.at,
+            type: 'deliver',
+            bits: sumOf(x.drawn),
+            master: str(x.master) ?? '',
+            slave: str(x.slave) ?? '',
+            ...(x.drawn ? { drawn: x.drawn as Record<string, number> } : {}),
+          });
         }
         break;
       case 'void': {
-        const bits = Array.isArray(d.voided) ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0) : sumOf(d.drawn);
-        out.push({ at: e.at, type: 'void', bits, reason: str(d.reason) ?? 'void', ...(str(d.from) ? { from: str(d.from)!, to: str(d.to) ?? '' } : {}), ...(drawn ? { drawn } : {}) });
+        const bits = Array.isArray(d.voided)
+          ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0)
+          : sumOf(d.drawn);
+        out.push({
+          at: e.at,
+          type: 'void',
+          bits,
+          reason: str(d.reason) ?? 'void',
+          ...(str(d.from) ? { from: str(d.from)!, to: str(d.to) ?? '' } : {}),
+          ...(drawn ? { drawn } : {}),
+        });
         break;
       }
       default:

@@ -79,6 +79,12 @@ export class Kek {
 /** QKDSAT_KEK when set; otherwise var/kek.hex, created with mode 0600 when missing. */
 export function loadOrCreateKek(kekHex: string | undefined, varDir: string): { kek: Kek; source: string } {
   if (kekHex) return { kek: Kek.fromHex(kekHex), source: 'QKDSAT_KEK' };
-  const f = loadOrCreateVarSecret(varDir, 'kek.hex', () => randomBytes(32).toString('hex'), /^[0-9a-fA-F]{64}$/, 'a 64-hex-digit KEK');
+  const f = loadOrCreateVarSecret(
+    varDir,
+    'kek.hex',
+    () => randomBytes(32).toString('hex'),
+    /^[0-9a-fA-F]{64}$/,
+    'a 64-hex-digit KEK',
+  );
   return { kek: Kek.fromHex(f.value), source: f.path };
 }

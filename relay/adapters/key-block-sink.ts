@@ -41,16 +41,25 @@ export const MAX_DEPOSIT_BITS = 64 * 1024 * 1024;
 export function redisKeyBlockSink(store: KeyStore): KeyBlockSink {
   return {
     async deposit(stationId, noradId, bits, meta = {}) {
-      if (!STATION_ID_PATTERN.test(stationId)) throw new QkdsatError('VALIDATION', 'stationId: expected a station ID ([a-z0-9_-])');
-      if (!Number.isInteger(noradId) || noradId <= 0 || noradId > 999_999_999) throw new QkdsatError('VALIDATION', 'noradId: expected a positive integer');
-      if (!Number.isInteger(bits) || bits < 8 || bits > MAX_DEPOSIT_BITS) throw new QkdsatError('VALIDATION', `bits: expected an integer in [8, ${MAX_DEPOSIT_BITS}]`);
+      if (!STATION_ID_PATTERN.test(stationId))
+        throw new QkdsatError('VALIDATION', 'stationId: expected a station ID ([a-z0-9_-])');
+      if (!Number.isInteger(noradId) || noradId <= 0 || noradId > 999_999_999)
+        throw new QkdsatError('VALIDATION', 'noradId: expected a positive integer');
+      if (!Number.isInteger(bits) || bits < 8 || bits > MAX_DEPOSIT_BITS)
+        throw new QkdsatError('VALIDATION', `bits: expected an integer in [8, ${MAX_DEPOSIT_BITS}]`);
       const sat = satelliteNode(noradId);
       const link = linkId('satellite', stationId, sat);
       const [a, b] = stationId < sat ? [stationId, sat] : [sat, stationId];
       const material = KeyMaterial.adopt(new Uint8Array(randomBytes(Math.floor(bits / 8))));
       try {
         const { depositId, ...auditMeta } = meta;
-        const r = await store.deposit(link, { kind: 'satellite', a, b }, material, { stationId, noradId, ...auditMeta }, depositId);
+        const r = await store.deposit(
+          link,
+          { kind: 'satellite', a, b },
+          material,
+          { stationId, noradId, ...auditMeta },
+          depositId,
+        );
         return { blockId: r.blockId, link, bits: r.bits, segments: r.segments };
       } finally {
         material.zeroise();

@@ -125,9 +125,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * issue 8: the deposit script runs without its operation ledger, so a re-sent or retried deposit
  * (lost reply, worker takeover) stores the block twice. Read here only.
  */
-const NONIDEMPOTENT_DEPOSIT: LuaScript | undefined = process.env.QKDSAT_TEST_MUTATION === 'nonidempotent-deposit'
-  ? loadLua({ name: 'relay_deposit_test_mutant', file: S.deposit.file, ...(S.deposit.prelude ? { prelude: S.deposit.prelude } : {}), keys: 0, idempotent: 'own' })
-  : undefined;
+const NONIDEMPOTENT_DEPOSIT: LuaScript | undefined =
+  process.env.QKDSAT_TEST_MUTATION === 'nonidempotent-deposit'
+    ? loadLua({
+        name: 'relay_deposit_test_mutant',
+        file: S.deposit.file,
+        ...(S.deposit.prelude ? { prelude: S.deposit.prelude } : {}),
+        keys: 0,
+        idempotent: 'own',
+      })
+    : undefined;
 
 export class KeyStore {
   private readonly leaseTimeoutMs: number;
@@ -148,7 +155,8 @@ export class KeyStore {
     const attempts = 1 + (this.o.retries ?? 3);
     for (let i = 1; ; i += 1) {
       try {
-        if (NONIDEMPOTENT_DEPOSIT && script === S.deposit) return await runLua(this.o.redis, NONIDEMPOTENT_DEPOSIT, { args });
+        if (NONIDEMPOTENT_DEPOSIT && script === S.deposit)
+          return await runLua(this.o.redis, NONIDEMPOTENT_DEPOSIT, { args });
         return await runLua(this.o.redis, script, { opKey: `${this.o.prefix}op:${opId}`, args });
       } catch (e) {
         if (!(e instanceof QkdsatError && e.code === 'UNAVAILABLE') || i >= attempts) throw e;
@@ -162,7 +170,13 @@ export class KeyStore {
    * stays the caller's to zeroise. `opId` (default: new) makes the whole deposit idempotent: a pass
    * job retried by another worker deposits under the same ID and gets the first result.
    */
-  async deposit(link: string, meta: LinkMeta, material: KeyMaterial, auditData: Record<string, unknown>, opId: string = newOpId(this.o.now())): Promise<{ blockId: string; bits: number; segments: number }> {
+  async deposit(
+    link: string,
+    meta: LinkMeta,
+    material: KeyMaterial,
+    auditData: Record<string, unknown>,
+    opId: string = newOpId(this.o.now()),
+  ): Promise<{ blockId: string; bits: number; segments: number }> {
     const parts = segment(material, this.o.segmentBits);
     const chunks = Math.ceil(parts.length / SEGMENTS_PER_CALL);
     let bits = 0;
@@ -177,8 +191,26 @@ export class KeyStore {
           args.push(id, p.lengthBits, this.o.kek.encrypt(p, id));
           chunkBits += p.lengthBits;
         }
-        const audit = JSON.stringify({ blockId: opId, link, bits: chunkBits, segments: slice.length, ...(chunks > 1 ? { chunk: c + 1, chunks } : {}), ...auditData });
-        bits += Number(await this.op(S.deposit, `${opId}:${c}`, [this.o.prefix, now, link, JSON.stringify(meta), audit, now + this.o.ttlMs, slice.length, ...args]));
+        const audit = JSON.stringify({
+          blockId: opId,
+          link,
+          bits: chunkBits,
+          segments: slice.length,
+          ...(chunks > 1 ? { chunk: c + 1, chunks } : {}),
+          ...auditData,
+        });
+        bits += Number(
+          await this.op(S.deposit, `${opId}:${c}`, [
+            this.o.prefix,
+            now,
+            link,
+            JSON.stringify(meta),
+            audit,
+            now + this.o.ttlMs,
+            slice.length,
+            ...args,
+          ]),
+        );
       }
     } finally {
       zeroiseAll(...parts);
@@ -187,18 +219,42 @@ export class KeyStore {
   }
 
   /** Reserves `needBits` per group from its pools in order; all or nothing (INSUFFICIENT_KEY). */
-  async reserve(groups: { needBits: number; pools: string[] }[], auditData: Record<string, unknown>, resId: string = randomUUID()): Promise<{ resId: string; segments: ReservedSegment[] }> {
-    const args: (string | number)[] = [this.o.prefix, this.o.now(), resId, JSON.stringify({ reservation: resId, ...auditData }), groups.length];
+  async reserve(
+    groups: { needBits: number; pools: string[] }[],
+    auditData: Record<string, unknown>,
+    resId: string = randomUUID(),
+  ): Promise<{ resId: string; segments: ReservedSegment[] }> {
+    const args: (string | number)[] = [
+      this.o.prefix,
+      this.o.now(),
+      resId,
+      JSON.stringify({ reservation: resId, ...auditData }),
+      groups.length,
+    ];
     for (const g of groups) args.push(g.needBits, g.pools.length, ...g.pools);
     const flat = (await this.op(S.reserve, `reserve:${resId}`, args)) as (string | number)[];
     const rows: (Sealed & { group: number; pool: string; createdAt: number })[] = [];
     for (let i = 0; i < flat.length; i += 6) {
-      rows.push({ group: Number(flat[i]), id: String(flat[i + 1]), pool: String(flat[i + 2]), bits: Number(flat[i + 3]), ct: String(flat[i + 4]), createdAt: Number(flat[i + 5]) });
+      rows.push({
+        group: Number(flat[i]),
+        id: String(flat[i + 1]),
+        pool: String(flat[i + 2]),
+        bits: Number(flat[i + 3]),
+        ct: String(flat[i + 4]),
+        createdAt: Number(flat[i + 5]),
+      });
     }
     const opened = this.open(rows);
     if (!opened.ok) {
       const bad = rows.filter((_, i) => opened.failed[i]);
-      await this.op(S.voidReserved, `void:${resId}`, [this.o.prefix, this.o.now(), resId, JSON.stringify({ reservation: resId, ...auditData }), bad.length, ...bad.map((r) => r.id)]);
+      await this.op(S.voidReserved, `void:${resId}`, [
+        this.o.prefix,
+        this.o.now(),
+        resId,
+        JSON.stringify({ reservation: resId, ...auditData }),
+        bad.length,
+        ...bad.map((r) => r.id),
+      ]);
       throw new KeyIntegrityError(bad.map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
     }
     const segments = rows.map(({ ct: _ct, ...r }, i): ReservedSegment => ({ ...r, material: opened.materials[i]! }));
@@ -209,17 +265,50 @@ export class KeyStore {
    * Consumes the reservation and stores what it became; CONFLICT when it was released meanwhile.
    * With `leaseOpId` (enc_keys) the keys stay under that KME lease until `settle`.
    */
-  async commit(resId: string, kind: string, auditData: Record<string, unknown>, newSegments: NewSegment[], keys: NewKey[], leaseOpId = ''): Promise<void> {
+  async commit(
+    resId: string,
+    kind: string,
+    auditData: Record<string, unknown>,
+    newSegments: NewSegment[],
+    keys: NewKey[],
+    leaseOpId = '',
+  ): Promise<void> {
     const now = this.o.now();
     const expiresAt = now + this.o.ttlMs;
     const lease = leaseOpId ? JSON.stringify({ ...auditData, side: 'master', keyIds: keys.map((k) => k.keyId) }) : '';
-    const args: (string | number)[] = [this.o.prefix, now, resId, kind, JSON.stringify({ reservation: resId, ...auditData }), leaseOpId, lease, newSegments.length];
+    const args: (string | number)[] = [
+      this.o.prefix,
+      now,
+      resId,
+      kind,
+      JSON.stringify({ reservation: resId, ...auditData }),
+      leaseOpId,
+      lease,
+      newSegments.length,
+    ];
     for (const s of newSegments) {
       const id = randomUUID();
-      args.push(s.pool, id, s.material.lengthBits, this.o.kek.encrypt(s.material, id), s.createdAt ?? now, expiresAt, s.front ? 1 : 0);
+      args.push(
+        s.pool,
+        id,
+        s.material.lengthBits,
+        this.o.kek.encrypt(s.material, id),
+        s.createdAt ?? now,
+        expiresAt,
+        s.front ? 1 : 0,
+      );
     }
     args.push(keys.length);
-    for (const k of keys) args.push(k.keyId, k.master, k.slave, k.material.lengthBits, this.o.kek.encrypt(k.material, k.keyId), k.route, expiresAt);
+    for (const k of keys)
+      args.push(
+        k.keyId,
+        k.master,
+        k.slave,
+        k.material.lengthBits,
+        this.o.kek.encrypt(k.material, k.keyId),
+        k.route,
+        expiresAt,
+      );
     await this.op(S.commit, `commit:${resId}`, args);
   }
 
@@ -229,18 +318,53 @@ export class KeyStore {
    * the way (use reserve/commit). Not retried: a lease whose reply was lost is settled by
    * sweepLeases (voided), never served twice.
    */
-  async encUnits(master: string, slave: string, sizeBits: number, number: number, pools: string[], opId: string, rate: RateLimit): Promise<{ route: 'direct' | 'indirect'; keys: { keyId: string; pool: string; material: KeyMaterial }[]; lease: LeaseRecord } | undefined> {
+  async encUnits(
+    master: string,
+    slave: string,
+    sizeBits: number,
+    number: number,
+    pools: string[],
+    opId: string,
+    rate: RateLimit,
+  ): Promise<
+    | {
+        route: 'direct' | 'indirect';
+        keys: { keyId: string; pool: string; material: KeyMaterial }[];
+        lease: LeaseRecord;
+      }
+    | undefined
+  > {
     const out = await runLua(this.o.redis, S.kmeEnc, {
-      args: [this.o.prefix, this.o.now(), opId, master, slave, sizeBits, number, this.leaseTimeoutMs, rate.points, rate.windowMs, pools.length, ...pools],
+      args: [
+        this.o.prefix,
+        this.o.now(),
+        opId,
+        master,
+        slave,
+        sizeBits,
+        number,
+        this.leaseTimeoutMs,
+        rate.points,
+        rate.windowMs,
+        pools.length,
+        ...pools,
+      ],
     });
     if (out === 0) return undefined;
     const [route, ...flat] = out as string[];
     const rows: (Sealed & { pool: string })[] = [];
-    for (let i = 0; i < flat.length; i += 3) rows.push({ id: flat[i]!, ct: flat[i + 1]!, pool: flat[i + 2]!, bits: sizeBits });
+    for (let i = 0; i < flat.length; i += 3)
+      rows.push({ id: flat[i]!, ct: flat[i + 1]!, pool: flat[i + 2]!, bits: sizeBits });
     const opened = this.open(rows);
     if (!opened.ok) {
-      await this.voidLease(opId, { side: 'master', master, slave, sizeBits }, rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })));
-      throw new KeyIntegrityError(rows.filter((_, i) => opened.failed[i]).map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })));
+      await this.voidLease(
+        opId,
+        { side: 'master', master, slave, sizeBits },
+        rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })),
+      );
+      throw new KeyIntegrityError(
+        rows.filter((_, i) => opened.failed[i]).map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })),
+      );
     }
     const drawn: Record<string, number> = {};
     for (const r of rows) drawn[r.pool] = (drawn[r.pool] ?? 0) + sizeBits;
@@ -258,33 +382,79 @@ export class KeyStore {
    * authentication is voided; the request's others are bound again, and KeyIntegrityError names
    * the voided IDs.
    */
-  async decKeys(master: string, slave: string, keyIds: string[], opId: string, rate: RateLimit): Promise<KeyMaterial[]> {
+  async decKeys(
+    master: string,
+    slave: string,
+    keyIds: string[],
+    opId: string,
+    rate: RateLimit,
+  ): Promise<KeyMaterial[]> {
     const flat = (await runLua(this.o.redis, S.kmeDec, {
-      args: [this.o.prefix, this.o.now(), opId, master, slave, this.leaseTimeoutMs, rate.points, rate.windowMs, keyIds.length, ...keyIds],
+      args: [
+        this.o.prefix,
+        this.o.now(),
+        opId,
+        master,
+        slave,
+        this.leaseTimeoutMs,
+        rate.points,
+        rate.windowMs,
+        keyIds.length,
+        ...keyIds,
+      ],
     })) as string[];
     const rows = keyIds.map((id, i) => ({ id, ct: flat[2 * i]!, bits: Number(flat[2 * i + 1]) }));
     const opened = this.open(rows);
     if (opened.ok) return opened.materials;
-    await this.voidLease(opId, { side: 'slave', master, slave }, rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })));
+    await this.voidLease(
+      opId,
+      { side: 'slave', master, slave },
+      rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })),
+    );
     const bad = rows.filter((_, i) => opened.failed[i]);
-    throw new KeyIntegrityError(bad.map((r) => ({ id: r.id, bits: r.bits })), bad.map((r) => r.id));
+    throw new KeyIntegrityError(
+      bad.map((r) => ({ id: r.id, bits: r.bits })),
+      bad.map((r) => r.id),
+    );
   }
 
   /** status, one round trip: the rate limit and the available bits of the direct and of all pools (direct first in `all`). */
-  async statusBits(caller: string, direct: string[], all: string[], rate: RateLimit): Promise<{ direct: number; all: number }> {
-    const [d, a] = (await runLua(this.o.redis, S.kmeStatus, { args: [this.o.prefix, this.o.now(), caller, rate.points, rate.windowMs, direct.length, all.length, ...all] })) as number[];
+  async statusBits(
+    caller: string,
+    direct: string[],
+    all: string[],
+    rate: RateLimit,
+  ): Promise<{ direct: number; all: number }> {
+    const [d, a] = (await runLua(this.o.redis, S.kmeStatus, {
+      args: [this.o.prefix, this.o.now(), caller, rate.points, rate.windowMs, direct.length, all.length, ...all],
+    })) as number[];
     return { direct: Number(d), all: Number(a) };
   }
 
-  private async voidLease(opId: string, context: Record<string, unknown>, rows: { id: string; failed: boolean }[]): Promise<void> {
-    await runLua(this.o.redis, S.kmeVoid, { args: [this.o.prefix, this.o.now(), opId, JSON.stringify(context), rows.length, ...rows.flatMap((r) => [r.id, r.failed ? 1 : 0])] });
+  private async voidLease(
+    opId: string,
+    context: Record<string, unknown>,
+    rows: { id: string; failed: boolean }[],
+  ): Promise<void> {
+    await runLua(this.o.redis, S.kmeVoid, {
+      args: [
+        this.o.prefix,
+        this.o.now(),
+        opId,
+        JSON.stringify(context),
+        rows.length,
+        ...rows.flatMap((r) => [r.id, r.failed ? 1 : 0]),
+      ],
+    });
   }
 
   /** Settles KME leases with their outcomes (one script for the batch); returns how many settled now. */
   async settle(leases: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[]): Promise<number> {
     if (leases.length === 0) return 0;
     const args = leases.flatMap((l) => [l.opId, l.outcome, JSON.stringify(l.lease)]);
-    return Number(await runLua(this.o.redis, S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }));
+    return Number(
+      await runLua(this.o.redis, S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }),
+    );
   }
 
   /** Settles as unknown the leases left past their deadline (their process died or lost Redis). */
@@ -347,7 +517,9 @@ export class KeyStore {
     ]);
     const ids = [...new Set([...Object.keys(bits), ...Object.keys(links)])].sort();
     const heads = await Promise.all(ids.map((l) => this.o.redis.lindex(`${this.o.prefix}pool:${l}`, 0)));
-    const created = await Promise.all(heads.map((h) => (h ? this.o.redis.hget(`${this.o.prefix}seg:${h}`, 'createdAt') : null)));
+    const created = await Promise.all(
+      heads.map((h) => (h ? this.o.redis.hget(`${this.o.prefix}seg:${h}`, 'createdAt') : null)),
+    );
     return ids.map((link, i) => ({
       link,
       meta: links[link] ? (JSON.parse(links[link]) as LinkMeta) : undefined,

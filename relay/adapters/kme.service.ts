@@ -51,8 +51,14 @@ export class KmeService {
 
   private readonly rate: RateLimit;
 
-  constructor(private readonly config: RelayConfig, private readonly store: KeyStore) {
-    this.rate = { points: config.rateLimit.requestsPerSecond * config.rateLimit.windowS, windowMs: config.rateLimit.windowS * 1000 };
+  constructor(
+    private readonly config: RelayConfig,
+    private readonly store: KeyStore,
+  ) {
+    this.rate = {
+      points: config.rateLimit.requestsPerSecond * config.rateLimit.windowS,
+      windowMs: config.rateLimit.windowS * 1000,
+    };
     for (const s of config.saes) this.saeStation.set(s.id, s.stationId);
     for (const l of config.fibreLinks) this.fibre.add(linkId('fibre', l.a, l.b));
   }
@@ -74,7 +80,8 @@ export class KmeService {
     const k = this.config.keys;
     const { direct, all } = this.pools(master, slave, undefined);
     const bits = await this.store.statusBits(master, direct, all, this.rate);
-    const directBits = bits.direct, allBits = bits.all;
+    const directBits = bits.direct,
+      allBits = bits.all;
     return {
       source_KME_ID: this.saeStation.get(master)!,
       target_KME_ID: this.saeStation.get(slave)!,
@@ -92,7 +99,14 @@ export class KmeService {
   }
 
   /** enc_keys: `number` keys of `sizeBits` bound to (master, slave) under the lease `opId`; all or nothing. */
-  async encKeys(master: string, slave: string, number: number, sizeBits: number, route: RouteType | undefined, opId: string): Promise<{ keys: DeliveredKey[]; route: RouteType; lease: LeaseRecord }> {
+  async encKeys(
+    master: string,
+    slave: string,
+    number: number,
+    sizeBits: number,
+    route: RouteType | undefined,
+    opId: string,
+  ): Promise<{ keys: DeliveredKey[]; route: RouteType; lease: LeaseRecord }> {
     const { all } = this.pools(master, slave, route);
     if (all.length === 0 && route === 'direct') {
       throw new QkdsatError('CONFLICT', 'not all extension_mandatory request options could be met');
@@ -100,33 +114,57 @@ export class KmeService {
     if (all.length === 0) throw new QkdsatError('INSUFFICIENT_KEY', 'insufficient key material');
     if (sizeBits === this.config.keys.segmentBits) {
       const units = await this.store.encUnits(master, slave, sizeBits, number, all, opId, this.rate);
-      if (units) return { keys: units.keys.map((u) => ({ keyId: u.keyId, material: u.material })), route: units.route, lease: units.lease };
+      if (units)
+        return {
+          keys: units.keys.map((u) => ({ keyId: u.keyId, material: u.material })),
+          route: units.route,
+          lease: units.lease,
+        };
     } else {
       await this.store.statusBits(master, [], [], this.rate); // the rate limit, as the fast path's script applies it
     }
     const need = number * sizeBits;
-    const res = await this.store.reserve([{ needBits: need, pools: all }], { side: 'master', master, slave, bits: need }, `enc:${opId}`);
+    const res = await this.store.reserve(
+      [{ needBits: need, pools: all }],
+      { side: 'master', master, slave, bits: need },
+      `enc:${opId}`,
+    );
     const joined = KeyMaterial.concat(res.segments.map((s) => s.material));
     zeroiseAll(...res.segments.map((s) => s.material));
     const { keys, remainder } = cutKeys(joined, number, sizeBits);
     joined.zeroise();
     const usedRoute: RouteType = res.segments.every((s) => s.pool.startsWith('fibre:')) ? 'direct' : 'indirect';
     const last = res.segments[res.segments.length - 1]!;
-    const back: NewSegment[] = remainder ? [{ pool: last.pool, material: remainder, createdAt: last.createdAt, front: true }] : [];
+    const back: NewSegment[] = remainder
+      ? [{ pool: last.pool, material: remainder, createdAt: last.createdAt, front: true }]
+      : [];
     const delivered = keys.map((material) => ({ keyId: randomUUID(), material }));
     // Bits drawn from each pool (the audit's account of where key went).
     const drawn: Record<string, number> = {};
     for (const s of res.segments) drawn[s.pool] = (drawn[s.pool] ?? 0) + s.bits;
     if (remainder) drawn[last.pool]! -= remainder.lengthBits;
-    const lease: LeaseRecord = { side: 'master', master, slave, route: usedRoute, sizeBits, drawn, keyIds: delivered.map((d) => d.keyId) };
+    const lease: LeaseRecord = {
+      side: 'master',
+      master,
+      slave,
+      route: usedRoute,
+      sizeBits,
+      drawn,
+      keyIds: delivered.map((d) => d.keyId),
+    };
     try {
       await this.store.commit(
-        res.resId, 'deliver', { ...lease },
-        back, delivered.map((d) => ({ ...d, master, slave, route: usedRoute })), opId,
+        res.resId,
+        'deliver',
+        { ...lease },
+        back,
+        delivered.map((d) => ({ ...d, master, slave, route: usedRoute })),
+        opId,
       );
     } catch (e) {
       zeroiseAll(...keys);
-      if (e instanceof QkdsatError && e.code === 'CONFLICT') throw new QkdsatError('UNAVAILABLE', 'key store unavailable');
+      if (e instanceof QkdsatError && e.code === 'CONFLICT')
+        throw new QkdsatError('UNAVAILABLE', 'key store unavailable');
       throw e;
     } finally {
       zeroiseAll(remainder);
@@ -135,7 +173,12 @@ export class KmeService {
   }
 
   /** dec_keys: the keys with these IDs, bound to (master, caller as slave), under the lease `opId`; each only once. */
-  async decKeys(master: string, slave: string, keyIds: string[], opId: string): Promise<{ keys: DeliveredKey[]; lease: LeaseRecord }> {
+  async decKeys(
+    master: string,
+    slave: string,
+    keyIds: string[],
+    opId: string,
+  ): Promise<{ keys: DeliveredKey[]; lease: LeaseRecord }> {
     const materials = await this.store.decKeys(master, slave, keyIds, opId, this.rate);
     const lease: LeaseRecord = { side: 'slave', master, slave, keyIds };
     if (DELETE_BEFORE_WRITE) await this.store.settle([{ opId, outcome: 'sent', lease }]);

@@ -13,32 +13,46 @@ export interface LeaseSettler {
   drain(): Promise<void>;
 }
 
-export function leaseSettler(store: KeyStore, logger: Logger, o: { delayMs?: number; maxBatch?: number } = {}): LeaseSettler {
-  const delayMs = o.delayMs ?? 2, maxBatch = o.maxBatch ?? 256;
+export function leaseSettler(
+  store: KeyStore,
+  logger: Logger,
+  o: { delayMs?: number; maxBatch?: number } = {},
+): LeaseSettler {
+  const delayMs = o.delayMs ?? 2,
+    maxBatch = o.maxBatch ?? 256;
   let pending: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let failures = 0;
 
   const schedule = (ms: number) => {
-    timer ??= setTimeout(() => { timer = undefined; void flush(); }, ms);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, ms);
   };
 
   async function flush(): Promise<void> {
     if (running) return running;
     const batch = pending.splice(0, maxBatch);
     if (batch.length === 0) return;
-    running = store.settle(batch).then(
-      () => { failures = 0; },
-      (e: unknown) => {
-        pending = batch.concat(pending);
-        failures += 1;
-        if (failures === 1 || failures % 50 === 0) logger.warn({ err: (e as Error).message, leases: pending.length }, 'settling key leases failed; retrying');
-      },
-    ).finally(() => {
-      running = undefined;
-      if (pending.length) schedule(failures ? Math.min(1000, 20 * failures) : 0);
-    });
+    running = store
+      .settle(batch)
+      .then(
+        () => {
+          failures = 0;
+        },
+        (e: unknown) => {
+          pending = batch.concat(pending);
+          failures += 1;
+          if (failures === 1 || failures % 50 === 0)
+            logger.warn({ err: (e as Error).message, leases: pending.length }, 'settling key leases failed; retrying');
+        },
+      )
+      .finally(() => {
+        running = undefined;
+        if (pending.length) schedule(failures ? Math.min(1000, 20 * failures) : 0);
+      });
     return running;
   }
 

@@ -28,7 +28,10 @@ function baseCert(publicKey: forge.pki.rsa.PublicKey, cn: string, days: number):
   cert.serialNumber = '01' + randomBytes(15).toString('hex');
   cert.validity.notBefore = new Date(Date.now() - 3_600_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: cn }, { name: 'organizationName', value: 'qkdsat development' }]);
+  cert.setSubject([
+    { name: 'commonName', value: cn },
+    { name: 'organizationName', value: 'qkdsat development' },
+  ]);
   return cert;
 }
 
@@ -57,7 +60,15 @@ export function issueCert(ca: Pem, cn: string, role: 'server' | 'client', days =
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: role === 'server', clientAuth: role === 'client' },
     ...(role === 'server'
-      ? [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }]
+      ? [
+          {
+            name: 'subjectAltName',
+            altNames: [
+              { type: 7, ip: '127.0.0.1' },
+              { type: 2, value: 'localhost' },
+            ],
+          },
+        ]
       : [{ name: 'subjectAltName', altNames: [{ type: 2, value: cn }] }]),
   ]);
   cert.sign(caKey, forge.md.sha256.create());
@@ -107,5 +118,10 @@ export function ensureDevPki(varDir: string, saeIds: readonly string[]): DevPki 
       created.push(crt);
     }
   }
-  return { dir, ca: ca.cert, server: { cert: readFileSync(srvCrt, 'utf8'), key: readFileSync(srvKey, 'utf8') }, created };
+  return {
+    dir,
+    ca: ca.cert,
+    server: { cert: readFileSync(srvCrt, 'utf8'), key: readFileSync(srvKey, 'utf8') },
+    created,
+  };
 }

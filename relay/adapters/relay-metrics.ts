@@ -16,9 +16,18 @@ import type { Redis } from 'ioredis';
 import { scrapeCounter, scrapeGauge } from '../../src/platform/metrics.js';
 import type { KeyStore } from './key-store.redis.js';
 
-type Totals = { deposited: Map<string, number>; relayed: number; delivered: number; expired: number; voided: Map<string, number> };
+type Totals = {
+  deposited: Map<string, number>;
+  relayed: number;
+  delivered: number;
+  expired: number;
+  voided: Map<string, number>;
+};
 
-const sumValues = (o: unknown): number => (o && typeof o === 'object' ? Object.values(o as Record<string, unknown>).reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0) : 0);
+const sumValues = (o: unknown): number =>
+  o && typeof o === 'object'
+    ? Object.values(o as Record<string, unknown>).reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0)
+    : 0;
 
 function voidReason(d: Record<string, unknown>): string {
   if (d.reason === 'integrity') return 'integrity';
@@ -36,13 +45,20 @@ export function addAuditFlow(t: Totals, type: string, d: Record<string, unknown>
       t.deposited.set(link, (t.deposited.get(link) ?? 0) + bits);
       break;
     }
-    case 'relay': t.relayed += bits; break;
-    case 'expire': t.expired += bits; break;
+    case 'relay':
+      t.relayed += bits;
+      break;
+    case 'expire':
+      t.expired += bits;
+      break;
     case 'deliver':
-      for (const x of (d.deliveries as Record<string, unknown>[] | undefined) ?? []) if (x.side === 'master') t.delivered += sumValues(x.drawn);
+      for (const x of (d.deliveries as Record<string, unknown>[] | undefined) ?? [])
+        if (x.side === 'master') t.delivered += sumValues(x.drawn);
       break;
     case 'void': {
-      const v = Array.isArray(d.voided) ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0) : sumValues(d.drawn);
+      const v = Array.isArray(d.voided)
+        ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0)
+        : sumValues(d.drawn);
       const r = voidReason(d);
       t.voided.set(r, (t.voided.get(r) ?? 0) + v);
       break;
@@ -63,7 +79,11 @@ export function registerRelayMetrics(redis: Redis, store: KeyStore, maxEntriesPe
         const f: Record<string, string> = {};
         for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
         let data: Record<string, unknown> = {};
-        try { data = JSON.parse(f.data ?? '{}') as Record<string, unknown>; } catch { /* an unreadable entry moves no bits */ }
+        try {
+          data = JSON.parse(f.data ?? '{}') as Record<string, unknown>;
+        } catch {
+          /* an unreadable entry moves no bits */
+        }
         addAuditFlow(t, f.type ?? '', data);
         last = `(${id}`;
       }
@@ -72,28 +92,46 @@ export function registerRelayMetrics(redis: Redis, store: KeyStore, maxEntriesPe
     }
   };
   // One read per scrape, shared by the counters below.
-  const caughtUp = () => (reading ??= follow().finally(() => { reading = undefined; }));
+  const caughtUp = () =>
+    (reading ??= follow().finally(() => {
+      reading = undefined;
+    }));
   scrapeGauge('qkdsat_pool_bits', 'Available key bits per pool (link) and link kind', ['link', 'kind'], async (g) => {
     const stats = await store.poolStats();
     g.reset();
     for (const p of stats) g.set({ link: p.link, kind: p.meta?.kind ?? 'unknown' }, p.storedBits);
   });
-  scrapeCounter('qkdsat_key_deposited_bits_total', 'Key bits deposited into link pools (passes, fibre, admin)', ['link'], async (c) => {
-    await caughtUp();
-    c.reset();
-    for (const [link, bits] of t.deposited) c.inc({ link }, bits);
-  });
-  const single = (name: string, help: string, get: () => number) => scrapeCounter(name, help, [], async (c) => {
-    await caughtUp();
-    c.reset();
-    c.inc(get());
-  });
+  scrapeCounter(
+    'qkdsat_key_deposited_bits_total',
+    'Key bits deposited into link pools (passes, fibre, admin)',
+    ['link'],
+    async (c) => {
+      await caughtUp();
+      c.reset();
+      for (const [link, bits] of t.deposited) c.inc({ link }, bits);
+    },
+  );
+  const single = (name: string, help: string, get: () => number) =>
+    scrapeCounter(name, help, [], async (c) => {
+      await caughtUp();
+      c.reset();
+      c.inc(get());
+    });
   single('qkdsat_key_relayed_bits_total', 'Key bits stored in relayed pools by trusted-node relays', () => t.relayed);
-  single('qkdsat_key_delivered_bits_total', 'Key bits delivered to SAEs by the KME (enc_keys responses flushed)', () => t.delivered);
+  single(
+    'qkdsat_key_delivered_bits_total',
+    'Key bits delivered to SAEs by the KME (enc_keys responses flushed)',
+    () => t.delivered,
+  );
   single('qkdsat_key_expired_bits_total', 'Key bits expired unused (pool lifetime ended)', () => t.expired);
-  scrapeCounter('qkdsat_key_voided_bits_total', 'Key bits voided, by reason (integrity, response_not_sent, serving_process_lost, relay_stitch)', ['reason'], async (c) => {
-    await caughtUp();
-    c.reset();
-    for (const [reason, bits] of t.voided) c.inc({ reason }, bits);
-  });
+  scrapeCounter(
+    'qkdsat_key_voided_bits_total',
+    'Key bits voided, by reason (integrity, response_not_sent, serving_process_lost, relay_stitch)',
+    ['reason'],
+    async (c) => {
+      await caughtUp();
+      c.reset();
+      for (const [reason, bits] of t.voided) c.inc({ reason }, bits);
+    },
+  );
 }

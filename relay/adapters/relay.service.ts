@@ -58,7 +58,8 @@ export class RelayService {
     private readonly segmentBits: number,
   ) {}
 
-  private authKeyFor = (node: string): Uint8Array => hmacSha256(this.authSecret, new TextEncoder().encode(`node-auth|${node}`));
+  private authKeyFor = (node: string): Uint8Array =>
+    hmacSha256(this.authSecret, new TextEncoder().encode(`node-auth|${node}`));
 
   async edges(): Promise<GraphEdge[]> {
     const stats = await this.store.poolStats();
@@ -71,7 +72,16 @@ export class RelayService {
     const relayId = randomUUID();
     if (from === to) throw new QkdsatError('VALIDATION', 'to: must differ from from');
     if (!planRoutes(await this.edges(), from, to, bits)) {
-      return { relayId, from, to, bits, relayedBits: 0, outcome: 'failed', route: { paths: [] }, reason: 'insufficient key on the routes between these stations' };
+      return {
+        relayId,
+        from,
+        to,
+        bits,
+        relayedBits: 0,
+        outcome: 'failed',
+        route: { paths: [] },
+        reason: 'insufficient key on the routes between these stations',
+      };
     }
     const chunkBits = RELAY_CHUNK_SEGMENTS * this.segmentBits;
     const paths: RoutePlan['paths'] = [];
@@ -86,27 +96,53 @@ export class RelayService {
   }
 
   /** One chunk: route, reserve, stitch, commit; its reservation is idempotent under `chunkId`. */
-  private async relayChunk(chunkId: string, from: string, to: string, bits: number): Promise<Omit<RelayResult, 'relayedBits'>> {
+  private async relayChunk(
+    chunkId: string,
+    from: string,
+    to: string,
+    bits: number,
+  ): Promise<Omit<RelayResult, 'relayedBits'>> {
     const relayId = chunkId;
     const base = { relayId, from, to, bits };
     const plan = planRoutes(await this.edges(), from, to, bits);
-    if (!plan) return { ...base, outcome: 'failed', route: { paths: [] }, reason: 'insufficient key on the routes between these stations' };
+    if (!plan)
+      return {
+        ...base,
+        outcome: 'failed',
+        route: { paths: [] },
+        reason: 'insufficient key on the routes between these stations',
+      };
     const groups = plan.paths.flatMap((p) => p.linkIds.map((l) => ({ needBits: p.bits, pools: [l] })));
     let res: { resId: string; segments: ReservedSegment[] };
     try {
-      res = await this.store.reserve(groups, { relayId, from, to, bits, links: groups.map((g) => g.pools[0]) }, `relay:${relayId}`);
+      res = await this.store.reserve(
+        groups,
+        { relayId, from, to, bits, links: groups.map((g) => g.pools[0]) },
+        `relay:${relayId}`,
+      );
     } catch (e) {
       if (e instanceof QkdsatError && e.code === 'INSUFFICIENT_KEY') {
-        return { ...base, outcome: 'failed', route: { paths: plan.paths }, reason: 'key was taken by a concurrent request; retry' };
+        return {
+          ...base,
+          outcome: 'failed',
+          route: { paths: plan.paths },
+          reason: 'key was taken by a concurrent request; retry',
+        };
       }
       // The store voided the corrupt segments (audited) and released the rest of the reservation.
-      if (e instanceof KeyIntegrityError) return { ...base, outcome: 'failed', route: { paths: plan.paths }, reason: e.message };
+      if (e instanceof KeyIntegrityError)
+        return { ...base, outcome: 'failed', route: { paths: plan.paths }, reason: e.message };
       throw e;
     }
     return this.stitchAndCommit(relayId, base, plan, res);
   }
 
-  private async stitchAndCommit(relayId: string, base: Omit<RelayResult, 'outcome' | 'route' | 'relayedBits'>, plan: RoutePlan, res: { resId: string; segments: ReservedSegment[] }): Promise<Omit<RelayResult, 'relayedBits'>> {
+  private async stitchAndCommit(
+    relayId: string,
+    base: Omit<RelayResult, 'outcome' | 'route' | 'relayedBits'>,
+    plan: RoutePlan,
+    res: { resId: string; segments: ReservedSegment[] },
+  ): Promise<Omit<RelayResult, 'relayedBits'>> {
     const back: NewSegment[] = [];
     const hopKeys: KeyMaterial[] = [];
     const pathKeys: KeyMaterial[] = [];
@@ -121,7 +157,12 @@ export class RelayService {
           const joined = KeyMaterial.concat(segs.map((s) => s.material));
           const k = joined.slice(0, p.bits / 8);
           if (joined.lengthBytes > p.bits / 8) {
-            back.push({ pool: l, material: joined.slice(p.bits / 8, joined.lengthBytes), createdAt: segs[segs.length - 1]!.createdAt, front: true });
+            back.push({
+              pool: l,
+              material: joined.slice(p.bits / 8, joined.lengthBytes),
+              createdAt: segs[segs.length - 1]!.createdAt,
+              front: true,
+            });
           }
           joined.zeroise();
           hopKeys.push(k);
@@ -135,11 +176,27 @@ export class RelayService {
       const stitched = voided ? [] : segment(KeyMaterial.concat(pathKeys), this.segmentBits);
       const target = linkId('relayed', base.from, base.to);
       const outcome: RelayOutcome = voided ? 'voided' : 'relayed';
-      if (!voided) await this.store.registerLink(target, { kind: 'relayed', a: base.from < base.to ? base.from : base.to, b: base.from < base.to ? base.to : base.from });
+      if (!voided)
+        await this.store.registerLink(target, {
+          kind: 'relayed',
+          a: base.from < base.to ? base.from : base.to,
+          b: base.from < base.to ? base.to : base.from,
+        });
       await this.store.commit(
-        res.resId, voided ? 'void' : 'relay',
-        { relayId, outcome, from: base.from, to: base.to, bits: base.bits, drawn: drawnBits(plan), paths: plan.paths, ...(voided ? { reason: voided } : {}) },
-        [...back, ...stitched.map((m) => ({ pool: target, material: m }))], [],
+        res.resId,
+        voided ? 'void' : 'relay',
+        {
+          relayId,
+          outcome,
+          from: base.from,
+          to: base.to,
+          bits: base.bits,
+          drawn: drawnBits(plan),
+          paths: plan.paths,
+          ...(voided ? { reason: voided } : {}),
+        },
+        [...back, ...stitched.map((m) => ({ pool: target, material: m }))],
+        [],
       );
       zeroiseAll(...stitched);
       return { ...base, outcome, route: { paths: plan.paths }, ...(voided ? { reason: voided } : {}) };

@@ -22,7 +22,14 @@ const staleOp = { code: 'UNAVAILABLE', message: 'operation ID outside its time w
 const rateLimited = { code: 'RATE_LIMITED', message: 'too many requests' } as const;
 
 const spec = (name: string, idempotent: number | 'own', errors: LuaScriptSpec['errors'] = {}): LuaScript =>
-  loadLua({ name: `relay_${name.replace(/-/g, '_')}`, file: join(dir, `${name}.lua`), prelude, keys: 0, idempotent, errors });
+  loadLua({
+    name: `relay_${name.replace(/-/g, '_')}`,
+    file: join(dir, `${name}.lua`),
+    prelude,
+    keys: 0,
+    idempotent,
+    errors,
+  });
 
 export const RELAY_SCRIPTS = {
   deposit: spec('deposit', POOL_OP_TTL_MS),
@@ -34,8 +41,11 @@ export const RELAY_SCRIPTS = {
   voidReserved: spec('void-reserved', POOL_OP_TTL_MS),
   kmeEnc: spec('kme-enc', 'own', { [-1]: insufficient, [-7]: staleOp, [-8]: staleOp, [-9]: rateLimited }),
   kmeDec: spec('kme-dec', 'own', {
-    [-1]: notFound, [-3]: { code: 'UNAUTHORIZED', message: 'unauthorized' },
-    [-4]: { code: 'UNAVAILABLE', message: 'a key is held by another request not yet settled; retry' }, [-7]: staleOp, [-9]: rateLimited,
+    [-1]: notFound,
+    [-3]: { code: 'UNAUTHORIZED', message: 'unauthorized' },
+    [-4]: { code: 'UNAVAILABLE', message: 'a key is held by another request not yet settled; retry' },
+    [-7]: staleOp,
+    [-9]: rateLimited,
   }),
   kmeStatus: spec('kme-status', 'own', { [-9]: rateLimited }),
   kmeSettle: spec('kme-settle', 'own'),

@@ -36,7 +36,11 @@ export const RelayConfigSchema = z
         /** Pools are cut into units of this size at deposit; enc_keys of exactly this size is one Lua call. */
         segmentBits: z.number().int().positive().multipleOf(8).default(256),
         /** Lifetime of stored key material and of keys awaiting their slave. */
-        ttlS: z.number().int().positive().default(7 * 86_400),
+        ttlS: z
+          .number()
+          .int()
+          .positive()
+          .default(7 * 86_400),
         /** A reservation older than this is released (a process died between reserve and commit). */
         reservationTimeoutMs: z.number().int().positive().default(30_000),
         /**
@@ -49,10 +53,18 @@ export const RelayConfigSchema = z
       .default({} as never),
     /** Simulated fibre QKD: every tick each fibre link gains keyRateBps * tick bits, up to maxPoolBits. */
     fibre: z
-      .object({ tickMs: z.number().int().min(0).default(5_000), maxPoolBits: z.number().int().positive().default(8_000_000) })
+      .object({
+        tickMs: z.number().int().min(0).default(5_000),
+        maxPoolBits: z.number().int().positive().default(8_000_000),
+      })
       .default({} as never),
     /** Per-SAE limit: requestsPerSecond on average over windows of windowS seconds (the burst allowance). */
-    rateLimit: z.object({ requestsPerSecond: z.number().int().positive().default(200), windowS: z.number().int().positive().max(3600).default(1) }).default({} as never),
+    rateLimit: z
+      .object({
+        requestsPerSecond: z.number().int().positive().default(200),
+        windowS: z.number().int().positive().max(3600).default(1),
+      })
+      .default({} as never),
     /** Maximum ETSI request body, bytes. */
     maxBodyBytes: z.number().int().positive().default(65_536),
     /** POST /v1/admin/deposits (simulated passes for demos and tests). */
@@ -63,15 +75,21 @@ export const RelayConfigSchema = z
   .superRefine((c, ctx) => {
     const k = c.keys;
     if (!(k.minKeySizeBits <= k.defaultKeySizeBits && k.defaultKeySizeBits <= k.maxKeySizeBits)) {
-      ctx.addIssue({ code: 'custom', path: ['keys'], message: 'need minKeySizeBits <= defaultKeySizeBits <= maxKeySizeBits' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keys'],
+        message: 'need minKeySizeBits <= defaultKeySizeBits <= maxKeySizeBits',
+      });
     }
     const seen = new Set<string>();
     c.saes.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['saes', i, 'id'], message: `duplicate SAE ID ${s.id}` });
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['saes', i, 'id'], message: `duplicate SAE ID ${s.id}` });
       seen.add(s.id);
     });
     c.fibreLinks.forEach((l, i) => {
-      if (l.a === l.b) ctx.addIssue({ code: 'custom', path: ['fibreLinks', i], message: 'a fibre link joins two different stations' });
+      if (l.a === l.b)
+        ctx.addIssue({ code: 'custom', path: ['fibreLinks', i], message: 'a fibre link joins two different stations' });
     });
   });
 

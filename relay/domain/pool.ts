@@ -20,7 +20,11 @@ export function segment(m: KeyMaterial, segmentBits: number): KeyMaterial[] {
 }
 
 /** `number` keys of `sizeBits` from the front of `m`, and what is left (undefined when nothing). */
-export function cutKeys(m: KeyMaterial, number: number, sizeBits: number): { keys: KeyMaterial[]; remainder?: KeyMaterial } {
+export function cutKeys(
+  m: KeyMaterial,
+  number: number,
+  sizeBits: number,
+): { keys: KeyMaterial[]; remainder?: KeyMaterial } {
   const step = sizeBits / 8;
   if (m.lengthBytes < number * step) throw new RangeError('not enough material to cut');
   const keys: KeyMaterial[] = [];

@@ -61,7 +61,7 @@ export function widestPath(edges: readonly GraphEdge[], from: string, to: string
   if (!end || from === to) return undefined;
   const nodes = [to];
   const linkIds: string[] = [];
-  for (let n = to; n !== from; ) {
+  for (let n = to; n !== from;) {
     const v = best.get(n)!;
     linkIds.unshift(v.via!);
     n = v.prev!;
@@ -74,7 +74,13 @@ export function widestPath(edges: readonly GraphEdge[], from: string, to: string
  * Splits `bits` over paths: each path carries a whole number of bytes (XOR works on bytes).
  * Returns undefined when the graph cannot carry `bits` in total.
  */
-export function planRoutes(edges: readonly GraphEdge[], from: string, to: string, bits: number, maxPaths = 4): RoutePlan | undefined {
+export function planRoutes(
+  edges: readonly GraphEdge[],
+  from: string,
+  to: string,
+  bits: number,
+  maxPaths = 4,
+): RoutePlan | undefined {
   const residual = edges.map((e) => ({ ...e, storedBits: Math.floor(e.storedBits / 8) * 8 }));
   const paths: RoutePlan['paths'] = [];
   let left = bits;

@@ -31,7 +31,10 @@ export interface Announcement {
 
 export type StitchOutcome =
   | { outcome: 'relayed'; key: KeyMaterial; announcements: number }
-  | { outcome: 'voided'; reason: 'announcement authentication failed' | 'key confirmation failed' | 'hop lengths differ' };
+  | {
+      outcome: 'voided';
+      reason: 'announcement authentication failed' | 'key confirmation failed' | 'hop lengths differ';
+    };
 
 const enc = new TextEncoder();
 const label = (relayId: string, index: number, what: string) => enc.encode(`${what}|${relayId}|${index}|`);
@@ -51,7 +54,15 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** What trusted node `nodes[i]` announces between hops i-1 and i (0-based hops). */
-export function announce(relayId: string, node: string, index: number, inbound: HopKeys, outbound: HopKeys, authKey: Uint8Array, mac: Mac): Announcement {
+export function announce(
+  relayId: string,
+  node: string,
+  index: number,
+  inbound: HopKeys,
+  outbound: HopKeys,
+  authKey: Uint8Array,
+  mac: Mac,
+): Announcement {
   const d = inbound.far.xor(outbound.near);
   const xor = Uint8Array.from(d.bytes());
   d.zeroise();
@@ -76,7 +87,11 @@ export function stitchPath(
   tamper: (a: Announcement) => Announcement = (a) => a,
 ): StitchOutcome {
   const len = hops[0]?.near.lengthBytes ?? 0;
-  if (hops.length === 0 || hops.length !== nodes.length - 1 || hops.some((h) => h.near.lengthBytes !== len || h.far.lengthBytes !== len)) {
+  if (
+    hops.length === 0 ||
+    hops.length !== nodes.length - 1 ||
+    hops.some((h) => h.near.lengthBytes !== len || h.far.lengthBytes !== len)
+  ) {
     return { outcome: 'voided', reason: 'hop lengths differ' };
   }
   const announcements: Announcement[] = [];

@@ -23,7 +23,12 @@ export const ROUTE_EXTENSION = 'qkdsat_route_type';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class EtsiError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>[], readonly retryAfterS?: number) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>[],
+    readonly retryAfterS?: number,
+  ) {
     super(message);
   }
 }
@@ -50,7 +55,8 @@ function routeValue(v: unknown, where: string): RouteType {
 
 function extensions(v: unknown, where: string): [string, unknown][] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) throw bad(`${where} shall be an array of objects`);
+  if (!Array.isArray(v) || !v.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))
+    throw bad(`${where} shall be an array of objects`);
   return v.flatMap((e: Record<string, unknown>) => Object.entries(e));
 }
 
@@ -61,7 +67,8 @@ export function parseEncRequest(body: Record<string, unknown>, k: RelayConfig['k
   if (number > k.maxKeyPerRequest) throw bad(`number shall not exceed max_key_per_request (${k.maxKeyPerRequest})`);
   const size = intField(body.size, 'size') ?? k.defaultKeySizeBits;
   if (size % 8 !== 0) throw bad(MSG.sizeMultiple);
-  if (size < k.minKeySizeBits || size > k.maxKeySizeBits) throw bad(`size shall be between min_key_size (${k.minKeySizeBits}) and max_key_size (${k.maxKeySizeBits})`);
+  if (size < k.minKeySizeBits || size > k.maxKeySizeBits)
+    throw bad(`size shall be between min_key_size (${k.minKeySizeBits}) and max_key_size (${k.maxKeySizeBits})`);
   const extra = body.additional_slave_SAE_IDs;
   if (extra !== undefined && extra !== null) {
     if (!Array.isArray(extra)) throw bad('additional_slave_SAE_IDs shall be an array');
@@ -91,7 +98,8 @@ export function parseDecRequest(body: Record<string, unknown>, k: RelayConfig['k
   }
   const list = body.key_IDs;
   if (!Array.isArray(list) || list.length === 0) throw bad('key_IDs shall be a non-empty array');
-  if (list.length > k.maxKeyPerRequest) throw bad(`key_IDs shall hold at most max_key_per_request (${k.maxKeyPerRequest}) entries`);
+  if (list.length > k.maxKeyPerRequest)
+    throw bad(`key_IDs shall hold at most max_key_per_request (${k.maxKeyPerRequest}) entries`);
   return list.map((e: unknown, i) => {
     const id = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).key_ID : undefined;
     if (typeof id !== 'string' || !UUID.test(id)) throw bad(`key_IDs[${i}].key_ID shall be a UUID`);
@@ -104,17 +112,29 @@ export function etsiErrorOf(e: unknown): EtsiError | undefined {
   if (e instanceof EtsiError) return e;
   // Voided key material: 503 (the store cannot serve it); dec_keys lists the caller's voided IDs.
   if (e instanceof KeyIntegrityError) {
-    return new EtsiError(503, MSG.integrity, e.callerKeyIds.length ? e.callerKeyIds.map((id) => ({ voided_key_ID: id })) : undefined);
+    return new EtsiError(
+      503,
+      MSG.integrity,
+      e.callerKeyIds.length ? e.callerKeyIds.map((id) => ({ voided_key_ID: id })) : undefined,
+    );
   }
   if (!(e instanceof QkdsatError)) return undefined;
   switch (e.code) {
-    case 'VALIDATION': return bad(e.message);
-    case 'NOT_FOUND': return bad(MSG.notFound);
-    case 'CONFLICT': return bad(MSG.extUnmet);
-    case 'UNAUTHORIZED': return new EtsiError(401, MSG.unauthorized);
-    case 'INSUFFICIENT_KEY': return new EtsiError(503, MSG.insufficient);
-    case 'UNAVAILABLE': return new EtsiError(503, MSG.unavailable, undefined, 1);
-    case 'RATE_LIMITED': return new EtsiError(503, 'too many requests');
-    default: return undefined;
+    case 'VALIDATION':
+      return bad(e.message);
+    case 'NOT_FOUND':
+      return bad(MSG.notFound);
+    case 'CONFLICT':
+      return bad(MSG.extUnmet);
+    case 'UNAUTHORIZED':
+      return new EtsiError(401, MSG.unauthorized);
+    case 'INSUFFICIENT_KEY':
+      return new EtsiError(503, MSG.insufficient);
+    case 'UNAVAILABLE':
+      return new EtsiError(503, MSG.unavailable, undefined, 1);
+    case 'RATE_LIMITED':
+      return new EtsiError(503, 'too many requests');
+    default:
+      return undefined;
   }
 }

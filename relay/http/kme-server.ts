@@ -59,19 +59,36 @@ function callerOf(socket: TLSSocket, saes: Map<string, string>): string | undefi
 /** Writes the whole response in one socket write (node joins the header and a string body: one TLS record). */
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 /** Metrics: keys and bits of a leased response by SAE pair, route and outcome. */
 function countKeys(lease: LeaseRecord, bits: number, outcome: 'sent' | 'unsent'): void {
-  const labels = { master: lease.master, slave: lease.slave, route: lease.side === 'master' ? 'enc_keys' : 'dec_keys', outcome };
+  const labels = {
+    master: lease.master,
+    slave: lease.slave,
+    route: lease.side === 'master' ? 'enc_keys' : 'dec_keys',
+    outcome,
+  };
   metrics.etsiKeys.inc(labels, lease.keyIds.length);
   metrics.etsiBits.inc(labels, bits);
 }
 
 /** Sends keys under a lease and reports to the settler whether the response left the process. */
-function sendLeased(res: ServerResponse, settler: LeaseSettler, opId: string, lease: LeaseRecord, body: unknown, bits: number): void {
+function sendLeased(
+  res: ServerResponse,
+  settler: LeaseSettler,
+  opId: string,
+  lease: LeaseRecord,
+  body: unknown,
+  bits: number,
+): void {
   if (res.destroyed || res.socket?.destroyed) {
     settler.add(opId, 'unsent', lease);
     countKeys(lease, bits, 'unsent');
@@ -132,7 +149,8 @@ async function jsonBody(req: IncomingMessage, limit: number): Promise<Record<str
   } catch {
     throw new EtsiError(400, 'request body is not valid JSON');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new EtsiError(400, 'request body shall be a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new EtsiError(400, 'request body shall be a JSON object');
   return v as Record<string, unknown>;
 }
 
@@ -150,7 +168,12 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
   // The caller's logger already names the component (startKme): one `component` per line.
   const log = logger;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, caller: string, url: RequestTarget): Promise<number> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: string,
+    url: RequestTarget,
+  ): Promise<number> {
     const m = PATH.exec(url.pathname);
     if (!m) throw new EtsiError(404, 'not found');
     const [, rawId, op] = m as unknown as [string, string, 'status' | 'enc_keys' | 'dec_keys'];
@@ -165,7 +188,8 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
     const role = op === 'dec_keys' ? 'master_SAE_ID' : 'slave_SAE_ID';
     if (!SAE_ID_PATTERN.test(other) || !kme.stationOf(other)) throw new EtsiError(400, `${role}: unknown SAE ID`);
     if (other === caller) throw new EtsiError(400, `${role}: shall differ from the caller's SAE ID`);
-    const body = method === 'POST' ? await jsonBody(req, config.maxBodyBytes) : Object.fromEntries(new URLSearchParams(url.query));
+    const body =
+      method === 'POST' ? await jsonBody(req, config.maxBodyBytes) : Object.fromEntries(new URLSearchParams(url.query));
     if (op === 'status') {
       send(res, 200, await kme.status(caller, other));
       return 0;
@@ -212,14 +236,21 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
           // Record IDs, pools and sizes, picked field by field: nothing else of the error reaches the log.
           if (e instanceof KeyIntegrityError) {
             const voided = e.voided.map(({ id, pool, bits }) => ({ id, pool, bits }));
-            log.error({ sae: caller, path: url.pathname, voided }, 'stored key material failed its integrity check and was voided');
+            log.error(
+              { sae: caller, path: url.pathname, voided },
+              'stored key material failed its integrity check and was voided',
+            );
           }
           // Anything unexpected is logged above and answered 503 (the only server error ETSI GS QKD 014 defines).
           const status = etsi?.status ?? 503;
           req.resume();
           if (!res.headersSent) {
-            send(res, status, { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) },
-              status === 503 ? { 'retry-after': etsi?.retryAfterS ? String(etsi.retryAfterS) : retryAfter } : {});
+            send(
+              res,
+              status,
+              { message: etsi?.message ?? 'internal error', ...(etsi?.details ? { details: etsi.details } : {}) },
+              status === 503 ? { 'retry-after': etsi?.retryAfterS ? String(etsi.retryAfterS) : retryAfter } : {},
+            );
           }
           done(status, 0);
         });

@@ -17,38 +17,51 @@ export const MAX_RELAY_BITS = 8 * 1024 * 1024;
 
 const Station = z.string().regex(STATION_ID_PATTERN, 'expected a station ID ([a-z0-9_-])');
 
-export const RelayRequestSchema = z.object({
-  from: Station,
-  to: Station,
-  bits: z.number().int().min(8).max(MAX_RELAY_BITS).multipleOf(8, 'bits shall be a multiple of 8'),
-}).meta({ id: 'RelayRequest' });
+export const RelayRequestSchema = z
+  .object({
+    from: Station,
+    to: Station,
+    bits: z.number().int().min(8).max(MAX_RELAY_BITS).multipleOf(8, 'bits shall be a multiple of 8'),
+  })
+  .meta({ id: 'RelayRequest' });
 
 const PathSchema = z.object({ nodes: z.array(z.string()), linkIds: z.array(z.string()), bits: z.number().int() });
-export const RelayResultSchema = z.object({
-  relayId: z.string().uuid(),
-  outcome: z.enum(['relayed', 'voided', 'failed', 'key not present']),
-  from: z.string(), to: z.string(), bits: z.number().int(),
-  relayedBits: z.number().int().describe('bits stored in the relayed pool by this request (all of bits when relayed)'),
-  route: z.object({ paths: z.array(PathSchema) }),
-  reason: z.string().optional(),
-}).meta({ id: 'RelayResult' });
+export const RelayResultSchema = z
+  .object({
+    relayId: z.string().uuid(),
+    outcome: z.enum(['relayed', 'voided', 'failed', 'key not present']),
+    from: z.string(),
+    to: z.string(),
+    bits: z.number().int(),
+    relayedBits: z
+      .number()
+      .int()
+      .describe('bits stored in the relayed pool by this request (all of bits when relayed)'),
+    route: z.object({ paths: z.array(PathSchema) }),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'RelayResult' });
 
-export const PoolSchema = z.object({
-  link: z.string(),
-  kind: z.enum(['satellite', 'fibre', 'relayed']).nullable(),
-  ends: z.array(z.string()),
-  storedBits: z.number().int(),
-  keyRateBps: z.number().nullable(),
-  oldestAgeS: z.number().nullable(),
-}).meta({ id: 'KeyPool' });
+export const PoolSchema = z
+  .object({
+    link: z.string(),
+    kind: z.enum(['satellite', 'fibre', 'relayed']).nullable(),
+    ends: z.array(z.string()),
+    storedBits: z.number().int(),
+    keyRateBps: z.number().nullable(),
+    oldestAgeS: z.number().nullable(),
+  })
+  .meta({ id: 'KeyPool' });
 
 export const SaeListSchema = z.array(z.object({ id: z.string(), stationId: z.string() })).meta({ id: 'SaeList' });
 
-export const DepositRequestSchema = z.object({
-  stationId: Station,
-  noradId: z.number().int().positive().max(999_999_999),
-  bits: z.number().int().min(8).max(MAX_DEPOSIT_BITS),
-}).meta({ id: 'DepositRequest' });
+export const DepositRequestSchema = z
+  .object({
+    stationId: Station,
+    noradId: z.number().int().positive().max(999_999_999),
+    bits: z.number().int().min(8).max(MAX_DEPOSIT_BITS),
+  })
+  .meta({ id: 'DepositRequest' });
 
 export interface RelayRoutesDeps {
   api: Api;
@@ -63,12 +76,21 @@ export interface RelayRoutesDeps {
   keyEvents?: (limit: number) => Promise<KeyEvent[]>;
 }
 
-const KeyEventSchema = z.object({
-  at: z.number().int().describe('epoch ms'), type: z.enum(['deposit', 'relay', 'deliver', 'expire', 'void']), bits: z.number().int(),
-  link: z.string().optional(), drawn: z.record(z.string(), z.number()).optional().describe('bits taken from each pool'),
-  from: z.string().optional(), to: z.string().optional(), outcome: z.string().optional(),
-  master: z.string().optional(), slave: z.string().optional(), reason: z.string().optional(),
-}).meta({ id: 'KeyEvent' });
+const KeyEventSchema = z
+  .object({
+    at: z.number().int().describe('epoch ms'),
+    type: z.enum(['deposit', 'relay', 'deliver', 'expire', 'void']),
+    bits: z.number().int(),
+    link: z.string().optional(),
+    drawn: z.record(z.string(), z.number()).optional().describe('bits taken from each pool'),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    outcome: z.string().optional(),
+    master: z.string().optional(),
+    slave: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'KeyEvent' });
 
 /** Does the catalog know this station or satellite? (src/compose.ts builds it from the stores.) */
 export interface CatalogLookup {
@@ -76,22 +98,42 @@ export interface CatalogLookup {
   satelliteExists(noradId: number): Promise<boolean>;
 }
 
-const unknown = (path: string, what: string) => new QkdsatError('VALIDATION', `${path}: unknown ${what}`, [{ path: path.split('.'), message: `unknown ${what}` }]);
+const unknown = (path: string, what: string) =>
+  new QkdsatError('VALIDATION', `${path}: unknown ${what}`, [{ path: path.split('.'), message: `unknown ${what}` }]);
 
-export function registerRelayRoutes({ api, config, store, relay, sink, now, lookup, keyEvents }: RelayRoutesDeps): void {
+export function registerRelayRoutes({
+  api,
+  config,
+  store,
+  relay,
+  sink,
+  now,
+  lookup,
+  keyEvents,
+}: RelayRoutesDeps): void {
   if (keyEvents) {
     api.route({
-      method: 'get', path: '/v1/keys/events', tags: ['relay'],
-      summary: 'The last key movements from the audit: deposits, relays, deliveries to SAEs (by pair), expiries, voids (no key IDs or bytes)',
+      method: 'get',
+      path: '/v1/keys/events',
+      tags: ['relay'],
+      summary:
+        'The last key movements from the audit: deposits, relays, deliveries to SAEs (by pair), expiries, voids (no key IDs or bytes)',
       query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
       response: z.object({ events: z.array(KeyEventSchema) }),
       handler: async ({ query }) => ({ events: await keyEvents(query.limit) }),
     });
   }
-  const configuredStations = new Set([...config.saes.map((s) => s.stationId), ...config.fibreLinks.flatMap((l) => [l.a, l.b])]);
+  const configuredStations = new Set([
+    ...config.saes.map((s) => s.stationId),
+    ...config.fibreLinks.flatMap((l) => [l.a, l.b]),
+  ]);
   api.route({
-    method: 'post', path: '/v1/relays', summary: 'Relay key between two stations through trusted nodes', tags: ['relay'],
-    body: RelayRequestSchema, response: RelayResultSchema,
+    method: 'post',
+    path: '/v1/relays',
+    summary: 'Relay key between two stations through trusted nodes',
+    tags: ['relay'],
+    body: RelayRequestSchema,
+    response: RelayResultSchema,
     handler: async ({ body }) => {
       const known = new Set(configuredStations);
       for (const e of await relay.edges()) known.add(e.a).add(e.b);
@@ -103,7 +145,10 @@ export function registerRelayRoutes({ api, config, store, relay, sink, now, look
     },
   });
   api.route({
-    method: 'get', path: '/v1/keys/pools', summary: 'Key pools per link: stored bits, rate, age (no key bytes)', tags: ['relay'],
+    method: 'get',
+    path: '/v1/keys/pools',
+    summary: 'Key pools per link: stored bits, rate, age (no key bytes)',
+    tags: ['relay'],
     response: z.object({ pools: z.array(PoolSchema) }),
     handler: async () => {
       const rates = new Map(config.fibreLinks.map((l) => [[l.a, l.b].sort().join('~'), l.keyRateBps]));
@@ -114,22 +159,30 @@ export function registerRelayRoutes({ api, config, store, relay, sink, now, look
           kind: p.meta?.kind ?? null,
           ends: p.meta ? [p.meta.a, p.meta.b] : [],
           storedBits: p.storedBits,
-          keyRateBps: p.meta?.kind === 'fibre' ? rates.get([p.meta.a, p.meta.b].sort().join('~')) ?? null : null,
+          keyRateBps: p.meta?.kind === 'fibre' ? (rates.get([p.meta.a, p.meta.b].sort().join('~')) ?? null) : null,
           oldestAgeS: p.oldestCreatedAt === undefined ? null : Math.max(0, (t - p.oldestCreatedAt) / 1000),
         })),
       };
     },
   });
   api.route({
-    method: 'get', path: '/v1/saes', summary: 'Configured secure application entities (key consumers)', tags: ['relay'],
+    method: 'get',
+    path: '/v1/saes',
+    summary: 'Configured secure application entities (key consumers)',
+    tags: ['relay'],
     response: SaeListSchema,
     handler: () => config.saes.map((s) => ({ id: s.id, stationId: s.stationId })),
   });
   if (config.adminDeposits) {
     api.route({
-      method: 'post', path: '/v1/admin/deposits', tags: ['relay'], role: 'admin',
+      method: 'post',
+      path: '/v1/admin/deposits',
+      tags: ['relay'],
+      role: 'admin',
       summary: 'Deposit a key block from a simulated pass (demos, tests); needs an admin bearer token',
-      body: DepositRequestSchema, status: 201, errors: [401, 403],
+      body: DepositRequestSchema,
+      status: 201,
+      errors: [401, 403],
       response: z.object({ blockId: z.string(), link: z.string(), bits: z.number().int(), segments: z.number().int() }),
       handler: async ({ body }) => {
         if (lookup && !(await lookup.stationExists(body.stationId))) throw unknown('body.stationId', 'station');

@@ -24,17 +24,38 @@ const ERRORS = {
 } as const;
 const SCRIPTS = {
   book: loadLua({ name: 'sched_book', file: join(dir, 'book.lua'), keys: 4, idempotent: OP_TTL_MS, errors: ERRORS }),
-  transition: loadLua({ name: 'sched_transition', file: join(dir, 'transition.lua'), keys: 3, idempotent: OP_TTL_MS, errors: ERRORS }),
+  transition: loadLua({
+    name: 'sched_transition',
+    file: join(dir, 'transition.lua'),
+    keys: 3,
+    idempotent: OP_TTL_MS,
+    errors: ERRORS,
+  }),
 } satisfies Record<string, LuaScript>;
 type ScriptName = keyof typeof SCRIPTS;
 /** Longest pass the store expects (bounds the conflict scan window). */
 const MAX_PASS_MS = 30 * 60_000;
 
-export interface BookingQuery { station?: string; fromMs?: number; toMs?: number }
-export interface BookingPageQuery { stations?: readonly string[]; satellites?: readonly number[]; fromMs?: number; toMs?: number; limit: number; after?: { startMs: number; id: string } }
+export interface BookingQuery {
+  station?: string;
+  fromMs?: number;
+  toMs?: number;
+}
+export interface BookingPageQuery {
+  stations?: readonly string[];
+  satellites?: readonly number[];
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+  after?: { startMs: number; id: string };
+}
 
 export class BookingStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly gaps: Gaps) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly gaps: Gaps,
+  ) {}
 
   private k = {
     booking: (id: string) => `${this.prefix}:sched:booking:${id}`,
@@ -46,29 +67,65 @@ export class BookingStore {
   };
 
   /** Runs a booking script under an operation ID: a re-sent script answers its first outcome. */
-  private async run(name: ScriptName, opId: string, id: string, keys: string[], args: (string | number)[]): Promise<number> {
+  private async run(
+    name: ScriptName,
+    opId: string,
+    id: string,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<number> {
     return Number(await runLua(this.redis, SCRIPTS[name], { keys, args, opKey: this.k.op(opId), subject: id }));
   }
 
   /** Books a pass; 'booked' or 'exists' (idempotent); throws CONFLICT when a resource is taken. */
   async book(c: Candidate, planId: string, nowMs: number): Promise<'booked' | 'exists'> {
-    const code = await this.run('book', `book:${planId}:${c.id}`, c.id, [this.k.booking(c.id), this.k.station(c.stationId), this.k.sat(c.noradId), this.k.all()], [
-      c.id, c.startMs, c.endMs, this.gaps.stationSlewMs, this.gaps.satelliteRetargetMs, MAX_PASS_MS, nowMs,
-      'noradId', c.noradId, 'stationId', c.stationId, 'expectedSecureBits', c.expectedSecureBits,
-      'clearSkyProbability', c.clearSkyProbability, 'planId', planId,
-      ...(c.elementSetEpochMs !== undefined ? ['elementSetEpochMs', c.elementSetEpochMs] : []),
-    ]);
+    const code = await this.run(
+      'book',
+      `book:${planId}:${c.id}`,
+      c.id,
+      [this.k.booking(c.id), this.k.station(c.stationId), this.k.sat(c.noradId), this.k.all()],
+      [
+        c.id,
+        c.startMs,
+        c.endMs,
+        this.gaps.stationSlewMs,
+        this.gaps.satelliteRetargetMs,
+        MAX_PASS_MS,
+        nowMs,
+        'noradId',
+        c.noradId,
+        'stationId',
+        c.stationId,
+        'expectedSecureBits',
+        c.expectedSecureBits,
+        'clearSkyProbability',
+        c.clearSkyProbability,
+        'planId',
+        planId,
+        ...(c.elementSetEpochMs !== undefined ? ['elementSetEpochMs', c.elementSetEpochMs] : []),
+      ],
+    );
     return code === 1 ? 'booked' : 'exists';
   }
 
   /** Moves a booking; true when it moved, false when already there; throws on illegal moves. */
-  async transition(id: string, to: BookingState, reason: string, nowMs: number, extra: Record<string, string | number> = {}): Promise<boolean> {
+  async transition(
+    id: string,
+    to: BookingState,
+    reason: string,
+    nowMs: number,
+    extra: Record<string, string | number> = {},
+  ): Promise<boolean> {
     const b = await this.get(id);
     if (!b) throw new QkdsatError('NOT_FOUND', `${id}: booking not found`);
     const from = (Object.keys(TRANSITIONS) as BookingState[]).filter((s) => TRANSITIONS[s].includes(to));
-    const code = await this.run('transition', `transition:${newOpId()}`, id, [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)], [
-      to, reason, nowMs, from.join(','), TERMINAL.has(to) ? '1' : '0', ...Object.entries(extra).flat(),
-    ]);
+    const code = await this.run(
+      'transition',
+      `transition:${newOpId()}`,
+      id,
+      [this.k.booking(id), this.k.station(b.stationId), this.k.sat(b.noradId)],
+      [to, reason, nowMs, from.join(','), TERMINAL.has(to) ? '1' : '0', ...Object.entries(extra).flat()],
+    );
     return code === 1;
   }
 
@@ -79,9 +136,15 @@ export class BookingStore {
   private parse(h: Record<string, string>): Booking | undefined {
     if (!h.id) return undefined;
     return BookingSchema.parse({
-      ...h, noradId: Number(h.noradId), startMs: Number(h.startMs), endMs: Number(h.endMs),
-      expectedSecureBits: Number(h.expectedSecureBits), clearSkyProbability: Number(h.clearSkyProbability),
-      updatedMs: Number(h.updatedMs), planId: h.planId ?? '', reason: h.reason ?? '',
+      ...h,
+      noradId: Number(h.noradId),
+      startMs: Number(h.startMs),
+      endMs: Number(h.endMs),
+      expectedSecureBits: Number(h.expectedSecureBits),
+      clearSkyProbability: Number(h.clearSkyProbability),
+      updatedMs: Number(h.updatedMs),
+      planId: h.planId ?? '',
+      reason: h.reason ?? '',
       ...(h.deliveredBits !== undefined ? { deliveredBits: Number(h.deliveredBits) } : {}),
       ...(h.elementSetEpochMs !== undefined ? { elementSetEpochMs: Number(h.elementSetEpochMs) } : {}),
     });
@@ -91,7 +154,8 @@ export class BookingStore {
     const ids = await this.redis.zrangebyscore(this.k.all(), q.fromMs ?? '-inf', q.toMs ?? '+inf');
     const out: Booking[] = [];
     for (let i = 0; i < ids.length; i += 500) {
-      for (const b of await this.getMany(ids.slice(i, i + 500))) if (!q.station || b.stationId === q.station) out.push(b);
+      for (const b of await this.getMany(ids.slice(i, i + 500)))
+        if (!q.station || b.stationId === q.station) out.push(b);
     }
     return out;
   }
@@ -99,14 +163,24 @@ export class BookingStore {
   /** Bookings by (start, id), after `after`, filtered, at most `limit`; `more` when others follow. */
   async page(q: BookingPageQuery): Promise<{ items: Booking[]; more: boolean }> {
     const items: Booking[] = [];
-    const stations = q.stations ? new Set(q.stations) : undefined, sats = q.satellites ? new Set(q.satellites) : undefined;
+    const stations = q.stations ? new Set(q.stations) : undefined,
+      sats = q.satellites ? new Set(q.satellites) : undefined;
     const min = q.after ? Math.max(q.after.startMs, q.fromMs ?? -Infinity) : q.fromMs;
     const chunk = Math.max(100, 2 * q.limit);
     for (let offset = 0; ; offset += chunk) {
-      const raw = await this.redis.zrangebyscore(this.k.all(), min ?? '-inf', q.toMs === undefined ? '+inf' : `(${q.toMs}`, 'WITHSCORES', 'LIMIT', offset, chunk);
+      const raw = await this.redis.zrangebyscore(
+        this.k.all(),
+        min ?? '-inf',
+        q.toMs === undefined ? '+inf' : `(${q.toMs}`,
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        chunk,
+      );
       const ids: string[] = [];
       for (let i = 0; i < raw.length; i += 2) {
-        const id = raw[i]!, score = Number(raw[i + 1]);
+        const id = raw[i]!,
+          score = Number(raw[i + 1]);
         if (q.after && score === q.after.startMs && id <= q.after.id) continue;
         ids.push(id);
       }

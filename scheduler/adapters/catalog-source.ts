@@ -29,8 +29,10 @@ export interface CandidateInput {
   calibratedLinks?: Record<string, LinkConfig>;
 }
 
-export const presetLookup = (terminals: Record<string, string> | undefined, preset: string): TerminalPresetOf =>
-  (noradId) => (terminals ? terminals[String(noradId)] : preset);
+export const presetLookup =
+  (terminals: Record<string, string> | undefined, preset: string): TerminalPresetOf =>
+  (noradId) =>
+    terminals ? terminals[String(noradId)] : preset;
 
 /** Candidates of the satellites that carry a QKD terminal, over all stations (pure, CPU-bound). */
 export function candidatesOf(input: CandidateInput): Candidate[] {
@@ -38,9 +40,17 @@ export function candidatesOf(input: CandidateInput): Candidate[] {
   const sets = input.sets.filter((es) => presetOf(es.noradId) !== undefined);
   // One propagated track per satellite: the pass finder's, sampled again for each candidate's yield.
   const tracks = new Map<number, Track>();
-  const { passes } = passesOf(sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs, onTrack: (id, tr) => tracks.set(id, tr) });
+  const { passes } = passesOf(sets, input.stations, {
+    fromMs: input.fromMs,
+    toMs: input.toMs,
+    onTrack: (id, tr) => tracks.set(id, tr),
+  });
   const calibrated: CalibratedLinks = new Map(Object.entries(input.calibratedLinks ?? {}));
-  return candidatesFromPasses(passes, input.stations, keyRateYield(presetOf, sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs, tracks }, calibrated));
+  return candidatesFromPasses(
+    passes,
+    input.stations,
+    keyRateYield(presetOf, sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs, tracks }, calibrated),
+  );
 }
 
 /**
@@ -50,12 +60,17 @@ export function candidatesOf(input: CandidateInput): Candidate[] {
 export function freshCandidates(cands: Candidate[], opts: CandidateOptions = {}): Candidate[] {
   if (opts.allowStale) return cands;
   const staleDays = opts.staleDays ?? DEFAULT_STALE_AFTER_DAYS;
-  const isStale = (c: Candidate) => c.elementSetEpochMs !== undefined && Math.abs((c.startMs + c.endMs) / 2 - c.elementSetEpochMs) > staleDays * 86_400_000;
+  const isStale = (c: Candidate) =>
+    c.elementSetEpochMs !== undefined &&
+    Math.abs((c.startMs + c.endMs) / 2 - c.elementSetEpochMs) > staleDays * 86_400_000;
   const fresh = cands.filter((c) => !isStale(c));
   if (fresh.length === 0 && cands.length > 0) {
     const sats = [...new Set(cands.map((c) => c.noradId))].join(', ');
-    throw new QkdsatError('STALE_ELEMENT_SET', `start: every pass in the horizon is predicted from an element set more than ${staleDays} days from its epoch (satellites ${sats}); upload newer element sets or set allowStale`,
-      [{ path: ['body', 'start'], message: `element sets of ${sats} are stale (> ${staleDays} days) in this horizon` }]);
+    throw new QkdsatError(
+      'STALE_ELEMENT_SET',
+      `start: every pass in the horizon is predicted from an element set more than ${staleDays} days from its epoch (satellites ${sats}); upload newer element sets or set allowStale`,
+      [{ path: ['body', 'start'], message: `element sets of ${sats} are stale (> ${staleDays} days) in this horizon` }],
+    );
   }
   return fresh;
 }
@@ -64,9 +79,18 @@ export function freshCandidates(cands: Candidate[], opts: CandidateOptions = {})
  * Inline source (worker processes): one satellite at a time, all stations per satellite, each
  * (satellite, station) pair weighed with its calibrated link where `calibrations` has one.
  */
-export function catalogCandidateSource(catalog: CatalogPort, stations: StationStorePort, presetOf: TerminalPresetOf, calibrations?: { links(): Promise<CalibratedLinks> }): CandidateSource {
+export function catalogCandidateSource(
+  catalog: CatalogPort,
+  stations: StationStorePort,
+  presetOf: TerminalPresetOf,
+  calibrations?: { links(): Promise<CalibratedLinks> },
+): CandidateSource {
   return async (fromMs, toMs, opts) => {
-    const [all, sts, links] = await Promise.all([catalog.list(), stations.list(), calibrations ? calibrations.links() : new Map()]);
+    const [all, sts, links] = await Promise.all([
+      catalog.list(),
+      stations.list(),
+      calibrations ? calibrations.links() : new Map(),
+    ]);
     const sets = all.filter((es) => presetOf(es.noradId) !== undefined);
     const tracks = new Map<number, Track>();
     const yieldBits = keyRateYield(presetOf, sets, sts, { fromMs, toMs, tracks }, links);

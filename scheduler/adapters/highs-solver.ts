@@ -10,7 +10,12 @@ import type { MilpRequest, MilpResult, MilpSolver } from '../domain/milp.js';
 const highsLoader = highsModule as unknown as () => Promise<Highs>;
 let loading: Promise<Highs> | undefined;
 
-const OPTIMAL = 7, INFEASIBLE = 8, TIME_LIMIT = 13, INTERRUPTED = 17, SOLUTION_LIMIT = 16, ITERATION_LIMIT = 14;
+const OPTIMAL = 7,
+  INFEASIBLE = 8,
+  TIME_LIMIT = 13,
+  INTERRUPTED = 17,
+  SOLUTION_LIMIT = 16,
+  ITERATION_LIMIT = 14;
 
 export function highsSolver(): MilpSolver {
   return async (req: MilpRequest): Promise<MilpResult> => {
@@ -29,11 +34,18 @@ export function highsSolver(): MilpSolver {
       const hasSolution = sol.colValue.length === n && Number(model.info.get('primal_solution_status')) === 2;
       if (!hasSolution) return { status: 'no-solution', values: {} };
       const values: Record<string, number> = {};
-      names.forEach((nm, i) => { values[nm] = sol.colValue[i]!; });
+      names.forEach((nm, i) => {
+        values[nm] = sol.colValue[i]!;
+      });
       const dual = Number(model.info.get('mip_dual_bound'));
       const objective = model.getObjectiveValue();
       const limited = [TIME_LIMIT, INTERRUPTED, SOLUTION_LIMIT, ITERATION_LIMIT].includes(status);
-      return { status: status === OPTIMAL ? 'optimal' : limited ? 'feasible' : 'feasible', objective, bound: Number.isFinite(dual) ? dual : objective, values };
+      return {
+        status: status === OPTIMAL ? 'optimal' : limited ? 'feasible' : 'feasible',
+        objective,
+        bound: Number.isFinite(dual) ? dual : objective,
+        values,
+      };
     } finally {
       model.dispose();
     }

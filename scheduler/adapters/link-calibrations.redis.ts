@@ -9,27 +9,47 @@ import type { LinkConfig } from '../../src/core/channel/index.js';
 import { loadLua, newOpId, runLua } from '../../src/platform/lua.js';
 import type { LinkCalibrationRecord } from '../domain/link-calibration.js';
 
-const CAS = loadLua({ name: 'sched_link_calibration_cas', file: new URL('./lua/link-calibration-cas.lua', import.meta.url).pathname, keys: 2, idempotent: 86_400_000 });
+const CAS = loadLua({
+  name: 'sched_link_calibration_cas',
+  file: new URL('./lua/link-calibration-cas.lua', import.meta.url).pathname,
+  keys: 2,
+  idempotent: 86_400_000,
+});
 
 export class LinkCalibrationStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
   private rec = (noradId: number, stationId: string) => `${this.prefix}:linkcal:${noradId}:${stationId}`;
-  private get index() { return `${this.prefix}:linkcal:index`; }
+  private get index() {
+    return `${this.prefix}:linkcal:index`;
+  }
 
-  async get(noradId: number, stationId: string): Promise<{ record: LinkCalibrationRecord; version: string } | undefined> {
+  async get(
+    noradId: number,
+    stationId: string,
+  ): Promise<{ record: LinkCalibrationRecord; version: string } | undefined> {
     const [version, json] = await this.redis.hmget(this.rec(noradId, stationId), 'version', 'record');
     return json ? { record: JSON.parse(json) as LinkCalibrationRecord, version: version ?? '' } : undefined;
   }
 
   /** Read-modify-write with retries; `update` gets the current record (or undefined) and returns the new one. */
-  async update(noradId: number, stationId: string, update: (prev: LinkCalibrationRecord | undefined) => LinkCalibrationRecord | undefined | Promise<LinkCalibrationRecord | undefined>): Promise<LinkCalibrationRecord | undefined> {
+  async update(
+    noradId: number,
+    stationId: string,
+    update: (
+      prev: LinkCalibrationRecord | undefined,
+    ) => LinkCalibrationRecord | undefined | Promise<LinkCalibrationRecord | undefined>,
+  ): Promise<LinkCalibrationRecord | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const cur = await this.get(noradId, stationId);
       const next = await update(cur?.record);
       if (!next || next === cur?.record) return cur?.record;
       const expected = cur?.version ?? '';
       const ok = await runLua(this.redis, CAS, {
-        keys: [this.rec(noradId, stationId), this.index], args: [expected, JSON.stringify(next)],
+        keys: [this.rec(noradId, stationId), this.index],
+        args: [expected, JSON.stringify(next)],
         opKey: `${this.prefix}:sched:op:linkcal:${newOpId()}`,
       });
       if (ok === 1) return next;

@@ -9,7 +9,10 @@ import type { RunPass } from './ports.js';
 /** FNV-1a 32-bit: a stable seed from a booking id. */
 export function seedOf(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   return h;
 }
 

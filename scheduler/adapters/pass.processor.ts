@@ -29,7 +29,13 @@ export interface PassProcessorDeps {
 }
 
 /** The one table from error codes to BullMQ retry (true) or no-retry (false). */
-export const RETRYABLE: Partial<Record<QkdsatError['code'], boolean>> = { UNAVAILABLE: true, INTERNAL: true, CONFLICT: false, NOT_FOUND: false, VALIDATION: false };
+export const RETRYABLE: Partial<Record<QkdsatError['code'], boolean>> = {
+  UNAVAILABLE: true,
+  INTERNAL: true,
+  CONFLICT: false,
+  NOT_FOUND: false,
+  VALIDATION: false,
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,7 +48,8 @@ export function passProcessor(d: PassProcessorDeps) {
       metrics.passes.inc({ outcome: r.metric });
       return { outcome: r.outcome, ...(r.deliveredBits !== undefined ? { deliveredBits: r.deliveredBits } : {}) };
     } catch (e) {
-      if (e instanceof QkdsatError && RETRYABLE[e.code] === false) throw new UnrecoverableError(`${e.code}: ${e.message}`);
+      if (e instanceof QkdsatError && RETRYABLE[e.code] === false)
+        throw new UnrecoverableError(`${e.code}: ${e.message}`);
       throw e;
     }
   };
@@ -57,7 +64,12 @@ async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<Jo
   if (b.state === 'SCHEDULED') {
     metrics.passLateness.observe((d.clock.now() - (b.startMs - d.settings.leadSeconds * 1000)) / 1000);
     if (isStale(b, d.clock.now(), d.settings.staleToleranceSeconds * 1000)) {
-      await d.store.transition(id, 'FAILED', `stale: fired ${Math.round((d.clock.now() - b.startMs) / 1000)} s after AOS`, d.clock.now());
+      await d.store.transition(
+        id,
+        'FAILED',
+        `stale: fired ${Math.round((d.clock.now() - b.startMs) / 1000)} s after AOS`,
+        d.clock.now(),
+      );
       log.warn('stale pass job marked FAILED');
       return { outcome: 'stale', metric: 'stale' };
     }
@@ -73,12 +85,25 @@ async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<Jo
   const out = await d.runPass(b, seedOf(id));
   let blockId = '';
   if (out.secureBits >= 8) {
-    const meta = { passId: id, source: 'pass', depositId: `pass:${id}`, ...(out.qber !== undefined ? { qber: out.qber } : {}) };
+    const meta = {
+      passId: id,
+      source: 'pass',
+      depositId: `pass:${id}`,
+      ...(out.qber !== undefined ? { qber: out.qber } : {}),
+    };
     blockId = (await d.sink.deposit(b.stationId, b.noradId, Math.floor(out.secureBits), meta)).blockId;
   }
-  const reason = out.cloudy ? 'completed: clouds, no key' : out.secureBits >= 8 ? 'completed' : 'completed: no secure key';
+  const reason = out.cloudy
+    ? 'completed: clouds, no key'
+    : out.secureBits >= 8
+      ? 'completed'
+      : 'completed: no secure key';
   await d.store.transition(id, 'COMPLETED', reason, d.clock.now(), { deliveredBits: out.secureBits, blockId });
   log.info({ deliveredBits: out.secureBits, cloudy: out.cloudy }, 'pass completed');
   metrics.passBits.inc(Math.max(0, Math.floor(out.secureBits)));
-  return { outcome: 'completed', deliveredBits: out.secureBits, metric: out.cloudy ? 'clouds' : out.secureBits >= 8 ? 'key' : 'no_key' };
+  return {
+    outcome: 'completed',
+    deliveredBits: out.secureBits,
+    metric: out.cloudy ? 'clouds' : out.secureBits >= 8 ? 'key' : 'no_key',
+  };
 }

@@ -33,34 +33,86 @@ export interface PlannerDeps {
   stationIds?: () => Promise<ReadonlySet<string>>;
 }
 
-export interface ReplanRequest { fromMs?: number; horizonHours?: number; demand?: Demand; solver?: SolverKind; timeLimitS?: number; planId?: string; weather?: { scenarios: number; seed: number }; allowStale?: boolean }
-export interface StoredPlan { id: string; fromMs: number; toMs: number; createdMs: number; plan: Plan; booked: number; kept: number; superseded: number; rejected: string[] }
+export interface ReplanRequest {
+  fromMs?: number;
+  horizonHours?: number;
+  demand?: Demand;
+  solver?: SolverKind;
+  timeLimitS?: number;
+  planId?: string;
+  weather?: { scenarios: number; seed: number };
+  allowStale?: boolean;
+}
+export interface StoredPlan {
+  id: string;
+  fromMs: number;
+  toMs: number;
+  createdMs: number;
+  plan: Plan;
+  booked: number;
+  kept: number;
+  superseded: number;
+  rejected: string[];
+}
 
 export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
   const wallStart = performance.now();
   const now = d.clock.now();
   const fromMs = req.fromMs ?? now;
   const toMs = fromMs + (req.horizonHours ?? d.settings.horizonHours) * 3_600_000;
-  if (!(toMs > fromMs)) throw new QkdsatError('VALIDATION', 'horizonHours: must be positive', [{ path: ['horizonHours'], message: 'must be positive' }]);
+  if (!(toMs > fromMs))
+    throw new QkdsatError('VALIDATION', 'horizonHours: must be positive', [
+      { path: ['horizonHours'], message: 'must be positive' },
+    ]);
   const frozenUntil = now + d.settings.frozenMinutes * 60_000;
-  const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state));
+  const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) =>
+    ['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state),
+  );
   const frozen = existing.filter((b) => b.state !== 'SCHEDULED' || b.startMs < frozenUntil);
-  const found = await d.candidates(fromMs, toMs, { ...(req.allowStale ? { allowStale: true } : {}), ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}) });
-  const fresh = found.filter((c) => c.startMs >= frozenUntil && !frozen.some((b) => b.id === c.id));
-  const cands: Candidate[] = [...frozen.map(({ id, noradId, stationId, startMs, endMs, expectedSecureBits, clearSkyProbability, elementSetEpochMs }) => ({
-    id, noradId, stationId, startMs, endMs, expectedSecureBits, clearSkyProbability, ...(elementSetEpochMs !== undefined ? { elementSetEpochMs } : {}),
-  })), ...fresh];
-  const problem = {
-    cands, demand: req.demand ?? d.settings.demand, solver: req.solver ?? d.settings.solver, timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds,
-    gaps: gapsOf(d.settings), fixedIds: frozen.map((b) => b.id), ...(req.weather ? { weather: req.weather } : {}),
-  };
-  const plan = d.plan ? await d.plan(problem) : await planSchedule(problem.cands, problem.demand, {
-    solver: problem.solver, timeLimitS: problem.timeLimitS, gaps: problem.gaps, fixedIds: new Set(problem.fixedIds), milp: d.milp,
-    nowMs: () => performance.now(), ...(problem.weather ? { weather: problem.weather } : {}),
+  const found = await d.candidates(fromMs, toMs, {
+    ...(req.allowStale ? { allowStale: true } : {}),
+    ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}),
   });
+  const fresh = found.filter((c) => c.startMs >= frozenUntil && !frozen.some((b) => b.id === c.id));
+  const cands: Candidate[] = [
+    ...frozen.map(
+      ({ id, noradId, stationId, startMs, endMs, expectedSecureBits, clearSkyProbability, elementSetEpochMs }) => ({
+        id,
+        noradId,
+        stationId,
+        startMs,
+        endMs,
+        expectedSecureBits,
+        clearSkyProbability,
+        ...(elementSetEpochMs !== undefined ? { elementSetEpochMs } : {}),
+      }),
+    ),
+    ...fresh,
+  ];
+  const problem = {
+    cands,
+    demand: req.demand ?? d.settings.demand,
+    solver: req.solver ?? d.settings.solver,
+    timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds,
+    gaps: gapsOf(d.settings),
+    fixedIds: frozen.map((b) => b.id),
+    ...(req.weather ? { weather: req.weather } : {}),
+  };
+  const plan = d.plan
+    ? await d.plan(problem)
+    : await planSchedule(problem.cands, problem.demand, {
+        solver: problem.solver,
+        timeLimitS: problem.timeLimitS,
+        gaps: problem.gaps,
+        fixedIds: new Set(problem.fixedIds),
+        milp: d.milp,
+        nowMs: () => performance.now(),
+        ...(problem.weather ? { weather: problem.weather } : {}),
+      });
   const id = req.planId ?? `plan_${randomUUID()}`;
   const chosen = new Set(plan.bookings.map((b) => b.id));
-  let superseded = 0, booked = 0;
+  let superseded = 0,
+    booked = 0;
   for (const b of existing) {
     if (frozen.includes(b) || chosen.has(b.id)) continue;
     if (await d.store.transition(b.id, 'SUPERSEDED', `superseded by ${id}`, d.clock.now()).catch(() => false)) {
@@ -73,7 +125,10 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   const known = d.stationIds ? await d.stationIds() : undefined;
   for (const c of plan.bookings) {
     if (frozen.some((b) => b.id === c.id)) continue;
-    if (known && !known.has(c.stationId)) { rejected.push(c.id); continue; }
+    if (known && !known.has(c.stationId)) {
+      rejected.push(c.id);
+      continue;
+    }
     try {
       if ((await d.store.book(c, id, d.clock.now())) === 'booked') booked += 1;
       await enqueuePass(d.passes, d.clock, c, leadMs);
@@ -82,10 +137,31 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
       else throw e;
     }
   }
-  const stored: StoredPlan = { id, fromMs, toMs, createdMs: now, plan, booked, kept: frozen.length, superseded, rejected };
+  const stored: StoredPlan = {
+    id,
+    fromMs,
+    toMs,
+    createdMs: now,
+    plan,
+    booked,
+    kept: frozen.length,
+    superseded,
+    rejected,
+  };
   await d.store.savePlan(id, stored);
   metrics.planSolve.observe({ solver: plan.solver }, (performance.now() - wallStart) / 1000);
   if (plan.gapPercent !== null) metrics.planGap.set({ solver: plan.solver }, plan.gapPercent / 100);
-  d.logger.info({ planId: id, booked, kept: frozen.length, superseded, rejected: rejected.length, objective: plan.objective, gapPercent: plan.gapPercent }, 'plan committed');
+  d.logger.info(
+    {
+      planId: id,
+      booked,
+      kept: frozen.length,
+      superseded,
+      rejected: rejected.length,
+      objective: plan.objective,
+      gapPercent: plan.gapPercent,
+    },
+    'plan committed',
+  );
   return stored;
 }

@@ -15,7 +15,11 @@ export interface CandidateOptions {
 /** Predicted, weighted passes in [fromMs, toMs): pass finder + key-rate core + clear-sky climatology. */
 export type CandidateSource = (fromMs: number, toMs: number, opts?: CandidateOptions) => Promise<Candidate[]>;
 
-export interface PassOutcome { secureBits: number; qber?: number; cloudy: boolean }
+export interface PassOutcome {
+  secureBits: number;
+  qber?: number;
+  cloudy: boolean;
+}
 /** Runs (here: simulates with seeded weather and turbulence draws) one booked pass. */
 export type RunPass = (booking: Booking, seed: number) => Promise<PassOutcome>;
 
@@ -25,10 +29,23 @@ export type RunPass = (booking: Booking, seed: number) => Promise<PassOutcome>;
  */
 export interface PassKeySink {
   /** `depositId` makes the deposit idempotent: a second deposit under it returns the first result. */
-  deposit(stationId: string, noradId: number, bits: number, meta?: { passId?: string; source?: string; qber?: number; depositId?: string }): Promise<{ blockId: string }>;
+  deposit(
+    stationId: string,
+    noradId: number,
+    bits: number,
+    meta?: { passId?: string; source?: string; qber?: number; depositId?: string },
+  ): Promise<{ blockId: string }>;
 }
 
 /** One planning problem as plain data (what a compute thread receives). */
-export interface PlanProblem { cands: Candidate[]; demand: Demand; solver: SolverKind; timeLimitS: number; gaps: Gaps; fixedIds: string[]; weather?: { scenarios: number; seed: number } }
+export interface PlanProblem {
+  cands: Candidate[];
+  demand: Demand;
+  solver: SolverKind;
+  timeLimitS: number;
+  gaps: Gaps;
+  fixedIds: string[];
+  weather?: { scenarios: number; seed: number };
+}
 /** Solves a plan (inline, or in the API process's compute thread pool). */
 export type PlanComputer = (problem: PlanProblem) => Promise<Plan>;

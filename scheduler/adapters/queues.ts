@@ -13,8 +13,19 @@ export const PASS_QUEUE = 'sched_passes';
 export const PLAN_QUEUE = 'sched_plans';
 export const REPLAN_SCHEDULER_ID = 'replan_rolling';
 
-export interface PassJobData { bookingId: string }
-export interface PlanJobData { reason: string; cronAtMs?: number; planId?: string; fromMs?: number; horizonHours?: number; solver?: 'exact' | 'heuristic'; timeLimitS?: number; demand?: Demand }
+export interface PassJobData {
+  bookingId: string;
+}
+export interface PlanJobData {
+  reason: string;
+  cronAtMs?: number;
+  planId?: string;
+  fromMs?: number;
+  horizonHours?: number;
+  solver?: 'exact' | 'heuristic';
+  timeLimitS?: number;
+  demand?: Demand;
+}
 
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   return {
@@ -29,17 +40,31 @@ export type Queues = ReturnType<typeof createQueues>;
  * 1 s apart all spent inside one 3 s Redis pause, leaving the booking SCHEDULED forever with no
  * reason. A retry after the pass is over marks the booking FAILED as stale, with its reason.
  */
-const PASS_JOB: JobsOptions = { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 14 * 86_400 } };
+const PASS_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 7 * 86_400 },
+  removeOnFail: { age: 14 * 86_400 },
+};
 
 /** Delayed pass job with the booking's deterministic id; adding it twice is a no-op. */
-export async function enqueuePass(passes: Queue<PassJobData>, clock: Clock, b: Pick<Booking, 'id' | 'startMs'>, leadMs: number): Promise<void> {
-  await passes.add('pass', { bookingId: b.id }, { ...PASS_JOB, jobId: b.id, delay: Math.round(clock.toRealDelayMs(b.startMs - leadMs)) });
+export async function enqueuePass(
+  passes: Queue<PassJobData>,
+  clock: Clock,
+  b: Pick<Booking, 'id' | 'startMs'>,
+  leadMs: number,
+): Promise<void> {
+  await passes.add(
+    'pass',
+    { bookingId: b.id },
+    { ...PASS_JOB, jobId: b.id, delay: Math.round(clock.toRealDelayMs(b.startMs - leadMs)) },
+  );
 }
 
 /** Removes a pass job that has not started (superseded or cancelled booking). */
 export async function dropPass(passes: Queue<PassJobData>, id: string): Promise<void> {
   const job = await passes.getJob(id);
-  if (job && (await job.isDelayed() || await job.isWaiting())) await job.remove().catch(() => undefined);
+  if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove().catch(() => undefined);
 }
 
 /**
@@ -49,9 +74,18 @@ export async function dropPass(passes: Queue<PassJobData>, id: string): Promise<
  * computed in simulated time and added as one delayed job with a deterministic id, and each such
  * job, when it runs, adds the next (`scheduleNextSimulatedReplan`).
  */
-export async function upsertReplanScheduler(plans: Queue<PlanJobData>, clock: Clock, cron: string, horizonHours: number): Promise<void> {
+export async function upsertReplanScheduler(
+  plans: Queue<PlanJobData>,
+  clock: Clock,
+  cron: string,
+  horizonHours: number,
+): Promise<void> {
   if (clock.kind === 'real') {
-    await plans.upsertJobScheduler(REPLAN_SCHEDULER_ID, { pattern: cron, tz: 'UTC' }, { name: 'replan', data: { reason: 'cron', horizonHours } });
+    await plans.upsertJobScheduler(
+      REPLAN_SCHEDULER_ID,
+      { pattern: cron, tz: 'UTC' },
+      { name: 'replan', data: { reason: 'cron', horizonHours } },
+    );
     return;
   }
   await plans.removeJobScheduler(REPLAN_SCHEDULER_ID);
@@ -60,18 +94,41 @@ export async function upsertReplanScheduler(plans: Queue<PlanJobData>, clock: Cl
 
 /** The first cron time strictly after `afterMs` (UTC). */
 export const nextCronMs = (cron: string, afterMs: number): number =>
-  CronExpressionParser.parse(cron, { currentDate: new Date(afterMs), tz: 'UTC' }).next().getTime();
+  CronExpressionParser.parse(cron, { currentDate: new Date(afterMs), tz: 'UTC' })
+    .next()
+    .getTime();
 
 /** Adds the re-plan at the next cron time after `afterMs` in the clock's time (job id `replan_cron_<ms>`: added once). */
-export async function scheduleNextSimulatedReplan(plans: Queue<PlanJobData>, clock: Clock, cron: string, horizonHours: number, afterMs: number): Promise<number> {
+export async function scheduleNextSimulatedReplan(
+  plans: Queue<PlanJobData>,
+  clock: Clock,
+  cron: string,
+  horizonHours: number,
+  afterMs: number,
+): Promise<number> {
   const at = nextCronMs(cron, afterMs);
-  await plans.add('replan', { reason: 'cron', cronAtMs: at, horizonHours }, {
-    jobId: `replan_cron_${at}`, delay: Math.round(clock.toRealDelayMs(at)), removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 },
-  });
+  await plans.add(
+    'replan',
+    { reason: 'cron', cronAtMs: at, horizonHours },
+    {
+      jobId: `replan_cron_${at}`,
+      delay: Math.round(clock.toRealDelayMs(at)),
+      removeOnComplete: { age: 86_400 },
+      removeOnFail: { age: 86_400 },
+    },
+  );
   return at;
 }
 
 /** Re-plan now because new element sets arrived (deduplicated per TLE epoch batch). */
 export async function requestReplan(plans: Queue<PlanJobData>, reason: string, key: string): Promise<void> {
-  await plans.add('replan', { reason }, { jobId: `replan_${key.replace(/[^A-Za-z0-9_-]/g, '_')}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
+  await plans.add(
+    'replan',
+    { reason },
+    {
+      jobId: `replan_${key.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      removeOnComplete: { age: 3600 },
+      removeOnFail: { age: 86_400 },
+    },
+  );
 }

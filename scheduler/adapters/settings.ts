@@ -4,12 +4,20 @@ import { PRESETS } from '../../src/core/presets/index.js';
 import { DemandSchema } from '../domain/candidate.js';
 import type { TerminalPresetOf } from '../domain/yield-model.js';
 
-const PresetIdSchema = z.string().refine((id) => PRESETS.some((p) => p.id === id), { message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})` });
+const PresetIdSchema = z
+  .string()
+  .refine((id) => PRESETS.some((p) => p.id === id), {
+    message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
+  });
 
 export const SchedulerSettingsSchema = z.object({
   /** Re-plan cron, evaluated in UTC. */
   cron: z.string().default('0 */6 * * *'),
-  horizonHours: z.number().positive().max(24 * 14).default(72),
+  horizonHours: z
+    .number()
+    .positive()
+    .max(24 * 14)
+    .default(72),
   /** Bookings starting within this much of now are frozen (kept as they are). */
   frozenMinutes: z.number().nonnegative().default(30),
   leadSeconds: z.number().nonnegative().default(120),
@@ -33,7 +41,12 @@ export const SchedulerSettingsSchema = z.object({
 export type SchedulerSettings = z.infer<typeof SchedulerSettingsSchema>;
 
 /** The preset of each satellite's QKD terminal under these settings (undefined: none). */
-export const terminalPresetOf = (s: SchedulerSettings): TerminalPresetOf =>
-  (noradId) => (s.terminals ? s.terminals[String(noradId)] : s.preset);
+export const terminalPresetOf =
+  (s: SchedulerSettings): TerminalPresetOf =>
+  (noradId) =>
+    s.terminals ? s.terminals[String(noradId)] : s.preset;
 
-export const gapsOf = (s: SchedulerSettings) => ({ stationSlewMs: s.stationSlewSeconds * 1000, satelliteRetargetMs: s.satelliteRetargetSeconds * 1000 });
+export const gapsOf = (s: SchedulerSettings) => ({
+  stationSlewMs: s.stationSlewSeconds * 1000,
+  satelliteRetargetMs: s.satelliteRetargetSeconds * 1000,
+});

@@ -14,7 +14,13 @@ export function simulationSiftedPredictor(catalog: CatalogPort, stations: Statio
     if (!es || !station) return undefined;
     const prop = propagatorOf(es);
     if (!prop.ok) return undefined;
-    const track = sampleTrack({ noradId: es.noradId, propagator: prop.propagator }, toPassStation(station), booking.startMs, booking.endMs, 1);
+    const track = sampleTrack(
+      { noradId: es.noradId, propagator: prop.propagator },
+      toPassStation(station),
+      booking.startMs,
+      booking.endMs,
+      1,
+    );
     if (track.length === 0) return undefined;
     return simulatePass(track, { ...presetFor(presetId), link }).siftedBits;
   };

@@ -22,22 +22,42 @@ export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Pr
   const s = d.pass.settings;
   const runPass = passProcessor(d.pass);
   // Each job runs in its log context: every line it logs carries its jobId and queue.
-  const passes = new Worker<PassJobData>(PASS_QUEUE, (job) => withLogContext({ jobId: String(job.id), queue: PASS_QUEUE }, () => runPass(job)), {
-    connection: d.connection, prefix: d.prefix, concurrency: s.concurrency,
-    lockDuration: s.lockDurationMs, stalledInterval: Math.max(1000, Math.round(s.lockDurationMs / 2)), maxStalledCount: 2,
-  });
+  const passes = new Worker<PassJobData>(
+    PASS_QUEUE,
+    (job) => withLogContext({ jobId: String(job.id), queue: PASS_QUEUE }, () => runPass(job)),
+    {
+      connection: d.connection,
+      prefix: d.prefix,
+      concurrency: s.concurrency,
+      lockDuration: s.lockDurationMs,
+      stalledInterval: Math.max(1000, Math.round(s.lockDurationMs / 2)),
+      maxStalledCount: 2,
+    },
+  );
   const workers: Worker[] = [passes];
   if (d.planner) {
     const planner = d.planner;
-    workers.push(new Worker<PlanJobData>(PLAN_QUEUE, async (job) => withLogContext({ jobId: String(job.id), queue: PLAN_QUEUE }, async () => {
-      const { reason: _reason, cronAtMs, ...req } = job.data;
-      // Chain first, so a failing plan does not end the simulated cron.
-      if (cronAtMs !== undefined) await d.onCronPlan?.(cronAtMs);
-      const r = await replan(planner, req);
-      return { planId: r.id, booked: r.booked, superseded: r.superseded };
-    }), // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
-    { connection: d.connection, prefix: d.prefix, concurrency: 1, lockDuration: 15 * 60_000, maxStalledCount: 1 }));
+    workers.push(
+      new Worker<PlanJobData>(
+        PLAN_QUEUE,
+        async (job) =>
+          withLogContext({ jobId: String(job.id), queue: PLAN_QUEUE }, async () => {
+            const { reason: _reason, cronAtMs, ...req } = job.data;
+            // Chain first, so a failing plan does not end the simulated cron.
+            if (cronAtMs !== undefined) await d.onCronPlan?.(cronAtMs);
+            const r = await replan(planner, req);
+            return { planId: r.id, booked: r.booked, superseded: r.superseded };
+          }), // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
+        { connection: d.connection, prefix: d.prefix, concurrency: 1, lockDuration: 15 * 60_000, maxStalledCount: 1 },
+      ),
+    );
   }
-  for (const w of workers) w.on('failed', (job, err) => d.pass.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
-  return { workers, close: async () => { await Promise.all(workers.map((w) => w.close())); } };
+  for (const w of workers)
+    w.on('failed', (job, err) => d.pass.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+  return {
+    workers,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
 }

@@ -17,7 +17,13 @@ export interface Objective {
   totalKeyBits: number;
 }
 
-export interface PairResult { a: string; b: string; demandBits: number; deliveredBits: number; via: Record<string, number> }
+export interface PairResult {
+  a: string;
+  b: string;
+  demandBits: number;
+  deliveredBits: number;
+  via: Record<string, number>;
+}
 
 export interface Allocation {
   objective: Objective;
@@ -32,7 +38,11 @@ const EPS = 1e-9;
  * absolute floor (1e-6 of a fraction, 1 bit) so solver round-off never decides.
  */
 export function compareObjectives(a: Objective, b: Objective, relTol = 1e-9): number {
-  const levels: [number, number, number][] = [[a.worstPairFraction, b.worstPairFraction, 1e-6], [a.demandMetBits, b.demandMetBits, 1], [a.totalKeyBits, b.totalKeyBits, 1]];
+  const levels: [number, number, number][] = [
+    [a.worstPairFraction, b.worstPairFraction, 1e-6],
+    [a.demandMetBits, b.demandMetBits, 1],
+    [a.totalKeyBits, b.totalKeyBits, 1],
+  ];
   for (const [x, y, abs] of levels) {
     if (Math.abs(x - y) > Math.max(abs, relTol * Math.max(Math.abs(x), Math.abs(y)))) return x - y;
   }
@@ -68,8 +78,14 @@ export type FillLevels = 'reachable' | 'demand';
  * Returns the bits delivered per pair.
  */
 export function progressiveFill(
-  rem: Float64Array, nS: number, pa: ArrayLike<number>, pb: ArrayLike<number>, pbits: ArrayLike<number>,
-  steps: number, onVia?: (n: number, s: number, bits: number) => void, levels: FillLevels = 'reachable',
+  rem: Float64Array,
+  nS: number,
+  pa: ArrayLike<number>,
+  pb: ArrayLike<number>,
+  pbits: ArrayLike<number>,
+  steps: number,
+  onVia?: (n: number, s: number, bits: number) => void,
+  levels: FillLevels = 'reachable',
 ): Float64Array {
   const nP = pbits.length;
   const delivered = new Float64Array(nP);
@@ -86,13 +102,27 @@ export function progressiveFill(
     for (let n = 0; n < nP; n += 1) {
       if (frozen[n]) continue;
       let need = (pbits[n]! * top * step) / steps - delivered[n]!;
-      const a = pa[n]! * nS, b = pb[n]! * nS;
+      const a = pa[n]! * nS,
+        b = pb[n]! * nS;
       while (need > EPS * Math.max(1, pbits[n]! * top)) {
-        let best = -1, bestCap = 0;
-        for (let s = 0; s < nS; s += 1) { const cap = Math.min(rem[a + s]!, rem[b + s]!); if (cap > bestCap) { bestCap = cap; best = s; } }
-        if (best < 0 || bestCap <= EPS * Math.max(1, pbits[n]! * top)) { frozen[n] = 1; break; }
+        let best = -1,
+          bestCap = 0;
+        for (let s = 0; s < nS; s += 1) {
+          const cap = Math.min(rem[a + s]!, rem[b + s]!);
+          if (cap > bestCap) {
+            bestCap = cap;
+            best = s;
+          }
+        }
+        if (best < 0 || bestCap <= EPS * Math.max(1, pbits[n]! * top)) {
+          frozen[n] = 1;
+          break;
+        }
         const v = Math.min(need, bestCap);
-        rem[a + best]! -= v; rem[b + best]! -= v; delivered[n]! += v; need -= v;
+        rem[a + best]! -= v;
+        rem[b + best]! -= v;
+        delivered[n]! += v;
+        need -= v;
         onVia?.(n, best, v);
       }
     }
@@ -101,19 +131,41 @@ export function progressiveFill(
 }
 
 /** Progressive filling (see `progressiveFill`) of the pairs' demand from the chosen passes' shared key. */
-export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 50, levels: FillLevels = 'reachable'): Allocation {
-  const gIdx = new Map<string, number>(), sats: number[] = [];
-  const gOf = (g: string) => { let v = gIdx.get(g); if (v === undefined) gIdx.set(g, (v = gIdx.size)); return v; };
-  for (const c of chosen) { gOf(c.stationId); if (!sats.includes(c.noradId)) sats.push(c.noradId); }
+export function allocate(
+  chosen: readonly Candidate[],
+  demand: Demand,
+  steps = 50,
+  levels: FillLevels = 'reachable',
+): Allocation {
+  const gIdx = new Map<string, number>(),
+    sats: number[] = [];
+  const gOf = (g: string) => {
+    let v = gIdx.get(g);
+    if (v === undefined) gIdx.set(g, (v = gIdx.size));
+    return v;
+  };
+  for (const c of chosen) {
+    gOf(c.stationId);
+    if (!sats.includes(c.noradId)) sats.push(c.noradId);
+  }
   const pairs = activePairs(demand);
-  const pa = pairs.map((p) => gOf(p.a)), pb = pairs.map((p) => gOf(p.b));
+  const pa = pairs.map((p) => gOf(p.a)),
+    pb = pairs.map((p) => gOf(p.b));
   for (const g of Object.keys(demand.stations)) gOf(g);
   const nS = Math.max(1, sats.length);
   const rem = new Float64Array(gIdx.size * nS);
   for (const c of chosen) rem[gOf(c.stationId) * nS + sats.indexOf(c.noradId)]! += weightBits(c);
   const via = pairs.map(() => new Map<number, number>());
-  const delivered = progressiveFill(rem, nS, pa, pb, pairs.map((p) => p.bits), steps,
-    (n, s, v) => via[n]!.set(sats[s]!, (via[n]!.get(sats[s]!) ?? 0) + v), levels);
+  const delivered = progressiveFill(
+    rem,
+    nS,
+    pa,
+    pb,
+    pairs.map((p) => p.bits),
+    steps,
+    (n, s, v) => via[n]!.set(sats[s]!, (via[n]!.get(sats[s]!) ?? 0) + v),
+    levels,
+  );
   const stationMetBits: Record<string, number> = {};
   for (const [g, bits] of Object.entries(demand.stations)) {
     let left = 0;
@@ -121,17 +173,25 @@ export function allocate(chosen: readonly Candidate[], demand: Demand, steps = 5
     stationMetBits[g] = Math.min(bits, left);
   }
   const results: PairResult[] = pairs.map((p, n) => ({
-    a: p.a, b: p.b, demandBits: p.bits, deliveredBits: delivered[n]!,
+    a: p.a,
+    b: p.b,
+    demandBits: p.bits,
+    deliveredBits: delivered[n]!,
     via: Object.fromEntries([...via[n]!].map(([s, v]) => [String(s), v])),
   }));
   return { objective: objectiveOf(chosen, results, stationMetBits), pairs: results, stationMetBits };
 }
 
-export function objectiveOf(chosen: readonly Candidate[], pairs: PairResult[], stationMetBits: Record<string, number>): Objective {
+export function objectiveOf(
+  chosen: readonly Candidate[],
+  pairs: PairResult[],
+  stationMetBits: Record<string, number>,
+): Objective {
   const fractions = pairs.map((p) => Math.min(1, p.deliveredBits / p.demandBits));
   return {
     worstPairFraction: fractions.length ? Math.min(...fractions) : 1,
-    demandMetBits: pairs.reduce((s, p) => s + p.deliveredBits, 0) + Object.values(stationMetBits).reduce((s, v) => s + v, 0),
+    demandMetBits:
+      pairs.reduce((s, p) => s + p.deliveredBits, 0) + Object.values(stationMetBits).reduce((s, v) => s + v, 0),
     totalKeyBits: chosen.reduce((s, c) => s + weightBits(c), 0),
   };
 }

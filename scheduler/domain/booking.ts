@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 
-export const BookingStateSchema = z.enum(['SCHEDULED', 'PREPASS', 'PASS', 'COMPLETED', 'CANCELLED', 'FAILED', 'SUPERSEDED']);
+export const BookingStateSchema = z.enum([
+  'SCHEDULED',
+  'PREPASS',
+  'PASS',
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+  'SUPERSEDED',
+]);
 export type BookingState = z.infer<typeof BookingStateSchema>;
 
 export const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {

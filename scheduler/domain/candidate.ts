@@ -40,7 +40,8 @@ export const weightBits = (c: Candidate): number => c.expectedSecureBits * c.cle
  * `expectedSecureBits` if the sky is clear, `expectedSecureBitsWeather` = that times the station's
  * clear-sky probability (what the planner weighs).
  */
-export const expectedSecureBitsWeather = (c: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>): number => Math.round(c.expectedSecureBits * c.clearSkyProbability);
+export const expectedSecureBitsWeather = (c: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>): number =>
+  Math.round(c.expectedSecureBits * c.clearSkyProbability);
 
 /** Deterministic id, also the BullMQ job id (no ':'): pass_<station>_<norad>_<aosMs>. */
 export const passId = (stationId: string, noradId: number, aosMs: number): string =>
@@ -49,11 +50,18 @@ export const passId = (stationId: string, noradId: number, aosMs: number): strin
 export const pairKey = (a: string, b: string): string => (a < b ? `${a}~${b}` : `${b}~${a}`);
 
 /** Unknown stations in a demand, as issues naming the field (e.g. `demand.pairs.0.b`). */
-export function demandIssues(demand: Demand, stationIds: ReadonlySet<string>, root = 'demand'): { path: (string | number)[]; message: string }[] {
+export function demandIssues(
+  demand: Demand,
+  stationIds: ReadonlySet<string>,
+  root = 'demand',
+): { path: (string | number)[]; message: string }[] {
   const issues: { path: (string | number)[]; message: string }[] = [];
-  for (const g of Object.keys(demand.stations)) if (!stationIds.has(g)) issues.push({ path: [root, 'stations', g], message: `unknown station '${g}'` });
+  for (const g of Object.keys(demand.stations))
+    if (!stationIds.has(g)) issues.push({ path: [root, 'stations', g], message: `unknown station '${g}'` });
   demand.pairs.forEach((p, i) => {
-    for (const end of ['a', 'b'] as const) if (!stationIds.has(p[end])) issues.push({ path: [root, 'pairs', i, end], message: `unknown station '${p[end]}'` });
+    for (const end of ['a', 'b'] as const)
+      if (!stationIds.has(p[end]))
+        issues.push({ path: [root, 'pairs', i, end], message: `unknown station '${p[end]}'` });
     if (p.a === p.b) issues.push({ path: [root, 'pairs', i, 'b'], message: 'a pair needs two different stations' });
   });
   return issues;

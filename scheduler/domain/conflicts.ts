@@ -56,7 +56,8 @@ export function findConflict(chosen: readonly Candidate[], gaps: Gaps): [Candida
   const maxGap = Math.max(gaps.stationSlewMs, gaps.satelliteRetargetMs);
   for (let i = 0; i < sorted.length; i += 1) {
     for (let j = i + 1; j < sorted.length; j += 1) {
-      const a = sorted[i]!, b = sorted[j]!;
+      const a = sorted[i]!,
+        b = sorted[j]!;
       if (b.startMs >= a.endMs + maxGap && b.startMs > a.endMs + maxGap) break;
       if (conflicts(a, b, gaps)) return [a, b];
     }

@@ -9,8 +9,16 @@ import { passId, type Candidate } from './candidate.js';
 
 const DEG = Math.PI / 180;
 
-export interface OpticalConstraints { maxSunElevationDeg: number; minMoonSeparationDeg: number; minMaxElevationDeg: number }
-export const DEFAULT_OPTICAL: OpticalConstraints = { maxSunElevationDeg: -12, minMoonSeparationDeg: 15, minMaxElevationDeg: 20 };
+export interface OpticalConstraints {
+  maxSunElevationDeg: number;
+  minMoonSeparationDeg: number;
+  minMaxElevationDeg: number;
+}
+export const DEFAULT_OPTICAL: OpticalConstraints = {
+  maxSunElevationDeg: -12,
+  minMoonSeparationDeg: 15,
+  minMaxElevationDeg: 20,
+};
 
 /** Yield model port: secure bits of one pass (e.g. the key-rate core's passYield with a preset). */
 export type PassYieldBits = (pass: Pass) => number;
@@ -20,13 +28,21 @@ export function clearSkyAt(station: Pick<Station, 'clearSky'> | undefined, atMs:
   return station?.clearSky?.[new Date(atMs).getUTCMonth()] ?? 0.5;
 }
 
-export function candidatesFromPasses(passes: readonly (Pass & { elementSetEpochMs?: number })[], stations: readonly Station[], yieldBits: PassYieldBits, optical: OpticalConstraints = DEFAULT_OPTICAL): Candidate[] {
+export function candidatesFromPasses(
+  passes: readonly (Pass & { elementSetEpochMs?: number })[],
+  stations: readonly Station[],
+  yieldBits: PassYieldBits,
+  optical: OpticalConstraints = DEFAULT_OPTICAL,
+): Candidate[] {
   const byId = new Map(stations.map((s) => [s.id, s]));
   return passes
-    .filter((p) => p.sunElevationRadAtTca <= optical.maxSunElevationDeg * DEG
-      && p.moonSeparationRadAtTca >= optical.minMoonSeparationDeg * DEG
-      && p.maxElevationRad >= optical.minMaxElevationDeg * DEG
-      && p.losMs > p.aosMs)
+    .filter(
+      (p) =>
+        p.sunElevationRadAtTca <= optical.maxSunElevationDeg * DEG &&
+        p.moonSeparationRadAtTca >= optical.minMoonSeparationDeg * DEG &&
+        p.maxElevationRad >= optical.minMaxElevationDeg * DEG &&
+        p.losMs > p.aosMs,
+    )
     .map((p) => ({
       id: passId(p.stationId, p.noradId, p.aosMs),
       noradId: p.noradId,

@@ -45,7 +45,11 @@ export interface CalibrationUpdate {
   method: 'loss-curve' | 'sifted-counts' | 'none';
   record: LinkCalibrationRecord | undefined;
   /** Fit summary (loss-curve) or count ratio (sifted-counts). */
-  detail: { rmsResidualDb?: number; parameters?: Array<{ name: string; value: number; standardError: number }>; siftedRatio?: number };
+  detail: {
+    rmsResidualDb?: number;
+    parameters?: Array<{ name: string; value: number; standardError: number }>;
+    siftedRatio?: number;
+  };
 }
 
 /**
@@ -62,13 +66,30 @@ export function updateLinkCalibration(
 ): CalibrationUpdate {
   const current = prev?.link ?? baseLink;
   if (outcome.lossCurve) {
-    const curves = [...(prev?.curves ?? []).filter((c) => c.bookingId !== key.bookingId), { bookingId: key.bookingId, rows: outcome.lossCurve }].slice(-MAX_CURVES);
+    const curves = [
+      ...(prev?.curves ?? []).filter((c) => c.bookingId !== key.bookingId),
+      { bookingId: key.bookingId, rows: outcome.lossCurve },
+    ].slice(-MAX_CURVES);
     const rows = curves.flatMap((c) => c.rows);
-    const fit = calibrateLink(baseLink, rows, { fit: OUTCOME_FIT, dataName: `booking outcomes ${curves.map((c) => c.bookingId).join(', ')}` });
+    const fit = calibrateLink(baseLink, rows, {
+      fit: OUTCOME_FIT,
+      dataName: `booking outcomes ${curves.map((c) => c.bookingId).join(', ')}`,
+    });
     return {
       method: 'loss-curve',
-      record: { noradId: key.noradId, stationId: key.stationId, presetId: key.presetId, link: fit.link, curves, outcomes: (prev?.outcomes ?? 0) + 1, updatedMs: key.nowMs },
-      detail: { rmsResidualDb: fit.rmsResidualDb, parameters: fit.parameters.map((p) => ({ name: p.name, value: p.value, standardError: p.standardError })) },
+      record: {
+        noradId: key.noradId,
+        stationId: key.stationId,
+        presetId: key.presetId,
+        link: fit.link,
+        curves,
+        outcomes: (prev?.outcomes ?? 0) + 1,
+        updatedMs: key.nowMs,
+      },
+      detail: {
+        rmsResidualDb: fit.rmsResidualDb,
+        parameters: fit.parameters.map((p) => ({ name: p.name, value: p.value, standardError: p.standardError })),
+      },
     };
   }
   if (predictedSiftedBits !== undefined && predictedSiftedBits > 0 && outcome.siftedBits > 0) {
@@ -81,12 +102,22 @@ export function updateLinkCalibration(
         data: `booking ${key.bookingId}: sifted ${outcome.siftedBits} bits vs ${Math.round(predictedSiftedBits)} predicted`,
         rows: 1,
         fitted: { opticsEfficiency: { value: eff, standardError: eff / Math.sqrt(outcome.siftedBits) } },
-        rmsResidualDb: 0, chiSquare: 0, degreesOfFreedom: 0,
+        rmsResidualDb: 0,
+        chiSquare: 0,
+        degreesOfFreedom: 0,
       },
     };
     return {
       method: 'sifted-counts',
-      record: { noradId: key.noradId, stationId: key.stationId, presetId: key.presetId, link, curves: prev?.curves ?? [], outcomes: (prev?.outcomes ?? 0) + 1, updatedMs: key.nowMs },
+      record: {
+        noradId: key.noradId,
+        stationId: key.stationId,
+        presetId: key.presetId,
+        link,
+        curves: prev?.curves ?? [],
+        outcomes: (prev?.outcomes ?? 0) + 1,
+        updatedMs: key.nowMs,
+      },
       detail: { siftedRatio: ratio },
     };
   }

@@ -35,7 +35,13 @@ export interface MilpOptions {
   warmStart?: { chosen: readonly Candidate[]; allocation: Allocation };
   /** Monotonic milliseconds for splitting the time limit across stages (injected: the domain has no clock). */
   nowMs: () => number;
-  onStage?: (s: { stage: number; status: string; objective: number | undefined; bound: number | undefined; ms: number }) => void;
+  onStage?: (s: {
+    stage: number;
+    status: string;
+    objective: number | undefined;
+    bound: number | undefined;
+    ms: number;
+  }) => void;
 }
 
 export interface MilpPlan {
@@ -47,7 +53,11 @@ export interface MilpPlan {
 }
 
 type Lin = [number, string][];
-const lin = (terms: Lin) => terms.filter(([c]) => c !== 0).map(([c, v], k) => `${c < 0 ? '-' : k ? '+' : ''} ${Math.abs(c)} ${v}`).join(' ') || '0 z';
+const lin = (terms: Lin) =>
+  terms
+    .filter(([c]) => c !== 0)
+    .map(([c, v], k) => `${c < 0 ? '-' : k ? '+' : ''} ${Math.abs(c)} ${v}`)
+    .join(' ') || '0 z';
 
 interface Model {
   rows: string[];
@@ -72,21 +82,32 @@ function buildModel(cands: readonly Candidate[], demand: Demand, gaps: Gaps, fix
   });
   const satsAt = (g: string) => new Set(cands.filter((c) => c.stationId === g).map((c) => c.noradId));
   const use = new Map<string, Lin>();
-  const addUse = (g: string, s: number, v: string) => { const k = `${g}|${s}`; if (!use.has(k)) use.set(k, []); use.get(k)!.push([1, v]); };
+  const addUse = (g: string, s: number, v: string) => {
+    const k = `${g}|${s}`;
+    if (!use.has(k)) use.set(k, []);
+    use.get(k)!.push([1, v]);
+  };
   const pairs = activePairs(demand).map((p, index) => {
     const sa = satsAt(p.a);
     return { ...p, index, sats: [...satsAt(p.b)].filter((s) => sa.has(s)) };
   });
   const total = new Map<string, number>();
-  for (const c of cands) total.set(`${c.stationId}|${c.noradId}`, (total.get(`${c.stationId}|${c.noradId}`) ?? 0) + weightBits(c));
-  const reach = (p: (typeof pairs)[number]) => p.sats.reduce((t, s) => t + Math.min(total.get(`${p.a}|${s}`) ?? 0, total.get(`${p.b}|${s}`) ?? 0), 0) / p.bits;
+  for (const c of cands)
+    total.set(`${c.stationId}|${c.noradId}`, (total.get(`${c.stationId}|${c.noradId}`) ?? 0) + weightBits(c));
+  const reach = (p: (typeof pairs)[number]) =>
+    p.sats.reduce((t, s) => t + Math.min(total.get(`${p.a}|${s}`) ?? 0, total.get(`${p.b}|${s}`) ?? 0), 0) / p.bits;
   const zScale = Math.min(1, Math.max(0, ...pairs.map(reach))) || 1;
   const met: Lin = [];
   for (const p of pairs) {
     const ys: Lin = p.sats.map((s) => [1, `y${p.index}_${s}`]);
-    p.sats.forEach((s) => { addUse(p.a, s, `y${p.index}_${s}`); addUse(p.b, s, `y${p.index}_${s}`); });
+    p.sats.forEach((s) => {
+      addUse(p.a, s, `y${p.index}_${s}`);
+      addUse(p.b, s, `y${p.index}_${s}`);
+    });
     rows.push(`d${p.index}: ${lin(ys)} <= ${p.bits / unit}`);
-    rows.push(`f${p.index}: ${lin([[(p.bits * zScale) / unit, 'z'], ...ys.map(([c, v]) => [-c, v] as [number, string])])} <= 0`);
+    rows.push(
+      `f${p.index}: ${lin([[(p.bits * zScale) / unit, 'z'], ...ys.map(([c, v]) => [-c, v] as [number, string])])} <= 0`,
+    );
     met.push(...ys);
   }
   let gIndex = 0;
@@ -111,11 +132,27 @@ function buildModel(cands: readonly Candidate[], demand: Demand, gaps: Gaps, fix
 
 function lpText(m: Model, stage: 0 | 1 | 2, floors: number[]): string {
   const extra = floors.map((f, k) => `lex${k}: ${lin(m.level[k]!)} >= ${f}`);
-  return ['Maximize', ` obj: ${lin(m.level[stage])}`, 'Subject To', ...[...m.rows, ...extra].map((r) => ` ${r}`),
-    'Bounds', ...m.bounds.map((b) => ` ${b}`), 'Binary', ` ${m.binaries.join(' ')}`, 'End', ''].join('\n');
+  return [
+    'Maximize',
+    ` obj: ${lin(m.level[stage])}`,
+    'Subject To',
+    ...[...m.rows, ...extra].map((r) => ` ${r}`),
+    'Bounds',
+    ...m.bounds.map((b) => ` ${b}`),
+    'Binary',
+    ` ${m.binaries.join(' ')}`,
+    'End',
+    '',
+  ].join('\n');
 }
 
-export async function milpPlan(cands: readonly Candidate[], demand: Demand, gaps: Gaps, solve: MilpSolver, opts: MilpOptions): Promise<MilpPlan> {
+export async function milpPlan(
+  cands: readonly Candidate[],
+  demand: Demand,
+  gaps: Gaps,
+  solve: MilpSolver,
+  opts: MilpOptions,
+): Promise<MilpPlan> {
   const fixed = opts.fixedIds ?? new Set<string>();
   const m = buildModel(cands, demand, gaps, fixed);
   const deadline = opts.nowMs() + opts.timeLimitS * 1000;
@@ -125,16 +162,26 @@ export async function milpPlan(cands: readonly Candidate[], demand: Demand, gaps
   let gap = 0;
   let values: Record<string, number> | undefined;
   let status: MilpPlan['status'] = 'optimal';
-  const stages: (0 | 1 | 2)[] = [m.pairs.length ? 0 : undefined, m.level[1].length ? 1 : undefined, 2].filter((s): s is 0 | 1 | 2 => s !== undefined);
+  const stages: (0 | 1 | 2)[] = [m.pairs.length ? 0 : undefined, m.level[1].length ? 1 : undefined, 2].filter(
+    (s): s is 0 | 1 | 2 => s !== undefined,
+  );
   for (const [n, stage] of stages.entries()) {
     const left = Math.max(0.2, (deadline - opts.nowMs()) / 1000);
     // The max-min stage is the hard one: it gets most of the budget; later stages start from its solution.
     const share = n === stages.length - 1 ? left : left * 0.5;
     while (floors.length < stage) floors.push(0);
     const t0 = opts.nowMs();
-    const r = await solve({ lp: lpText(m, stage, floors), timeLimitS: share, relGap: opts.relGap ?? 1e-3, ...(start ? { start } : {}) });
+    const r = await solve({
+      lp: lpText(m, stage, floors),
+      timeLimitS: share,
+      relGap: opts.relGap ?? 1e-3,
+      ...(start ? { start } : {}),
+    });
     opts.onStage?.({ stage, status: r.status, objective: r.objective, bound: r.bound, ms: opts.nowMs() - t0 });
-    if (r.status === 'infeasible' || r.status === 'no-solution' || r.objective === undefined) { status = 'no-solution'; break; }
+    if (r.status === 'infeasible' || r.status === 'no-solution' || r.objective === undefined) {
+      status = 'no-solution';
+      break;
+    }
     if (r.status === 'feasible') status = 'feasible';
     values = r.values;
     start = r.values;
@@ -145,7 +192,18 @@ export async function milpPlan(cands: readonly Candidate[], demand: Demand, gaps
     // worst-pair fraction of 1e-5 fall by 1 % while the next level is optimised) while optimising the next.
     floors.push(r.objective - 1e-7 * Math.abs(r.objective));
   }
-  if (!values) return { chosen: [], allocation: { objective: { worstPairFraction: 0, demandMetBits: 0, totalKeyBits: 0 }, pairs: [], stationMetBits: {} }, bound: { worstPairFraction: 1, demandMetBits: Infinity, totalKeyBits: Infinity }, gapPercent: 100, status: 'no-solution' };
+  if (!values)
+    return {
+      chosen: [],
+      allocation: {
+        objective: { worstPairFraction: 0, demandMetBits: 0, totalKeyBits: 0 },
+        pairs: [],
+        stationMetBits: {},
+      },
+      bound: { worstPairFraction: 1, demandMetBits: Infinity, totalKeyBits: Infinity },
+      gapPercent: 100,
+      status: 'no-solution',
+    };
   const chosen = cands.filter((_, i) => (values![`x${i}`] ?? 0) > 0.5);
   const allocation = readAllocation(m, chosen, demand, values);
   const levelBound = (stage: number, fallback: number) => bounds.get(stage) ?? fallback;
@@ -165,7 +223,10 @@ export async function milpPlan(cands: readonly Candidate[], demand: Demand, gaps
 function readAllocation(m: Model, chosen: Candidate[], demand: Demand, v: Record<string, number>): Allocation {
   const pairs: PairResult[] = m.pairs.map((p) => {
     const via: Record<string, number> = {};
-    for (const s of p.sats) { const y = (v[`y${p.index}_${s}`] ?? 0) * m.unit; if (y > 1e-6) via[String(s)] = y; }
+    for (const s of p.sats) {
+      const y = (v[`y${p.index}_${s}`] ?? 0) * m.unit;
+      if (y > 1e-6) via[String(s)] = y;
+    }
     return { a: p.a, b: p.b, demandBits: p.bits, deliveredBits: Object.values(via).reduce((a, b) => a + b, 0), via };
   });
   const stationMetBits: Record<string, number> = {};
@@ -181,7 +242,12 @@ function readAllocation(m: Model, chosen: Candidate[], demand: Demand, v: Record
 }
 
 /** A complete feasible start (x, y, l, z) from a heuristic selection and its allocation. */
-function warmStartValues(m: Model, cands: readonly Candidate[], demand: Demand, w: NonNullable<MilpOptions['warmStart']>): Record<string, number> {
+function warmStartValues(
+  m: Model,
+  cands: readonly Candidate[],
+  demand: Demand,
+  w: NonNullable<MilpOptions['warmStart']>,
+): Record<string, number> {
   const ids = new Set(w.chosen.map((c) => c.id));
   const v: Record<string, number> = {};
   const left = new Map<string, number>();
@@ -196,7 +262,10 @@ function warmStartValues(m: Model, cands: readonly Candidate[], demand: Demand, 
     const got = w.allocation.pairs.find((q) => q.a === p.a && q.b === p.b);
     let sum = 0;
     for (const s of p.sats) {
-      const y = Math.max(0, Math.min((got?.via[String(s)] ?? 0) / m.unit, left.get(`${p.a}|${s}`) ?? 0, left.get(`${p.b}|${s}`) ?? 0));
+      const y = Math.max(
+        0,
+        Math.min((got?.via[String(s)] ?? 0) / m.unit, left.get(`${p.a}|${s}`) ?? 0, left.get(`${p.b}|${s}`) ?? 0),
+      );
       v[`y${p.index}_${s}`] = y;
       left.set(`${p.a}|${s}`, (left.get(`${p.a}|${s}`) ?? 0) - y);
       left.set(`${p.b}|${s}`, (left.get(`${p.b}|${s}`) ?? 0) - y);

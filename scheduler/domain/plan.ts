@@ -45,30 +45,65 @@ export async function planSchedule(cands: readonly Candidate[], demand: Demand, 
   const usable = cands.filter((c) => c.endMs > c.startMs);
   const heur = heuristicPlan(usable, demand, opts.gaps, { fixedIds });
   let plan: Omit<Plan, 'solveTimeMs'> = {
-    bookings: heur.chosen, pairs: heur.allocation.pairs, stationMetBits: heur.allocation.stationMetBits,
-    objective: heur.allocation.objective, bound: null, gapPercent: null, solver: 'heuristic', status: 'heuristic',
+    bookings: heur.chosen,
+    pairs: heur.allocation.pairs,
+    stationMetBits: heur.allocation.stationMetBits,
+    objective: heur.allocation.objective,
+    bound: null,
+    gapPercent: null,
+    solver: 'heuristic',
+    status: 'heuristic',
   };
   if (opts.solver === 'exact') {
     if (!opts.milp) throw new Error('exact solver requested without a MILP solver');
     const left = Math.max(0.5, opts.timeLimitS - (opts.nowMs() - t0) / 1000);
-    const exact = await milpPlan(usable, demand, opts.gaps, opts.milp, { timeLimitS: left, fixedIds, warmStart: { chosen: heur.chosen, allocation: heur.allocation }, nowMs: opts.nowMs });
-    const better = exact.status !== 'no-solution' && compareObjectives(exact.allocation.objective, heur.allocation.objective, 1e-7) >= 0;
+    const exact = await milpPlan(usable, demand, opts.gaps, opts.milp, {
+      timeLimitS: left,
+      fixedIds,
+      warmStart: { chosen: heur.chosen, allocation: heur.allocation },
+      nowMs: opts.nowMs,
+    });
+    const better =
+      exact.status !== 'no-solution' &&
+      compareObjectives(exact.allocation.objective, heur.allocation.objective, 1e-7) >= 0;
     plan = {
-      ...(better ? { bookings: exact.chosen, pairs: exact.allocation.pairs, stationMetBits: exact.allocation.stationMetBits, objective: exact.allocation.objective }
-        : { bookings: plan.bookings, pairs: plan.pairs, stationMetBits: plan.stationMetBits, objective: plan.objective }),
-      bound: exact.bound, gapPercent: lexGapPercent(better ? exact.allocation.objective : heur.allocation.objective, exact.bound), solver: 'exact', status: exact.status === 'optimal' ? 'optimal' : 'feasible',
+      ...(better
+        ? {
+            bookings: exact.chosen,
+            pairs: exact.allocation.pairs,
+            stationMetBits: exact.allocation.stationMetBits,
+            objective: exact.allocation.objective,
+          }
+        : {
+            bookings: plan.bookings,
+            pairs: plan.pairs,
+            stationMetBits: plan.stationMetBits,
+            objective: plan.objective,
+          }),
+      bound: exact.bound,
+      gapPercent: lexGapPercent(better ? exact.allocation.objective : heur.allocation.objective, exact.bound),
+      solver: 'exact',
+      status: exact.status === 'optimal' ? 'optimal' : 'feasible',
     };
   }
   const clash = findConflict(plan.bookings, opts.gaps);
   if (clash) throw new Error(`internal: plan double-books ${clash[0].id} and ${clash[1].id}`);
   plan.bookings = [...plan.bookings].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
   const solveTimeMs = opts.nowMs() - t0;
-  return { ...plan, solveTimeMs, ...(opts.weather ? { weather: weatherRisk(plan.bookings, demand, opts.weather.scenarios, opts.weather.seed) } : {}) };
+  return {
+    ...plan,
+    solveTimeMs,
+    ...(opts.weather ? { weather: weatherRisk(plan.bookings, demand, opts.weather.scenarios, opts.weather.seed) } : {}),
+  };
 }
 
 /** Relative gap at the first lexicographic level where the plan falls short of the proven bound. */
 export function lexGapPercent(obj: Objective, bound: Objective): number {
-  const levels: [number, number][] = [[obj.worstPairFraction, bound.worstPairFraction], [obj.demandMetBits, bound.demandMetBits], [obj.totalKeyBits, bound.totalKeyBits]];
+  const levels: [number, number][] = [
+    [obj.worstPairFraction, bound.worstPairFraction],
+    [obj.demandMetBits, bound.demandMetBits],
+    [obj.totalKeyBits, bound.totalKeyBits],
+  ];
   for (const [x, b] of levels) {
     const rel = (b - x) / Math.max(1e-12, Math.abs(b));
     if (rel > 1e-6) return rel * 100;

@@ -12,9 +12,20 @@ import { passId } from './candidate.js';
 
 export { mulberry32 };
 
-export interface SyntheticSpec { satellites: number; stations: number; nights: number; passesPerRegionNight: number; seed: number; startMs: number }
+export interface SyntheticSpec {
+  satellites: number;
+  stations: number;
+  nights: number;
+  passesPerRegionNight: number;
+  seed: number;
+  startMs: number;
+}
 
-export function syntheticInstance(spec: SyntheticSpec): { candidates: Candidate[]; stationIds: string[]; noradIds: number[] } {
+export function syntheticInstance(spec: SyntheticSpec): {
+  candidates: Candidate[];
+  stationIds: string[];
+  noradIds: number[];
+} {
   const rnd = mulberry32(spec.seed);
   const stationIds = Array.from({ length: spec.stations }, (_, i) => `st${String(i).padStart(2, '0')}`);
   const noradIds = Array.from({ length: spec.satellites }, (_, i) => 90001 + i);
@@ -33,8 +44,13 @@ export function syntheticInstance(spec: SyntheticSpec): { candidates: Candidate[
             const durationMs = Math.round((3 + 4 * rnd()) * 60_000);
             const peak = rnd();
             candidates.push({
-              id: passId(stationIds[s]!, norad, startMs), noradId: norad, stationId: stationIds[s]!, startMs, endMs: startMs + durationMs,
-              expectedSecureBits: Math.round(1e5 + 1.1e6 * peak * peak), clearSkyProbability: Number(clearSky[s]!.toFixed(3)),
+              id: passId(stationIds[s]!, norad, startMs),
+              noradId: norad,
+              stationId: stationIds[s]!,
+              startMs,
+              endMs: startMs + durationMs,
+              expectedSecureBits: Math.round(1e5 + 1.1e6 * peak * peak),
+              clearSkyProbability: Number(clearSky[s]!.toFixed(3)),
             });
           }
         }
@@ -45,15 +61,25 @@ export function syntheticInstance(spec: SyntheticSpec): { candidates: Candidate[
 }
 
 /** Pairs between regions (intercontinental) and a small local demand per station. */
-export function syntheticDemand(stationIds: string[], pairs: number, pairBits: number, stationBits: number, seed: number): Demand {
+export function syntheticDemand(
+  stationIds: string[],
+  pairs: number,
+  pairBits: number,
+  stationBits: number,
+  seed: number,
+): Demand {
   const rnd = mulberry32(seed);
   const out: Demand = { stations: {}, pairs: [] };
   for (const g of stationIds) out.stations[g] = stationBits;
   const seen = new Set<string>();
   while (out.pairs.length < pairs && seen.size < stationIds.length ** 2) {
-    const a = stationIds[Math.floor(rnd() * stationIds.length)]!, b = stationIds[Math.floor(rnd() * stationIds.length)]!;
+    const a = stationIds[Math.floor(rnd() * stationIds.length)]!,
+      b = stationIds[Math.floor(rnd() * stationIds.length)]!;
     const key = a < b ? `${a}~${b}` : `${b}~${a}`;
-    if (a === b || seen.has(key)) { seen.add(key); continue; }
+    if (a === b || seen.has(key)) {
+      seen.add(key);
+      continue;
+    }
     seen.add(key);
     out.pairs.push({ a, b, bits: Math.round(pairBits * (0.5 + rnd())) });
   }

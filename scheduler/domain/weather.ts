@@ -17,7 +17,13 @@ import type { Candidate, Demand } from './candidate.js';
 /** Passes at one station closer than this belong to one night (one cloud draw). */
 export const NIGHT_GAP_MS = 6 * 3_600_000;
 
-export interface Spread { mean: number; p10: number; p50: number; p90: number; min: number }
+export interface Spread {
+  mean: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  min: number;
+}
 export interface WeatherRisk {
   scenarios: number;
   seed: number;
@@ -37,11 +43,16 @@ function spread(xs: number[]): Spread {
 /** Night index of each booking: a new night starts after a gap of NIGHT_GAP_MS at that station. */
 export function nightsOf(bookings: readonly Candidate[]): Map<string, string> {
   const byStation = new Map<string, Candidate[]>();
-  for (const b of bookings) { const l = byStation.get(b.stationId) ?? []; l.push(b); byStation.set(b.stationId, l); }
+  for (const b of bookings) {
+    const l = byStation.get(b.stationId) ?? [];
+    l.push(b);
+    byStation.set(b.stationId, l);
+  }
   const night = new Map<string, string>();
   for (const [g, list] of byStation) {
     list.sort((a, b) => a.startMs - b.startMs);
-    let k = 0, lastEnd = -Infinity;
+    let k = 0,
+      lastEnd = -Infinity;
     for (const b of list) {
       if (b.startMs - lastEnd > NIGHT_GAP_MS) k += 1;
       lastEnd = Math.max(lastEnd, b.endMs);
@@ -51,7 +62,12 @@ export function nightsOf(bookings: readonly Candidate[]): Map<string, string> {
   return night;
 }
 
-export function weatherRisk(bookings: readonly Candidate[], demand: Demand, scenarios: number, seed: number): WeatherRisk {
+export function weatherRisk(
+  bookings: readonly Candidate[],
+  demand: Demand,
+  scenarios: number,
+  seed: number,
+): WeatherRisk {
   if (!(Number.isInteger(scenarios) && scenarios >= 1)) throw new RangeError('scenarios must be a positive integer');
   const rand = mulberry32(seed);
   const night = nightsOf(bookings);
@@ -59,7 +75,9 @@ export function weatherRisk(bookings: readonly Candidate[], demand: Demand, scen
   // A night's probability: its passes share a month in practice; the first pass's value stands for the night.
   const pClear = new Map<string, number>();
   for (const b of bookings) if (!pClear.has(night.get(b.id)!)) pClear.set(night.get(b.id)!, b.clearSkyProbability);
-  const worst: number[] = [], met: number[] = [], key: number[] = [];
+  const worst: number[] = [],
+    met: number[] = [],
+    key: number[] = [];
   let starved = 0;
   for (let n = 0; n < scenarios; n += 1) {
     const clear = new Map(nights.map((k) => [k, rand() < pClear.get(k)!]));
@@ -70,5 +88,12 @@ export function weatherRisk(bookings: readonly Candidate[], demand: Demand, scen
     key.push(a.objective.totalKeyBits);
     if (a.pairs.some((p) => p.deliveredBits <= 0)) starved += 1;
   }
-  return { scenarios, seed, worstPairFraction: spread(worst), demandMetBits: spread(met), totalKeyBits: spread(key), pairStarvedProbability: starved / scenarios };
+  return {
+    scenarios,
+    seed,
+    worstPairFraction: spread(worst),
+    demandMetBits: spread(met),
+    totalKeyBits: spread(key),
+    pairStarvedProbability: starved / scenarios,
+  };
 }

@@ -4,7 +4,13 @@
  */
 import type { LinkConfig } from '../../src/core/channel/index.js';
 import { passYield } from '../../src/core/keyrate/index.js';
-import { sampleTrack, trackSampler, type PassSatellite, type PassStation, type TrackSample } from '../../src/core/passes/index.js';
+import {
+  sampleTrack,
+  trackSampler,
+  type PassSatellite,
+  type PassStation,
+  type TrackSample,
+} from '../../src/core/passes/index.js';
 import type { Track } from '../../src/core/passes/track.js';
 import { findPreset, PRESETS, type Preset } from '../../src/core/presets/index.js';
 import { SkyEphemeris } from '../../src/core/sky/index.js';
@@ -19,7 +25,11 @@ const TRACK_STEP_S = 5;
 export function presetFor(presetId: string = DEFAULT_PRESET): Preset {
   const preset = findPreset(presetId);
   if (!preset) {
-    throw new QkdsatError('VALIDATION', `preset: unknown preset '${presetId}' (known: ${PRESETS.map((p) => p.id).join(', ')})`, [{ path: ['preset'], message: 'unknown preset' }]);
+    throw new QkdsatError(
+      'VALIDATION',
+      `preset: unknown preset '${presetId}' (known: ${PRESETS.map((p) => p.id).join(', ')})`,
+      [{ path: ['preset'], message: 'unknown preset' }],
+    );
   }
   return preset;
 }
@@ -38,8 +48,11 @@ export type CalibratedLinks = ReadonlyMap<string, LinkConfig>;
  * for the (satellite, station) pair, it is used instead of the preset's.
  */
 export function keyRateYield(
-  presetOf: string | undefined | TerminalPresetOf, sets: readonly ElementSet[], stations: readonly Station[],
-  window?: { fromMs: number; toMs: number; tracks?: ReadonlyMap<number, Track> }, calibrated: CalibratedLinks = new Map(),
+  presetOf: string | undefined | TerminalPresetOf,
+  sets: readonly ElementSet[],
+  stations: readonly Station[],
+  window?: { fromMs: number; toMs: number; tracks?: ReadonlyMap<number, Track> },
+  calibrated: CalibratedLinks = new Map(),
 ): PassYieldBits {
   const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
   const presets = new Map<string, Preset>();
@@ -59,13 +72,25 @@ export function keyRateYield(
     const sat: PassSatellite = { noradId: es.noradId, propagator: p.propagator };
     // Built on first use: by then the pass finder has handed over its track (window.tracks), if any.
     let shared: ReturnType<typeof trackSampler> | undefined;
-    sats.set(es.noradId, window
-      ? (site, aosMs, losMs) => (shared ??= trackSampler(sat, window.fromMs, window.toMs, window.tracks?.get(es.noradId)))(site, aosMs, losMs, TRACK_STEP_S, { sky })
-      : (site, aosMs, losMs) => sampleTrack(sat, site, aosMs, losMs, TRACK_STEP_S, { sky }));
+    sats.set(
+      es.noradId,
+      window
+        ? (site, aosMs, losMs) =>
+            (shared ??= trackSampler(sat, window.fromMs, window.toMs, window.tracks?.get(es.noradId)))(
+              site,
+              aosMs,
+              losMs,
+              TRACK_STEP_S,
+              { sky },
+            )
+        : (site, aosMs, losMs) => sampleTrack(sat, site, aosMs, losMs, TRACK_STEP_S, { sky }),
+    );
   }
   const sites = new Map<string, PassStation>(stations.map((s) => [s.id, toPassStation(s)]));
   return (pass) => {
-    const sample = sats.get(pass.noradId), site = sites.get(pass.stationId), preset = presetOfSat(pass.noradId);
+    const sample = sats.get(pass.noradId),
+      site = sites.get(pass.stationId),
+      preset = presetOfSat(pass.noradId);
     if (!sample || !site || !preset) return 0;
     const link = calibrated.get(`${pass.noradId}:${pass.stationId}`);
     return passYield(sample(site, pass.aosMs, pass.losMs), link ? { ...preset, link } : preset).secureBits;

@@ -24,7 +24,9 @@ export interface OutcomeRouteDeps {
 }
 
 const OutcomeResponseSchema = z.object({
-  bookingId: z.string(), noradId: z.number(), stationId: z.string(),
+  bookingId: z.string(),
+  noradId: z.number(),
+  stationId: z.string(),
   calibration: z.object({
     method: z.enum(['loss-curve', 'sifted-counts', 'none']),
     rmsResidualDb: z.number().optional(),
@@ -37,43 +39,85 @@ const OutcomeResponseSchema = z.object({
 
 export function registerOutcomeRoutes(api: Api, d: OutcomeRouteDeps): void {
   api.route({
-    method: 'post', path: '/v1/bookings/:id/outcome', tags: ['scheduler'], status: 201, errors: [404, 409],
+    method: 'post',
+    path: '/v1/bookings/:id/outcome',
+    tags: ['scheduler'],
+    status: 201,
+    errors: [404, 409],
     summary: 'Report the measured outcome of an executed pass; updates the link calibration the planner uses',
-    params: z.object({ id: z.string().min(1).max(200) }), body: PassOutcomeReportSchema, response: OutcomeResponseSchema,
+    params: z.object({ id: z.string().min(1).max(200) }),
+    body: PassOutcomeReportSchema,
+    response: OutcomeResponseSchema,
     handler: async ({ params, body }) => {
       const booking = await d.store.get(params.id);
       if (!booking) throw new QkdsatError('NOT_FOUND', `booking ${params.id} not found`);
-      if (booking.state !== 'COMPLETED' && booking.state !== 'PASS') throw new QkdsatError('CONFLICT', `booking ${params.id} is ${booking.state}: only an executed pass (PASS or COMPLETED) has an outcome`);
+      if (booking.state !== 'COMPLETED' && booking.state !== 'PASS')
+        throw new QkdsatError(
+          'CONFLICT',
+          `booking ${params.id} is ${booking.state}: only an executed pass (PASS or COMPLETED) has an outcome`,
+        );
       const presetId = d.presetOf(booking.noradId);
-      if (presetId === undefined) throw new QkdsatError('CONFLICT', `satellite ${booking.noradId} carries no QKD terminal`);
-      if (!(await d.calibrations.recordOutcome(booking.id, { ...body, reportedMs: d.clock.now() }))) throw new QkdsatError('CONFLICT', `booking ${params.id} already has an outcome`);
+      if (presetId === undefined)
+        throw new QkdsatError('CONFLICT', `satellite ${booking.noradId} carries no QKD terminal`);
+      if (!(await d.calibrations.recordOutcome(booking.id, { ...body, reportedMs: d.clock.now() })))
+        throw new QkdsatError('CONFLICT', `booking ${params.id} already has an outcome`);
       const base = presetFor(presetId).link;
       let result: CalibrationUpdate = { method: 'none', record: undefined, detail: {} };
       try {
         await d.calibrations.update(booking.noradId, booking.stationId, async (prev) => {
-          const predicted = body.lossCurve || !d.predictSifted ? undefined : await d.predictSifted(booking, presetId, prev?.link ?? base);
-          result = updateLinkCalibration(prev, { noradId: booking.noradId, stationId: booking.stationId, presetId, bookingId: booking.id, nowMs: d.clock.now() }, base, body, predicted);
+          const predicted =
+            body.lossCurve || !d.predictSifted
+              ? undefined
+              : await d.predictSifted(booking, presetId, prev?.link ?? base);
+          result = updateLinkCalibration(
+            prev,
+            {
+              noradId: booking.noradId,
+              stationId: booking.stationId,
+              presetId,
+              bookingId: booking.id,
+              nowMs: d.clock.now(),
+            },
+            base,
+            body,
+            predicted,
+          );
           return result.record;
         });
       } catch (e) {
         await d.calibrations.forgetOutcome(booking.id); // nothing was learnt: let the caller retry
-        if (e instanceof RangeError) throw new QkdsatError('VALIDATION', `body.lossCurve: ${e.message}`, [{ path: ['body', 'lossCurve'], message: e.message }]);
+        if (e instanceof RangeError)
+          throw new QkdsatError('VALIDATION', `body.lossCurve: ${e.message}`, [
+            { path: ['body', 'lossCurve'], message: e.message },
+          ]);
         throw e;
       }
       const link = result.record?.link;
       return {
-        bookingId: booking.id, noradId: booking.noradId, stationId: booking.stationId,
+        bookingId: booking.id,
+        noradId: booking.noradId,
+        stationId: booking.stationId,
         calibration: {
-          method: result.method, ...result.detail,
-          ...(link && result.method !== 'none' ? { receiverOpticsEfficiency: link.receiver.opticsEfficiency, aerosolOpticalDepth: link.atmosphere.aerosolOpticalDepth ?? 0 } : {}),
+          method: result.method,
+          ...result.detail,
+          ...(link && result.method !== 'none'
+            ? {
+                receiverOpticsEfficiency: link.receiver.opticsEfficiency,
+                aerosolOpticalDepth: link.atmosphere.aerosolOpticalDepth ?? 0,
+              }
+            : {}),
         },
       };
     },
   });
   api.route({
-    method: 'get', path: '/v1/bookings/:id/outcome', tags: ['scheduler'], errors: [404],
+    method: 'get',
+    path: '/v1/bookings/:id/outcome',
+    tags: ['scheduler'],
+    errors: [404],
     summary: 'The outcome reported for an executed pass',
-    params: z.object({ id: z.string().min(1).max(200) }), response: PassOutcomeReportSchema.extend({ reportedMs: z.number() }),
+    params: z.object({ id: z.string().min(1).max(200) }),
+    response: PassOutcomeReportSchema.extend({ reportedMs: z.number() }),
     handler: async ({ params }) => {
       const o = await d.calibrations.getOutcome(params.id);
       if (!o) throw new QkdsatError('NOT_FOUND', `no outcome for booking ${params.id}`);

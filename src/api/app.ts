@@ -24,7 +24,15 @@ export interface AppDeps {
   ops?: OpsDeps;
 }
 
-export function createApp({ logger, api, version, readiness = {}, staticDir, staticMounts = {}, ops = {} }: AppDeps): Express {
+export function createApp({
+  logger,
+  api,
+  version,
+  readiness = {},
+  staticDir,
+  staticMounts = {},
+  ops = {},
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -36,34 +44,62 @@ export function createApp({ logger, api, version, readiness = {}, staticDir, sta
     res.locals.log = logger;
     res.set('x-request-id', reqId);
     res.on('finish', () => {
-      logger.info({ reqId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      logger.info(
+        {
+          reqId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
     });
     withLogContext({ reqId }, next);
   });
   // Catalog uploads: a whole public catalog (30,000 objects: ~5 MB of TLE, ~15 MB of OMM JSON or XML)
   // in one request; every other body stays small.
-  app.post('/v1/satellites', express.json({ limit: '48mb' }), express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '48mb' }));
+  app.post(
+    '/v1/satellites',
+    express.json({ limit: '48mb' }),
+    express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '48mb' }),
+  );
   mountOps(app, ops);
   app.use(express.json({ limit: '2mb' }));
   // Catalog uploads: TLE, OMM KVN and OMM XML arrive as text (tle/domain/catalog-format.ts detects which).
   app.use(express.text({ type: ['text/plain', 'application/xml', 'text/xml'], limit: '8mb' }));
 
-  app.get('/health/live', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/health/ready', async (_req, res) => {
     const checks: Record<string, boolean> = {};
-    await Promise.all(Object.entries(readiness).map(async ([name, check]) => {
-      checks[name] = await check().catch(() => false);
-    }));
+    await Promise.all(
+      Object.entries(readiness).map(async ([name, check]) => {
+        checks[name] = await check().catch(() => false);
+      }),
+    );
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   let doc: object | undefined;
-  app.get('/openapi.json', (_req, res) => { res.json((doc ??= openApiDocument(api, version))); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json((doc ??= openApiDocument(api, version)));
+  });
   app.use(api.router);
   if (staticDir) app.use(express.static(staticDir));
   for (const [prefix, dir] of Object.entries(staticMounts)) app.use(prefix, express.static(dir));
   app.use((req, res) => {
-    res.status(404).type('application/problem+json').json({ type: 'https://qkdsat.dev/problems/not_found', title: 'NOT_FOUND', status: 404, detail: `no route ${req.method} ${req.path}`, code: 'NOT_FOUND' });
+    res
+      .status(404)
+      .type('application/problem+json')
+      .json({
+        type: 'https://qkdsat.dev/problems/not_found',
+        title: 'NOT_FOUND',
+        status: 404,
+        detail: `no route ${req.method} ${req.path}`,
+        code: 'NOT_FOUND',
+      });
   });
   app.use(errorHandler(logger));
   return app;

@@ -18,22 +18,37 @@ export type Role = (typeof ROLES)[number];
 const rank = (r: Role) => ROLES.indexOf(r);
 
 /** The `auth` section of the config file. */
-export const AuthConfigSchema = z.object({
-  /** Reads (role viewer) need no token. The demo sets it; the default is off. */
-  openReads: z.boolean().default(false),
-  /** More tokens besides the three of the environment: name, role and the SHA-256 (hex) of the token. */
-  tokens: z.array(z.object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
-    role: z.enum(ROLES),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256 of the token'),
-  })).default([]),
-  /** Requests per second per token (per client address without a token), averaged over windowS. */
-  rateLimit: z.object({ requestsPerSecond: z.number().positive().default(50), windowS: z.number().int().positive().default(1) }).prefault({}),
-}).prefault({});
+export const AuthConfigSchema = z
+  .object({
+    /** Reads (role viewer) need no token. The demo sets it; the default is off. */
+    openReads: z.boolean().default(false),
+    /** More tokens besides the three of the environment: name, role and the SHA-256 (hex) of the token. */
+    tokens: z
+      .array(
+        z.object({
+          name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+          role: z.enum(ROLES),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'hex SHA-256 of the token'),
+        }),
+      )
+      .default([]),
+    /** Requests per second per token (per client address without a token), averaged over windowS. */
+    rateLimit: z
+      .object({ requestsPerSecond: z.number().positive().default(50), windowS: z.number().int().positive().default(1) })
+      .prefault({}),
+  })
+  .prefault({});
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
-export interface Principal { name: string; role: Role }
-interface Known { name: string; role: Role; digest: Buffer }
+export interface Principal {
+  name: string;
+  role: Role;
+}
+interface Known {
+  name: string;
+  role: Role;
+  digest: Buffer;
+}
 
 export interface AuthOptions {
   config: AuthConfig;
@@ -62,11 +77,18 @@ export function createAuth(o: AuthOptions): Authorize {
   // needs Redis itself and answers 503 within a second; the count resumes when Redis answers.
   // Without a Redis store (tests, tools), this process counts.
   const limiter: RateLimiterAbstract = o.rateLimitStore
-    ? new RateLimiterRedis({ storeClient: o.rateLimitStore.redis, keyPrefix: o.rateLimitStore.keyPrefix, points, duration: windowS })
+    ? new RateLimiterRedis({
+        storeClient: o.rateLimitStore.redis,
+        keyPrefix: o.rateLimitStore.keyPrefix,
+        points,
+        duration: windowS,
+      })
     : new RateLimiterMemory({ points, duration: windowS });
   const consume = (key: string): Promise<unknown> => {
     if (!o.rateLimitStore) return limiter.consume(key);
-    const verdict = limiter.consume(key).catch((e: unknown) => { if (e instanceof RateLimiterRes) throw e; });
+    const verdict = limiter.consume(key).catch((e: unknown) => {
+      if (e instanceof RateLimiterRes) throw e;
+    });
     verdict.catch(() => undefined); // a verdict arriving after the wait is moot
     return Promise.race([verdict, new Promise((r) => setTimeout(r, SHARED_LIMIT_WAIT_MS).unref())]);
   };
@@ -84,13 +106,23 @@ export function createAuth(o: AuthOptions): Authorize {
     const who = identify(req.get('authorization'));
     if (typeof who === 'string') {
       if (!(role === 'viewer' && o.config.openReads && who === 'missing')) {
-        const message = who === 'missing' ? `this route needs a ${role} token (Authorization: Bearer <token>)` : 'unknown bearer token';
-        res.set('WWW-Authenticate', who === 'missing' ? 'Bearer realm="qkdsat"' : 'Bearer realm="qkdsat", error="invalid_token"');
-        throw new QkdsatError('UNAUTHORIZED', `headers.authorization: ${message}`, [{ path: ['headers', 'authorization'], message }]);
+        const message =
+          who === 'missing'
+            ? `this route needs a ${role} token (Authorization: Bearer <token>)`
+            : 'unknown bearer token';
+        res.set(
+          'WWW-Authenticate',
+          who === 'missing' ? 'Bearer realm="qkdsat"' : 'Bearer realm="qkdsat", error="invalid_token"',
+        );
+        throw new QkdsatError('UNAUTHORIZED', `headers.authorization: ${message}`, [
+          { path: ['headers', 'authorization'], message },
+        ]);
       }
     } else if (rank(who.role) < rank(role)) {
       const message = `token '${who.name}' has role ${who.role}; this route needs ${role}`;
-      throw new QkdsatError('FORBIDDEN', `headers.authorization: ${message}`, [{ path: ['headers', 'authorization'], message }]);
+      throw new QkdsatError('FORBIDDEN', `headers.authorization: ${message}`, [
+        { path: ['headers', 'authorization'], message },
+      ]);
     }
     const key = typeof who === 'string' ? `ip:${req.ip ?? 'unknown'}` : `token:${who.name}`;
     try {
@@ -98,13 +130,19 @@ export function createAuth(o: AuthOptions): Authorize {
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       res.set('Retry-After', String(Math.max(1, Math.ceil(e.msBeforeNext / 1000))));
-      throw new QkdsatError('RATE_LIMITED', `more than ${requestsPerSecond} requests per second for ${typeof who === 'string' ? 'this client' : `token '${who.name}'`}`, [{ path: ['headers', 'authorization'], message: 'rate limit exceeded' }]);
+      throw new QkdsatError(
+        'RATE_LIMITED',
+        `more than ${requestsPerSecond} requests per second for ${typeof who === 'string' ? 'this client' : `token '${who.name}'`}`,
+        [{ path: ['headers', 'authorization'], message: 'rate limit exceeded' }],
+      );
     }
     return typeof who === 'string' ? undefined : who;
   };
 }
 
 /** The access control as express middleware, for surfaces outside `Api.route` (Bull Board, GET /metrics). */
-export const roleGuard = (authorize: Authorize, role: Role): RequestHandler => (req, res, next) => {
-  authorize(req, res, role).then(() => next(), next);
-};
+export const roleGuard =
+  (authorize: Authorize, role: Role): RequestHandler =>
+  (req, res, next) => {
+    authorize(req, res, role).then(() => next(), next);
+  };

@@ -41,14 +41,21 @@ export type Problem = z.infer<typeof ProblemSchema>;
 const pathString = (p: readonly PropertyKey[]): string => p.map(String).join('.');
 
 export function zodIssues(error: z.ZodError, prefix: string): Issue[] {
-  return error.issues.map((i) => ({ path: [prefix, ...i.path.map((k) => (typeof k === 'number' ? k : String(k)))], message: i.message }));
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map((k) => (typeof k === 'number' ? k : String(k)))],
+    message: i.message,
+  }));
 }
 
 /** Redis trouble that ioredis reports as its own errors (refused, closed, timed out, retries exhausted). */
 function redisUnavailable(e: { name?: string; message?: string } | undefined): boolean {
   if (!e || typeof e.message !== 'string') return false;
-  return e.name === 'MaxRetriesPerRequestError'
-    || /^(Command timed out|Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|write EPIPE)/.test(e.message);
+  return (
+    e.name === 'MaxRetriesPerRequestError' ||
+    /^(Command timed out|Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|write EPIPE)/.test(
+      e.message,
+    )
+  );
 }
 
 export function problemOf(error: unknown): Problem {
@@ -60,29 +67,66 @@ export function problemOf(error: unknown): Problem {
       status,
       detail: error.message,
       code: error.code,
-      ...(error.issues.length ? { issues: error.issues.map((i) => ({ path: pathString(i.path), message: i.message })) } : {}),
+      ...(error.issues.length
+        ? { issues: error.issues.map((i) => ({ path: pathString(i.path), message: i.message })) }
+        : {}),
     };
   }
   const e = error as { type?: string; status?: number; message?: string; name?: string };
   if (redisUnavailable(e)) {
-    return { type: 'https://qkdsat.dev/problems/unavailable', title: 'UNAVAILABLE', status: 503, detail: 'redis: not answering; retry shortly', code: 'UNAVAILABLE' };
+    return {
+      type: 'https://qkdsat.dev/problems/unavailable',
+      title: 'UNAVAILABLE',
+      status: 503,
+      detail: 'redis: not answering; retry shortly',
+      code: 'UNAVAILABLE',
+    };
   }
   if (e?.type === 'entity.parse.failed') {
-    return { type: 'https://qkdsat.dev/problems/validation', title: 'VALIDATION', status: 400, detail: 'body: malformed JSON', code: 'VALIDATION', issues: [{ path: 'body', message: 'malformed JSON' }] };
+    return {
+      type: 'https://qkdsat.dev/problems/validation',
+      title: 'VALIDATION',
+      status: 400,
+      detail: 'body: malformed JSON',
+      code: 'VALIDATION',
+      issues: [{ path: 'body', message: 'malformed JSON' }],
+    };
   }
   if (e?.type === 'entity.too.large') {
-    return { type: 'https://qkdsat.dev/problems/validation', title: 'VALIDATION', status: 413, detail: 'body: too large', code: 'VALIDATION', issues: [{ path: 'body', message: 'too large' }] };
+    return {
+      type: 'https://qkdsat.dev/problems/validation',
+      title: 'VALIDATION',
+      status: 413,
+      detail: 'body: too large',
+      code: 'VALIDATION',
+      issues: [{ path: 'body', message: 'too large' }],
+    };
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return { type: 'https://qkdsat.dev/problems/validation', title: 'VALIDATION', status: e.status, detail: e.message ?? 'bad request', code: 'VALIDATION' };
+    return {
+      type: 'https://qkdsat.dev/problems/validation',
+      title: 'VALIDATION',
+      status: e.status,
+      detail: e.message ?? 'bad request',
+      code: 'VALIDATION',
+    };
   }
-  return { type: 'https://qkdsat.dev/problems/internal', title: 'INTERNAL', status: 500, detail: 'internal error', code: 'INTERNAL' };
+  return {
+    type: 'https://qkdsat.dev/problems/internal',
+    title: 'INTERNAL',
+    status: 500,
+    detail: 'internal error',
+    code: 'INTERNAL',
+  };
 }
 
-export const errorHandler = (logger: Logger): ErrorRequestHandler => (error, req, res, _next) => {
-  const problem = problemOf(error);
-  if (problem.status === 503) logger.warn({ err: (error as Error)?.message, path: req.path }, 'dependency unavailable');
-  else if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
-  if (problem.status === 503) res.set('Retry-After', '1');
-  res.status(problem.status).type('application/problem+json').json(problem);
-};
+export const errorHandler =
+  (logger: Logger): ErrorRequestHandler =>
+  (error, req, res, _next) => {
+    const problem = problemOf(error);
+    if (problem.status === 503)
+      logger.warn({ err: (error as Error)?.message, path: req.path }, 'dependency unavailable');
+    else if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    if (problem.status === 503) res.set('Retry-After', '1');
+    res.status(problem.status).type('application/problem+json').json(problem);
+  };

@@ -67,20 +67,33 @@ const favicon = readFileSync(resolve(REPO_ROOT, 'src/web/favicon.svg'));
 
 /** Mounts /metrics, /docs, /admin/queues and the favicon on the app (before the API routes). */
 export function mountOps(app: Express, { queues = [], adminGuard, metricsGuard }: OpsDeps): void {
-  const icon = (_req: Request, res: Response) => { res.type('image/svg+xml').set('cache-control', 'public, max-age=86400').send(favicon); };
+  const icon = (_req: Request, res: Response) => {
+    res.type('image/svg+xml').set('cache-control', 'public, max-age=86400').send(favicon);
+  };
   app.get('/favicon.ico', icon);
   app.get('/favicon.svg', icon);
   app.get('/metrics', ...(metricsGuard ? [metricsGuard] : []), async (_req, res) => {
-    res.type(registry.contentType).set('cache-control', 'no-store').send(await metricsText());
+    res
+      .type(registry.contentType)
+      .set('cache-control', 'no-store')
+      .send(await metricsText());
   });
-  app.get('/docs', (_req, res) => { res.type('html').send(DOCS_HTML); });
-  app.get('/docs/init.js', (_req, res) => { res.type('application/javascript').send(DOCS_INIT); });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_HTML);
+  });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(DOCS_INIT);
+  });
   app.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false, maxAge: '1d' }));
   if (queues.length) {
     if (!adminGuard) throw new QkdsatError('INTERNAL', '/admin/queues needs a guard');
     const board = new ExpressAdapter();
     board.setBasePath('/admin/queues');
-    createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'qkdsat queues' } } });
+    createBullBoard({
+      queues: queues.map((q) => new BullMQAdapter(q)),
+      serverAdapter: board,
+      options: { uiConfig: { boardTitle: 'qkdsat queues' } },
+    });
     app.use('/admin/queues', adminGuard, board.getRouter() as express.Router);
   }
 }

@@ -12,25 +12,45 @@ export const MAX_PAGE_LIMIT = 1000;
 export const DEFAULT_PAGE_LIMIT = 100;
 
 export const PageQueryShape = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT).describe(`items per page (1-${MAX_PAGE_LIMIT})`),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_LIMIT)
+    .default(DEFAULT_PAGE_LIMIT)
+    .describe(`items per page (1-${MAX_PAGE_LIMIT})`),
   cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
-  paged: z.enum(['true', 'false']).optional().describe('false: the pre-paging response shape (deprecated, one release)'),
+  paged: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('false: the pre-paging response shape (deprecated, one release)'),
 };
 
 /** Comma list query parameter (`satellite=41731,25544`) parsed with `item`. */
 export const commaList = <T extends z.ZodType>(item: T) =>
   z.string().transform((s, ctx) => {
     const out: z.infer<T>[] = [];
-    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const r = item.safeParse(part);
-      if (!r.success) { ctx.addIssue({ code: 'custom', message: `'${part}': ${r.error.issues[0]?.message ?? 'invalid'}` }); return z.NEVER; }
+      if (!r.success) {
+        ctx.addIssue({ code: 'custom', message: `'${part}': ${r.error.issues[0]?.message ?? 'invalid'}` });
+        return z.NEVER;
+      }
       out.push(r.data);
     }
     return out;
   });
 
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last') }).meta({ id });
+  z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last'),
+    })
+    .meta({ id });
 
 export function encodeCursor(state: object): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
@@ -39,9 +59,16 @@ export function encodeCursor(state: object): string {
 /** Decodes a cursor made by encodeCursor for this route; anything else is a 400 naming query.cursor. */
 export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.infer<S> {
   let raw: unknown;
-  try { raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { raw = undefined; }
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    raw = undefined;
+  }
   const r = schema.safeParse(raw);
-  if (!r.success) throw new QkdsatError('VALIDATION', 'query.cursor: not a cursor of this list (pass nextCursor as it came)', [{ path: ['query', 'cursor'], message: 'invalid cursor' }]);
+  if (!r.success)
+    throw new QkdsatError('VALIDATION', 'query.cursor: not a cursor of this list (pass nextCursor as it came)', [
+      { path: ['query', 'cursor'], message: 'invalid cursor' },
+    ]);
   return r.data;
 }
 
@@ -51,11 +78,18 @@ export const wantsNdjson = (req: Request): boolean => /application\/x-ndjson/i.t
  * Streams pages as NDJSON: `next(cursor)` gives one page; stops when nextCursor is null. An error
  * after the first line ends the stream with a last line `{"error": problem}`.
  */
-export async function streamNdjson<T>(res: Response, first: string | undefined, next: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>, line: (item: T) => string = (item) => JSON.stringify(item)): Promise<void> {
+export async function streamNdjson<T>(
+  res: Response,
+  first: string | undefined,
+  next: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+  line: (item: T) => string = (item) => JSON.stringify(item),
+): Promise<void> {
   res.status(200).type('application/x-ndjson');
   let cursor = first;
   let closed = false;
-  res.on('close', () => { closed = true; });
+  res.on('close', () => {
+    closed = true;
+  });
   try {
     for (;;) {
       const page = await next(cursor);
@@ -67,7 +101,8 @@ export async function streamNdjson<T>(res: Response, first: string | undefined, 
     }
   } catch (e) {
     if (!res.headersSent) throw e;
-    const err = e instanceof QkdsatError ? { code: e.code, detail: e.message } : { code: 'INTERNAL', detail: 'internal error' };
+    const err =
+      e instanceof QkdsatError ? { code: e.code, detail: e.message } : { code: 'INTERNAL', detail: 'internal error' };
     res.write(JSON.stringify({ error: err }) + '\n');
   }
   res.end();

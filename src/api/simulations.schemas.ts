@@ -39,58 +39,123 @@ export const PassOptionsShape = {
 };
 
 /** The `--protocol` file / request body: protocol plus pass options; every field optional (defaults apply). */
-export const ProtocolFileSchema = z.object({ ...ProtocolShape, ...PassOptionsShape }).partial().strict();
+export const ProtocolFileSchema = z
+  .object({ ...ProtocolShape, ...PassOptionsShape })
+  .partial()
+  .strict();
 export type ProtocolFile = z.infer<typeof ProtocolFileSchema>;
 
 /** Elevation-dependent extras a calibration fits (docs/physics.md §2.5). */
 const AtmosphereExtrasShape = { aerosolOpticalDepth: z.number().min(0).max(10).optional() };
-const SecLawSchema = z.object({ model: z.literal('sec-law'), zenithTransmittance: z.number().gt(0).max(1), airmassExponent: z.number().min(0.2).max(3).optional(), ...AtmosphereExtrasShape });
+const SecLawSchema = z.object({
+  model: z.literal('sec-law'),
+  zenithTransmittance: z.number().gt(0).max(1),
+  airmassExponent: z.number().min(0.2).max(3).optional(),
+  ...AtmosphereExtrasShape,
+});
 
 export const TableInlineSchema = z.object({
   model: z.literal('table'),
   ...AtmosphereExtrasShape,
-  table: z.object({ elevationDeg: z.array(z.number()).min(2), transmittance: z.array(prob).min(2) }).refine((t) => t.elevationDeg.length === t.transmittance.length, 'elevationDeg and transmittance must have equal lengths'),
+  table: z
+    .object({ elevationDeg: z.array(z.number()).min(2), transmittance: z.array(prob).min(2) })
+    .refine(
+      (t) => t.elevationDeg.length === t.transmittance.length,
+      'elevationDeg and transmittance must have equal lengths',
+    ),
 });
 
 export const LinkConfigShape = {
   wavelengthNm: z.number().min(200).max(3000),
   direction: z.enum(['downlink', 'uplink']).optional(),
-  transmitter: z.object({ apertureRadiusM: pos, beamWaistM: pos.optional(), divergenceHalfAngleRad: pos.optional(), pointingJitterRad: z.number().min(0), opticsEfficiency: z.number().gt(0).max(1), normalisation: z.enum(['emitted', 'transmitted']).optional() }),
-  receiver: z.object({ apertureRadiusM: pos, opticsEfficiency: z.number().gt(0).max(1), altitudeM: z.number().min(-500).max(9000), fieldOfViewRad: pos.optional(), filterBandwidthNm: pos.optional() }),
+  transmitter: z.object({
+    apertureRadiusM: pos,
+    beamWaistM: pos.optional(),
+    divergenceHalfAngleRad: pos.optional(),
+    pointingJitterRad: z.number().min(0),
+    opticsEfficiency: z.number().gt(0).max(1),
+    normalisation: z.enum(['emitted', 'transmitted']).optional(),
+  }),
+  receiver: z.object({
+    apertureRadiusM: pos,
+    opticsEfficiency: z.number().gt(0).max(1),
+    altitudeM: z.number().min(-500).max(9000),
+    fieldOfViewRad: pos.optional(),
+    filterBandwidthNm: pos.optional(),
+  }),
   systemLossDb: z.number().min(0),
-  detector: z.object({ efficiency: z.number().gt(0).max(1), darkCountRateHz: z.number().min(0).optional(), count: z.number().int().min(1).optional(), gateWidthS: pos.optional(), deadTimeS: z.number().min(0).optional() }),
-  turbulence: z.object({ model: z.literal('hufnagel-valley'), groundCn2M23: z.number().min(0).optional(), rmsWindSpeedMs: z.number().min(0).optional() }).optional(),
+  detector: z.object({
+    efficiency: z.number().gt(0).max(1),
+    darkCountRateHz: z.number().min(0).optional(),
+    count: z.number().int().min(1).optional(),
+    gateWidthS: pos.optional(),
+    deadTimeS: z.number().min(0).optional(),
+  }),
+  turbulence: z
+    .object({
+      model: z.literal('hufnagel-valley'),
+      groundCn2M23: z.number().min(0).optional(),
+      rmsWindSpeedMs: z.number().min(0).optional(),
+    })
+    .optional(),
   /** Written by `qkdsat calibrate --out` / POST /v1/calibrations: the data the link was fitted to. */
-  calibration: z.object({
-    data: z.string(), rows: z.number().int().min(1),
-    fitted: z.record(z.string(), z.object({ value: z.number(), standardError: z.number() })),
-    rmsResidualDb: z.number(), chiSquare: z.number(), degreesOfFreedom: z.number(),
-  }).optional(),
+  calibration: z
+    .object({
+      data: z.string(),
+      rows: z.number().int().min(1),
+      fitted: z.record(z.string(), z.object({ value: z.number(), standardError: z.number() })),
+      rmsResidualDb: z.number(),
+      chiSquare: z.number(),
+      degreesOfFreedom: z.number(),
+    })
+    .optional(),
 };
 
 /** REST link config: the atmosphere is sec-law or an inline elevation table. */
-export const LinkConfigSchema = z.object({
-  ...LinkConfigShape,
-  atmosphere: z.union([SecLawSchema, TableInlineSchema]),
-}).meta({ id: 'LinkConfig' });
+export const LinkConfigSchema = z
+  .object({
+    ...LinkConfigShape,
+    atmosphere: z.union([SecLawSchema, TableInlineSchema]),
+  })
+  .meta({ id: 'LinkConfig' });
 
 /** CLI config file: the atmosphere table may also be a MODTRAN-layout file (path relative to the config). */
 export const LinkConfigFileSchema = z.object({
   ...LinkConfigShape,
   atmosphere: z.union([
     SecLawSchema,
-    z.object({ model: z.literal('table'), file: z.string().min(1), wavelengthNm: z.number().positive(), ...AtmosphereExtrasShape }),
+    z.object({
+      model: z.literal('table'),
+      file: z.string().min(1),
+      wavelengthNm: z.number().positive(),
+      ...AtmosphereExtrasShape,
+    }),
     TableInlineSchema,
   ]),
 });
 
-export const LinkBudgetSchema = z.object({
-  geometricDb: z.number(), truncationDb: z.number(), atmosphereDb: z.number(), pointingDb: z.number(), turbulenceDb: z.number(),
-  opticsDb: z.number(), systemDb: z.number(), detectorDb: z.number(), channelDb: z.number(), totalDb: z.number(), efficiency: z.number(),
-  normalisation: z.enum(['emitted', 'transmitted']),
-  scintillationIndex: z.number(), beamRadiusM: z.number(), darkCountRateHz: z.number(), backgroundCountRateHz: z.number(),
-  skyRadianceWm2SrNm: z.number(), extraneousCountProbability: z.number(),
-}).meta({ id: 'LinkBudget' });
+export const LinkBudgetSchema = z
+  .object({
+    geometricDb: z.number(),
+    truncationDb: z.number(),
+    atmosphereDb: z.number(),
+    pointingDb: z.number(),
+    turbulenceDb: z.number(),
+    opticsDb: z.number(),
+    systemDb: z.number(),
+    detectorDb: z.number(),
+    channelDb: z.number(),
+    totalDb: z.number(),
+    efficiency: z.number(),
+    normalisation: z.enum(['emitted', 'transmitted']),
+    scintillationIndex: z.number(),
+    beamRadiusM: z.number(),
+    darkCountRateHz: z.number(),
+    backgroundCountRateHz: z.number(),
+    skyRadianceWm2SrNm: z.number(),
+    extraneousCountProbability: z.number(),
+  })
+  .meta({ id: 'LinkBudget' });
 
 export const TrackSampleSchema = z.object({
   tMs: z.number(),
@@ -103,8 +168,19 @@ export const TrackSampleSchema = z.object({
 });
 
 export const KeyResultSchema = z.object({
-  secureKeyBits: z.number(), qberX: z.number(), phaseErrorX: z.number(), nX: z.number(), nZ: z.number(), mX: z.number(), mZ: z.number(),
-  lambdaEcBits: z.number(), sX0: z.number(), sX1: z.number(), sZ0: z.number(), sZ1: z.number(), vZ1: z.number(),
+  secureKeyBits: z.number(),
+  qberX: z.number(),
+  phaseErrorX: z.number(),
+  nX: z.number(),
+  nZ: z.number(),
+  mX: z.number(),
+  mZ: z.number(),
+  lambdaEcBits: z.number(),
+  sX0: z.number(),
+  sX1: z.number(),
+  sZ0: z.number(),
+  sZ1: z.number(),
+  vZ1: z.number(),
   window: z.object({ startS: z.number().nullable(), endS: z.number().nullable(), slots: z.number() }),
   protocol: z.object(ProtocolShape),
   optimisation: z.object({ evaluations: z.number(), timeMs: z.number().optional() }).optional(),
@@ -122,26 +198,56 @@ export const trackFromWire = (t: z.infer<typeof TrackSampleSchema>) => ({
 });
 
 /** JSON-safe key result: NaN window bounds (empty window) become null. */
-export function keyResultToWire<T extends { window: { startS: number; endS: number; slots: number }; rawKeyBits?: number; protocol: Protocol }>(k: T) {
+export function keyResultToWire<
+  T extends { window: { startS: number; endS: number; slots: number }; rawKeyBits?: number; protocol: Protocol },
+>(k: T) {
   const { rawKeyBits: _raw, ...rest } = k;
-  return { ...rest, window: { startS: Number.isFinite(k.window.startS) ? k.window.startS : null, endS: Number.isFinite(k.window.endS) ? k.window.endS : null, slots: k.window.slots } };
+  return {
+    ...rest,
+    window: {
+      startS: Number.isFinite(k.window.startS) ? k.window.startS : null,
+      endS: Number.isFinite(k.window.endS) ? k.window.endS : null,
+      slots: k.window.slots,
+    },
+  };
 }
 
 export type LinkConfigWire = z.infer<typeof LinkConfigSchema>;
 export const linkConfigFromWire = (c: LinkConfigWire): LinkConfig => c as LinkConfig;
 
 /** Pass options used when a protocol file or body leaves them out. */
-export const DEFAULT_PASS_OPTIONS = { window: 'optimal' as const, minElevationDeg: 10, excessLossDb: 0, optimise: false };
+export const DEFAULT_PASS_OPTIONS = {
+  window: 'optimal' as const,
+  minElevationDeg: 10,
+  excessLossDb: 0,
+  optimise: false,
+};
 
 /**
  * Merges a protocol file/body over a base protocol (a preset's, or SatQuMA's defaults) and checks the
  * result (probabilities summing to 1, μ1 > μ2 + μ3, ...). Throws VALIDATION naming the field.
  */
-export function resolveProtocol(file: ProtocolFile, base: Protocol): { protocol: Protocol; options: { window: { halfWidthS: number } | 'optimal'; minElevationRad: number; excessLossDb: number; optimise: boolean } } {
+export function resolveProtocol(
+  file: ProtocolFile,
+  base: Protocol,
+): {
+  protocol: Protocol;
+  options: {
+    window: { halfWidthS: number } | 'optimal';
+    minElevationRad: number;
+    excessLossDb: number;
+    optimise: boolean;
+  };
+} {
   const { window, minElevationDeg, excessLossDb, optimise, ...rest } = file;
   const protocol: Protocol = { ...base, ...(rest as Partial<Protocol>) };
   const issues = protocolIssues(protocol);
-  if (issues.length) throw new QkdsatError('VALIDATION', `protocol.${issues[0]!.path.join('.')}: ${issues[0]!.message}`, issues.map((i) => ({ ...i, path: ['protocol', ...i.path] })));
+  if (issues.length)
+    throw new QkdsatError(
+      'VALIDATION',
+      `protocol.${issues[0]!.path.join('.')}: ${issues[0]!.message}`,
+      issues.map((i) => ({ ...i, path: ['protocol', ...i.path] })),
+    );
   return {
     protocol,
     options: {

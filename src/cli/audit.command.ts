@@ -14,5 +14,6 @@ export function registerAudit(program: Command): void {
         const verdict = await withRelay((core, redis) => verifyAudit(redis, core.prefix, core.auditSealKey));
         writeJson(verdict);
         if (!verdict.ok) process.exitCode = 1;
-      }));
+      }),
+    );
 }

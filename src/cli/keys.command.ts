@@ -13,8 +13,14 @@ export function registerKeys(program: Command): void {
     .requiredOption('--bits <n>', 'secure key bits (rounded down to whole bytes)')
     .action((o: { station: string; satellite: string; bits: string }) =>
       runCommand(async () => {
-        const norad = parseNumberOption(o.satellite, '--satellite', (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+        const norad = parseNumberOption(
+          o.satellite,
+          '--satellite',
+          (n) => Number.isInteger(n) && n > 0,
+          'a positive integer',
+        );
         const bits = parseNumberOption(o.bits, '--bits', (n) => Number.isInteger(n) && n >= 8, 'an integer >= 8');
         writeJson(await withRelay((core) => core.sink.deposit(o.station, norad, bits, { source: 'cli' })));
-      }));
+      }),
+    );
 }

@@ -18,14 +18,28 @@ export function loadConfig(path: string): LinkConfig {
   if (c.atmosphere.model !== 'table' || !('file' in c.atmosphere)) return c as LinkConfig;
   const file = resolve(dirname(path), c.atmosphere.file);
   const parsed = parseTransmittanceTable(readTextFile(file, '--config atmosphere.file'));
-  if (!parsed.ok) throw new UsageError(`--config: atmosphere.file ${file}: ${parsed.error[0]!.line ? `line ${parsed.error[0]!.line}: ` : ''}${parsed.error[0]!.message}`);
+  if (!parsed.ok)
+    throw new UsageError(
+      `--config: atmosphere.file ${file}: ${parsed.error[0]!.line ? `line ${parsed.error[0]!.line}: ` : ''}${parsed.error[0]!.message}`,
+    );
   const col = tableAtWavelength(parsed.value, c.atmosphere.wavelengthNm);
   if (!col.ok) throw new UsageError(`--config: atmosphere.wavelengthNm: ${col.error[0]!.message}`);
   const { aerosolOpticalDepth } = c.atmosphere;
-  return { ...c, atmosphere: { model: 'table', table: col.value, ...(aerosolOpticalDepth !== undefined ? { aerosolOpticalDepth } : {}) } } as LinkConfig;
+  return {
+    ...c,
+    atmosphere: {
+      model: 'table',
+      table: col.value,
+      ...(aerosolOpticalDepth !== undefined ? { aerosolOpticalDepth } : {}),
+    },
+  } as LinkConfig;
 }
 
-interface GeometryRow { timeS: number; elevationRad: number; rangeKm: number }
+interface GeometryRow {
+  timeS: number;
+  elevationRad: number;
+  rangeKm: number;
+}
 
 function parseGeometry(text: string, path: string): GeometryRow[] {
   const rows: GeometryRow[] = [];
@@ -39,10 +53,23 @@ function parseGeometry(text: string, path: string): GeometryRow[] {
     const cells = line.split(',').map((s) => s.trim());
     const names = ['time_s', 'elevation_rad', 'range_km'];
     const v = cells.slice(0, 3).map((c) => (c === '' ? Number.NaN : Number(c)));
-    if (cells.length < 3) throw new QkdsatError('VALIDATION', `--geometry: ${path} line ${i + 1}: expected time_s, elevation_rad, range_km`, [{ path: ['row', i + 1], line: i + 1, message: 'expected 3 columns' }]);
+    if (cells.length < 3)
+      throw new QkdsatError(
+        'VALIDATION',
+        `--geometry: ${path} line ${i + 1}: expected time_s, elevation_rad, range_km`,
+        [{ path: ['row', i + 1], line: i + 1, message: 'expected 3 columns' }],
+      );
     const bad = v.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new QkdsatError('VALIDATION', `--geometry: ${path} line ${i + 1}: ${names[bad]} is not a number: '${cells[bad]}'`, [{ path: ['row', i + 1, names[bad]!], line: i + 1, column: bad + 1, message: 'not a number' }]);
-    if (!(v[2]! > 0)) throw new QkdsatError('VALIDATION', `--geometry: ${path} line ${i + 1}: range_km must be > 0`, [{ path: ['row', i + 1, 'range_km'], line: i + 1, column: 3, message: 'must be > 0' }]);
+    if (bad >= 0)
+      throw new QkdsatError(
+        'VALIDATION',
+        `--geometry: ${path} line ${i + 1}: ${names[bad]} is not a number: '${cells[bad]}'`,
+        [{ path: ['row', i + 1, names[bad]!], line: i + 1, column: bad + 1, message: 'not a number' }],
+      );
+    if (!(v[2]! > 0))
+      throw new QkdsatError('VALIDATION', `--geometry: ${path} line ${i + 1}: range_km must be > 0`, [
+        { path: ['row', i + 1, 'range_km'], line: i + 1, column: 3, message: 'must be > 0' },
+      ]);
     rows.push({ timeS: v[0]!, elevationRad: v[1]!, rangeKm: v[2]! });
   });
   if (rows.length === 0) throw new UsageError(`--geometry: ${path} has no data rows`);
@@ -60,23 +87,37 @@ export function registerLink(program: Command): void {
     .option('--geometry <file>', 'CSV time_s, elevation_rad, range_km: write the loss table CSV to stdout')
     .action((o: { config?: string; preset?: string; rangeKm?: string; elevationDeg?: string; geometry?: string }) =>
       runCommand(() => {
-        if ((o.config === undefined) === (o.preset === undefined)) throw new UsageError('link: give exactly one of --config FILE.json or --preset NAME');
+        if ((o.config === undefined) === (o.preset === undefined))
+          throw new UsageError('link: give exactly one of --config FILE.json or --preset NAME');
         let config: LinkConfig;
         if (o.preset !== undefined) {
           const p = findPreset(o.preset);
-          if (!p) throw new UsageError(`--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((x) => x.id).join(', ')})`);
+          if (!p)
+            throw new UsageError(
+              `--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((x) => x.id).join(', ')})`,
+            );
           config = p.link;
         } else config = loadConfig(o.config!);
         if (o.geometry !== undefined) {
           const rows = parseGeometry(readTextFile(o.geometry, '--geometry'), o.geometry);
           const lines = ['# time_s,elevation_rad,efficiency'];
-          for (const r of rows) lines.push(`${r.timeS},${r.elevationRad},${linkBudget(config, { rangeKm: r.rangeKm, elevationRad: r.elevationRad }).efficiency.toExponential(6)}`);
+          for (const r of rows)
+            lines.push(
+              `${r.timeS},${r.elevationRad},${linkBudget(config, { rangeKm: r.rangeKm, elevationRad: r.elevationRad }).efficiency.toExponential(6)}`,
+            );
           process.stdout.write(lines.join('\n') + '\n');
           return;
         }
-        if (o.rangeKm === undefined || o.elevationDeg === undefined) throw new UsageError('link: give --range-km and --elevation-deg (or --geometry FILE.csv)');
+        if (o.rangeKm === undefined || o.elevationDeg === undefined)
+          throw new UsageError('link: give --range-km and --elevation-deg (or --geometry FILE.csv)');
         const rangeKm = parseNumberOption(o.rangeKm, '--range-km', (n) => n > 0 && n < 1e6, 'a range in km (> 0)');
-        const elevationDeg = parseNumberOption(o.elevationDeg, '--elevation-deg', (n) => n > 0 && n <= 90, 'an elevation in (0, 90] degrees');
+        const elevationDeg = parseNumberOption(
+          o.elevationDeg,
+          '--elevation-deg',
+          (n) => n > 0 && n <= 90,
+          'an elevation in (0, 90] degrees',
+        );
         writeJson(linkBudget(config, { rangeKm, elevationRad: (elevationDeg * Math.PI) / 180 }));
-      }));
+      }),
+    );
 }

@@ -13,14 +13,25 @@ import { renderHtmlReport } from '../../network/adapters/html-report.js';
 import { runNetworkSimulation } from '../network-run.js';
 import { parseNumberOption, runCommand, UsageError, writeJson } from './run.js';
 
-interface NetworkOpts { config: string; start: string; days: string; seed: string; solver: string; planning: string; format?: string; html?: string }
+interface NetworkOpts {
+  config: string;
+  start: string;
+  days: string;
+  seed: string;
+  solver: string;
+  planning: string;
+  format?: string;
+  html?: string;
+}
 
 export const registerNetwork = (program: Command): void => {
   program
     .command('network')
     .description('capacity planning of the whole network')
     .command('simulate')
-    .description('simulate the network in virtual time: rolling re-plans, weather, passes, onboard key storage, relay, demand')
+    .description(
+      'simulate the network in virtual time: rolling re-plans, weather, passes, onboard key storage, relay, demand',
+    )
     .requiredOption('--config <file>', 'network config JSON (see README, "Network simulation")')
     .requiredOption('--start <iso>', 'simulation start, ISO-8601 with zone')
     .requiredOption('--days <n>', 'simulated days (integer, 1..3660)')
@@ -35,8 +46,18 @@ export const registerNetwork = (program: Command): void => {
 async function simulate(o: NetworkOpts): Promise<void> {
   const startMs = parseIso(o.start);
   if (Number.isNaN(startMs)) throw new UsageError(`--start: expected ISO-8601 with a zone, got '${o.start}'`);
-  const days = parseNumberOption(o.days, '--days', (n) => Number.isInteger(n) && n >= 1 && n <= 3660, 'an integer number of days in 1..3660');
-  const seed = parseNumberOption(o.seed, '--seed', (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'an integer in 0..2^32-1');
+  const days = parseNumberOption(
+    o.days,
+    '--days',
+    (n) => Number.isInteger(n) && n >= 1 && n <= 3660,
+    'an integer number of days in 1..3660',
+  );
+  const seed = parseNumberOption(
+    o.seed,
+    '--seed',
+    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32,
+    'an integer in 0..2^32-1',
+  );
   const solver = SolverKindSchema.safeParse(o.solver);
   if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
   const planning = PlanningSchema.safeParse(o.planning);
@@ -45,15 +66,39 @@ async function simulate(o: NetworkOpts): Promise<void> {
   const { config, baseDir } = readNetworkConfigFile(o.config);
   const tty = process.stderr.isTTY;
   const { report } = await runNetworkSimulation(config, baseDir, {
-    startMs, days, seed, solver: solver.data, planning: planning.data,
-    ...(tty ? { onProgress: (f: number) => { process.stderr.write(`\rsimulating ${(f * 100).toFixed(0).padStart(3)} %`); } } : {}),
+    startMs,
+    days,
+    seed,
+    solver: solver.data,
+    planning: planning.data,
+    ...(tty
+      ? {
+          onProgress: (f: number) => {
+            process.stderr.write(`\rsimulating ${(f * 100).toFixed(0).padStart(3)} %`);
+          },
+        }
+      : {}),
   });
   if (tty) process.stderr.write('\r\x1b[K');
   if (o.html) writeFileSync(o.html, renderHtmlReport(report));
-  if (o.format === 'json') { writeJson(report); return; }
+  if (o.format === 'json') {
+    writeJson(report);
+    return;
+  }
   const mbit = (b: number) => (b / 1e6).toFixed(2);
-  for (const p of report.pairs) process.stdout.write(`pair ${`${p.a}~${p.b}`.padEnd(22)} ${mbit(p.deliveredBits).padStart(9)} / ${mbit(p.demandBits)} Mbit delivered, ${p.starvedDays} starved days\n`);
-  for (const g of report.stations) process.stdout.write(`station ${g.id.padEnd(14)} ${String(g.passesExecuted).padStart(5)} passes, ${g.clearNights}/${g.nights} clear nights, utilisation ${(g.utilisation * 100).toFixed(2)} %\n`);
-  for (const s of report.satellites) process.stdout.write(`satellite ${String(s.noradId).padEnd(7)} ${s.passesExecuted} passes, storage peak ${mbit(s.storagePeakBits)} / ${mbit(s.bufferBits)} Mbit\n`);
-  process.stdout.write(`${report.days} days, seed ${report.seed}, ${report.solver}/${report.planning}: delivered ${mbit(report.totals.deliveredBits)} Mbit, worst pair p10 monthly ${(report.totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand, ${report.replans} re-plans, ${report.runtimeMs} ms\n`);
+  for (const p of report.pairs)
+    process.stdout.write(
+      `pair ${`${p.a}~${p.b}`.padEnd(22)} ${mbit(p.deliveredBits).padStart(9)} / ${mbit(p.demandBits)} Mbit delivered, ${p.starvedDays} starved days\n`,
+    );
+  for (const g of report.stations)
+    process.stdout.write(
+      `station ${g.id.padEnd(14)} ${String(g.passesExecuted).padStart(5)} passes, ${g.clearNights}/${g.nights} clear nights, utilisation ${(g.utilisation * 100).toFixed(2)} %\n`,
+    );
+  for (const s of report.satellites)
+    process.stdout.write(
+      `satellite ${String(s.noradId).padEnd(7)} ${s.passesExecuted} passes, storage peak ${mbit(s.storagePeakBits)} / ${mbit(s.bufferBits)} Mbit\n`,
+    );
+  process.stdout.write(
+    `${report.days} days, seed ${report.seed}, ${report.solver}/${report.planning}: delivered ${mbit(report.totals.deliveredBits)} Mbit, worst pair p10 monthly ${(report.totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand, ${report.replans} re-plans, ${report.runtimeMs} ms\n`,
+  );
 }

@@ -8,7 +8,15 @@ import { parseIso } from '../core/time/index.js';
 import { z } from 'zod';
 import { configSection, loadConfig } from '../platform/config.js';
 import { StationListSchema, parseCatalog } from '../../tle/domain/index.js';
-import { DemandSchema, demandIssues, planSchedule, planToWire, presetFor, SolverKindSchema, type Candidate } from '../../scheduler/domain/index.js';
+import {
+  DemandSchema,
+  demandIssues,
+  planSchedule,
+  planToWire,
+  presetFor,
+  SolverKindSchema,
+  type Candidate,
+} from '../../scheduler/domain/index.js';
 import { candidatesOf, freshCandidates } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
 import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
@@ -30,7 +38,22 @@ const ageOf = (c: Candidate) => {
   return { epochAgeDays: days, stale: Math.abs(days) > 14 };
 };
 
-interface PlanOpts { tle: string; stations: string; start: string; hours: string; demand?: string; preset?: string; solver: string; timeLimit: string; format?: string; scenarios?: string; seed: string; terminals?: string; all: boolean; allowStale: boolean }
+interface PlanOpts {
+  tle: string;
+  stations: string;
+  start: string;
+  hours: string;
+  demand?: string;
+  preset?: string;
+  solver: string;
+  timeLimit: string;
+  format?: string;
+  scenarios?: string;
+  seed: string;
+  terminals?: string;
+  all: boolean;
+  allowStale: boolean;
+}
 
 export const registerPlan = (program: Command): void => {
   program
@@ -45,11 +68,21 @@ export const registerPlan = (program: Command): void => {
     .option('--solver <kind>', 'exact | heuristic', 'exact')
     .option('--time-limit <s>', 'solver time limit, seconds', '10')
     .option('--format <fmt>', 'json')
-    .option('--scenarios <n>', 'also evaluate the plan under N seeded weather scenarios (one cloud draw per station-night)')
+    .option(
+      '--scenarios <n>',
+      'also evaluate the plan under N seeded weather scenarios (one cloud draw per station-night)',
+    )
     .option('--seed <s>', 'seed of the weather scenarios', '1')
-    .option('--terminals <file>', 'JSON { "<NORAD id>": "<preset>" }: the satellites with a QKD terminal (default: scheduler.terminals of QKDSAT_CONFIG, as REST plans)')
+    .option(
+      '--terminals <file>',
+      'JSON { "<NORAD id>": "<preset>" }: the satellites with a QKD terminal (default: scheduler.terminals of QKDSAT_CONFIG, as REST plans)',
+    )
     .option('--all', 'every satellite of the file carries the --preset terminal', false)
-    .option('--allow-stale', 'plan passes predicted from element sets more than 14 days from their epoch (refused otherwise)', false)
+    .option(
+      '--allow-stale',
+      'plan passes predicted from element sets more than 14 days from their epoch (refused otherwise)',
+      false,
+    )
     .action((o: PlanOpts) => runCommand(() => plan(o)));
 };
 
@@ -58,12 +91,29 @@ async function plan(o: PlanOpts): Promise<void> {
   if (Number.isNaN(startMs)) throw new UsageError(`--start: expected ISO-8601 with a zone, got '${o.start}'`);
   const hours = parseNumberOption(o.hours, '--hours', (n) => n > 0 && n <= 336, 'a number of hours in (0, 336]');
   const timeLimitS = parseNumberOption(o.timeLimit, '--time-limit', (n) => n > 0 && n <= 3600, 'seconds in (0, 3600]');
-  const scenarios = o.scenarios === undefined ? undefined : parseNumberOption(o.scenarios, '--scenarios', (n) => Number.isInteger(n) && n >= 1 && n <= 100_000, 'an integer in 1..100000');
-  const seed = parseNumberOption(o.seed, '--seed', (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'an integer in 0..2^32-1');
+  const scenarios =
+    o.scenarios === undefined
+      ? undefined
+      : parseNumberOption(
+          o.scenarios,
+          '--scenarios',
+          (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
+          'an integer in 1..100000',
+        );
+  const seed = parseNumberOption(
+    o.seed,
+    '--seed',
+    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32,
+    'an integer in 0..2^32-1',
+  );
   const solver = SolverKindSchema.safeParse(o.solver);
   if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
   if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
-  try { presetFor(o.preset); } catch (e) { throw new UsageError(`--${(e as Error).message}`); }
+  try {
+    presetFor(o.preset);
+  } catch (e) {
+    throw new UsageError(`--${(e as Error).message}`);
+  }
   const report = parseCatalog(readTextFile(o.tle, '--tle'));
   if (!report.accepted.length) throw new UsageError(`--tle: ${o.tle}: no valid element set`);
   const stations = readJsonFile(o.stations, 'stations', StationListSchema);
@@ -72,19 +122,50 @@ async function plan(o: PlanOpts): Promise<void> {
   if (issue) throw new UsageError(`${issue.path.join('.')}: ${issue.message}`);
   if (o.all && o.terminals) throw new UsageError('--terminals and --all: give one of them');
   const settings = configuredSettings();
-  const terminals = o.all ? undefined : o.terminals ? readJsonFile(o.terminals, '--terminals', TerminalsSchema) : settings.terminals;
+  const terminals = o.all
+    ? undefined
+    : o.terminals
+      ? readJsonFile(o.terminals, '--terminals', TerminalsSchema)
+      : settings.terminals;
   const preset = o.preset ?? settings.preset;
-  const found = candidatesOf({ sets: report.accepted, stations, fromMs: startMs, toMs: startMs + hours * 3_600_000, terminals, preset });
+  const found = candidatesOf({
+    sets: report.accepted,
+    stations,
+    fromMs: startMs,
+    toMs: startMs + hours * 3_600_000,
+    terminals,
+    preset,
+  });
   warnStale(found.map((c) => ({ noradId: c.noradId, ...ageOf(c) })));
   const candidates = freshCandidates(found, { allowStale: o.allowStale });
-  const p = await planSchedule(candidates, demand, { solver: solver.data, timeLimitS, gaps: gapsOf(settings), milp: highsSolver(), nowMs: () => performance.now(), ...(scenarios ? { weather: { scenarios, seed } } : {}) });
+  const p = await planSchedule(candidates, demand, {
+    solver: solver.data,
+    timeLimitS,
+    gaps: gapsOf(settings),
+    milp: highsSolver(),
+    nowMs: () => performance.now(),
+    ...(scenarios ? { weather: { scenarios, seed } } : {}),
+  });
   const wire = planToWire(p);
-  if (o.format === 'json') { writeJson(wire); return; }
-  for (const b of wire.bookings) process.stdout.write(`${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  expectedSecureBits ${(b.expectedSecureBits / 1e3).toFixed(1).padStart(8)} kbit, expectedSecureBitsWeather ${(b.expectedSecureBitsWeather / 1e3).toFixed(1).padStart(8)} kbit (clear sky ${b.clearSkyProbability})\n`);
-  for (const q of wire.pairs) process.stdout.write(`pair ${q.a}~${q.b}: ${(q.deliveredBits / 1e3).toFixed(1)} / ${(q.demandBits / 1e3).toFixed(1)} kbit\n`);
+  if (o.format === 'json') {
+    writeJson(wire);
+    return;
+  }
+  for (const b of wire.bookings)
+    process.stdout.write(
+      `${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  expectedSecureBits ${(b.expectedSecureBits / 1e3).toFixed(1).padStart(8)} kbit, expectedSecureBitsWeather ${(b.expectedSecureBitsWeather / 1e3).toFixed(1).padStart(8)} kbit (clear sky ${b.clearSkyProbability})\n`,
+    );
+  for (const q of wire.pairs)
+    process.stdout.write(
+      `pair ${q.a}~${q.b}: ${(q.deliveredBits / 1e3).toFixed(1)} / ${(q.demandBits / 1e3).toFixed(1)} kbit\n`,
+    );
   if (wire.weather) {
     const w = wire.weather;
-    process.stdout.write(`weather (${w.scenarios} scenarios, seed ${w.seed}): worst pair p10/p50/p90 ${[w.worstPairFraction.p10, w.worstPairFraction.p50, w.worstPairFraction.p90].map((x) => (x * 100).toFixed(1)).join('/')} %, demand met mean ${(w.demandMetBits.mean / 1e6).toFixed(2)} Mbit, a pair starved in ${(w.pairStarvedProbability * 100).toFixed(1)} % of scenarios\n`);
+    process.stdout.write(
+      `weather (${w.scenarios} scenarios, seed ${w.seed}): worst pair p10/p50/p90 ${[w.worstPairFraction.p10, w.worstPairFraction.p50, w.worstPairFraction.p90].map((x) => (x * 100).toFixed(1)).join('/')} %, demand met mean ${(w.demandMetBits.mean / 1e6).toFixed(2)} Mbit, a pair starved in ${(w.pairStarvedProbability * 100).toFixed(1)} % of scenarios\n`,
+    );
   }
-  process.stdout.write(`${wire.bookings.length} bookings of ${candidates.length} candidates; worst pair ${(wire.objective.worstPairFraction * 100).toFixed(1)} %, demand met ${(wire.objective.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(wire.objective.totalKeyBits / 1e6).toFixed(2)} Mbit; ${wire.solver} ${wire.status}${wire.gapPercent !== null ? `, gap ${wire.gapPercent} %` : ''}, ${wire.solveTimeMs} ms\n`);
+  process.stdout.write(
+    `${wire.bookings.length} bookings of ${candidates.length} candidates; worst pair ${(wire.objective.worstPairFraction * 100).toFixed(1)} %, demand met ${(wire.objective.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(wire.objective.totalKeyBits / 1e6).toFixed(2)} Mbit; ${wire.solver} ${wire.status}${wire.gapPercent !== null ? `, gap ${wire.gapPercent} %` : ''}, ${wire.solveTimeMs} ms\n`,
+  );
 }

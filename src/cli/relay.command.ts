@@ -17,15 +17,24 @@ export function registerRelay(program: Command): void {
     .requiredOption('--bits <n>', 'key bits (a multiple of 8)')
     .action((o: { from: string; to: string; bits: string }) =>
       runCommand(async () => {
-        const bits = parseNumberOption(o.bits, '--bits', (n) => Number.isInteger(n) && n >= 8 && n % 8 === 0 && n <= 8 * 1024 * 1024, 'a multiple of 8 in [8, 8388608]');
-        for (const [name, v] of [['--from', o.from], ['--to', o.to]] as const) {
+        const bits = parseNumberOption(
+          o.bits,
+          '--bits',
+          (n) => Number.isInteger(n) && n >= 8 && n % 8 === 0 && n <= 8 * 1024 * 1024,
+          'a multiple of 8 in [8, 8388608]',
+        );
+        for (const [name, v] of [
+          ['--from', o.from],
+          ['--to', o.to],
+        ] as const) {
           if (!STATION.test(v)) throw new UsageError(`${name}: expected a station ID ([a-z0-9_-]), got '${v}'`);
         }
         if (o.from === o.to) throw new UsageError('--to: must differ from --from');
         const result = await withRelay((core) => core.relay.relay(o.from, o.to, bits));
         writeJson(result);
         if (result.outcome !== 'relayed') process.exitCode = 1;
-      }));
+      }),
+    );
 }
 
 /** Opens the relay component on REDIS_URL for one CLI verb (keys, relay, audit) and closes it after. */
@@ -36,7 +45,10 @@ export async function withRelay<T>(body: (core: RelayCore, redis: Redis) => Prom
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const redis = createRedis(config.env.REDIS_URL, 'command', { enableOfflineQueue: true, retryStrategy: (n) => (n > 3 ? null : 200) });
+  const redis = createRedis(config.env.REDIS_URL, 'command', {
+    enableOfflineQueue: true,
+    retryStrategy: (n) => (n > 3 ? null : 200),
+  });
   redis.on('error', () => undefined);
   try {
     return await body(openRelay({ config, redis }), redis);

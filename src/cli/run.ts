@@ -10,10 +10,19 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
   try {
     await body();
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof QkdsatError && ['VALIDATION', 'TLE_FORMAT', 'TLE_CHECKSUM', 'WINDOW_TOO_LONG', 'NOT_FOUND', 'STALE_ELEMENT_SET'].includes(e.code))) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof QkdsatError &&
+        ['VALIDATION', 'TLE_FORMAT', 'TLE_CHECKSUM', 'WINDOW_TOO_LONG', 'NOT_FOUND', 'STALE_ELEMENT_SET'].includes(
+          e.code,
+        ))
+    ) {
       process.stderr.write(`qkdsat: ${e.message}\n`);
       if (e instanceof QkdsatError && e.issues.length > 1) {
-        for (const i of e.issues.slice(0, 20)) process.stderr.write(`  - ${[...i.path].join('.')}${i.line ? ` (line ${i.line}${i.column ? `, column ${i.column}` : ''})` : ''}: ${i.message}\n`);
+        for (const i of e.issues.slice(0, 20))
+          process.stderr.write(
+            `  - ${[...i.path].join('.')}${i.line ? ` (line ${i.line}${i.column ? `, column ${i.column}` : ''})` : ''}: ${i.message}\n`,
+          );
       }
       process.exitCode = 2;
     } else if (e instanceof QkdsatError) {
@@ -50,9 +59,15 @@ export function readJsonFile<S extends z.ZodType>(path: string, what: string, sc
   return parsed.data;
 }
 
-export function parseNumberOption(value: string, name: string, check: (n: number) => boolean = Number.isFinite, rule = 'a finite number'): number {
+export function parseNumberOption(
+  value: string,
+  name: string,
+  check: (n: number) => boolean = Number.isFinite,
+  rule = 'a finite number',
+): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`${name}: expected ${rule}, got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`${name}: expected ${rule}, got '${value}'`);
   return n;
 }
 
@@ -61,11 +76,16 @@ export function writeJson(value: unknown): void {
 }
 
 /** One stderr warning when results come from element sets beyond the staleness limit (never on stdout). */
-export function warnStale(items: readonly { noradId: number; epochAgeDays: number; stale: boolean }[], staleDays = 14): void {
+export function warnStale(
+  items: readonly { noradId: number; epochAgeDays: number; stale: boolean }[],
+  staleDays = 14,
+): void {
   const stale = items.filter((i) => i.stale);
   if (!stale.length) return;
   const bySat = new Map<number, number>();
   for (const i of stale) bySat.set(i.noradId, Math.max(bySat.get(i.noradId) ?? 0, Math.abs(i.epochAgeDays)));
   const list = [...bySat].map(([n, d]) => `${n} (${d.toFixed(0)} d)`).join(', ');
-  process.stderr.write(`qkdsat: warning: ${stale.length} result(s) predicted from element sets more than ${staleDays} days from their epoch: ${list}; SGP4 errors grow by km a day, upload newer sets\n`);
+  process.stderr.write(
+    `qkdsat: warning: ${stale.length} result(s) predicted from element sets more than ${staleDays} days from their epoch: ${list}; SGP4 errors grow by km a day, upload newer sets\n`,
+  );
 }

@@ -7,4 +7,7 @@ export type { ComputeTasks, PassesInput, PlanInput } from './tasks.js';
 
 /** Threads load thread.ts (TypeScript through tsx) or thread.js when built. */
 export const createComputePool = (options: WorkerPoolOptions = {}): ComputePool =>
-  createWorkerPool<ComputeTasks>(new URL(`./thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), options);
+  createWorkerPool<ComputeTasks>(
+    new URL(`./thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+    options,
+  );

@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   WINDOW_TOO_LONG: 'time window too long',
   INSUFFICIENT_KEY: 'insufficient key material',
   UNAUTHORIZED: 'unauthorized',
-  FORBIDDEN: 'the token\'s role may not do this',
+  FORBIDDEN: "the token's role may not do this",
   WORK_LIMIT: 'request needs more work than one page allows',
   STALE_ELEMENT_SET: 'element set too old for the time asked',
   RATE_LIMITED: 'too many requests',

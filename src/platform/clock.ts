@@ -51,7 +51,11 @@ function clockChoice(config: Config, wall: () => number): ClockChoice {
   const mode = env.QKDSAT_CLOCK ?? file?.mode ?? 'real';
   if (mode === 'real') return { kind: 'real' };
   const start = env.QKDSAT_CLOCK_START ?? (env.QKDSAT_CLOCK === undefined ? file?.start : undefined);
-  return { kind: 'simulated', startMs: start ? Date.parse(start) : wall(), speed: env.QKDSAT_CLOCK_SPEED ?? file?.speed ?? 1440 };
+  return {
+    kind: 'simulated',
+    startMs: start ? Date.parse(start) : wall(),
+    speed: env.QKDSAT_CLOCK_SPEED ?? file?.speed ?? 1440,
+  };
 }
 
 /** The part of Redis the shared clock needs (ioredis satisfies it). */
@@ -69,7 +73,13 @@ export interface ClockAnchorStore {
  * bookings keep their meaning; `reset` (`npm start -- --reset-clock`) starts it afresh at the
  * configured start.
  */
-export async function sharedClockOf(config: Config, store: ClockAnchorStore, key: string, wall: () => number = Date.now, opts: { reset?: boolean } = {}): Promise<{ clock: Clock; adopted: boolean; keepAlive: () => () => void }> {
+export async function sharedClockOf(
+  config: Config,
+  store: ClockAnchorStore,
+  key: string,
+  wall: () => number = Date.now,
+  opts: { reset?: boolean } = {},
+): Promise<{ clock: Clock; adopted: boolean; keepAlive: () => () => void }> {
   const c = clockChoice(config, wall);
   const keepAlive = () => () => undefined;
   if (c.kind === 'real') return { clock: realClock(wall), adopted: false, keepAlive };
@@ -82,9 +92,16 @@ export async function sharedClockOf(config: Config, store: ClockAnchorStore, key
       if (await store.set(key, JSON.stringify(mine), 'NX')) break;
       const seen = await store.get(key);
       const theirs = seen ? (JSON.parse(seen) as typeof mine) : undefined;
-      if (theirs && theirs.startMs === c.startMs && theirs.speed === c.speed && Number.isFinite(theirs.wallAnchorMs)) { anchor = theirs; adopted = true; break; }
+      if (theirs && theirs.startMs === c.startMs && theirs.speed === c.speed && Number.isFinite(theirs.wallAnchorMs)) {
+        anchor = theirs;
+        adopted = true;
+        break;
+      }
       // A different configured timeline (or a corrupt value): the process booted last with a new configuration wins.
-      if (theirs) { await store.set(key, JSON.stringify(mine)); break; }
+      if (theirs) {
+        await store.set(key, JSON.stringify(mine));
+        break;
+      }
     }
   }
   const clock = simulatedClock(anchor.startMs + (wall() - anchor.wallAnchorMs) * anchor.speed, anchor.speed, wall);

@@ -8,9 +8,21 @@ import { logContext } from './log-context.js';
 export type { Logger };
 
 export const REDACT_PATHS = [
-  'key', 'keys', 'keyBytes', 'keyMaterial', 'secret', 'kek',
-  '*.key', '*.keys', '*.keyBytes', '*.keyMaterial', '*.secret',
-  'req.headers.authorization', 'req.headers.cookie', 'res.body', 'req.body',
+  'key',
+  'keys',
+  'keyBytes',
+  'keyMaterial',
+  'secret',
+  'kek',
+  '*.key',
+  '*.keys',
+  '*.keyBytes',
+  '*.keyMaterial',
+  '*.secret',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.body',
+  'req.body',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -41,7 +41,9 @@ export interface LuaScript extends LuaScriptSpec {
 
 function wrap(body: string, ttlMs: number): string {
   return [
-    'local function __body()', body, 'end',
+    'local function __body()',
+    body,
+    'end',
     'local __op = KEYS[#KEYS]',
     "local __prior = redis.call('GET', __op)",
     'if __prior then return cjson.decode(__prior) end',
@@ -93,8 +95,10 @@ export interface RunOptions {
  */
 export async function runLua(redis: Redis, s: LuaScript, o: RunOptions): Promise<unknown> {
   const keys = o.keys ?? [];
-  if (keys.length !== s.keys) throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
-  if (s.idempotent !== 'own' && !o.opKey) throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
+  if (keys.length !== s.keys)
+    throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
+  if (s.idempotent !== 'own' && !o.opKey)
+    throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
   let out: unknown;
   try {
     out = await commandOf(redis, s).call(redis, ...keys, ...(o.opKey ? [o.opKey] : []), ...o.args);

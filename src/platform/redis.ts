@@ -26,13 +26,24 @@ export function createRedis(url: string, role: RedisRole = 'command', extra: Red
   const options: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: role === 'command', connectTimeout: 1000, commandTimeout: REQUEST_TIMEOUT_MS, retryStrategy };
+      : {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: role === 'command',
+          connectTimeout: 1000,
+          commandTimeout: REQUEST_TIMEOUT_MS,
+          retryStrategy,
+        };
   return new Redis(url, { lazyConnect: false, ...options, ...extra });
 }
 
 /** True when a Redis answers PING at `url` within `timeoutMs`. */
 export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -52,7 +63,12 @@ export const HOW_TO_GET_REDIS =
  * Returns the child process it started (to stop at shutdown), or undefined when Redis already answered.
  * Throws UNAVAILABLE with instructions when no Redis can be had.
  */
-export async function ensureRedis(url: string, varDir: string, logger: Logger, spawnMode: 'auto' | 'never' = 'auto'): Promise<ChildProcess | undefined> {
+export async function ensureRedis(
+  url: string,
+  varDir: string,
+  logger: Logger,
+  spawnMode: 'auto' | 'never' = 'auto',
+): Promise<ChildProcess | undefined> {
   if (await redisAnswers(url)) return undefined;
   const u = new URL(url);
   const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(u.hostname);
@@ -65,8 +81,24 @@ export async function ensureRedis(url: string, varDir: string, logger: Logger, s
   const port = u.port || '6379';
   const child = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
-      '--maxmemory-policy', 'noeviction', '--hz', '100', '--save', ''],
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--maxmemory-policy',
+      'noeviction',
+      '--hz',
+      '100',
+      '--save',
+      '',
+    ],
     // Its own process group: Ctrl-C reaches the services, which close their connections first;
     // the server is stopped last by the shutdown (no error lines from connections cut mid-close).
     { stdio: 'ignore', detached: true },

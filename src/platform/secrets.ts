@@ -12,9 +12,19 @@ import type { Env } from './config.js';
 
 export const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
 
-export interface VarSecret { value: string; path: string; created: boolean }
+export interface VarSecret {
+  value: string;
+  path: string;
+  created: boolean;
+}
 
-export function loadOrCreateVarSecret(varDir: string, name: string, generate: () => string, pattern: RegExp, what: string): VarSecret {
+export function loadOrCreateVarSecret(
+  varDir: string,
+  name: string,
+  generate: () => string,
+  pattern: RegExp,
+  what: string,
+): VarSecret {
   const path = join(varDir, name);
   let created = false;
   if (!existsSync(path)) {
@@ -39,14 +49,25 @@ export interface RoleTokens {
 }
 
 /** QKDSAT_{VIEWER,PLANNER,ADMIN}_TOKEN, each else generated into `<var>/<role>-token`. */
-export function loadRoleTokens(env: Pick<Env, 'QKDSAT_VIEWER_TOKEN' | 'QKDSAT_PLANNER_TOKEN' | 'QKDSAT_ADMIN_TOKEN' | 'QKDSAT_VAR_DIR'>): RoleTokens {
+export function loadRoleTokens(
+  env: Pick<Env, 'QKDSAT_VIEWER_TOKEN' | 'QKDSAT_PLANNER_TOKEN' | 'QKDSAT_ADMIN_TOKEN' | 'QKDSAT_VAR_DIR'>,
+): RoleTokens {
   const one = (role: 'viewer' | 'planner' | 'admin', fromEnv: string | undefined, envName: string) => {
     if (fromEnv) return { token: fromEnv, source: envName };
-    const f = loadOrCreateVarSecret(env.QKDSAT_VAR_DIR, `${role}-token`, () => randomBytes(32).toString('base64url'), TOKEN_PATTERN, `a ${role} token (16-512 printable ASCII characters)`);
+    const f = loadOrCreateVarSecret(
+      env.QKDSAT_VAR_DIR,
+      `${role}-token`,
+      () => randomBytes(32).toString('base64url'),
+      TOKEN_PATTERN,
+      `a ${role} token (16-512 printable ASCII characters)`,
+    );
     return { token: f.value, source: f.path };
   };
   const v = one('viewer', env.QKDSAT_VIEWER_TOKEN, 'QKDSAT_VIEWER_TOKEN');
   const p = one('planner', env.QKDSAT_PLANNER_TOKEN, 'QKDSAT_PLANNER_TOKEN');
   const a = one('admin', env.QKDSAT_ADMIN_TOKEN, 'QKDSAT_ADMIN_TOKEN');
-  return { tokens: { viewer: v.token, planner: p.token, admin: a.token }, sources: { viewer: v.source, planner: p.source, admin: a.source } };
+  return {
+    tokens: { viewer: v.token, planner: p.token, admin: a.token },
+    sources: { viewer: v.source, planner: p.source, admin: a.source },
+  };
 }

@@ -10,7 +10,10 @@ export class Shutdown {
   private readonly closers: Closer[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly logger: Logger, private readonly deadlineMs = 10_000) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly deadlineMs = 10_000,
+  ) {}
 
   add(name: string, close: Closer['close']): void {
     this.closers.push({ name, close });
@@ -28,7 +31,9 @@ export class Shutdown {
     for (const c of [...this.closers].reverse()) {
       const left = deadline - Date.now();
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), Math.max(0, left)); });
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), Math.max(0, left));
+      });
       try {
         const outcome = await Promise.race([Promise.resolve(c.close()).then(() => 'closed'), timeout]);
         if (outcome === 'timeout') this.logger.warn({ closer: c.name }, 'shutdown deadline passed');

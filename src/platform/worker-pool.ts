@@ -16,8 +16,14 @@ export type TaskTable = Record<string, (input: never) => unknown>;
 type In<F> = F extends (input: infer I) => unknown ? I : never;
 type Out<F> = F extends (input: never) => infer O ? Awaited<O> : never;
 
-interface Request { id: number; name: string; input: unknown }
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code?: ErrorCode; message: string; issues?: Issue[] } };
+interface Request {
+  id: number;
+  name: string;
+  input: unknown;
+}
+type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { code?: ErrorCode; message: string; issues?: Issue[] } };
 
 export interface WorkerPool<T extends TaskTable> {
   run<K extends keyof T & string>(name: K, input: In<T[K]>): Promise<Out<T[K]>>;
@@ -39,14 +45,18 @@ export const defaultPoolSize = (): number => Math.max(1, Math.min(4, availablePa
 
 const BOOT = fileURLToPath(new URL('./worker-boot.mjs', import.meta.url));
 
-interface Slot { worker: Worker; busy?: { id: number; resolve: (v: unknown) => void; reject: (e: unknown) => void } }
+interface Slot {
+  worker: Worker;
+  busy?: { id: number; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+}
 
 export function createWorkerPool<T extends TaskTable>(entry: URL, options: WorkerPoolOptions = {}): WorkerPool<T> {
   const size = options.size ?? defaultPoolSize();
   const maxQueued = options.maxQueued ?? 1000;
   const queue: { req: Request; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   const slots: Slot[] = [];
-  let nextId = 1, closed = false;
+  let nextId = 1,
+    closed = false;
 
   const spawn = (): Slot => {
     const worker = new Worker(BOOT, { workerData: { entry: fileURLToPath(entry) } });
@@ -57,7 +67,12 @@ export function createWorkerPool<T extends TaskTable>(entry: URL, options: Worke
       if (!job || job.id !== m.id) return;
       slot.busy = undefined;
       if (m.ok) job.resolve(m.value);
-      else job.reject(m.error.code ? new QkdsatError(m.error.code, m.error.message, m.error.issues ?? []) : new Error(m.error.message));
+      else
+        job.reject(
+          m.error.code
+            ? new QkdsatError(m.error.code, m.error.message, m.error.issues ?? [])
+            : new Error(m.error.message),
+        );
       pump();
     });
     const died = (e: Error | number) => {
@@ -65,11 +80,18 @@ export function createWorkerPool<T extends TaskTable>(entry: URL, options: Worke
       slot.busy = undefined;
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
-      job?.reject(new QkdsatError('UNAVAILABLE', `compute thread stopped: ${typeof e === 'number' ? `exit ${e}` : e.message}`));
-      if (!closed) { slots.push(spawn()); pump(); }
+      job?.reject(
+        new QkdsatError('UNAVAILABLE', `compute thread stopped: ${typeof e === 'number' ? `exit ${e}` : e.message}`),
+      );
+      if (!closed) {
+        slots.push(spawn());
+        pump();
+      }
     };
     worker.on('error', died);
-    worker.on('exit', (code) => { if (slots.includes(slot)) died(code); });
+    worker.on('exit', (code) => {
+      if (slots.includes(slot)) died(code);
+    });
     return slot;
   };
   const pump = () => {
@@ -86,13 +108,19 @@ export function createWorkerPool<T extends TaskTable>(entry: URL, options: Worke
 
   return {
     size,
-    get queued() { return queue.length; },
-    run: (name, input) => new Promise((resolve, reject) => {
-      if (closed) return reject(new QkdsatError('UNAVAILABLE', 'compute pool is closed'));
-      if (queue.length >= maxQueued) return reject(new QkdsatError('UNAVAILABLE', `compute pool busy (${queue.length} tasks waiting); retry later`));
-      queue.push({ req: { id: nextId++, name, input }, resolve: resolve as (v: unknown) => void, reject });
-      pump();
-    }),
+    get queued() {
+      return queue.length;
+    },
+    run: (name, input) =>
+      new Promise((resolve, reject) => {
+        if (closed) return reject(new QkdsatError('UNAVAILABLE', 'compute pool is closed'));
+        if (queue.length >= maxQueued)
+          return reject(
+            new QkdsatError('UNAVAILABLE', `compute pool busy (${queue.length} tasks waiting); retry later`),
+          );
+        queue.push({ req: { id: nextId++, name, input }, resolve: resolve as (v: unknown) => void, reject });
+        pump();
+      }),
     close: async () => {
       closed = true;
       for (const q of queue.splice(0)) q.reject(new QkdsatError('UNAVAILABLE', 'compute pool is closed'));
@@ -113,7 +141,10 @@ export function serveTasks(tasks: TaskTable): void {
       if (!fn) throw new Error(`unknown task ${req.name}`);
       port.postMessage({ id: req.id, ok: true, value: await fn(req.input) } satisfies Reply);
     } catch (e) {
-      const error = e instanceof QkdsatError ? { code: e.code, message: e.message, issues: e.issues } : { message: (e as Error)?.message ?? String(e) };
+      const error =
+        e instanceof QkdsatError
+          ? { code: e.code, message: e.message, issues: e.issues }
+          : { message: (e as Error)?.message ?? String(e) };
       port.postMessage({ id: req.id, ok: false, error } satisfies Reply);
     }
   });

@@ -3,7 +3,8 @@
 // (bundled UMD from node_modules, served at /vendor/chart.js; no CDN).
 const DEG = Math.PI / 180;
 const H = 3_600_000;
-const fmtBits = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mbit` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kbit` : `${Math.round(b)} bit`);
+const fmtBits = (b) =>
+  b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mbit` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kbit` : `${Math.round(b)} bit`;
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const el = (name, attrs = {}, text) => {
   const n = document.createElement(name);
@@ -77,17 +78,43 @@ export const stationLabel = (s) => `${s.id} · ${offsetLabel(localOffsetH(s))}`;
  */
 export function passReasons({ pass, station, booking, others, sim, minElevationDeg }) {
   const out = [];
-  const a = Date.parse(pass.aos), b = Date.parse(pass.los), mid = (a + b) / 2;
-  if (pass.maxElevationDeg < minElevationDeg) out.push(`below the mask: the satellite peaks at ${pass.maxElevationDeg.toFixed(1)}°, under the ${minElevationDeg}° elevation mask, so no key window opens.`);
+  const a = Date.parse(pass.aos),
+    b = Date.parse(pass.los),
+    mid = (a + b) / 2;
+  if (pass.maxElevationDeg < minElevationDeg)
+    out.push(
+      `below the mask: the satellite peaks at ${pass.maxElevationDeg.toFixed(1)}°, under the ${minElevationDeg}° elevation mask, so no key window opens.`,
+    );
   const sun = sunElevationDeg(station.latitudeDeg, station.longitudeDeg, mid);
-  if (sun > -6) out.push(`daylight: the sun is ${sun.toFixed(0)}° above the horizon at ${station.id}; scattered sunlight swamps the single-photon detectors${sim ? ` (background ${Math.round(sim.backgroundHz).toLocaleString('en')} counts/s)` : ''}, so the error rate rises and no secure key survives.`);
-  if (booking?.state === 'COMPLETED' && /cloud/.test(booking.reason ?? '')) out.push(`cloud draw: when the pass ran, the weather draw for ${station.id} was cloudy (clear-sky probability ${pct(booking.clearSkyProbability)}), so no photons got through.`);
+  if (sun > -6)
+    out.push(
+      `daylight: the sun is ${sun.toFixed(0)}° above the horizon at ${station.id}; scattered sunlight swamps the single-photon detectors${sim ? ` (background ${Math.round(sim.backgroundHz).toLocaleString('en')} counts/s)` : ''}, so the error rate rises and no secure key survives.`,
+    );
+  if (booking?.state === 'COMPLETED' && /cloud/.test(booking.reason ?? ''))
+    out.push(
+      `cloud draw: when the pass ran, the weather draw for ${station.id} was cloudy (clear-sky probability ${pct(booking.clearSkyProbability)}), so no photons got through.`,
+    );
   if (!booking) {
-    const busy = others.find((k) => (k.stationId === station.id || k.noradId === pass.noradId) && Date.parse(k.start) < b && Date.parse(k.end) > a && ['SCHEDULED', 'PREPASS', 'PASS', 'COMPLETED'].includes(k.state));
-    if (busy) out.push(`terminal busy: ${busy.stationId === station.id ? `the station's telescope` : `the satellite's terminal`} is booked for ${busy.noradId} over ${busy.stationId} at ${busy.start.slice(11, 16)}Z.`);
+    const busy = others.find(
+      (k) =>
+        (k.stationId === station.id || k.noradId === pass.noradId) &&
+        Date.parse(k.start) < b &&
+        Date.parse(k.end) > a &&
+        ['SCHEDULED', 'PREPASS', 'PASS', 'COMPLETED'].includes(k.state),
+    );
+    if (busy)
+      out.push(
+        `terminal busy: ${busy.stationId === station.id ? `the station's telescope` : `the satellite's terminal`} is booked for ${busy.noradId} over ${busy.stationId} at ${busy.start.slice(11, 16)}Z.`,
+      );
   }
-  if (sim && sim.qber >= 0.11) out.push(`QBER ${pct(sim.qber)}: above the ~11 % that BB84 with one-way error correction tolerates; privacy amplification leaves nothing.`);
-  if (sim && sim.secureBits <= 0 && out.length === 0) out.push(`too few detections: ${fmtBits(sim.siftedBits)} sifted in the best window is under what the finite-key bound needs to leave a secure key.`);
+  if (sim && sim.qber >= 0.11)
+    out.push(
+      `QBER ${pct(sim.qber)}: above the ~11 % that BB84 with one-way error correction tolerates; privacy amplification leaves nothing.`,
+    );
+  if (sim && sim.secureBits <= 0 && out.length === 0)
+    out.push(
+      `too few detections: ${fmtBits(sim.siftedBits)} sifted in the best window is under what the finite-key bound needs to leave a secure key.`,
+    );
   return out;
 }
 
@@ -96,7 +123,10 @@ function chart(id, config) {
   window.Chart.defaults.color = '#f0ebd8';
   window.Chart.defaults.borderColor = 'rgba(116, 140, 171, .3)';
   charts.get(id)?.destroy();
-  const c = new window.Chart(document.getElementById(id), { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } });
+  const c = new window.Chart(document.getElementById(id), {
+    ...config,
+    options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options },
+  });
   charts.set(id, c);
   return c;
 }
@@ -106,12 +136,23 @@ export async function showPass({ pass, station, booking, others, preset, getJson
   const box = document.getElementById('pass-detail');
   box.hidden = false;
   box.dataset.passId = pass.id;
-  document.getElementById('pass-title').textContent = `NORAD ${pass.noradId} over ${station.id}, ${pass.aos.slice(0, 16)}Z – ${pass.los.slice(11, 16)}Z, peak ${pass.maxElevationDeg.toFixed(1)}°`;
+  document.getElementById('pass-title').textContent =
+    `NORAD ${pass.noradId} over ${station.id}, ${pass.aos.slice(0, 16)}Z – ${pass.los.slice(11, 16)}Z, peak ${pass.maxElevationDeg.toFixed(1)}°`;
   const facts = document.getElementById('pass-facts');
   facts.replaceChildren(el('li', {}, 'simulating…'));
   let res;
   try {
-    res = await getJson('/v1/simulations/pass', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset, noradId: pass.noradId, stationId: station.id, aos: pass.aos, includeSamples: true }) });
+    res = await getJson('/v1/simulations/pass', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        preset,
+        noradId: pass.noradId,
+        stationId: station.id,
+        aos: pass.aos,
+        includeSamples: true,
+      }),
+    });
   } catch (e) {
     facts.replaceChildren(el('li', {}, `simulation unavailable: ${e.message}`));
     return;
@@ -124,30 +165,94 @@ export async function showPass({ pass, station, booking, others, preset, getJson
   const w = res.key.window;
   const rows = [
     `QBER ${pct(res.key.qberX)} · sifted ${fmtBits(res.siftedBits)} · secure ${fmtBits(Math.max(0, res.key.secureKeyBits))}`,
-    w.startS === null ? 'window: none (no secure key in any window)' : `window chosen: ${w.startS} s to ${w.endS} s around the pass centre (${w.endS - w.startS} s of ${Math.round(res.durationS)} s)`,
-    booking ? `booked (${booking.state}): expectedSecureBits ${fmtBits(booking.expectedSecureBits)} if the sky is clear, expectedSecureBitsWeather ${fmtBits(booking.expectedSecureBitsWeather ?? booking.expectedSecureBits * booking.clearSkyProbability)} with clear-sky probability ${pct(booking.clearSkyProbability)}${booking.deliveredBits !== undefined ? `; executed: ${fmtBits(booking.deliveredBits)}` : ''}` : 'not booked',
+    w.startS === null
+      ? 'window: none (no secure key in any window)'
+      : `window chosen: ${w.startS} s to ${w.endS} s around the pass centre (${w.endS - w.startS} s of ${Math.round(res.durationS)} s)`,
+    booking
+      ? `booked (${booking.state}): expectedSecureBits ${fmtBits(booking.expectedSecureBits)} if the sky is clear, expectedSecureBitsWeather ${fmtBits(booking.expectedSecureBitsWeather ?? booking.expectedSecureBits * booking.clearSkyProbability)} with clear-sky probability ${pct(booking.clearSkyProbability)}${booking.deliveredBits !== undefined ? `; executed: ${fmtBits(booking.deliveredBits)}` : ''}`
+      : 'not booked',
   ];
   const reasons = passReasons({ pass, station, booking, others, sim, minElevationDeg: station.minElevationDeg ?? 10 });
   facts.replaceChildren(...rows.map((r) => el('li', {}, r)));
   const why = document.getElementById('pass-why');
-  why.replaceChildren(...(reasons.length ? reasons : [sim.secureBits > 0 ? `yields ${fmtBits(sim.secureBits)}: night sky, clear of the mask, QBER ${pct(sim.qber)} under the threshold.` : 'no key.']).map((r) => el('li', { class: 'reason' }, r)));
+  why.replaceChildren(
+    ...(reasons.length
+      ? reasons
+      : [
+          sim.secureBits > 0
+            ? `yields ${fmtBits(sim.secureBits)}: night sky, clear of the mask, QBER ${pct(sim.qber)} under the threshold.`
+            : 'no key.',
+        ]
+    ).map((r) => el('li', { class: 'reason' }, r)),
+  );
   chart('pass-geometry-chart', {
     type: 'line',
-    data: { labels: xs, datasets: [
-      { label: 'elevation (°)', data: samples.map((s) => s.elevationDeg), yAxisID: 'y', borderColor: '#1565c0', pointRadius: 0 },
-      { label: 'range (km)', data: samples.map((s) => s.rangeKm), yAxisID: 'y1', borderColor: '#8e24aa', pointRadius: 0 },
-    ] },
-    options: { scales: { x: { title: { display: true, text: 's after AOS' } }, y: { position: 'left' }, y1: { position: 'right', grid: { drawOnChartArea: false } } } },
+    data: {
+      labels: xs,
+      datasets: [
+        {
+          label: 'elevation (°)',
+          data: samples.map((s) => s.elevationDeg),
+          yAxisID: 'y',
+          borderColor: '#1565c0',
+          pointRadius: 0,
+        },
+        {
+          label: 'range (km)',
+          data: samples.map((s) => s.rangeKm),
+          yAxisID: 'y1',
+          borderColor: '#8e24aa',
+          pointRadius: 0,
+        },
+      ],
+    },
+    options: {
+      scales: {
+        x: { title: { display: true, text: 's after AOS' } },
+        y: { position: 'left' },
+        y1: { position: 'right', grid: { drawOnChartArea: false } },
+      },
+    },
   });
-  const term = (k, label, color) => ({ label, data: samples.map((s) => s.budget[k]), borderColor: color, pointRadius: 0, yAxisID: 'y' });
+  const term = (k, label, color) => ({
+    label,
+    data: samples.map((s) => s.budget[k]),
+    borderColor: color,
+    pointRadius: 0,
+    yAxisID: 'y',
+  });
   chart('pass-budget-chart', {
     type: 'line',
-    data: { labels: xs, datasets: [
-      term('geometricDb', 'geometric (dB)', '#1e88e5'), term('atmosphereDb', 'atmosphere (dB)', '#43a047'), term('pointingDb', 'pointing (dB)', '#fb8c00'),
-      term('turbulenceDb', 'turbulence (dB)', '#6d4c41'), term('totalDb', 'total (dB)', '#f0ebd8'),
-      { label: 'background (counts/s)', data: samples.map((s) => s.budget.backgroundCountRateHz), borderColor: '#e53935', borderDash: [4, 3], pointRadius: 0, yAxisID: 'y1' },
-    ] },
-    options: { scales: { x: { title: { display: true, text: 's after AOS' } }, y: { title: { display: true, text: 'loss (dB)' } }, y1: { type: 'logarithmic', position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'background counts/s' } } } },
+    data: {
+      labels: xs,
+      datasets: [
+        term('geometricDb', 'geometric (dB)', '#1e88e5'),
+        term('atmosphereDb', 'atmosphere (dB)', '#43a047'),
+        term('pointingDb', 'pointing (dB)', '#fb8c00'),
+        term('turbulenceDb', 'turbulence (dB)', '#6d4c41'),
+        term('totalDb', 'total (dB)', '#f0ebd8'),
+        {
+          label: 'background (counts/s)',
+          data: samples.map((s) => s.budget.backgroundCountRateHz),
+          borderColor: '#e53935',
+          borderDash: [4, 3],
+          pointRadius: 0,
+          yAxisID: 'y1',
+        },
+      ],
+    },
+    options: {
+      scales: {
+        x: { title: { display: true, text: 's after AOS' } },
+        y: { title: { display: true, text: 'loss (dB)' } },
+        y1: {
+          type: 'logarithmic',
+          position: 'right',
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: 'background counts/s' },
+        },
+      },
+    },
   });
 }
 
@@ -168,7 +273,10 @@ export function drawKeyHistory(pools, events) {
   for (const s of series.values()) s[0].x = now;
   for (let i = events.length - 1; i >= 0; i -= 1) {
     for (const [l, v] of delta(events[i])) {
-      if (!series.has(l)) { series.set(l, [{ x: now, y: 0 }]); levels.set(l, 0); }
+      if (!series.has(l)) {
+        series.set(l, [{ x: now, y: 0 }]);
+        levels.set(l, 0);
+      }
       series.get(l).push({ x: events[i].at, y: levels.get(l) });
       levels.set(l, levels.get(l) - v);
       series.get(l).push({ x: events[i].at - 1, y: levels.get(l) });
@@ -179,27 +287,70 @@ export function drawKeyHistory(pools, events) {
   const marks = events.filter((e) => e.type === 'deposit' || e.type === 'relay');
   chart('pools-chart', {
     type: 'line',
-    data: { datasets: [
-      ...[...series].map(([l, pts], i) => ({ label: l, data: pts.reverse().map((p) => ({ x: p.x, y: p.y })), borderColor: palette[i % palette.length], pointRadius: 0, stepped: true })),
-      { label: 'deposits and relays', type: 'scatter', data: marks.map((e) => ({ x: e.at, y: 0 })), pointStyle: 'triangle', pointRadius: 5, borderColor: '#555', backgroundColor: marks.map((e) => (e.type === 'deposit' ? '#43a047' : '#8e24aa')) },
-    ] },
-    options: { parsing: false, scales: {
-      // Key movements are stamped in wall-clock time (key lifetimes are real time, whatever the service clock).
-      x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: (v) => new Date(Number(v)).toISOString().slice(11, spanMs < 3 * H ? 19 : 16) }, title: { display: true, text: 'UTC (wall clock)' } },
-      y: { title: { display: true, text: 'bits' } } } },
+    data: {
+      datasets: [
+        ...[...series].map(([l, pts], i) => ({
+          label: l,
+          data: pts.reverse().map((p) => ({ x: p.x, y: p.y })),
+          borderColor: palette[i % palette.length],
+          pointRadius: 0,
+          stepped: true,
+        })),
+        {
+          label: 'deposits and relays',
+          type: 'scatter',
+          data: marks.map((e) => ({ x: e.at, y: 0 })),
+          pointStyle: 'triangle',
+          pointRadius: 5,
+          borderColor: '#555',
+          backgroundColor: marks.map((e) => (e.type === 'deposit' ? '#43a047' : '#8e24aa')),
+        },
+      ],
+    },
+    options: {
+      parsing: false,
+      scales: {
+        // Key movements are stamped in wall-clock time (key lifetimes are real time, whatever the service clock).
+        x: {
+          type: 'linear',
+          ticks: {
+            maxTicksLimit: 8,
+            callback: (v) => new Date(Number(v)).toISOString().slice(11, spanMs < 3 * H ? 19 : 16),
+          },
+          title: { display: true, text: 'UTC (wall clock)' },
+        },
+        y: { title: { display: true, text: 'bits' } },
+      },
+    },
   });
   const relays = events.filter((e) => e.type === 'relay' || (e.type === 'void' && e.from));
-  document.querySelector('#relay-history tbody').replaceChildren(...relays.slice(-20).reverse().map((e) => {
-    const tr = el('tr');
-    for (const v of [new Date(e.at).toISOString().slice(0, 19) + 'Z', `${e.from} → ${e.to}`, fmtBits(e.bits), e.outcome ?? 'voided', Object.keys(e.drawn ?? {}).join(', ')]) tr.append(el('td', {}, v));
-    return tr;
-  }));
+  document.querySelector('#relay-history tbody').replaceChildren(
+    ...relays
+      .slice(-20)
+      .reverse()
+      .map((e) => {
+        const tr = el('tr');
+        for (const v of [
+          new Date(e.at).toISOString().slice(0, 19) + 'Z',
+          `${e.from} → ${e.to}`,
+          fmtBits(e.bits),
+          e.outcome ?? 'voided',
+          Object.keys(e.drawn ?? {}).join(', '),
+        ])
+          tr.append(el('td', {}, v));
+        return tr;
+      }),
+  );
   if (!relays.length) document.querySelector('#relay-history tbody').append(el('tr', {}, ''));
   const pairs = new Map();
-  for (const e of events.filter((x) => x.type === 'deliver')) pairs.set(`${e.master} → ${e.slave}`, (pairs.get(`${e.master} → ${e.slave}`) ?? 0) + e.bits);
+  for (const e of events.filter((x) => x.type === 'deliver'))
+    pairs.set(`${e.master} → ${e.slave}`, (pairs.get(`${e.master} → ${e.slave}`) ?? 0) + e.bits);
   chart('etsi-chart', {
     type: 'bar',
-    data: { labels: [...pairs.keys()], datasets: [{ label: 'bits delivered to SAEs (enc_keys)', data: [...pairs.values()], backgroundColor: '#3949ab' }] },
+    data: {
+      labels: [...pairs.keys()],
+      datasets: [{ label: 'bits delivered to SAEs (enc_keys)', data: [...pairs.values()], backgroundColor: '#3949ab' }],
+    },
     options: { indexAxis: 'y', scales: { x: { title: { display: true, text: 'bits' } } } },
   });
 }
@@ -207,12 +358,17 @@ export function drawKeyHistory(pools, events) {
 /** A plan's demand met per pair against its demand. */
 export function drawDemand(plan) {
   const pairs = plan?.plan?.pairs ?? [];
-  document.getElementById('demand-note').textContent = pairs.length ? `plan ${plan.id}` : 'no plan yet: plan a horizon to compare';
+  document.getElementById('demand-note').textContent = pairs.length
+    ? `plan ${plan.id}`
+    : 'no plan yet: plan a horizon to compare';
   chart('demand-chart', {
     type: 'bar',
-    data: { labels: pairs.map((p) => `${p.a} ~ ${p.b}`), datasets: [
-      { label: 'demand (bits)', data: pairs.map((p) => p.demandBits), backgroundColor: '#b0bec5' },
-      { label: 'planned delivery (bits)', data: pairs.map((p) => p.deliveredBits), backgroundColor: '#43a047' },
-    ] },
+    data: {
+      labels: pairs.map((p) => `${p.a} ~ ${p.b}`),
+      datasets: [
+        { label: 'demand (bits)', data: pairs.map((p) => p.demandBits), backgroundColor: '#b0bec5' },
+        { label: 'planned delivery (bits)', data: pairs.map((p) => p.deliveredBits), backgroundColor: '#43a047' },
+      ],
+    },
   });
 }

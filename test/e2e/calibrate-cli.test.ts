@@ -17,7 +17,17 @@ const run = (...args: string[]) => {
 describe('qkdsat calibrate', () => {
   it('fits, reports values with standard errors, χ² and elevation bins, and --out writes a link --config that names its data', () => {
     const out = join(dir, 'calibrated.json');
-    const r = run('calibrate', '--measured', measured, '--preset', 'micius-xinglong', '--fit', 'opticsEfficiency,aerosolOpticalDepth', '--out', out);
+    const r = run(
+      'calibrate',
+      '--measured',
+      measured,
+      '--preset',
+      'micius-xinglong',
+      '--fit',
+      'opticsEfficiency,aerosolOpticalDepth',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.normalisation).toBe('emitted');
@@ -32,12 +42,26 @@ describe('qkdsat calibrate', () => {
     expect(JSON.parse(link.out).normalisation).toBe('emitted');
   });
   it('exits 2 naming the problem: unknown parameter, sec-law parameter on a table link, bad row', () => {
-    const bad = run('calibrate', '--measured', measured, '--preset', 'micius-xinglong', '--fit', 'opticsEfficiency,warpFactor');
+    const bad = run(
+      'calibrate',
+      '--measured',
+      measured,
+      '--preset',
+      'micius-xinglong',
+      '--fit',
+      'opticsEfficiency,warpFactor',
+    );
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--fit: unknown fit parameter 'warpFactor'/);
     const noPreset = run('calibrate', '--measured', measured);
     expect(noPreset.code).toBe(2);
-    const rows = run('calibrate', '--measured', join(root, 'test/fixtures/satquma/FS_loss_XI0.csv'), '--preset', 'micius-xinglong');
+    const rows = run(
+      'calibrate',
+      '--measured',
+      join(root, 'test/fixtures/satquma/FS_loss_XI0.csv'),
+      '--preset',
+      'micius-xinglong',
+    );
     expect(rows.code).toBe(2);
     expect(rows.err).toMatch(/--measured: .* line \d+/);
   });
@@ -54,6 +78,8 @@ describe('qkdsat keyrate --format json with optimise', () => {
     expect(j.optimisation.evaluations).toBeGreaterThan(100);
     expect(j.optimisation.timeMs).toBeGreaterThan(0);
     expect(j.secureKeyBits).toBeGreaterThan(4_700_176);
-    expect(JSON.parse(run('keyrate', '--loss', loss, '--preset', 'generic-500km-810nm').out).optimisation).toBeUndefined();
+    expect(
+      JSON.parse(run('keyrate', '--loss', loss, '--preset', 'generic-500km-810nm').out).optimisation,
+    ).toBeUndefined();
   });
 });

@@ -14,7 +14,16 @@ describe('dashboard in a real browser', () => {
     svc = await startService();
     browser = await chromium.launch({
       executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -42,9 +51,15 @@ describe('dashboard in a real browser', () => {
     expect(await page.locator('#timeline .row').count()).toBe(stations);
     expect(await page.locator('#timeline .pass').count()).toBeGreaterThan(0);
     // Only passes of satellites with a QKD terminal (the demo: Micius) are on the timeline.
-    const terminals = (await (await fetch(`http://127.0.0.1:${svc.port}/v1/terminals`)).json()) as { terminals: { noradId: number }[] };
+    const terminals = (await (await fetch(`http://127.0.0.1:${svc.port}/v1/terminals`)).json()) as {
+      terminals: { noradId: number }[];
+    };
     expect(terminals.terminals.map((t) => t.noradId)).toEqual([41731]);
-    expect(new Set(await page.locator('#timeline .pass').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-norad'))))).toEqual(new Set(['41731']));
+    expect(
+      new Set(
+        await page.locator('#timeline .pass').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-norad'))),
+      ),
+    ).toEqual(new Set(['41731']));
     await expect.poll(() => page.locator('#qkd-sats').textContent()).toMatch(/^QKD satellites: MICIUS/);
     expect(await page.locator('#map .land').count()).toBe(1);
     expect(await page.locator('#map [data-satellite]').count()).toBeGreaterThan(0);
@@ -53,7 +68,9 @@ describe('dashboard in a real browser', () => {
     // Writes need a planner token: the one the service generated into its var/ directory.
     await page.fill('#token', readFileSync(join(svc.varDir, 'planner-token'), 'utf8').trim());
     await page.click('#plan-form button');
-    await expect.poll(() => page.locator('#plan-out').textContent(), { timeout: 30_000 }).toMatch(/booked, \d+ superseded; worst pair/);
+    await expect
+      .poll(() => page.locator('#plan-out').textContent(), { timeout: 30_000 })
+      .toMatch(/booked, \d+ superseded; worst pair/);
     await page.screenshot({ path: `${svc.varDir}/dashboard.png` });
     expect(errors).toEqual([]);
   }, 90_000);

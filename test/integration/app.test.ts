@@ -8,13 +8,20 @@ import { createLogger } from '../../src/platform/logger.js';
 describe('express app', () => {
   const api = new Api();
   api.route({
-    method: 'get', path: '/v1/echo/:id', summary: 'echo',
+    method: 'get',
+    path: '/v1/echo/:id',
+    summary: 'echo',
     params: z.object({ id: z.string().regex(/^[a-z]+$/) }),
     query: z.object({ n: z.coerce.number().int().min(1).max(10) }),
     response: z.object({ id: z.string(), n: z.number() }),
     handler: ({ params, query }) => ({ id: params.id, n: query.n }),
   });
-  const app = createApp({ logger: createLogger('silent'), api, version: 'test', readiness: { always: async () => true } });
+  const app = createApp({
+    logger: createLogger('silent'),
+    api,
+    version: 'test',
+    readiness: { always: async () => true },
+  });
 
   it('validates params and query and names the field on 400', async () => {
     expect((await request(app).get('/v1/echo/abc?n=3')).body).toEqual({ id: 'abc', n: 3 });

@@ -12,17 +12,45 @@ import { Api } from '../../src/api/route.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { loadRoleTokens } from '../../src/platform/secrets.js';
 
-const tokens = { viewer: 'viewer-token-0123456789', planner: 'planner-token-0123456789', admin: 'admin-token-0123456789' };
+const tokens = {
+  viewer: 'viewer-token-0123456789',
+  planner: 'planner-token-0123456789',
+  admin: 'admin-token-0123456789',
+};
 
 function appWith(config: Partial<z.input<typeof AuthConfigSchema>> = {}) {
   let logged = '';
-  const sink = new Writable({ write(chunk, _enc, cb) { logged += chunk; cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logged += chunk;
+      cb();
+    },
+  });
   const logger = createLogger('info', sink);
   const api = new Api();
   api.useAuth(createAuth({ config: AuthConfigSchema.parse(config) as AuthConfig, tokens }));
-  api.route({ method: 'get', path: '/v1/things', summary: 'read', response: z.object({ ok: z.boolean() }), handler: () => ({ ok: true }) });
-  api.route({ method: 'post', path: '/v1/things', summary: 'write', response: z.object({ ok: z.boolean() }), handler: () => ({ ok: true }) });
-  api.route({ method: 'post', path: '/v1/admin/things', summary: 'admin', role: 'admin', response: z.object({ ok: z.boolean() }), handler: () => ({ ok: true }) });
+  api.route({
+    method: 'get',
+    path: '/v1/things',
+    summary: 'read',
+    response: z.object({ ok: z.boolean() }),
+    handler: () => ({ ok: true }),
+  });
+  api.route({
+    method: 'post',
+    path: '/v1/things',
+    summary: 'write',
+    response: z.object({ ok: z.boolean() }),
+    handler: () => ({ ok: true }),
+  });
+  api.route({
+    method: 'post',
+    path: '/v1/admin/things',
+    summary: 'admin',
+    role: 'admin',
+    response: z.object({ ok: z.boolean() }),
+    handler: () => ({ ok: true }),
+  });
   return { app: createApp({ logger, api, version: 'test' }), logged: () => logged };
 }
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -36,7 +64,8 @@ describe('roles', () => {
     expect(r.body.issues[0].path).toBe('headers.authorization');
     expect(r.headers['www-authenticate']).toMatch(/^Bearer/);
     expect((await request(app).get('/v1/things').set(bearer('wrong-token-0123456789'))).status).toBe(401);
-    for (const t of Object.values(tokens)) expect((await request(app).get('/v1/things').set(bearer(t))).status).toBe(200);
+    for (const t of Object.values(tokens))
+      expect((await request(app).get('/v1/things').set(bearer(t))).status).toBe(200);
   });
   it('writes need planner or admin (403 for a viewer token)', async () => {
     const v = await request(app).post('/v1/things').set(bearer(tokens.viewer));
@@ -93,8 +122,14 @@ describe('rate limit per token', () => {
 describe('role tokens from the environment or var/', () => {
   it('generates missing ones into var/ (mode 0600) and keeps them across loads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qkdsat-auth-'));
-    const env = { QKDSAT_VAR_DIR: dir, QKDSAT_PLANNER_TOKEN: tokens.planner, QKDSAT_VIEWER_TOKEN: undefined, QKDSAT_ADMIN_TOKEN: undefined };
-    const a = loadRoleTokens(env), b = loadRoleTokens(env);
+    const env = {
+      QKDSAT_VAR_DIR: dir,
+      QKDSAT_PLANNER_TOKEN: tokens.planner,
+      QKDSAT_VIEWER_TOKEN: undefined,
+      QKDSAT_ADMIN_TOKEN: undefined,
+    };
+    const a = loadRoleTokens(env),
+      b = loadRoleTokens(env);
     expect(a.tokens.planner).toBe(tokens.planner);
     expect(a.sources.planner).toBe('QKDSAT_PLANNER_TOKEN');
     expect(a.sources.viewer).toBe(join(dir, 'viewer-token'));

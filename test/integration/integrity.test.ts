@@ -24,21 +24,43 @@ const clock = anchoredClock(Date.UTC(2026, 0, 10, 20), Date.now());
 const catalog = new RedisCatalog(redis, prefix);
 const stations = new RedisStationStore(redis, prefix);
 const scheduler = createScheduler({
-  redis, redisUrl: REDIS_URL, prefix, clock, logger: createLogger('silent'), settings: testSettings(),
-  candidates: async () => [], stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
+  redis,
+  redisUrl: REDIS_URL,
+  prefix,
+  clock,
+  logger: createLogger('silent'),
+  settings: testSettings(),
+  candidates: async () => [],
+  stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
 });
 const api = new Api();
 registerTleRoutes({ api, catalog, stations, logger: createLogger('silent'), references: scheduler.references });
 scheduler.registerRoutes(api);
 const app = createApp({ logger: createLogger('silent'), api, version: 'test' });
-afterAll(async () => { await scheduler.close(); await deletePrefix(redis, prefix); await redis.quit(); });
+afterAll(async () => {
+  await scheduler.close();
+  await deletePrefix(redis, prefix);
+  await redis.quit();
+});
 
 const SATS = syntheticCatalog(3, 500);
 const station = (id: string) => ({ name: id, latitudeDeg: 47, longitudeDeg: 15, altitudeM: 500 });
 const t0 = clock.now() + 86_400_000;
 async function book(stationId: string, noradId: number, slot: number) {
   const startMs = t0 + slot * 3_600_000;
-  return scheduler.store.book({ id: passId(stationId, noradId, startMs), stationId, noradId, startMs, endMs: startMs + 300_000, expectedSecureBits: 1, clearSkyProbability: 1 }, 'plan_test', clock.now());
+  return scheduler.store.book(
+    {
+      id: passId(stationId, noradId, startMs),
+      stationId,
+      noradId,
+      startMs,
+      endMs: startMs + 300_000,
+      expectedSecureBits: 1,
+      clearSkyProbability: 1,
+    },
+    'plan_test',
+    clock.now(),
+  );
 }
 
 describe('deleting what bookings name', () => {
@@ -63,7 +85,9 @@ describe('deleting what bookings name', () => {
     await book('matera', SATS[0]!.noradId, 2);
     const id = SATS[0]!.noradId;
     expect((await request(app).delete(`/v1/satellites/${id}`)).status).toBe(409);
-    expect((await request(app).delete(`/v1/satellites/${id}`).query({ cascade: 'delete' })).body.issues[0].path).toBe('query.cascade');
+    expect((await request(app).delete(`/v1/satellites/${id}`).query({ cascade: 'delete' })).body.issues[0].path).toBe(
+      'query.cascade',
+    );
     await request(app).delete(`/v1/satellites/${id}`).query({ cascade: 'cancel' }).expect(204);
     expect((await request(app).get(`/v1/satellites/${id}`)).status).toBe(404);
     expect((await request(app).delete(`/v1/satellites/${id}`)).status).toBe(404);
@@ -85,25 +109,65 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteStation' as const), id: ids, cascade: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('putSatellite' as const), i: sat }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('deleteSatellite' as const), i: sat, cascade: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('book' as const), id: ids, i: sat, slot: fc.integer({ min: 0, max: 5 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('book' as const), id: ids, i: sat, slot: fc.integer({ min: 0, max: 5 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), n: fc.nat(10) }) },
 );
 
 async function apply(o: Op): Promise<void> {
   switch (o.kind) {
-    case 'putStation': await request(app).put(`/v1/stations/${o.id}`).send(station(o.id)); break;
-    case 'deleteStation': await request(app).delete(`/v1/stations/${o.id}`).query(o.cascade ? { cascade: 'cancel' } : {}); break;
-    case 'putSatellite': await request(app).post('/v1/satellites').expect(200).send({ MEAN_MOTION_DOT: 0.00001, MEAN_MOTION_DDOT: 0, OBJECT_NAME: 'X', EPOCH: SATS[o.i]!.epoch.replace('Z', ''), MEAN_MOTION: SATS[o.i]!.meanMotionRevPerDay, ECCENTRICITY: SATS[o.i]!.eccentricity, INCLINATION: SATS[o.i]!.inclinationDeg, RA_OF_ASC_NODE: SATS[o.i]!.raanDeg, ARG_OF_PERICENTER: SATS[o.i]!.argOfPerigeeDeg, MEAN_ANOMALY: SATS[o.i]!.meanAnomalyDeg, NORAD_CAT_ID: SATS[o.i]!.noradId, BSTAR: 0.0001 }); break;
-    case 'deleteSatellite': await request(app).delete(`/v1/satellites/${SATS[o.i]!.noradId}`).query(o.cascade ? { cascade: 'cancel' } : {}); break;
+    case 'putStation':
+      await request(app).put(`/v1/stations/${o.id}`).send(station(o.id));
+      break;
+    case 'deleteStation':
+      await request(app)
+        .delete(`/v1/stations/${o.id}`)
+        .query(o.cascade ? { cascade: 'cancel' } : {});
+      break;
+    case 'putSatellite':
+      await request(app)
+        .post('/v1/satellites')
+        .expect(200)
+        .send({
+          MEAN_MOTION_DOT: 0.00001,
+          MEAN_MOTION_DDOT: 0,
+          OBJECT_NAME: 'X',
+          EPOCH: SATS[o.i]!.epoch.replace('Z', ''),
+          MEAN_MOTION: SATS[o.i]!.meanMotionRevPerDay,
+          ECCENTRICITY: SATS[o.i]!.eccentricity,
+          INCLINATION: SATS[o.i]!.inclinationDeg,
+          RA_OF_ASC_NODE: SATS[o.i]!.raanDeg,
+          ARG_OF_PERICENTER: SATS[o.i]!.argOfPerigeeDeg,
+          MEAN_ANOMALY: SATS[o.i]!.meanAnomalyDeg,
+          NORAD_CAT_ID: SATS[o.i]!.noradId,
+          BSTAR: 0.0001,
+        });
+      break;
+    case 'deleteSatellite':
+      await request(app)
+        .delete(`/v1/satellites/${SATS[o.i]!.noradId}`)
+        .query(o.cascade ? { cascade: 'cancel' } : {});
+      break;
     case 'book': {
       // The planner books only candidates of catalogued satellites over stored stations.
-      if ((await stations.get(o.id)) && (await catalog.get(SATS[o.i]!.noradId))) await book(o.id, SATS[o.i]!.noradId, o.slot).catch((e: Error) => { if (!/CONFLICT|already/.test(`${(e as { code?: string }).code} ${e.message}`)) throw e; });
+      if ((await stations.get(o.id)) && (await catalog.get(SATS[o.i]!.noradId)))
+        await book(o.id, SATS[o.i]!.noradId, o.slot).catch((e: Error) => {
+          if (!/CONFLICT|already/.test(`${(e as { code?: string }).code} ${e.message}`)) throw e;
+        });
       break;
     }
     case 'cancel': {
-      const list = (await request(app).get('/v1/bookings').query({ paged: 'false' })).body.bookings as { id: string; state: string }[];
+      const list = (await request(app).get('/v1/bookings').query({ paged: 'false' })).body.bookings as {
+        id: string;
+        state: string;
+      }[];
       const active = list.filter((b) => b.state === 'SCHEDULED');
-      if (active.length) await request(app).post(`/v1/bookings/${active[o.n % active.length]!.id}/cancel`).send({});
+      if (active.length)
+        await request(app)
+          .post(`/v1/bookings/${active[o.n % active.length]!.id}/cancel`)
+          .send({});
       break;
     }
   }
@@ -111,20 +175,27 @@ async function apply(o: Op): Promise<void> {
 
 describe('referential integrity (property)', () => {
   it('no sequence of station, satellite and booking operations leaves an active booking naming something absent', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 24 }), async (ops) => {
-      await scheduler.store.clear();
-      await stations.clear();
-      await catalog.clear();
-      for (const o of ops) {
-        await apply(o);
-        const known = new Set((await stations.list()).map((s) => s.id));
-        const sats = new Set((await catalog.list()).map((s) => s.noradId));
-        const bookings = (await request(app).get('/v1/bookings').query({ paged: 'false' })).body.bookings as { stationId: string; noradId: number; state: string }[];
-        for (const b of bookings.filter((x) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(x.state))) {
-          expect(known.has(b.stationId), `${o.kind}: booking names absent station ${b.stationId}`).toBe(true);
-          expect(sats.has(b.noradId), `${o.kind}: booking names absent satellite ${b.noradId}`).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 24 }), async (ops) => {
+        await scheduler.store.clear();
+        await stations.clear();
+        await catalog.clear();
+        for (const o of ops) {
+          await apply(o);
+          const known = new Set((await stations.list()).map((s) => s.id));
+          const sats = new Set((await catalog.list()).map((s) => s.noradId));
+          const bookings = (await request(app).get('/v1/bookings').query({ paged: 'false' })).body.bookings as {
+            stationId: string;
+            noradId: number;
+            state: string;
+          }[];
+          for (const b of bookings.filter((x) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(x.state))) {
+            expect(known.has(b.stationId), `${o.kind}: booking names absent station ${b.stationId}`).toBe(true);
+            expect(sats.has(b.noradId), `${o.kind}: booking names absent satellite ${b.noradId}`).toBe(true);
+          }
         }
-      }
-    }), { numRuns: 35 });
+      }),
+      { numRuns: 35 },
+    );
   }, 120_000);
 });

@@ -30,8 +30,10 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
   /** Every key a master received: key_ID -> { bytes, master, slave } and how often slaves got it. */
   const served = new Map<string, { key: string; master: string; slave: string; slaveGot: number }>();
 
-  const enc = (master: string, slave: string, body: unknown = { number: 1 }) => etsi(s.port, master, 'POST', `/api/v1/keys/${slave}/enc_keys`, body);
-  const dec = (slave: string, master: string, ids: string[]) => etsi(s.port, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids.map((key_ID) => ({ key_ID })) });
+  const enc = (master: string, slave: string, body: unknown = { number: 1 }) =>
+    etsi(s.port, master, 'POST', `/api/v1/keys/${slave}/enc_keys`, body);
+  const dec = (slave: string, master: string, ids: string[]) =>
+    etsi(s.port, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids.map((key_ID) => ({ key_ID })) });
   const record = (master: string, slave: string, keys: { key_ID: string; key: string }[]) => {
     for (const k of keys) {
       expect(served.has(k.key_ID)).toBe(false);
@@ -74,8 +76,10 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
 
   it('a deposit whose reply is lost is stored once (regression: its segments were listed twice)', async () => {
     proxy.dropReply('fault-deposit-1');
-    const m = KeyMaterial.adopt(new Uint8Array(randomBytes(64 * 32 / 8)));
-    const r = await s.relay.store.deposit(FIBRE, { kind: 'fibre', a: 'graz', b: 'matera' }, m, { source: 'fault-deposit-1' });
+    const m = KeyMaterial.adopt(new Uint8Array(randomBytes((64 * 32) / 8)));
+    const r = await s.relay.store.deposit(FIBRE, { kind: 'fibre', a: 'graz', b: 'matera' }, m, {
+      source: 'fault-deposit-1',
+    });
     m.zeroise();
     expect(proxy.fired['drop-reply']).toBe(1);
     expect(r.bits).toBe(64 * 32);
@@ -89,12 +93,19 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
 
   it('two SAE pairs drawing from that pool get disjoint keys, each only to its own slave (the overlap regression)', async () => {
     await s.depositFibre(64 * 256);
-    const pairs = [['sae-graz-a', 'sae-matera-a'], ['sae-graz-b', 'sae-matera-b']] as const;
-    const got = await Promise.all(pairs.flatMap(([m, sl]) => Array.from({ length: 12 }, async () => {
-      const r = await enc(m, sl, { number: 2 });
-      expect(r.status).toBe(200);
-      return { m, sl, keys: r.body.keys as { key_ID: string; key: string }[] };
-    })));
+    const pairs = [
+      ['sae-graz-a', 'sae-matera-a'],
+      ['sae-graz-b', 'sae-matera-b'],
+    ] as const;
+    const got = await Promise.all(
+      pairs.flatMap(([m, sl]) =>
+        Array.from({ length: 12 }, async () => {
+          const r = await enc(m, sl, { number: 2 });
+          expect(r.status).toBe(200);
+          return { m, sl, keys: r.body.keys as { key_ID: string; key: string }[] };
+        }),
+      ),
+    );
     for (const g of got) record(g.m, g.sl, g.keys);
     // A slave of the other pair cannot take them; the bound slave gets each once.
     const [first] = got;
@@ -109,7 +120,10 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     const e1 = await enc('sae-graz-b', 'sae-matera-b');
     proxy.resetAfterSend('sae-graz-a');
     const e2 = await enc('sae-graz-a', 'sae-matera-a');
-    for (const [r, m, sl] of [[e1, 'sae-graz-b', 'sae-matera-b'], [e2, 'sae-graz-a', 'sae-matera-a']] as const) {
+    for (const [r, m, sl] of [
+      [e1, 'sae-graz-b', 'sae-matera-b'],
+      [e2, 'sae-graz-a', 'sae-matera-a'],
+    ] as const) {
       // Either the re-sent script answered its first outcome (200), or the outcome was unknown (503, retry).
       expect([200, 503]).toContain(r.status);
       if (r.status === 200) record(m, sl, r.body.keys);
@@ -161,10 +175,20 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     expect(Number(await direct.hget(`${s.relay.prefix}poolbits`, 'relayed:graz~xinglong'))).toBe(4096);
     // A pass deposit re-run by a takeover worker (same depositId), one reply lost: one block.
     proxy.dropReply('pass:booking-7');
-    const first = await s.relay.sink.deposit('matera', 43_002, 2048, { source: 'pass', passId: 'booking-7', depositId: 'pass:booking-7' });
-    const second = await s.relay.sink.deposit('matera', 43_002, 2048, { source: 'pass', passId: 'booking-7', depositId: 'pass:booking-7' });
+    const first = await s.relay.sink.deposit('matera', 43_002, 2048, {
+      source: 'pass',
+      passId: 'booking-7',
+      depositId: 'pass:booking-7',
+    });
+    const second = await s.relay.sink.deposit('matera', 43_002, 2048, {
+      source: 'pass',
+      passId: 'booking-7',
+      depositId: 'pass:booking-7',
+    });
     expect(second).toEqual(first);
-    expect(Number(await direct.hget(`${s.relay.prefix}poolbits`, linkId('satellite', 'matera', 'sat-43002')))).toBe(2048);
+    expect(Number(await direct.hget(`${s.relay.prefix}poolbits`, linkId('satellite', 'matera', 'sat-43002')))).toBe(
+      2048,
+    );
     await expectConsistent();
   });
 
@@ -175,20 +199,39 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     const ids = e.body.keys.map((k: { key_ID: string }) => k.key_ID) as string[];
     const hangUp = async (sae: string, path: string, body: string) => {
       const cred = testPki().certs.get(sae)!;
-      const sock = tlsConnect({ host: '127.0.0.1', port: s.port, ca: testPki().ca.cert, cert: cred.cert, key: cred.key, servername: 'localhost' });
+      const sock = tlsConnect({
+        host: '127.0.0.1',
+        port: s.port,
+        ca: testPki().ca.cert,
+        cert: cred.cert,
+        key: cred.key,
+        servername: 'localhost',
+      });
       await new Promise((r) => sock.once('secureConnect', r));
-      sock.write(`POST ${path} HTTP/1.1\r\nhost: kme\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      sock.write(
+        `POST ${path} HTTP/1.1\r\nhost: kme\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       sock.destroy();
     };
-    await hangUp('sae-matera-a', '/api/v1/keys/sae-graz-a/dec_keys', JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }));
+    await hangUp(
+      'sae-matera-a',
+      '/api/v1/keys/sae-graz-a/dec_keys',
+      JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }),
+    );
     await hangUp('sae-graz-b', '/api/v1/keys/sae-matera-b/enc_keys', '{"number":3}');
     await leasesSweptPast(direct, s.relay.prefix, Date.now());
     await fetchBySlave(ids);
     const audit = [];
     for await (const a of readAudit(direct, s.relay.prefix)) audit.push(a);
-    const settled = audit.filter((a) => (a.type === 'release' || a.type === 'void') && (a.data as { master?: string }).master !== undefined);
+    const settled = audit.filter(
+      (a) => (a.type === 'release' || a.type === 'void') && (a.data as { master?: string }).master !== undefined,
+    );
     expect(settled.some((a) => a.type === 'release' && (a.data.keyIds as string[]).includes(ids[0]!))).toBe(true);
-    expect(settled.some((a) => a.type === 'void' && a.data.master === 'sae-graz-b' && (a.data.voidedKeyIds as string[]).length === 3)).toBe(true);
+    expect(
+      settled.some(
+        (a) => a.type === 'void' && a.data.master === 'sae-graz-b' && (a.data.voidedKeyIds as string[]).length === 3,
+      ),
+    ).toBe(true);
     await expectConsistent();
   });
 
@@ -200,7 +243,9 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ outcome: 'relayed', relayedBits: bits });
     expect((await etsi(s.port, 'sae-graz-a', 'GET', '/api/v1/keys/sae-matera-a/status')).status).toBe(200);
-    const tooBig = await request(s.app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: bits + 8 });
+    const tooBig = await request(s.app)
+      .post('/v1/relays')
+      .send({ from: 'graz', to: 'xinglong', bits: bits + 8 });
     expect(tooBig.status).toBe(400);
     await expectConsistent();
   }, 120_000);

@@ -15,8 +15,17 @@ import { FaultProxy } from '../support/fault-proxy.js';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `luatest${Date.now()}:`;
 const dir = mkdtempSync(join(tmpdir(), 'qkdsat-lua-'));
-writeFileSync(join(dir, 'bump.lua'), "if tonumber(ARGV[1]) < 0 then return -1 end\nreturn { redis.call('INCRBY', KEYS[1], ARGV[1]), 'bumped' }\n");
-const bump = loadLua({ name: 'test_bump', file: join(dir, 'bump.lua'), keys: 1, idempotent: 60_000, errors: { [-1]: { code: 'VALIDATION', message: 'negative step' } } });
+writeFileSync(
+  join(dir, 'bump.lua'),
+  "if tonumber(ARGV[1]) < 0 then return -1 end\nreturn { redis.call('INCRBY', KEYS[1], ARGV[1]), 'bumped' }\n",
+);
+const bump = loadLua({
+  name: 'test_bump',
+  file: join(dir, 'bump.lua'),
+  keys: 1,
+  idempotent: 60_000,
+  errors: { [-1]: { code: 'VALIDATION', message: 'negative step' } },
+});
 
 describe('the Lua facility', () => {
   const redis = new Redis(REDIS_URL);
@@ -54,9 +63,11 @@ describe('the Lua facility', () => {
     }
   });
 
-  it('negative codes map to the script\'s declared errors; an idempotent script needs an operation ID', async () => {
+  it("negative codes map to the script's declared errors; an idempotent script needs an operation ID", async () => {
     await expect(run(newOpId(), -1)).rejects.toMatchObject({ code: 'VALIDATION', message: 'negative step' });
-    await expect(runLua(redis, bump, { keys: [`${prefix}counter`], args: [1] })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(runLua(redis, bump, { keys: [`${prefix}counter`], args: [1] })).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
   });
 
   it('no component runs Lua but through it (every .lua file is loaded by loadLua)', () => {
@@ -70,7 +81,9 @@ describe('the Lua facility', () => {
       }
     };
     for (const d of ['src', 'relay', 'scheduler', 'tle', 'network']) walk(join(ROOT, d));
-    const offenders = sources.filter((p) => !p.endsWith('src/platform/lua.ts') && /\.(eval|evalsha|defineCommand)\(/.test(readFileSync(p, 'utf8')));
+    const offenders = sources.filter(
+      (p) => !p.endsWith('src/platform/lua.ts') && /\.(eval|evalsha|defineCommand)\(/.test(readFileSync(p, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

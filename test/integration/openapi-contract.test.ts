@@ -19,14 +19,42 @@ describe('response contract check', () => {
   const api = new Api();
   const seen: ResponseViolation[] = [];
   api.onViolation = (v) => seen.push(v);
-  api.route({ method: 'get', path: '/v1/t/undeclared', summary: 't', response: z.object({ a: z.number() }),
-    handler: (_i, _req, res) => { res.status(418).json({ a: 1 }); return undefined; } });
-  api.route({ method: 'get', path: '/v1/t/wrong-body', summary: 't', response: z.object({ a: z.number() }),
-    handler: () => ({ a: 'one' }) as unknown as { a: number } });
-  api.route({ method: 'get', path: '/v1/t/undeclared-error', summary: 't', response: z.object({ a: z.number() }),
-    handler: () => { throw new QkdsatError('NOT_FOUND', 'nope'); } });
-  api.route({ method: 'get', path: '/v1/t/ok', summary: 't', response: z.object({ a: z.number() }), errors: [404],
-    handler: () => { throw new QkdsatError('NOT_FOUND', 'nope'); } });
+  api.route({
+    method: 'get',
+    path: '/v1/t/undeclared',
+    summary: 't',
+    response: z.object({ a: z.number() }),
+    handler: (_i, _req, res) => {
+      res.status(418).json({ a: 1 });
+      return undefined;
+    },
+  });
+  api.route({
+    method: 'get',
+    path: '/v1/t/wrong-body',
+    summary: 't',
+    response: z.object({ a: z.number() }),
+    handler: () => ({ a: 'one' }) as unknown as { a: number },
+  });
+  api.route({
+    method: 'get',
+    path: '/v1/t/undeclared-error',
+    summary: 't',
+    response: z.object({ a: z.number() }),
+    handler: () => {
+      throw new QkdsatError('NOT_FOUND', 'nope');
+    },
+  });
+  api.route({
+    method: 'get',
+    path: '/v1/t/ok',
+    summary: 't',
+    response: z.object({ a: z.number() }),
+    errors: [404],
+    handler: () => {
+      throw new QkdsatError('NOT_FOUND', 'nope');
+    },
+  });
   const app = createApp({ logger: createLogger('silent'), api, version: 'test' });
 
   it('reports an undeclared status, a body off its schema and an undeclared error status; not a declared one', async () => {
@@ -34,7 +62,11 @@ describe('response contract check', () => {
     await request(app).get('/v1/t/wrong-body');
     await request(app).get('/v1/t/undeclared-error');
     await request(app).get('/v1/t/ok').expect(404);
-    expect(seen.map((v) => `${v.route} ${v.status}`)).toEqual(['GET /v1/t/undeclared 418', 'GET /v1/t/wrong-body 200', 'GET /v1/t/undeclared-error 404']);
+    expect(seen.map((v) => `${v.route} ${v.status}`)).toEqual([
+      'GET /v1/t/undeclared 418',
+      'GET /v1/t/wrong-body 200',
+      'GET /v1/t/undeclared-error 404',
+    ]);
     expect(seen[1]!.problem).toMatch(/^body does not match the declared schema: a:/);
   });
 });
@@ -49,7 +81,9 @@ describe('the composed service keeps its OpenAPI contract', () => {
     composed.services.api.onViolation = (v) => seen.push(v);
     app = createApp({ logger: createLogger('silent'), api: composed.services.api, version: VERSION });
   }, 60_000);
-  afterAll(async () => { await composed?.close(); });
+  afterAll(async () => {
+    await composed?.close();
+  });
 
   it('the committed docs/openapi.json matches the routes (run `npm run openapi` after changing one)', () => {
     const committed = JSON.parse(readFileSync(resolve(REPO_ROOT, 'docs/openapi.json'), 'utf8')) as unknown;
@@ -63,31 +97,58 @@ describe('the composed service keeps its OpenAPI contract', () => {
     expect(doc.paths['/v1/network-simulations'].post.responses['202']).toBeDefined();
     expect(doc.paths['/v1/satellites'].post.responses['207']).toBeDefined();
     expect(doc.paths['/v1/admin/deposits'].post.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths['/v1/admin/deposits'].post.responses['401'].content['application/problem+json'].example.status).toBe(401);
+    expect(
+      doc.paths['/v1/admin/deposits'].post.responses['401'].content['application/problem+json'].example.status,
+    ).toBe(401);
   });
 
   it('every answer to good and bad requests is a declared status with a declared body', async () => {
-    const r = (m: 'get' | 'post' | 'put' | 'delete', p: string, body?: unknown) => (body === undefined ? request(app)[m](p) : request(app)[m](p).send(body as object));
+    const r = (m: 'get' | 'post' | 'put' | 'delete', p: string, body?: unknown) => {
+      const call = request(app)[m](p);
+      return body === undefined ? call : call.send(body as object);
+    };
     const stations = (await r('get', '/v1/stations')).body as { id: string }[];
     const sats = (await r('get', '/v1/satellites')).body as { items?: { noradId: number }[] } | { noradId: number }[];
-    const norad = (Array.isArray(sats) ? sats : sats.items ?? [])[0]?.noradId ?? 25544;
+    const norad = (Array.isArray(sats) ? sats : (sats.items ?? []))[0]?.noradId ?? 25544;
     const st = stations[0]?.id ?? 'graz';
     const calls: [Parameters<typeof r>[0], string, unknown?][] = [
-      ['get', '/v1/clock'], ['get', '/v1/keys/pools'], ['get', '/v1/keys/events?limit=5'], ['get', '/v1/keys/events?limit=0'], ['get', '/v1/saes'], ['get', '/v1/presets'], ['get', '/v1/terminals'],
-      ['post', '/v1/relays', { from: 'nowhere', to: st, bits: 64 }], ['post', '/v1/relays', { from: st, to: st, bits: 7 }],
+      ['get', '/v1/clock'],
+      ['get', '/v1/keys/pools'],
+      ['get', '/v1/keys/events?limit=5'],
+      ['get', '/v1/keys/events?limit=0'],
+      ['get', '/v1/saes'],
+      ['get', '/v1/presets'],
+      ['get', '/v1/terminals'],
+      ['post', '/v1/relays', { from: 'nowhere', to: st, bits: 64 }],
+      ['post', '/v1/relays', { from: st, to: st, bits: 7 }],
       ['post', '/v1/admin/deposits', { stationId: st, noradId: norad, bits: 64 }],
-      ['post', '/v1/simulations/link', {}], ['post', '/v1/simulations/pass', { noradId: 1, stationId: 'nowhere' }],
+      ['post', '/v1/simulations/link', {}],
+      ['post', '/v1/simulations/pass', { noradId: 1, stationId: 'nowhere' }],
       ['post', '/v1/calibrations', {}],
-      ['get', '/v1/plans/plan_nope'], ['get', '/v1/plans/bad id'], ['post', '/v1/plans', { horizonHours: -1 }],
-      ['get', '/v1/bookings'], ['get', '/v1/bookings?from=yesterday'], ['post', '/v1/bookings/nope/cancel'],
-      ['get', `/v1/stations/${st}/bookings.ics`], ['get', '/v1/stations/nowhere/bookings.ics'],
-      ['post', '/v1/bookings/nope/outcome', {}], ['get', '/v1/bookings/nope/outcome'],
-      ['get', `/v1/satellites/${norad}`], ['get', '/v1/satellites/999999'], ['get', '/v1/satellites/abc'],
-      ['get', `/v1/satellites/${norad}/track`], ['post', '/v1/satellites', 'not a tle'],
-      ['get', `/v1/stations/${st}`], ['get', '/v1/stations/NOPE'], ['put', '/v1/stations/contract-test', { name: 'x' }],
+      ['get', '/v1/plans/plan_nope'],
+      ['get', '/v1/plans/bad id'],
+      ['post', '/v1/plans', { horizonHours: -1 }],
+      ['get', '/v1/bookings'],
+      ['get', '/v1/bookings?from=yesterday'],
+      ['post', '/v1/bookings/nope/cancel'],
+      ['get', `/v1/stations/${st}/bookings.ics`],
+      ['get', '/v1/stations/nowhere/bookings.ics'],
+      ['post', '/v1/bookings/nope/outcome', {}],
+      ['get', '/v1/bookings/nope/outcome'],
+      ['get', `/v1/satellites/${norad}`],
+      ['get', '/v1/satellites/999999'],
+      ['get', '/v1/satellites/abc'],
+      ['get', `/v1/satellites/${norad}/track`],
+      ['post', '/v1/satellites', 'not a tle'],
+      ['get', `/v1/stations/${st}`],
+      ['get', '/v1/stations/NOPE'],
+      ['put', '/v1/stations/contract-test', { name: 'x' }],
       ['delete', '/v1/stations/contract-test-none'],
-      ['get', `/v1/passes?stationId=${st}&noradId=${norad}`], ['get', '/v1/passes'],
-      ['post', '/v1/network-simulations', { horizonHours: 'x' }], ['get', '/v1/network-simulations/nope'], ['get', '/v1/network-simulations/nope/report.html'],
+      ['get', `/v1/passes?stationId=${st}&noradId=${norad}`],
+      ['get', '/v1/passes'],
+      ['post', '/v1/network-simulations', { horizonHours: 'x' }],
+      ['get', '/v1/network-simulations/nope'],
+      ['get', '/v1/network-simulations/nope/report.html'],
     ];
     const statuses: string[] = [];
     for (const [m, p, b] of calls) statuses.push(`${m} ${p} ${(await r(m, p, b)).status}`);

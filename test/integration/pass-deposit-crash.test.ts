@@ -34,7 +34,9 @@ describe('pass deposit: a worker killed at any step deposits exactly once', () =
     relay = openRelay({ config: f.config, redis: f.redis });
     store = new BookingStore(f.redis, f.prefix, { stationSlewMs: 0, satelliteRetargetMs: 0 });
   });
-  afterAll(async () => { await f.cleanup(); });
+  afterAll(async () => {
+    await f.cleanup();
+  });
 
   /** One attempt of the pass job; `kill` throws at that step, as a SIGKILL would stop the worker. */
   function attempt(kill?: Step) {
@@ -53,8 +55,12 @@ describe('pass deposit: a worker killed at any step deposits exactly once', () =
       return moved;
     };
     return passProcessor({
-      store: killingStore, clock, logger: createLogger('silent'), settings: testSettings(),
-      runPass: async () => ({ secureBits: 40_000, qber: 0.02, cloudy: false }), sink,
+      store: killingStore,
+      clock,
+      logger: createLogger('silent'),
+      settings: testSettings(),
+      runPass: async () => ({ secureBits: 40_000, qber: 0.02, cloudy: false }),
+      sink,
     });
   }
 
@@ -63,7 +69,19 @@ describe('pass deposit: a worker killed at any step deposits exactly once', () =
       const startMs = clock.now() + 1000;
       const noradId = 41_000 + ['before-deposit', 'after-deposit', 'after-completed'].indexOf(step);
       const id = passId('graz', noradId, startMs);
-      await store.book({ id, stationId: 'graz', noradId, startMs, endMs: startMs + 3000, expectedSecureBits: 40_000, clearSkyProbability: 1 }, `plan-${randomBytes(4).toString('hex')}`, clock.now());
+      await store.book(
+        {
+          id,
+          stationId: 'graz',
+          noradId,
+          startMs,
+          endMs: startMs + 3000,
+          expectedSecureBits: 40_000,
+          clearSkyProbability: 1,
+        },
+        `plan-${randomBytes(4).toString('hex')}`,
+        clock.now(),
+      );
       const job = { id: `pass_${id}`, data: { bookingId: id } } as Job<PassJobData>;
       await expect(attempt(step)(job)).rejects.toBeInstanceOf(Killed);
       const outcome = await attempt()(job);
@@ -71,10 +89,13 @@ describe('pass deposit: a worker killed at any step deposits exactly once', () =
       expect(booking.state).toBe('COMPLETED');
       expect(['completed', 'skipped: COMPLETED']).toContain(outcome.outcome);
       const deposits = [];
-      for await (const e of readAudit(f.redis, relay.prefix)) if (e.type === 'deposit' && e.data.passId === id) deposits.push(e);
+      for await (const e of readAudit(f.redis, relay.prefix))
+        if (e.type === 'deposit' && e.data.passId === id) deposits.push(e);
       expect(deposits).toHaveLength(1);
-      expect(Number(await f.redis.hget(`${relay.prefix}poolbits`, linkId('satellite', 'graz', `sat-${noradId}`)))).toBe(40_000);
-      expect((await f.redis.hget(`${f.prefix}:sched:booking:${id}`, 'blockId'))).toBe(`pass:${id}`);
+      expect(Number(await f.redis.hget(`${relay.prefix}poolbits`, linkId('satellite', 'graz', `sat-${noradId}`)))).toBe(
+        40_000,
+      );
+      expect(await f.redis.hget(`${f.prefix}:sched:booking:${id}`, 'blockId')).toBe(`pass:${id}`);
       expect((await checkLedger(f.redis, relay.prefix)).problems).toEqual([]);
     });
   }

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 function occupy(port: number): Promise<Server> {
-  return new Promise((res) => { const s = createServer(); s.listen(port, '127.0.0.1', () => res(s)); });
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(port, '127.0.0.1', () => res(s));
+  });
 }
 
 function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
@@ -25,14 +28,35 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
   prefixes.push(prefix);
   return new Promise((res) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HOST: '127.0.0.1', QKDSAT_PREFIX: prefix, QKDSAT_VAR_DIR: mkdtempSync(join(tmpdir(), 'qkdsat-pu-')), QKDSAT_SPAWN_REDIS: 'never', QKDSAT_WORKERS: '0', QKDSAT_COMPUTE_THREADS: '1', LOG_LEVEL: 'warn', METRICS_PORT: '0', KME_METRICS_PORT: '0', ...env },
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        QKDSAT_PREFIX: prefix,
+        QKDSAT_VAR_DIR: mkdtempSync(join(tmpdir(), 'qkdsat-pu-')),
+        QKDSAT_SPAWN_REDIS: 'never',
+        QKDSAT_WORKERS: '0',
+        QKDSAT_COMPUTE_THREADS: '1',
+        LOG_LEVEL: 'warn',
+        METRICS_PORT: '0',
+        KME_METRICS_PORT: '0',
+        ...env,
+      },
     });
-    let stderr = '', stdout = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.stdout.on('data', (d) => { stdout += d; });
+    let stderr = '',
+      stdout = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('exit', (code) => { clearTimeout(timer); res({ code, stderr, stdout }); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, stderr, stdout });
+    });
   });
 }
 
@@ -46,9 +70,13 @@ describe('port in use', () => {
     ]);
     for (const b of blockers) b.close();
     expect(rest.code).toBe(1);
-    expect(rest.stderr.trim().split('\n')).toEqual([`qkdsat: port ${restPort} on 127.0.0.1 is in use (PORT); stop the other process or set PORT to a free port`]);
+    expect(rest.stderr.trim().split('\n')).toEqual([
+      `qkdsat: port ${restPort} on 127.0.0.1 is in use (PORT); stop the other process or set PORT to a free port`,
+    ]);
     expect(rest.stdout).not.toMatch(/REST listening/);
     expect(kme.code).toBe(1);
-    expect(kme.stderr.trim().split('\n')).toEqual([`qkdsat: port ${kmePort} on 127.0.0.1 is in use (KME_PORT); stop the other process or set KME_PORT to a free port`]);
+    expect(kme.stderr.trim().split('\n')).toEqual([
+      `qkdsat: port ${kmePort} on 127.0.0.1 is in use (KME_PORT); stop the other process or set KME_PORT to a free port`,
+    ]);
   }, 60_000);
 });

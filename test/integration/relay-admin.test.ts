@@ -23,7 +23,14 @@ async function serve(f: Fixture, config: Config = f.config) {
   logger.info({ sources: roleTokens.sources }, 'REST bearer tokens');
   api.useAuth(createAuth({ config: AuthConfigSchema.parse({}), tokens: roleTokens.tokens }));
   const relay: KmeHandle = await startRelay({ config, logger, redis: f.redis, clock: realClock(), api });
-  return { relay, logs, app: createApp({ logger, api, version: 'test' }), close: async () => { for (const c of relay.closers) await c.close(); } };
+  return {
+    relay,
+    logs,
+    app: createApp({ logger, api, version: 'test' }),
+    close: async () => {
+      for (const c of relay.closers) await c.close();
+    },
+  };
 }
 
 describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
@@ -49,9 +56,21 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
       expect(missing.status).toBe(401);
       expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(missing.headers['www-authenticate']).toMatch(/^Bearer /);
-      expect(missing.body).toMatchObject({ status: 401, code: 'UNAUTHORIZED', issues: [{ path: 'headers.authorization' }] });
+      expect(missing.body).toMatchObject({
+        status: 401,
+        code: 'UNAUTHORIZED',
+        issues: [{ path: 'headers.authorization' }],
+      });
       expect(missing.body.detail).toMatch(/needs a admin token/);
-      for (const auth of ['Basic YWRtaW46YWRtaW4=', 'Bearer', `Token ${f.adminToken}`, `Bearer ${f.adminToken}x`, `Bearer ${f.adminToken.slice(0, -1)}`, 'Bearer x', `Bearer ${'a'.repeat(10_000)}`]) {
+      for (const auth of [
+        'Basic YWRtaW46YWRtaW4=',
+        'Bearer',
+        `Token ${f.adminToken}`,
+        `Bearer ${f.adminToken}x`,
+        `Bearer ${f.adminToken.slice(0, -1)}`,
+        'Bearer x',
+        `Bearer ${'a'.repeat(10_000)}`,
+      ]) {
         const r = await post(auth);
         expect(r.status, auth).toBe(401);
         expect(r.body.detail).toMatch(/unknown bearer token/);
@@ -76,7 +95,9 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.issues[0].path).toBe('body.bits');
       const doc = (await request(s.app).get('/openapi.json')).body;
-      expect(Object.keys(doc.paths['/v1/admin/deposits'].post.responses)).toEqual(expect.arrayContaining(['401', '403']));
+      expect(Object.keys(doc.paths['/v1/admin/deposits'].post.responses)).toEqual(
+        expect.arrayContaining(['401', '403']),
+      );
       // Referential integrity is the API's (src/compose.ts gives the relay the catalog's lookup).
     } finally {
       await s.close();
@@ -98,8 +119,16 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
       expect(log).toContain(path);
       expect(log).not.toContain(token);
       await request(first.app).post('/v1/admin/deposits').send(DEPOSIT).expect(401);
-      await request(first.app).post('/v1/admin/deposits').set('authorization', `Bearer ${f.adminToken}`).send(DEPOSIT).expect(401);
-      await request(first.app).post('/v1/admin/deposits').set('authorization', `Bearer ${token}`).send(DEPOSIT).expect(201);
+      await request(first.app)
+        .post('/v1/admin/deposits')
+        .set('authorization', `Bearer ${f.adminToken}`)
+        .send(DEPOSIT)
+        .expect(401);
+      await request(first.app)
+        .post('/v1/admin/deposits')
+        .set('authorization', `Bearer ${token}`)
+        .send(DEPOSIT)
+        .expect(201);
     } finally {
       await first.close();
     }
@@ -107,7 +136,11 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
     const second = await serve(f, config);
     try {
       expect(readFileSync(path, 'utf8').trim()).toBe(token);
-      await request(second.app).post('/v1/admin/deposits').set('authorization', `Bearer ${token}`).send(DEPOSIT).expect(201);
+      await request(second.app)
+        .post('/v1/admin/deposits')
+        .set('authorization', `Bearer ${token}`)
+        .send(DEPOSIT)
+        .expect(201);
     } finally {
       await second.close();
     }
@@ -117,7 +150,11 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
     const f = make({ adminDeposits: false });
     const s = await serve(f);
     try {
-      await request(s.app).post('/v1/admin/deposits').set('authorization', `Bearer ${f.adminToken}`).send(DEPOSIT).expect(404);
+      await request(s.app)
+        .post('/v1/admin/deposits')
+        .set('authorization', `Bearer ${f.adminToken}`)
+        .send(DEPOSIT)
+        .expect(404);
     } finally {
       await s.close();
     }
@@ -127,6 +164,8 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
     const r = EnvSchema.safeParse({ QKDSAT_ADMIN_TOKEN: 'short' });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['QKDSAT_ADMIN_TOKEN']);
-    expect(() => loadConfig({ QKDSAT_ADMIN_TOKEN: 'has spaces in it, sixteen+' }, {})).toThrow(/env\.QKDSAT_ADMIN_TOKEN/);
+    expect(() => loadConfig({ QKDSAT_ADMIN_TOKEN: 'has spaces in it, sixteen+' }, {})).toThrow(
+      /env\.QKDSAT_ADMIN_TOKEN/,
+    );
   });
 });

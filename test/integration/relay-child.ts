@@ -14,6 +14,8 @@ const api = new Api();
 const relay = await startRelay({ config, logger, redis, clock: realClock(), api });
 const server = createApp({ logger, api, version: 'crash-test' }).listen(0, '127.0.0.1', () => {
   const a = server.address();
-  process.stdout.write(JSON.stringify({ kmePort: relay.kmePort, restPort: typeof a === 'object' && a ? a.port : 0 }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ kmePort: relay.kmePort, restPort: typeof a === 'object' && a ? a.port : 0 }) + '\n',
+  );
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -10,7 +10,11 @@ import { linkId } from '../../relay/domain/links.js';
 import { closeAgents, etsi, fixture, type Fixture } from './relay-support.js';
 
 const LINK = linkId('fibre', 'graz', 'matera');
-const PAIRS = [['sae-graz-a', 'sae-matera-a'], ['sae-graz-b', 'sae-matera-b'], ['sae-matera-a', 'sae-graz-b']] as const;
+const PAIRS = [
+  ['sae-graz-a', 'sae-matera-a'],
+  ['sae-graz-b', 'sae-matera-b'],
+  ['sae-matera-a', 'sae-graz-b'],
+] as const;
 
 describe('64 concurrent clients draw keys: each key exactly once to its master and once to its bound slave', () => {
   let f: Fixture;
@@ -18,7 +22,13 @@ describe('64 concurrent clients draw keys: each key exactly once to its master a
 
   beforeAll(async () => {
     f = fixture();
-    relay = await startRelay({ config: f.config, logger: createLogger('silent'), redis: f.redis, clock: realClock(), api: new Api() });
+    relay = await startRelay({
+      config: f.config,
+      logger: createLogger('silent'),
+      redis: f.redis,
+      clock: realClock(),
+      api: new Api(),
+    });
   });
   afterAll(async () => {
     closeAgents();
@@ -29,7 +39,16 @@ describe('64 concurrent clients draw keys: each key exactly once to its master a
   it('holds over random interleavings of requests, sizes and pool shortfalls', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ pair: fc.integer({ min: 0, max: 2 }), number: fc.integer({ min: 1, max: 4 }), size: fc.constantFrom(64, 128, 256, 512), delayMs: fc.integer({ min: 0, max: 5 }), slaveDelayMs: fc.integer({ min: 0, max: 5 }) }), { minLength: 64, maxLength: 64 }),
+        fc.array(
+          fc.record({
+            pair: fc.integer({ min: 0, max: 2 }),
+            number: fc.integer({ min: 1, max: 4 }),
+            size: fc.constantFrom(64, 128, 256, 512),
+            delayMs: fc.integer({ min: 0, max: 5 }),
+            slaveDelayMs: fc.integer({ min: 0, max: 5 }),
+          }),
+          { minLength: 64, maxLength: 64 },
+        ),
         fc.integer({ min: 8_192, max: 200_000 }),
         async (clients, poolBits) => {
           const bits = Math.floor(poolBits / 8) * 8;
@@ -37,33 +56,41 @@ describe('64 concurrent clients draw keys: each key exactly once to its master a
           await relay.store.deposit(LINK, { kind: 'fibre', a: 'graz', b: 'matera' }, m, { source: 'test' });
           m.zeroise();
           const startBits = await relay.store.availableBits([LINK]);
-          const results = await Promise.all(clients.map(async (c) => {
-            const [master, slave] = PAIRS[c.pair]!;
-            await new Promise((r) => setTimeout(r, c.delayMs));
-            const enc = await etsi(relay.kmePort, master, 'POST', `/api/v1/keys/${slave}/enc_keys`, { number: c.number, size: c.size });
-            if (enc.status === 503) return { served: false as const, c };
-            expect(enc.status).toBe(200);
-            expect(enc.body.keys).toHaveLength(c.number);
-            await new Promise((r) => setTimeout(r, c.slaveDelayMs));
-            const ids = enc.body.keys.map((k: { key_ID: string }) => ({ key_ID: k.key_ID }));
-            const [dec, again] = await Promise.all([
-              etsi(relay.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids }),
-              etsi(relay.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids }),
-            ]);
-            // Two racing dec_keys for the same IDs: exactly one wins. The other is told 400 (already
-            // delivered), or 503 (retry) while the winner's response is not yet settled; its retry
-            // then gets 400.
-            const [won, lost] = dec.status === 200 ? [dec, again] : [again, dec];
-            expect(won.status).toBe(200);
-            expect([400, 503]).toContain(lost.status);
-            if (lost.status === 503) {
-              await new Promise((r) => setTimeout(r, 200));
-              expect((await etsi(relay.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids })).status).toBe(400);
-            }
-            const winner = won;
-            expect(winner.body.keys).toEqual(enc.body.keys);
-            return { served: true as const, c, keys: enc.body.keys as { key_ID: string; key: string }[] };
-          }));
+          const results = await Promise.all(
+            clients.map(async (c) => {
+              const [master, slave] = PAIRS[c.pair]!;
+              await new Promise((r) => setTimeout(r, c.delayMs));
+              const enc = await etsi(relay.kmePort, master, 'POST', `/api/v1/keys/${slave}/enc_keys`, {
+                number: c.number,
+                size: c.size,
+              });
+              if (enc.status === 503) return { served: false as const, c };
+              expect(enc.status).toBe(200);
+              expect(enc.body.keys).toHaveLength(c.number);
+              await new Promise((r) => setTimeout(r, c.slaveDelayMs));
+              const ids = enc.body.keys.map((k: { key_ID: string }) => ({ key_ID: k.key_ID }));
+              const [dec, again] = await Promise.all([
+                etsi(relay.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids }),
+                etsi(relay.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids }),
+              ]);
+              // Two racing dec_keys for the same IDs: exactly one wins. The other is told 400 (already
+              // delivered), or 503 (retry) while the winner's response is not yet settled; its retry
+              // then gets 400.
+              const [won, lost] = dec.status === 200 ? [dec, again] : [again, dec];
+              expect(won.status).toBe(200);
+              expect([400, 503]).toContain(lost.status);
+              if (lost.status === 503) {
+                await new Promise((r) => setTimeout(r, 200));
+                expect(
+                  (await etsi(relay.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: ids }))
+                    .status,
+                ).toBe(400);
+              }
+              const winner = won;
+              expect(winner.body.keys).toEqual(enc.body.keys);
+              return { served: true as const, c, keys: enc.body.keys as { key_ID: string; key: string }[] };
+            }),
+          );
           const keys = results.flatMap((r) => (r.served ? r.keys : []));
           expect(new Set(keys.map((k) => k.key_ID)).size).toBe(keys.length);
           expect(new Set(keys.map((k) => k.key)).size).toBe(keys.length);

@@ -12,7 +12,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const LINK = linkId('fibre', 'graz', 'matera');
 
 function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; kmePort: number; restPort: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'relay-child.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'relay-child.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -47,11 +50,17 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
       const [master, slave] = i % 2 ? ['sae-graz-a', 'sae-matera-a'] : ['sae-matera-b', 'sae-graz-b'];
       while (!stop) {
         try {
-          const enc = await etsi(first.kmePort, master, 'POST', `/api/v1/keys/${slave}/enc_keys`, { number: 2, size: i % 4 < 2 ? 256 : 1024 });
+          const enc = await etsi(first.kmePort, master, 'POST', `/api/v1/keys/${slave}/enc_keys`, {
+            number: 2,
+            size: i % 4 < 2 ? 256 : 1024,
+          });
           if (enc.status !== 200) continue;
           for (const k of enc.body.keys) masterGot.set(k.key_ID, `${master}>${slave}:${k.key}`);
-          const dec = await etsi(first.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, { key_IDs: enc.body.keys.map((k: { key_ID: string }) => ({ key_ID: k.key_ID })) });
-          if (dec.status === 200) for (const k of dec.body.keys) slaveGot.set(k.key_ID, (slaveGot.get(k.key_ID) ?? 0) + 1);
+          const dec = await etsi(first.kmePort, slave, 'POST', `/api/v1/keys/${master}/dec_keys`, {
+            key_IDs: enc.body.keys.map((k: { key_ID: string }) => ({ key_ID: k.key_ID })),
+          });
+          if (dec.status === 200)
+            for (const k of dec.body.keys) slaveGot.set(k.key_ID, (slaveGot.get(k.key_ID) ?? 0) + 1);
         } catch {
           return; // the process died under us
         }
@@ -60,7 +69,11 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
     const relayer = async () => {
       while (!stop) {
         try {
-          await fetch(`http://127.0.0.1:${first.restPort}/v1/relays`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'graz', to: 'xinglong', bits: 2048 }) });
+          await fetch(`http://127.0.0.1:${first.restPort}/v1/relays`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ from: 'graz', to: 'xinglong', bits: 2048 }),
+          });
         } catch {
           return;
         }
@@ -95,9 +108,13 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
       const slaveAudited = new Set(delivered.filter((d) => d.side === 'slave').flatMap((d) => d.keyIds));
       const masterAudited = new Set([
         ...delivered.filter((d) => d.side === 'master').flatMap((d) => d.keyIds),
-        ...audit.filter((e) => e.type === 'void').flatMap((e) => (e.data.deliveredKeyIds as string[] | undefined) ?? []),
+        ...audit
+          .filter((e) => e.type === 'void')
+          .flatMap((e) => (e.data.deliveredKeyIds as string[] | undefined) ?? []),
       ]);
-      const voided = new Set(audit.filter((e) => e.type === 'void').flatMap((e) => (e.data.voidedKeyIds as string[] | undefined) ?? []));
+      const voided = new Set(
+        audit.filter((e) => e.type === 'void').flatMap((e) => (e.data.voidedKeyIds as string[] | undefined) ?? []),
+      );
       for (const [id, v] of masterGot) {
         expect(masterAudited.has(id) || voided.has(id)).toBe(true);
         expect(slaveGot.get(id) ?? 0).toBeLessThanOrEqual(1);
@@ -122,13 +139,18 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
       const add = (l: string, b: number) => acc.set(l, (acc.get(l) ?? 0) + b);
       for (const e of audit) {
         if (e.type === 'deposit') add(e.data.link as string, e.data.bits as number);
-        if (e.type === 'relay') add(linkId('relayed', e.data.from as string, e.data.to as string), e.data.bits as number);
-        if (['relay', 'void'].includes(e.type) && e.data.drawn) for (const [l, b] of Object.entries(e.data.drawn as Record<string, number>)) add(l, -b);
+        if (e.type === 'relay')
+          add(linkId('relayed', e.data.from as string, e.data.to as string), e.data.bits as number);
+        if (['relay', 'void'].includes(e.type) && e.data.drawn)
+          for (const [l, b] of Object.entries(e.data.drawn as Record<string, number>)) add(l, -b);
         for (const d of deliveriesOf(e)) for (const [l, b] of Object.entries(d.drawn ?? {})) add(l, -b);
-        if (e.type === 'void' && e.data.returned) for (const [l, b] of Object.entries(e.data.returned as Record<string, number>)) add(l, b);
+        if (e.type === 'void' && e.data.returned)
+          for (const [l, b] of Object.entries(e.data.returned as Record<string, number>)) add(l, b);
         if (e.type === 'expire' && e.data.link) add(e.data.link as string, -(e.data.bits as number));
       }
-      console.log(`crash test: ${masterGot.size} keys to masters before SIGKILL, ${audit.filter((e) => e.type === 'release').length} reservations released after restart, ${audit.filter((e) => e.type === 'relay').length} relays`);
+      console.log(
+        `crash test: ${masterGot.size} keys to masters before SIGKILL, ${audit.filter((e) => e.type === 'release').length} reservations released after restart, ${audit.filter((e) => e.type === 'relay').length} relays`,
+      );
       const stats = await core.store.poolStats();
       for (const s of stats) expect(s.storedBits, s.link).toBe(acc.get(s.link) ?? 0);
       expect(audit.some((e) => e.type === 'relay')).toBe(true);

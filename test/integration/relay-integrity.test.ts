@@ -28,7 +28,10 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     await f.redis.hset(hashKey, 'ct', raw.toString('base64'));
   };
   const poolBits = async (link: string) => {
-    const pools = (await request(app).get('/v1/keys/pools').expect(200)).body.pools as { link: string; storedBits: number }[];
+    const pools = (await request(app).get('/v1/keys/pools').expect(200)).body.pools as {
+      link: string;
+      storedBits: number;
+    }[];
     return pools.find((p) => p.link === link)?.storedBits ?? 0;
   };
   /** The newest `void` entry (deliveries are audited when their lease settles, a few ms after the answer). */
@@ -38,7 +41,10 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     return { type: fields[fields.indexOf('type') + 1], data: JSON.parse(fields[fields.indexOf('data') + 1]!) };
   };
   const enc = (body: unknown) => etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-matera-a/enc_keys', body);
-  const dec = (ids: string[]) => etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: ids.map((key_ID) => ({ key_ID })) });
+  const dec = (ids: string[]) =>
+    etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', {
+      key_IDs: ids.map((key_ID) => ({ key_ID })),
+    });
   /** A full round trip still works afterwards: master and slave get the same fresh keys. */
   const roundTrip = async (body: { number: number; size: number }) => {
     const e = await enc(body);
@@ -83,7 +89,15 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     expect(await f.redis.zcard(k('reservations'))).toBe(0);
     const a = await lastAudit();
     expect(a.type).toBe('void');
-    expect(a.data).toMatchObject({ reason: 'integrity', side: 'master', master: 'sae-graz-a', slave: 'sae-matera-a', voided: [{ segment: head[1], link: LINK, bits: 256 }], drawn: { [LINK]: 256 }, released: 3 });
+    expect(a.data).toMatchObject({
+      reason: 'integrity',
+      side: 'master',
+      master: 'sae-graz-a',
+      slave: 'sae-matera-a',
+      voided: [{ segment: head[1], link: LINK, bits: 256 }],
+      drawn: { [LINK]: 256 },
+      released: 3,
+    });
     expect((await verifyAudit(f.redis, relay.prefix)).ok).toBe(true);
     await roundTrip({ number: 2, size: 512 });
     expect(await poolBits(LINK)).toBe(before - 256 - 1024);
@@ -110,7 +124,13 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     const a = await lastAudit();
     expect(a.type).toBe('void');
     // Nothing was audited as delivered (the response never left), so only the voided unit is drawn.
-    expect(a.data).toMatchObject({ reason: 'integrity', side: 'master', voided: [{ keyId: head[1], link: LINK, bits: 256 }], drawn: { [LINK]: 256 }, returnedKeyIds: [head[0], head[2]] });
+    expect(a.data).toMatchObject({
+      reason: 'integrity',
+      side: 'master',
+      voided: [{ keyId: head[1], link: LINK, bits: 256 }],
+      drawn: { [LINK]: 256 },
+      returnedKeyIds: [head[0], head[2]],
+    });
     expect((await verifyAudit(f.redis, relay.prefix)).ok).toBe(true);
     const keys = await roundTrip({ number: 3, size: 256 });
     expect(keys.map((x) => x.key_ID)).toEqual([head[0], head[2], head[3]]);
@@ -129,9 +149,18 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     expect(await f.redis.exists(k(`seg:${ids[1]}`))).toBe(0);
     const a = await lastAudit();
     expect(a.type).toBe('void');
-    expect(a.data).toMatchObject({ reason: 'integrity', side: 'slave', master: 'sae-graz-a', slave: 'sae-matera-a', voided: [{ keyId: ids[1], bits: 256 }], restoredKeyIds: [ids[0], ids[2]] });
+    expect(a.data).toMatchObject({
+      reason: 'integrity',
+      side: 'slave',
+      master: 'sae-graz-a',
+      slave: 'sae-matera-a',
+      voided: [{ keyId: ids[1], bits: 256 }],
+      restoredKeyIds: [ids[0], ids[2]],
+    });
     // The voided key can never be served; the two others still reach their slave, once.
-    expect((await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${ids[1]}`)).body).toEqual({ message: 'one or more keys specified are not found on KME' });
+    expect((await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${ids[1]}`)).body).toEqual(
+      { message: 'one or more keys specified are not found on KME' },
+    );
     const rest = await dec([ids[0]!, ids[2]!]);
     expect(rest.status).toBe(200);
     expect(rest.body.keys).toEqual([e.body.keys[0], e.body.keys[2]]);
@@ -143,7 +172,12 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     // GET ?key_ID= of one corrupt key: the same answer.
     const one = await enc({});
     await tamper(k(`seg:${one.body.keys[0].key_ID}`));
-    const g = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${one.body.keys[0].key_ID}`);
+    const g = await etsi(
+      port,
+      'sae-matera-a',
+      'GET',
+      `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${one.body.keys[0].key_ID}`,
+    );
     expect(g.status).toBe(503);
     expect(g.body).toEqual({ message: INTEGRITY, details: [{ voided_key_ID: one.body.keys[0].key_ID }] });
     voidedIds.push(one.body.keys[0].key_ID);
@@ -167,7 +201,11 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     expect(await poolBits(up)).toBe(8192 - 256);
     expect(await poolBits(linkId('satellite', 'sat-43001', 'xinglong'))).toBe(8192);
     const a = await lastAudit();
-    expect(a.data).toMatchObject({ reason: 'integrity', voided: [{ segment: first, link: up, bits: 256 }], drawn: { [up]: 256 } });
+    expect(a.data).toMatchObject({
+      reason: 'integrity',
+      voided: [{ segment: first, link: up, bits: 256 }],
+      drawn: { [up]: 256 },
+    });
     const again = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 1024 });
     expect(again.body.outcome).toBe('relayed');
   });
@@ -183,11 +221,13 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     expect(served.length).toBeGreaterThan(5);
     for (const key of served) {
       const bytes = Buffer.from(key, 'base64');
-      for (const needle of [key, bytes.toString('hex'), bytes.subarray(0, 12).toString('hex')]) expect(all.includes(needle)).toBe(false);
+      for (const needle of [key, bytes.toString('hex'), bytes.subarray(0, 12).toString('hex')])
+        expect(all.includes(needle)).toBe(false);
     }
     expect(all).not.toMatch(/"ct"/);
     const voids = [];
-    for await (const e of readAudit(f.redis, relay.prefix)) if (e.type === 'void' && e.data.reason === 'integrity') voids.push(e);
+    for await (const e of readAudit(f.redis, relay.prefix))
+      if (e.type === 'void' && e.data.reason === 'integrity') voids.push(e);
     expect(voids).toHaveLength(5);
     const v = await verifyAudit(f.redis, relay.prefix);
     expect(v.ok).toBe(true);

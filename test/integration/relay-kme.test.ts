@@ -34,10 +34,23 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     expect(r.status).toBe(200);
     expect(r.headers['cache-control']).toBe('no-store');
     const s = r.body;
-    for (const k of ['key_size', 'stored_key_count', 'max_key_count', 'max_key_per_request', 'max_key_size', 'min_key_size', 'max_SAE_ID_count']) {
+    for (const k of [
+      'key_size',
+      'stored_key_count',
+      'max_key_count',
+      'max_key_per_request',
+      'max_key_size',
+      'min_key_size',
+      'max_SAE_ID_count',
+    ]) {
       expect(Number.isInteger(s[k]), k).toBe(true);
     }
-    expect(s).toMatchObject({ source_KME_ID: 'graz', target_KME_ID: 'matera', master_SAE_ID: 'sae-graz-a', slave_SAE_ID: 'sae-matera-a' });
+    expect(s).toMatchObject({
+      source_KME_ID: 'graz',
+      target_KME_ID: 'matera',
+      master_SAE_ID: 'sae-graz-a',
+      slave_SAE_ID: 'sae-matera-a',
+    });
     expect(s.key_size).toBeGreaterThan(0);
     expect(s.stored_key_count).toBeLessThanOrEqual(s.max_key_count);
     expect(s.stored_key_count).toBe(256);
@@ -62,9 +75,14 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     const third = await etsi(port, 'sae-matera-b', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: ids });
     expect(third.status).toBe(401);
     expect(third.body).toEqual({ message: 'unauthorized' });
-    const dec = await etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: ids, unknown_field: true });
+    const dec = await etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', {
+      key_IDs: ids,
+      unknown_field: true,
+    });
     expect(dec.status).toBe(200);
-    expect(dec.body.keys).toEqual(enc.body.keys.map((k: { key_ID: string; key: string }) => ({ key_ID: k.key_ID, key: k.key })));
+    expect(dec.body.keys).toEqual(
+      enc.body.keys.map((k: { key_ID: string; key: string }) => ({ key_ID: k.key_ID, key: k.key })),
+    );
     // A replay: 503 (retry) while the first answer's lease is being settled, then 400 for good.
     let replay = await etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: ids });
     for (let i = 0; i < 20 && replay.status === 503; i += 1) {
@@ -101,7 +119,8 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
   });
 
   it('bad input gets the spec 400 messages, never a 500', async () => {
-    const post = (body: unknown, raw?: string, to = 'sae-matera-a') => etsi(port, 'sae-graz-a', 'POST', `/api/v1/keys/${to}/enc_keys`, body, raw);
+    const post = (body: unknown, raw?: string, to = 'sae-matera-a') =>
+      etsi(port, 'sae-graz-a', 'POST', `/api/v1/keys/${to}/enc_keys`, body, raw);
     expect((await post({ size: 100 })).body).toEqual({ message: 'size shall be a multiple of 8' });
     const cases: [Promise<{ status: number; body: { message: string } }>, RegExp][] = [
       [post(undefined, '{"number": 1,'), /JSON/],
@@ -116,7 +135,10 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
       [post({ additional_slave_SAE_IDs: ['sae-matera-b'] }), /additional_slave_SAE_IDs/],
       [post({ extension_mandatory: [{ qkdsat_route_type: 'carrier-pigeon' }] }), /qkdsat_route_type/],
       [post(undefined, JSON.stringify({ pad: 'x'.repeat(10_000) })), /exceeds/],
-      [etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: [{ key_ID: 'not-a-uuid' }] }), /key_ID/],
+      [
+        etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: [{ key_ID: 'not-a-uuid' }] }),
+        /key_ID/,
+      ],
       [etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', {}), /key_IDs/],
       [etsi(port, 'sae-matera-a', 'GET', '/api/v1/keys/sae-graz-a/dec_keys?key_ID=123'), /key_ID/],
     ];
@@ -127,10 +149,17 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     }
     const ext = await post({ extension_mandatory: [{ abc_route_type: 'x' }] });
     expect(ext.status).toBe(400);
-    expect(ext.body).toEqual({ message: 'not all extension_mandatory parameters are supported', details: [{ unsupported_extension_parameter: 'abc_route_type' }] });
-    const unmet = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-xinglong-a/enc_keys', { extension_mandatory: [{ qkdsat_route_type: 'direct' }] });
+    expect(ext.body).toEqual({
+      message: 'not all extension_mandatory parameters are supported',
+      details: [{ unsupported_extension_parameter: 'abc_route_type' }],
+    });
+    const unmet = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-xinglong-a/enc_keys', {
+      extension_mandatory: [{ qkdsat_route_type: 'direct' }],
+    });
     expect(unmet.body).toEqual({ message: 'not all extension_mandatory request options could be met' });
-    const unknownKey = await etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: [{ key_ID: '3f0c2a52-1c2b-4c1e-9a51-6f3c2a4b5d6e' }] });
+    const unknownKey = await etsi(port, 'sae-matera-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', {
+      key_IDs: [{ key_ID: '3f0c2a52-1c2b-4c1e-9a51-6f3c2a4b5d6e' }],
+    });
     expect(unknownKey.body).toEqual({ message: 'one or more keys specified are not found on KME' });
   });
 
@@ -139,13 +168,19 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     const r = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-xinglong-a/enc_keys', { number: 1 });
     expect(r.status).toBe(503);
     expect(r.body).toEqual({ message: 'insufficient key material' });
-    const big = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-matera-a/enc_keys', { number: 128, size: 1024 });
+    const big = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-matera-a/enc_keys', {
+      number: 128,
+      size: 1024,
+    });
     expect(big.status).toBe(503);
-    expect((await etsi(port, 'sae-graz-a', 'GET', '/api/v1/keys/sae-matera-a/status')).body.stored_key_count).toBe(before);
+    expect((await etsi(port, 'sae-graz-a', 'GET', '/api/v1/keys/sae-matera-a/status')).body.stored_key_count).toBe(
+      before,
+    );
   });
 
   it('relays key Graz -> satellite -> Xinglong, then serves it as indirect keys', async () => {
-    const admin = (body: object) => request(app).post('/v1/admin/deposits').set('authorization', `Bearer ${f.adminToken}`).send(body);
+    const admin = (body: object) =>
+      request(app).post('/v1/admin/deposits').set('authorization', `Bearer ${f.adminToken}`).send(body);
     await admin({ stationId: 'graz', noradId: 43_000, bits: 20_000 }).expect(201);
     await admin({ stationId: 'xinglong', noradId: 43_000, bits: 16_000 }).expect(201);
     const r = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 4096 });
@@ -160,10 +195,15 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     expect(JSON.stringify(pools)).not.toMatch(/"key"|ct/);
     const tooMuch = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 1_000_000 });
     expect(tooMuch.body.outcome).toBe('failed');
-    const enc = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-xinglong-a/enc_keys', { number: 2, extension_mandatory: [{ qkdsat_route_type: 'indirect' }] });
+    const enc = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-xinglong-a/enc_keys', {
+      number: 2,
+      extension_mandatory: [{ qkdsat_route_type: 'indirect' }],
+    });
     expect(enc.status).toBe(200);
     expect(enc.body.key_container_extension).toEqual({ qkdsat_route_type: 'indirect' });
-    const dec = await etsi(port, 'sae-xinglong-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', { key_IDs: enc.body.keys.map((k: { key_ID: string }) => ({ key_ID: k.key_ID })) });
+    const dec = await etsi(port, 'sae-xinglong-a', 'POST', '/api/v1/keys/sae-graz-a/dec_keys', {
+      key_IDs: enc.body.keys.map((k: { key_ID: string }) => ({ key_ID: k.key_ID })),
+    });
     expect(dec.body.keys).toEqual(enc.body.keys);
     for (const k of enc.body.keys) delivered.push(k.key);
     expect((await request(app).get('/v1/saes')).body).toContainEqual({ id: 'sae-xinglong-a', stationId: 'xinglong' });
@@ -176,7 +216,12 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     const all = logs.lines.join('\n');
     for (const k of delivered) {
       const bytes = Buffer.from(k, 'base64');
-      for (const needle of [k, bytes.toString('hex'), bytes.toString('base64url'), bytes.subarray(0, 12).toString('hex')]) {
+      for (const needle of [
+        k,
+        bytes.toString('hex'),
+        bytes.toString('base64url'),
+        bytes.subarray(0, 12).toString('hex'),
+      ]) {
         expect(all.includes(needle), 'key bytes in the log').toBe(false);
       }
     }
@@ -187,7 +232,9 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     const v = await verifyAudit(f.redis, relay.prefix);
     expect(v.ok).toBe(true);
     expect(v.entries).toBeGreaterThan(10);
-    const types = new Set((await f.redis.xrange(`${relay.prefix}audit`, '-', '+')).map(([, fl]) => fl[fl.indexOf('type') + 1]));
+    const types = new Set(
+      (await f.redis.xrange(`${relay.prefix}audit`, '-', '+')).map(([, fl]) => fl[fl.indexOf('type') + 1]),
+    );
     for (const t of ['deposit', 'reserve', 'deliver', 'relay']) expect(types.has(t), t).toBe(true);
     const rows = await f.redis.xrange(`${relay.prefix}audit`, '-', '+', 'COUNT', 3);
     await f.redis.xdel(`${relay.prefix}audit`, rows[1]![0]);
@@ -205,10 +252,27 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     expect(raw.includes(Buffer.from(enc.body.keys[0].key, 'base64'))).toBe(false);
     // Moving the ciphertext to another ID makes it undecryptable, never another key: it is voided.
     const other = '3f0c2a52-1c2b-4c1e-9a51-6f3c2a4b5d6e';
-    await f.redis.hset(`${relay.prefix}seg:${other}`, 'master', 'sae-graz-a', 'slave', 'sae-matera-a', 'ct', ct!, 'bits', '256', 'state', 'bound', 'expiresAt', String(Date.now() + 60_000));
+    await f.redis.hset(
+      `${relay.prefix}seg:${other}`,
+      'master',
+      'sae-graz-a',
+      'slave',
+      'sae-matera-a',
+      'ct',
+      ct!,
+      'bits',
+      '256',
+      'state',
+      'bound',
+      'expiresAt',
+      String(Date.now() + 60_000),
+    );
     const moved = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${other}`);
     expect(moved.status).toBe(503);
-    expect(moved.body).toEqual({ message: 'stored key material failed its integrity check and was voided; retry', details: [{ voided_key_ID: other }] });
+    expect(moved.body).toEqual({
+      message: 'stored key material failed its integrity check and was voided; retry',
+      details: [{ voided_key_ID: other }],
+    });
     expect(await f.redis.exists(`${relay.prefix}seg:${other}`)).toBe(0);
     // The original record is untouched and still reaches its slave.
     const own = await etsi(port, 'sae-matera-a', 'GET', `/api/v1/keys/sae-graz-a/dec_keys?key_ID=${id}`);

@@ -11,7 +11,15 @@ describe('development PKI', () => {
 
   it('creates exactly the contract files under var/pki, usable by curl and ETSI clients', () => {
     const pki = ensureDevPki(dir, ['sae-graz-a', 'sae-matera-a']);
-    for (const f of ['ca.crt', 'server.crt', 'server.key', 'sae/sae-graz-a.crt', 'sae/sae-graz-a.key', 'sae/sae-matera-a.crt', 'sae/sae-matera-a.key']) {
+    for (const f of [
+      'ca.crt',
+      'server.crt',
+      'server.key',
+      'sae/sae-graz-a.crt',
+      'sae/sae-graz-a.key',
+      'sae/sae-matera-a.crt',
+      'sae/sae-matera-a.key',
+    ]) {
       expect(existsSync(join(dir, 'pki', f)), f).toBe(true);
     }
     expect(statSync(join(dir, 'pki', 'server.key')).mode & 0o077).toBe(0);

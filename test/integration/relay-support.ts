@@ -52,7 +52,12 @@ export function testPki(): NonNullable<typeof caCache> {
     const ca = createCa('qkdsat test CA');
     const certs = new Map(TEST_SAES.map((s) => [s.id, issueCert(ca, s.id, 'client')]));
     const otherCa = createCa('someone else');
-    caCache = { ca, server: issueCert(ca, 'localhost', 'server'), certs, stranger: issueCert(otherCa, 'sae-graz-a', 'client') };
+    caCache = {
+      ca,
+      server: issueCert(ca, 'localhost', 'server'),
+      certs,
+      stranger: issueCert(otherCa, 'sae-graz-a', 'client'),
+    };
   }
   return caCache;
 }
@@ -79,13 +84,31 @@ export function fixture(relayOverrides: Record<string, unknown> = {}, extraEnv: 
   const kekHex = randomBytes(32).toString('hex');
   const adminToken = randomBytes(24).toString('base64url');
   const env = {
-    QKDSAT_CONFIG: configPath, QKDSAT_VAR_DIR: join(dir, 'var'), QKDSAT_PREFIX: prefix, QKDSAT_KEK: kekHex, QKDSAT_ADMIN_TOKEN: adminToken,
-    KME_PORT: '0', PORT: '0', HOST: '127.0.0.1', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', LOG_LEVEL: 'info', ...extraEnv,
+    QKDSAT_CONFIG: configPath,
+    QKDSAT_VAR_DIR: join(dir, 'var'),
+    QKDSAT_PREFIX: prefix,
+    QKDSAT_KEK: kekHex,
+    QKDSAT_ADMIN_TOKEN: adminToken,
+    KME_PORT: '0',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    LOG_LEVEL: 'info',
+    ...extraEnv,
   };
   const config = loadConfig(env, {});
   const redis = createRedis(env.REDIS_URL);
   return {
-    dir, prefix, kekHex, adminToken, configPath, env, config, redis, ca: pki.ca, certs: pki.certs,
+    dir,
+    prefix,
+    kekHex,
+    adminToken,
+    configPath,
+    env,
+    config,
+    redis,
+    ca: pki.ca,
+    certs: pki.certs,
     cleanup: async () => {
       let cursor = '0';
       do {
@@ -109,27 +132,56 @@ export interface Reply {
 const agents = new Map<string, Agent>();
 
 /** An mTLS call as `sae` (a test SAE, 'stranger' = a certificate from another CA, 'none' = no certificate). */
-export function etsi(port: number, sae: string, method: 'GET' | 'POST', path: string, body?: unknown, rawBody?: string): Promise<Reply> {
+export function etsi(
+  port: number,
+  sae: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  rawBody?: string,
+): Promise<Reply> {
   const pki = testPki();
   const cred = sae === 'none' ? undefined : sae === 'stranger' ? pki.stranger : pki.certs.get(sae);
   const agentKey = `${port}:${sae}`;
   let agent = agents.get(agentKey);
   if (!agent) {
-    agent = new Agent({ keepAlive: true, maxSockets: 64, ca: pki.ca.cert, ...(cred ? { cert: cred.cert, key: cred.key } : {}) });
+    agent = new Agent({
+      keepAlive: true,
+      maxSockets: 64,
+      ca: pki.ca.cert,
+      ...(cred ? { cert: cred.cert, key: cred.key } : {}),
+    });
     agents.set(agentKey, agent);
   }
   const payload = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown;
-        try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers:
+          payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+        });
+      },
+    );
     req.on('error', reject);
     if (payload !== undefined) req.write(payload);
     req.end();
@@ -144,7 +196,12 @@ export function closeAgents(): void {
 /** A pino destination that keeps every line. */
 export function logSink(): { stream: Writable; lines: string[] } {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); cb(); } });
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
   return { stream, lines };
 }
 
@@ -166,7 +223,14 @@ export async function serveRelay(f: Fixture, logs: { stream: Writable }): Promis
   const relay = await startRelay({ config: f.config, logger, redis: f.redis, clock: realClock(), api });
   const link = linkId('fibre', 'graz', 'matera');
   return {
-    relay, port: relay.kmePort, app: createApp({ logger, api, version: 'test', readiness: { redis: async () => (await f.redis.ping()) === 'PONG' } }),
+    relay,
+    port: relay.kmePort,
+    app: createApp({
+      logger,
+      api,
+      version: 'test',
+      readiness: { redis: async () => (await f.redis.ping()) === 'PONG' },
+    }),
     depositFibre: async (bits) => {
       const m = KeyMaterial.adopt(new Uint8Array(randomBytes(bits / 8)));
       try {

@@ -13,14 +13,31 @@ export function anchoredClock(simStartMs: number, wallAnchorMs: number, speed = 
   return { kind: 'simulated', speed, now, toRealDelayMs: (at) => Math.max(0, (at - now()) / speed) };
 }
 
-export const testSettings = (over: Record<string, unknown> = {}) => SchedulerSettingsSchema.parse({
-  leadSeconds: 30, frozenMinutes: 0, staleToleranceSeconds: 3600, lockDurationMs: 2000, solver: 'heuristic', timeLimitSeconds: 2, ...over,
-});
+export const testSettings = (over: Record<string, unknown> = {}) =>
+  SchedulerSettingsSchema.parse({
+    leadSeconds: 30,
+    frozenMinutes: 0,
+    staleToleranceSeconds: 3600,
+    lockDurationMs: 2000,
+    solver: 'heuristic',
+    timeLimitSeconds: 2,
+    ...over,
+  });
 
 export function candidatesAt(t0: number, n: number, durationMs = 60_000): Candidate[] {
   return Array.from({ length: n }, (_, k) => {
-    const stationId = `gs${k % 4}`, noradId = 70000 + (k % 3), startMs = t0 + k * 40_000;
-    return { id: passId(stationId, noradId, startMs), stationId, noradId, startMs, endMs: startMs + durationMs, expectedSecureBits: 100_000 + k * 1000, clearSkyProbability: 1 };
+    const stationId = `gs${k % 4}`,
+      noradId = 70000 + (k % 3),
+      startMs = t0 + k * 40_000;
+    return {
+      id: passId(stationId, noradId, startMs),
+      stationId,
+      noradId,
+      startMs,
+      endMs: startMs + durationMs,
+      expectedSecureBits: 100_000 + k * 1000,
+      clearSkyProbability: 1,
+    };
   });
 }
 
@@ -37,6 +54,9 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) { if (await check()) return; await sleep(100); }
+  while (Date.now() < until) {
+    if (await check()) return;
+    await sleep(100);
+  }
   throw new Error(`timed out waiting for ${what}`);
 }

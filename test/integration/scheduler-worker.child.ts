@@ -12,8 +12,14 @@ const prefix = process.env.PREFIX!;
 const redis = createRedis(REDIS_URL, 'command');
 const clock = anchoredClock(Number(process.env.SIM_START), Number(process.env.WALL_ANCHOR));
 const scheduler = createScheduler({
-  redis, redisUrl: REDIS_URL, prefix, clock, logger: createLogger('silent'), settings: testSettings(JSON.parse(process.env.SETTINGS ?? '{}')),
-  candidates: async () => [], stationIds: async () => new Set(),
+  redis,
+  redisUrl: REDIS_URL,
+  prefix,
+  clock,
+  logger: createLogger('silent'),
+  settings: testSettings(JSON.parse(process.env.SETTINGS ?? '{}')),
+  candidates: async () => [],
+  stationIds: async () => new Set(),
   sink: {
     deposit: async (stationId, noradId, bits, meta) => {
       await redis.incr(`${prefix}:test:deposits:${meta?.passId}`);
@@ -26,5 +32,9 @@ const { workers } = scheduler.startWorkers({ planner: false });
 // Ready means connected and polling, so the race starts with every worker able to take jobs.
 await Promise.all(workers.map((w) => w.waitUntilReady()));
 await redis.rpush(`${prefix}:test:ready`, String(process.pid));
-const stop = async () => { await scheduler.close(); await redis.quit(); process.exit(0); };
+const stop = async () => {
+  await scheduler.close();
+  await redis.quit();
+  process.exit(0);
+};
 process.on('SIGTERM', () => void stop());

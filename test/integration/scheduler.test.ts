@@ -8,7 +8,15 @@ import { createLogger } from '../../src/platform/logger.js';
 import { realClock } from '../../src/platform/clock.js';
 import { createScheduler, type Scheduler } from '../../scheduler/index.js';
 import { conflicts, type Candidate } from '../../scheduler/domain/index.js';
-import { anchoredClock, candidatesAt, deletePrefix, REDIS_URL, sleep, testSettings, waitFor } from './scheduler-harness.js';
+import {
+  anchoredClock,
+  candidatesAt,
+  deletePrefix,
+  REDIS_URL,
+  sleep,
+  testSettings,
+  waitFor,
+} from './scheduler-harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const redis = createRedis(REDIS_URL, 'command');
@@ -24,20 +32,47 @@ function setup(settings: Record<string, unknown> = {}) {
   const clock = anchoredClock(SIM_START, anchor);
   let cands: Candidate[] = [];
   const make = () => {
-    const s = createScheduler({ redis, redisUrl: REDIS_URL, prefix, clock, logger: createLogger('silent'), settings: testSettings(settings), candidates: async () => cands, stationIds: async () => new Set(['gs0', 'gs1', 'gs2', 'gs3']) });
+    const s = createScheduler({
+      redis,
+      redisUrl: REDIS_URL,
+      prefix,
+      clock,
+      logger: createLogger('silent'),
+      settings: testSettings(settings),
+      candidates: async () => cands,
+      stationIds: async () => new Set(['gs0', 'gs1', 'gs2', 'gs3']),
+    });
     schedulers.push(s);
     return s;
   };
   const spawnWorker = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'scheduler-worker.child.ts')], {
-      env: { ...process.env, PREFIX: prefix, SIM_START: String(SIM_START), WALL_ANCHOR: String(anchor), SETTINGS: JSON.stringify(settings) }, stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        PREFIX: prefix,
+        SIM_START: String(SIM_START),
+        WALL_ANCHOR: String(anchor),
+        SETTINGS: JSON.stringify(settings),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
     return child;
   };
-  const ready = (n: number) => waitFor(async () => (await redis.llen(`${prefix}:test:ready`)) >= n, 20_000, `${n} workers ready`);
+  const ready = (n: number) =>
+    waitFor(async () => (await redis.llen(`${prefix}:test:ready`)) >= n, 20_000, `${n} workers ready`);
   const deposits = async (id: string) => Number((await redis.get(`${prefix}:test:deposits:${id}`)) ?? 0);
-  return { prefix, clock, make, spawnWorker, ready, deposits, setCandidates: (c: Candidate[]) => { cands = c; } };
+  return {
+    prefix,
+    clock,
+    make,
+    spawnWorker,
+    ready,
+    deposits,
+    setCandidates: (c: Candidate[]) => {
+      cands = c;
+    },
+  };
 }
 
 afterEach(async () => {
@@ -45,7 +80,9 @@ afterEach(async () => {
   for (const s of schedulers.splice(0)) await s.close().catch(() => undefined);
   for (const p of prefixes.splice(0)) await deletePrefix(redis, p);
 });
-afterAll(async () => { await redis.quit(); });
+afterAll(async () => {
+  await redis.quit();
+});
 
 describe('scheduler on BullMQ and Redis', () => {
   it('three worker processes racing on one plan execute every booking exactly once', async () => {
@@ -58,7 +95,11 @@ describe('scheduler on BullMQ and Redis', () => {
     const plan = await s.replan({ horizonHours: 2 });
     expect(plan.booked).toBeGreaterThanOrEqual(6);
     const ids = plan.plan.bookings.map((b) => b.id);
-    await waitFor(async () => (await Promise.all(ids.map((id) => s.store.get(id)))).every((b) => b?.state === 'COMPLETED'), 40_000, 'all bookings completed');
+    await waitFor(
+      async () => (await Promise.all(ids.map((id) => s.store.get(id)))).every((b) => b?.state === 'COMPLETED'),
+      40_000,
+      'all bookings completed',
+    );
     for (const id of ids) expect(await t.deposits(id)).toBe(1);
     const log = await redis.lrange(`${t.prefix}:test:log`, 0, -1);
     expect(log).toHaveLength(ids.length);
@@ -76,7 +117,11 @@ describe('scheduler on BullMQ and Redis', () => {
     await waitFor(async () => (await s.store.get(id))?.state === 'PASS', 20_000, 'pass in progress');
     first.kill('SIGKILL');
     t.spawnWorker();
-    await waitFor(async () => (await s.store.get(id))?.state === 'COMPLETED', 40_000, 'pass completed by another worker');
+    await waitFor(
+      async () => (await s.store.get(id))?.state === 'COMPLETED',
+      40_000,
+      'pass completed by another worker',
+    );
     expect(await t.deposits(id)).toBe(1);
     const log = await redis.lrange(`${t.prefix}:test:log`, 0, -1);
     expect(log).toHaveLength(1);
@@ -97,13 +142,18 @@ describe('scheduler on BullMQ and Redis', () => {
     expect(p2.booked).toBe(0);
     // Simulated clock: no wall-time job scheduler, one chained delayed re-plan at the next cron time in simulated time.
     expect(await a.queues.plans.getJobSchedulers()).toHaveLength(0);
-    expect((await a.queues.plans.getDelayed()).filter((j) => j.id?.startsWith('replan_cron_')).map((j) => j.id)).toHaveLength(1);
+    expect(
+      (await a.queues.plans.getDelayed()).filter((j) => j.id?.startsWith('replan_cron_')).map((j) => j.id),
+    ).toHaveLength(1);
     const active = (await a.store.list()).filter((x) => x.state === 'SCHEDULED');
     expect(active.map((x) => x.id).sort()).toEqual(p1.plan.bookings.map((x) => x.id).sort());
     expect(await a.queues.passes.getDelayedCount()).toBe(active.length);
     // Two planners racing on shifted candidate sets: the store never holds conflicting active bookings.
     t.setCandidates([...candidatesAt(t0 + 7_000, 12), ...candidatesAt(t0 + 20_000, 12)]);
-    await Promise.all([a.replan({ horizonHours: 4, solver: 'heuristic' }), b.replan({ horizonHours: 4, solver: 'heuristic' })]);
+    await Promise.all([
+      a.replan({ horizonHours: 4, solver: 'heuristic' }),
+      b.replan({ horizonHours: 4, solver: 'heuristic' }),
+    ]);
     const now = (await a.store.list()).filter((x) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(x.state));
     const gaps = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
     for (const x of now) for (const y of now) expect(conflicts(x, y, gaps)).toBe(false);
@@ -114,12 +164,24 @@ describe('scheduler on BullMQ and Redis', () => {
     const prefix = `{t${randomBytes(5).toString('hex')}}`;
     prefixes.push(prefix);
     const make = () => {
-      const s = createScheduler({ redis, redisUrl: REDIS_URL, prefix, clock: realClock(), logger: createLogger('silent'), settings: testSettings({ cron: '0 */6 * * *' }), candidates: async () => [], stationIds: async () => new Set(['gs0']) });
+      const s = createScheduler({
+        redis,
+        redisUrl: REDIS_URL,
+        prefix,
+        clock: realClock(),
+        logger: createLogger('silent'),
+        settings: testSettings({ cron: '0 */6 * * *' }),
+        candidates: async () => [],
+        stationIds: async () => new Set(['gs0']),
+      });
       schedulers.push(s);
       return s;
     };
-    const a = make(), b = make();
-    await a.boot(); await b.boot(); await b.boot();
+    const a = make(),
+      b = make();
+    await a.boot();
+    await b.boot();
+    await b.boot();
     const js = await a.queues.plans.getJobSchedulers();
     expect(js).toHaveLength(1);
     expect(js[0]).toMatchObject({ pattern: '0 */6 * * *', tz: 'UTC' });

@@ -5,9 +5,12 @@ import { sharedClockOf } from '../../src/platform/clock.js';
 import { createRedis } from '../../src/platform/redis.js';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'command');
-afterAll(async () => { await redis.quit(); });
+afterAll(async () => {
+  await redis.quit();
+});
 
-const config = (start: string, speed = '60') => loadConfig({ QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: start, QKDSAT_CLOCK_SPEED: speed }, {});
+const config = (start: string, speed = '60') =>
+  loadConfig({ QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: start, QKDSAT_CLOCK_SPEED: speed }, {});
 
 describe('shared simulated clock', () => {
   it('processes booted at different wall times read one simulated timeline; another configured start replaces it', async () => {
@@ -40,7 +43,9 @@ describe('shared simulated clock', () => {
     expect(again.clock.now()).toBe(Date.parse('2022-08-10T00:00:00Z') + 3_600_000 * 60);
     const reset = await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall, { reset: true });
     expect(reset.clock.now()).toBe(Date.parse('2022-08-10T00:00:00Z'));
-    expect((await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall + 1000)).clock.now()).toBe(Date.parse('2022-08-10T00:00:00Z') + 60_000);
+    expect((await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall + 1000)).clock.now()).toBe(
+      Date.parse('2022-08-10T00:00:00Z') + 60_000,
+    );
     await redis.del(key);
   });
 

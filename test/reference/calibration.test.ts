@@ -4,19 +4,29 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { calibrateLink, modelLossDb, parseMeasuredLoss, type LinkConfig, type MeasuredLossRow } from '../../src/core/channel/index.js';
+import {
+  calibrateLink,
+  modelLossDb,
+  parseMeasuredLoss,
+  type LinkConfig,
+  type MeasuredLossRow,
+} from '../../src/core/channel/index.js';
 import { mulberry32, normal, simulatePass } from '../../src/core/keyrate/index.js';
 import { MICIUS_XINGLONG, MICIUS_XINGLONG_CALIBRATED } from '../../src/core/presets/index.js';
 
 const DEG = Math.PI / 180;
-const parsed = parseMeasuredLoss(readFileSync(new URL('../fixtures/micius/micius2017_measured_loss.csv', import.meta.url), 'utf8'));
+const parsed = parseMeasuredLoss(
+  readFileSync(new URL('../fixtures/micius/micius2017_measured_loss.csv', import.meta.url), 'utf8'),
+);
 if (!parsed.ok) throw new Error('fixture does not parse');
 const measured = parsed.value;
 
 describe('Micius calibrated on the measured pass (QNET digitisation of Liao et al. 2017)', () => {
   const fit = calibrateLink(MICIUS_XINGLONG.link, measured, { fit: ['opticsEfficiency', 'aerosolOpticalDepth'] });
   it('two fitted parameters leave ≤ 1.2 dB RMS over 645-1,200 km, and the preset holds exactly what the fit returns', () => {
-    console.log(`micius calibration: ${fit.parameters.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.standardError.toPrecision(2)}`).join(', ')}; RMS ${fit.rmsResidualDb.toFixed(3)} dB, χ² ${fit.chiSquare.toFixed(1)} / ${fit.degreesOfFreedom}; bins ${fit.residualsByElevation.map((b) => `${b.fromDeg}-${b.toDeg}°: ${b.meanDb.toFixed(2)}`).join(', ')}`);
+    console.log(
+      `micius calibration: ${fit.parameters.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.standardError.toPrecision(2)}`).join(', ')}; RMS ${fit.rmsResidualDb.toFixed(3)} dB, χ² ${fit.chiSquare.toFixed(1)} / ${fit.degreesOfFreedom}; bins ${fit.residualsByElevation.map((b) => `${b.fromDeg}-${b.toDeg}°: ${b.meanDb.toFixed(2)}`).join(', ')}`,
+    );
     expect(fit.converged).toBe(true);
     expect(fit.rmsResidualDb).toBeLessThanOrEqual(1.2);
     expect(Math.min(...measured.map((r) => r.rangeKm))).toBeLessThan(646);
@@ -25,9 +35,16 @@ describe('Micius calibrated on the measured pass (QNET digitisation of Liao et a
     expect(fit.parameters[1]!.value).toBeCloseTo(MICIUS_XINGLONG_CALIBRATED.link.atmosphere.aerosolOpticalDepth!, 4);
   });
   it('whole-pass finite key with the calibrated preset is within 25 % of the published 300,939 bits', () => {
-    const track = measured.map((r) => ({ tMs: r.timeS * 1000, rangeKm: r.rangeKm, elevationRad: r.elevationDeg * DEG, sunElevationRad: -0.6 }));
+    const track = measured.map((r) => ({
+      tMs: r.timeS * 1000,
+      rangeKm: r.rangeKm,
+      elevationRad: r.elevationDeg * DEG,
+      sunElevationRad: -0.6,
+    }));
     const key = simulatePass(track, MICIUS_XINGLONG_CALIBRATED, { window: 'optimal' }).key;
-    console.log(`micius calibrated finite key: ${key.secureKeyBits} bits (${(key.secureKeyBits / 300_939).toFixed(3)} of 300,939), QBER ${(100 * key.qberX).toFixed(2)} %`);
+    console.log(
+      `micius calibrated finite key: ${key.secureKeyBits} bits (${(key.secureKeyBits / 300_939).toFixed(3)} of 300,939), QBER ${(100 * key.qberX).toFixed(2)} %`,
+    );
     expect(Math.abs(key.secureKeyBits / 300_939 - 1)).toBeLessThanOrEqual(0.25);
   });
 });
@@ -50,7 +67,11 @@ function syntheticPass(maxElevationDeg: number, stepS: number): MeasuredLossRow[
 
 describe('calibration skill on synthetic passes (known truth, 0.3 dB noise, 100 seeded trials)', () => {
   const truthValues = { opticsEfficiency: 0.15, zenithTransmittance: 0.8, airmassExponent: 1 };
-  const truth: LinkConfig = { ...MICIUS_XINGLONG.link, receiver: { ...MICIUS_XINGLONG.link.receiver, opticsEfficiency: 0.15 }, atmosphere: { model: 'sec-law', zenithTransmittance: 0.8, airmassExponent: 1 } };
+  const truth: LinkConfig = {
+    ...MICIUS_XINGLONG.link,
+    receiver: { ...MICIUS_XINGLONG.link.receiver, opticsEfficiency: 0.15 },
+    atmosphere: { model: 'sec-law', zenithTransmittance: 0.8, airmassExponent: 1 },
+  };
   const passA = syntheticPass(60, 5); // calibrate here: culmination 60°
   const passB = syntheticPass(25, 5); // predict here: a low 25° pass, far longer ranges
   const trueA = modelLossDb(truth, passA);
@@ -62,7 +83,9 @@ describe('calibration skill on synthetic passes (known truth, 0.3 dB noise, 100 
     const rnd = mulberry32(seed);
     const rows = passA.map((r, i) => ({ ...r, lossDb: trueA[i]! + 0.3 * normal(rnd), sigmaDb: 0.3 }));
     const c = calibrateLink(MICIUS_XINGLONG.link, rows, { fit: names });
-    for (const p of c.parameters) if (Math.abs(p.value - truthValues[p.name as keyof typeof truthValues]) <= 2 * p.standardError) covered[p.name as keyof typeof truthValues]++;
+    for (const p of c.parameters)
+      if (Math.abs(p.value - truthValues[p.name as keyof typeof truthValues]) <= 2 * p.standardError)
+        covered[p.name as keyof typeof truthValues]++;
     const predicted = modelLossDb(c.link, passB);
     rms.push(Math.sqrt(predicted.reduce((a, v, i) => a + (v - trueB[i]!) ** 2, 0) / predicted.length));
   }
@@ -70,9 +93,11 @@ describe('calibration skill on synthetic passes (known truth, 0.3 dB noise, 100 
     console.log(`synthetic coverage (of 100): ${names.map((n) => `${n} ${covered[n]}`).join(', ')}`);
     for (const n of names) expect(covered[n]).toBeGreaterThanOrEqual(90);
   });
-  it('the other pass\'s loss is predicted within 0.3 dB RMS in every trial', () => {
+  it("the other pass's loss is predicted within 0.3 dB RMS in every trial", () => {
     const sorted = [...rms].sort((a, b) => a - b);
-    console.log(`synthetic prediction RMS on the 25° pass: median ${sorted[50]!.toFixed(3)} dB, worst ${sorted[99]!.toFixed(3)} dB`);
+    console.log(
+      `synthetic prediction RMS on the 25° pass: median ${sorted[50]!.toFixed(3)} dB, worst ${sorted[99]!.toFixed(3)} dB`,
+    );
     expect(sorted[99]).toBeLessThanOrEqual(0.3);
   });
 });

@@ -11,15 +11,29 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runSoak } from '../../soak/run.js';
 
-const enabled = process.env.QKDSAT_SOAK_MUTATIONS === '1' && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+const enabled =
+  process.env.QKDSAT_SOAK_MUTATIONS === '1' &&
+  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe.skipIf(!enabled)('soak mutation check: the checker catches re-introduced defects', () => {
   it.each([
     ['nonidempotent-deposit', ['deposit-once', 'booking-once', 'pool-balance']],
     ['delete-before-write', ['audit-delivered-not-received', 'key-lost', 'key-refused-without-void']],
-  ])('%s', async (mutation, invariants) => {
-    const report = await runSoak({ seed: 11, days: 1, speed: 1440, faultsPerDay: 2, fuzzPerDay: 100, mutation, log: () => undefined });
-    expect(report.violations.length).toBeGreaterThan(0);
-    expect(report.violations.some((v) => invariants.includes(v.invariant))).toBe(true);
-  }, 300_000);
+  ])(
+    '%s',
+    async (mutation, invariants) => {
+      const report = await runSoak({
+        seed: 11,
+        days: 1,
+        speed: 1440,
+        faultsPerDay: 2,
+        fuzzPerDay: 100,
+        mutation,
+        log: () => undefined,
+      });
+      expect(report.violations.length).toBeGreaterThan(0);
+      expect(report.violations.some((v) => invariants.includes(v.invariant))).toBe(true);
+    },
+    300_000,
+  );
 });

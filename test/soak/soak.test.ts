@@ -13,7 +13,15 @@ const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore
 describe.skipIf(!hasRedisServer)('system soak (short)', () => {
   it('2 simulated days under crashes, lost replies, load and hostile input: zero violations', async () => {
     const seed = Number(process.env.QKDSAT_SOAK_SEED ?? 7);
-    const report = await runSoak({ seed, days: 2, speed: 1440, faultsPerDay: 1, fuzzPerDay: 150, reportName: 'soak-short', log: () => undefined });
+    const report = await runSoak({
+      seed,
+      days: 2,
+      speed: 1440,
+      faultsPerDay: 1,
+      fuzzPerDay: 150,
+      reportName: 'soak-short',
+      log: () => undefined,
+    });
     expect(report.violations).toEqual([]);
     // The soak really ran: every fault kind injected, passes executed, key deposited, delivered and relayed.
     for (const [kind, n] of Object.entries(report.faults)) expect(n, kind).toBeGreaterThanOrEqual(2);

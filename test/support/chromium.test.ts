@@ -12,7 +12,8 @@ describe('findChromium', () => {
   });
   it('uses an executable CHROMIUM_PATH and refuses one that is not executable, in one line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chr-'));
-    const exe = join(dir, 'chrome'), plain = join(dir, 'plain');
+    const exe = join(dir, 'chrome'),
+      plain = join(dir, 'plain');
     writeFileSync(exe, '#!/bin/sh\n', { mode: 0o755 });
     writeFileSync(plain, '', { mode: 0o644 });
     expect(findChromium({ CHROMIUM_PATH: exe })).toBe(exe);

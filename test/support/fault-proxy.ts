@@ -22,7 +22,10 @@ export class FaultProxy {
   /** When each armed fault fired (the soak's fault windows). */
   readonly firedAt: { kind: Armed['kind']; match: string; atMs: number }[] = [];
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(target: { host: string; port: number }): Promise<FaultProxy> {
     const holder: { proxy?: FaultProxy } = {};
@@ -65,11 +68,24 @@ export class FaultProxy {
     let timer: NodeJS.Timeout | undefined;
     const release = () => {
       while (held.length && held[0]!.at <= Date.now()) client.write(held.shift()!.chunk);
-      if (held.length && !timer) timer = setTimeout(() => { timer = undefined; release(); }, held[0]!.at - Date.now());
+      if (held.length && !timer)
+        timer = setTimeout(() => {
+          timer = undefined;
+          release();
+        }, held[0]!.at - Date.now());
     };
-    const kill = () => { client.destroy(); upstream.destroy(); };
-    client.on('close', () => { this.sockets.delete(client); upstream.destroy(); });
-    upstream.on('close', () => { this.sockets.delete(upstream); client.destroy(); });
+    const kill = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', () => {
+      this.sockets.delete(client);
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      this.sockets.delete(upstream);
+      client.destroy();
+    });
     client.on('error', kill);
     upstream.on('error', kill);
     client.on('data', (chunk: Buffer) => {

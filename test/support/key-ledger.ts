@@ -15,7 +15,9 @@ export interface LedgerReport {
 
 export async function checkLedger(redis: Redis, prefix: string): Promise<LedgerReport> {
   const audited: Record<string, number> = {};
-  const add = (link: string, bits: number) => { audited[link] = (audited[link] ?? 0) + bits; };
+  const add = (link: string, bits: number) => {
+    audited[link] = (audited[link] ?? 0) + bits;
+  };
   for await (const e of readAudit(redis, prefix)) {
     const d = e.data as Record<string, unknown>;
     const drawn = (d.drawn ?? {}) as Record<string, number>;
@@ -25,7 +27,8 @@ export async function checkLedger(redis: Redis, prefix: string): Promise<LedgerR
       add(`relayed:${a}~${b}`, Number(d.bits));
     }
     if (e.type === 'void' || e.type === 'relay') for (const [link, bits] of Object.entries(drawn)) add(link, -bits);
-    for (const delivery of deliveriesOf(e)) for (const [link, bits] of Object.entries(delivery.drawn ?? {})) add(link, -bits);
+    for (const delivery of deliveriesOf(e))
+      for (const [link, bits] of Object.entries(delivery.drawn ?? {})) add(link, -bits);
     if (e.type === 'expire' && d.segment) add(String(d.link), -Number(d.bits));
   }
   const stored = await redis.hgetall(`${prefix}poolbits`);
@@ -37,12 +40,14 @@ export async function checkLedger(redis: Redis, prefix: string): Promise<LedgerR
     let listed = 0;
     for (const id of ids) {
       const [state, bits, segLink] = await redis.hmget(`${prefix}seg:${id}`, 'state', 'bits', 'link');
-      if (state !== 'available' || segLink !== link) report.problems.push(`${link}: listed ${id} is ${state ?? 'missing'}`);
+      if (state !== 'available' || segLink !== link)
+        report.problems.push(`${link}: listed ${id} is ${state ?? 'missing'}`);
       else listed += Number(bits);
     }
     const row = { stored: Number(stored[link] ?? 0), audited: audited[link] ?? 0, listed };
     report.links[link] = row;
-    if (row.stored !== row.audited || row.stored !== row.listed) report.problems.push(`${link}: stored ${row.stored}, audited ${row.audited}, listed ${row.listed}`);
+    if (row.stored !== row.audited || row.stored !== row.listed)
+      report.problems.push(`${link}: stored ${row.stored}, audited ${row.audited}, listed ${row.listed}`);
   }
   return report;
 }

@@ -18,7 +18,9 @@ export class MemoryCatalog implements CatalogPort {
   }
   async page(after: number | undefined, limit: number, ids?: readonly number[]) {
     const wanted = ids ? new Set(ids) : undefined;
-    return (await this.list()).filter((es) => (after === undefined || es.noradId > after) && (!wanted || wanted.has(es.noradId))).slice(0, limit);
+    return (await this.list())
+      .filter((es) => (after === undefined || es.noradId > after) && (!wanted || wanted.has(es.noradId)))
+      .slice(0, limit);
   }
   async pageJson(after: number | undefined, limit: number, ids?: readonly number[]) {
     return (await this.page(after, limit, ids)).map((es) => JSON.stringify(es));
@@ -29,23 +31,50 @@ export class MemoryCatalog implements CatalogPort {
     if (had) this.changes += 1;
     return had;
   }
-  async version() { return String(this.changes); }
-  async clear() { this.current.clear(); this.hist.clear(); this.changes += 1; }
-  async get(noradId: number) { return this.current.get(noradId); }
+  async version() {
+    return String(this.changes);
+  }
+  async clear() {
+    this.current.clear();
+    this.hist.clear();
+    this.changes += 1;
+  }
+  async get(noradId: number) {
+    return this.current.get(noradId);
+  }
   async history(noradId: number, limit = 100) {
     return [...(this.hist.get(noradId)?.values() ?? [])].sort((a, b) => a.epochMs - b.epochMs).slice(-limit);
   }
-  async list() { return [...this.current.values()].sort((a, b) => a.noradId - b.noradId); }
+  async list() {
+    return [...this.current.values()].sort((a, b) => a.noradId - b.noradId);
+  }
 }
 
 export class MemoryStationStore implements StationStorePort {
   private readonly map = new Map<string, Station>();
   private seed = false;
-  async seeded() { return this.seed; }
-  async markSeeded() { this.seed = true; }
-  async clear() { this.map.clear(); this.seed = false; }
-  async put(s: Station) { const created = !this.map.has(s.id); this.map.set(s.id, s); return { created }; }
-  async get(id: string) { return this.map.get(id); }
-  async delete(id: string) { return this.map.delete(id); }
-  async list() { return [...this.map.values()].sort((a, b) => a.id.localeCompare(b.id)); }
+  async seeded() {
+    return this.seed;
+  }
+  async markSeeded() {
+    this.seed = true;
+  }
+  async clear() {
+    this.map.clear();
+    this.seed = false;
+  }
+  async put(s: Station) {
+    const created = !this.map.has(s.id);
+    this.map.set(s.id, s);
+    return { created };
+  }
+  async get(id: string) {
+    return this.map.get(id);
+  }
+  async delete(id: string) {
+    return this.map.delete(id);
+  }
+  async list() {
+    return [...this.map.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
 }

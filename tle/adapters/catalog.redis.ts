@@ -5,25 +5,53 @@
 import type { Redis } from 'ioredis';
 import { loadLua, runLua } from '../../src/platform/lua.js';
 import { execAll } from '../../src/platform/redis.js';
-import { ElementSetSchema, StationSchema, type CatalogPort, type ElementSet, type Station, type StationStorePort } from '../domain/index.js';
+import {
+  ElementSetSchema,
+  StationSchema,
+  type CatalogPort,
+  type ElementSet,
+  type Station,
+  type StationStorePort,
+} from '../domain/index.js';
 
 /**
  * Idempotent by content: storing the same element set twice leaves the data as storing it once did
  * (a replay only bumps the catalog version once more, which invalidates caches and nothing else).
  */
-const PUT = loadLua({ name: 'tle_put_element_set', file: new URL('./put-element-set.lua', import.meta.url).pathname, keys: 6, idempotent: 'own' });
+const PUT = loadLua({
+  name: 'tle_put_element_set',
+  file: new URL('./put-element-set.lua', import.meta.url).pathname,
+  keys: 6,
+  idempotent: 'own',
+});
 
 const parseSet = (s: string): ElementSet => ElementSetSchema.parse(JSON.parse(s));
 
 export class RedisCatalog implements CatalogPort {
   private indexed: Promise<void> | undefined;
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
-  private k(s: string) { return `${this.prefix}:tle:${s}`; }
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  private k(s: string) {
+    return `${this.prefix}:tle:${s}`;
+  }
 
   async put(es: ElementSet): Promise<{ current: boolean }> {
     await this.ensureIndex();
-    const id = String(es.noradId), epoch = String(es.epochMs);
-    const r = await runLua(this.redis, PUT, { keys: [this.k('current'), this.k('epoch'), this.k(`hist:${id}`), this.k(`sets:${id}`), this.k('ids'), this.k('version')], args: [id, epoch, JSON.stringify(es)] });
+    const id = String(es.noradId),
+      epoch = String(es.epochMs);
+    const r = await runLua(this.redis, PUT, {
+      keys: [
+        this.k('current'),
+        this.k('epoch'),
+        this.k(`hist:${id}`),
+        this.k(`sets:${id}`),
+        this.k('ids'),
+        this.k('version'),
+      ],
+      args: [id, epoch, JSON.stringify(es)],
+    });
     return { current: r === 1 };
   }
   /** Catalogs written before the paging index existed get it built once. */
@@ -35,7 +63,10 @@ export class RedisCatalog implements CatalogPort {
         const chunk = ids.slice(i, i + 1000);
         if (chunk.length) await this.redis.zadd(this.k('ids'), ...chunk.flatMap((id) => [id, id]));
       }
-    })().catch((e: unknown) => { this.indexed = undefined; throw e; }));
+    })().catch((e: unknown) => {
+      this.indexed = undefined;
+      throw e;
+    }));
   }
   async page(after: number | undefined, limit: number, ids?: readonly number[]): Promise<ElementSet[]> {
     return (await this.pageJson(after, limit, ids)).map(parseSet);
@@ -43,19 +74,39 @@ export class RedisCatalog implements CatalogPort {
   async pageJson(after: number | undefined, limit: number, ids?: readonly number[]): Promise<string[]> {
     await this.ensureIndex();
     const wanted = ids
-      ? [...new Set(ids)].filter((id) => after === undefined || id > after).sort((a, b) => a - b).slice(0, limit).map(String)
-      : await this.redis.zrangebyscore(this.k('ids'), after === undefined ? '-inf' : `(${after}`, '+inf', 'LIMIT', 0, limit);
+      ? [...new Set(ids)]
+          .filter((id) => after === undefined || id > after)
+          .sort((a, b) => a - b)
+          .slice(0, limit)
+          .map(String)
+      : await this.redis.zrangebyscore(
+          this.k('ids'),
+          after === undefined ? '-inf' : `(${after}`,
+          '+inf',
+          'LIMIT',
+          0,
+          limit,
+        );
     if (wanted.length === 0) return [];
     const raw = await this.redis.hmget(this.k('current'), ...wanted);
     return raw.filter((s): s is string => !!s);
   }
   async delete(noradId: number): Promise<boolean> {
     const id = String(noradId);
-    const [removed] = (await execAll(this.redis.multi()
-      .hdel(this.k('current'), id).hdel(this.k('epoch'), id).zrem(this.k('ids'), id).del(this.k(`hist:${id}`), this.k(`sets:${id}`)).incr(this.k('version')))) as number[];
+    const [removed] = (await execAll(
+      this.redis
+        .multi()
+        .hdel(this.k('current'), id)
+        .hdel(this.k('epoch'), id)
+        .zrem(this.k('ids'), id)
+        .del(this.k(`hist:${id}`), this.k(`sets:${id}`))
+        .incr(this.k('version')),
+    )) as number[];
     return removed === 1;
   }
-  async version(): Promise<string> { return (await this.redis.get(this.k('version'))) ?? '0'; }
+  async version(): Promise<string> {
+    return (await this.redis.get(this.k('version'))) ?? '0';
+  }
   async clear(): Promise<void> {
     const version = await this.redis.incr(this.k('version'));
     await deletePrefix(this.redis, `${this.prefix}:tle`);
@@ -79,15 +130,37 @@ export class RedisCatalog implements CatalogPort {
 }
 
 export class RedisStationStore implements StationStorePort {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
-  private get key() { return `${this.prefix}:stations`; }
-  async put(s: Station) { return { created: (await this.redis.hset(this.key, s.id, JSON.stringify(s))) === 1 }; }
-  async get(id: string) { const s = await this.redis.hget(this.key, id); return s ? StationSchema.parse(JSON.parse(s)) : undefined; }
-  async delete(id: string) { return (await this.redis.hdel(this.key, id)) === 1; }
-  async seeded() { return (await this.redis.exists(`${this.key}:seeded`)) === 1; }
-  async markSeeded() { await this.redis.set(`${this.key}:seeded`, String(Date.now())); }
-  async clear() { await this.redis.del(this.key, `${this.key}:seeded`); }
-  async list() { return (await this.redis.hvals(this.key)).map((s) => StationSchema.parse(JSON.parse(s))).sort((a, b) => a.id.localeCompare(b.id)); }
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  private get key() {
+    return `${this.prefix}:stations`;
+  }
+  async put(s: Station) {
+    return { created: (await this.redis.hset(this.key, s.id, JSON.stringify(s))) === 1 };
+  }
+  async get(id: string) {
+    const s = await this.redis.hget(this.key, id);
+    return s ? StationSchema.parse(JSON.parse(s)) : undefined;
+  }
+  async delete(id: string) {
+    return (await this.redis.hdel(this.key, id)) === 1;
+  }
+  async seeded() {
+    return (await this.redis.exists(`${this.key}:seeded`)) === 1;
+  }
+  async markSeeded() {
+    await this.redis.set(`${this.key}:seeded`, String(Date.now()));
+  }
+  async clear() {
+    await this.redis.del(this.key, `${this.key}:seeded`);
+  }
+  async list() {
+    return (await this.redis.hvals(this.key))
+      .map((s) => StationSchema.parse(JSON.parse(s)))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
 }
 
 /** Deletes every key under the prefix (tests). */

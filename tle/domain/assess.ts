@@ -14,14 +14,29 @@ export const DEFAULT_REENTRY_PERIGEE_KM = 180;
 const MU_WGS72_KM3_S2 = 398600.8;
 const EARTH_RADIUS_WGS72_KM = 6378.135;
 
-export interface Assessment { epochAgeDays: number; stale: boolean; perigeeAltitudeKm: number; lowPerigee: boolean }
+export interface Assessment {
+  epochAgeDays: number;
+  stale: boolean;
+  perigeeAltitudeKm: number;
+  lowPerigee: boolean;
+}
 
-export function assessElementSet(es: ElementSet, nowMs: number, staleAfterDays = DEFAULT_STALE_AFTER_DAYS, reentryPerigeeKm = DEFAULT_REENTRY_PERIGEE_KM): Assessment {
+export function assessElementSet(
+  es: ElementSet,
+  nowMs: number,
+  staleAfterDays = DEFAULT_STALE_AFTER_DAYS,
+  reentryPerigeeKm = DEFAULT_REENTRY_PERIGEE_KM,
+): Assessment {
   const nRadS = (es.meanMotionRevPerDay * 2 * Math.PI) / 86_400;
   const aKm = Math.cbrt(MU_WGS72_KM3_S2 / (nRadS * nRadS));
   const perigeeAltitudeKm = aKm * (1 - es.eccentricity) - EARTH_RADIUS_WGS72_KM;
   const epochAgeDays = (nowMs - es.epochMs) / 86_400_000;
-  return { epochAgeDays, stale: Math.abs(epochAgeDays) > staleAfterDays, perigeeAltitudeKm, lowPerigee: perigeeAltitudeKm < reentryPerigeeKm };
+  return {
+    epochAgeDays,
+    stale: Math.abs(epochAgeDays) > staleAfterDays,
+    perigeeAltitudeKm,
+    lowPerigee: perigeeAltitudeKm < reentryPerigeeKm,
+  };
 }
 
 /** An SGP4 propagator for the element set: from its TLE lines when it has some, else from OMM. */

@@ -11,7 +11,9 @@ import { parseTleText } from './tle-text.js';
 
 export const CATALOG_FORMATS = ['tle', 'omm-json', 'omm-xml', 'omm-kvn'] as const;
 export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
-export interface CatalogParseReport extends ParseReport { format: CatalogFormat }
+export interface CatalogParseReport extends ParseReport {
+  format: CatalogFormat;
+}
 
 /**
  * The format of a catalog text, from its first non-blank characters: `{` or `[` is OMM JSON, `<`
@@ -22,7 +24,10 @@ export function detectCatalogFormat(text: string): CatalogFormat {
   const t = text.replace(/^\uFEFF/, '').trimStart();
   if (t.startsWith('{') || t.startsWith('[')) return 'omm-json';
   if (t.startsWith('<')) return 'omm-xml';
-  const first = t.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !/^COMMENT(\s|$)/.test(l));
+  const first = t
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !/^COMMENT(\s|$)/.test(l));
   if (first !== undefined && /^CCSDS_OMM_VERS\s*=/i.test(first)) return 'omm-kvn';
   return 'tle';
 }
@@ -32,7 +37,16 @@ function jsonSyntaxError(text: string, e: Error): ParseReport {
   const offset = at ? Number(at[1]) : undefined;
   const before = offset !== undefined ? text.slice(0, offset).split(/\r?\n/) : undefined;
   const where = before ? { line: before.length, column: before[before.length - 1]!.length + 1 } : {};
-  return { accepted: [], rejected: [{ index: 0, ...(before ? { firstLine: before.length } : {}), issues: [{ code: 'OMM_FORMAT', message: `OMM JSON does not parse: ${e.message}`, ...where }] }] };
+  return {
+    accepted: [],
+    rejected: [
+      {
+        index: 0,
+        ...(before ? { firstLine: before.length } : {}),
+        issues: [{ code: 'OMM_FORMAT', message: `OMM JSON does not parse: ${e.message}`, ...where }],
+      },
+    ],
+  };
 }
 
 /**
@@ -46,11 +60,18 @@ export function parseCatalog(input: unknown): CatalogParseReport {
     case 'omm-json': {
       const text = input.replace(/^\uFEFF/, '');
       let value: unknown;
-      try { value = JSON.parse(text); } catch (e) { return { format, ...jsonSyntaxError(text, e as Error) }; }
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        return { format, ...jsonSyntaxError(text, e as Error) };
+      }
       return { format, ...parseOmmJson(value) };
     }
-    case 'omm-xml': return { format, ...parseOmmXml(input) };
-    case 'omm-kvn': return { format, ...parseOmmKvn(input) };
-    default: return { format, ...parseTleText(input) };
+    case 'omm-xml':
+      return { format, ...parseOmmXml(input) };
+    case 'omm-kvn':
+      return { format, ...parseOmmKvn(input) };
+    default:
+      return { format, ...parseTleText(input) };
   }
 }

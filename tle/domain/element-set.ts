@@ -46,5 +46,14 @@ export interface RecordIssue {
   path?: (string | number)[];
 }
 
-export interface RejectedRecord { index: number; firstLine?: number; noradId?: number; text?: string; issues: RecordIssue[] }
-export interface ParseReport { accepted: ElementSet[]; rejected: RejectedRecord[] }
+export interface RejectedRecord {
+  index: number;
+  firstLine?: number;
+  noradId?: number;
+  text?: string;
+  issues: RecordIssue[];
+}
+export interface ParseReport {
+  accepted: ElementSet[];
+  rejected: RejectedRecord[];
+}

@@ -4,12 +4,22 @@ import type { Instant } from '../../src/core/time/instant.js';
 import type { ElementSet } from './element-set.js';
 import { propagatorOf } from './assess.js';
 
-export interface GroundTrackPoint { tMs: Instant; latitudeDeg: number; longitudeDeg: number; altitudeKm: number }
+export interface GroundTrackPoint {
+  tMs: Instant;
+  latitudeDeg: number;
+  longitudeDeg: number;
+  altitudeKm: number;
+}
 
 const DEG = 180 / Math.PI;
 
 /** Points every `stepS` from `fromMs` for `minutes`; stops at the first SGP4 failure (with its reason). */
-export function groundTrack(es: ElementSet, fromMs: Instant, minutes: number, stepS: number): { points: GroundTrackPoint[]; failure?: string } {
+export function groundTrack(
+  es: ElementSet,
+  fromMs: Instant,
+  minutes: number,
+  stepS: number,
+): { points: GroundTrackPoint[]; failure?: string } {
   const p = propagatorOf(es);
   if (!p.ok) return { points: [], failure: p.reason };
   const points: GroundTrackPoint[] = [];
@@ -17,7 +27,12 @@ export function groundTrack(es: ElementSet, fromMs: Instant, minutes: number, st
     const r = p.propagator.propagate(t);
     if (!r.ok) return { points, failure: r.reason };
     const g = ecefToGeodetic(temeToEcef(r.positionTemeKm, gmstRad(t)));
-    points.push({ tMs: t, latitudeDeg: g.latitudeRad * DEG, longitudeDeg: g.longitudeRad * DEG, altitudeKm: g.altitudeKm });
+    points.push({
+      tMs: t,
+      latitudeDeg: g.latitudeRad * DEG,
+      longitudeDeg: g.longitudeRad * DEG,
+      altitudeKm: g.altitudeKm,
+    });
   }
   return { points };
 }

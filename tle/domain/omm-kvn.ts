@@ -25,7 +25,11 @@ export function parseOmmKvn(text: string): ParseReport {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const records: KvnRecord[] = [];
   let current: KvnRecord | undefined;
-  const start = (line: number) => { current = { firstLine: line, fields: {}, fieldLines: {}, issues: [] }; records.push(current); return current; };
+  const start = (line: number) => {
+    current = { firstLine: line, fields: {}, fieldLines: {}, issues: [] };
+    records.push(current);
+    return current;
+  };
 
   lines.forEach((raw, i) => {
     const lineNo = i + 1;
@@ -34,24 +38,46 @@ export function parseOmmKvn(text: string): ParseReport {
     const lead = raw.length - raw.trimStart().length;
     const m = KEY_VALUE.exec(t);
     if (!m) {
-      (current ?? start(lineNo)).issues.push({ code: 'OMM_FORMAT', line: lineNo, column: lead + 1, message: `expected 'KEYWORD = value', got '${t.slice(0, 40)}'` });
+      (current ?? start(lineNo)).issues.push({
+        code: 'OMM_FORMAT',
+        line: lineNo,
+        column: lead + 1,
+        message: `expected 'KEYWORD = value', got '${t.slice(0, 40)}'`,
+      });
       return;
     }
     const key = m[1]!.toUpperCase();
     if (key === 'CCSDS_OMM_VERS') start(lineNo);
     const rec = current ?? start(lineNo);
     if (rec.issues.length === 0 && key !== 'CCSDS_OMM_VERS' && rec.firstLine === lineNo) {
-      rec.issues.push({ code: 'OMM_FORMAT', line: lineNo, column: lead + 1, message: `an OMM must start with 'CCSDS_OMM_VERS = x.y', got keyword ${key}` });
+      rec.issues.push({
+        code: 'OMM_FORMAT',
+        line: lineNo,
+        column: lead + 1,
+        message: `an OMM must start with 'CCSDS_OMM_VERS = x.y', got keyword ${key}`,
+      });
     }
     const column = lead + t.length - m[2]!.length + 1;
     if (key === 'CCSDS_OMM_VERS') {
-      if (!/^\d+\.\d+$/.test(m[2]!.trim())) rec.issues.push({ code: 'OMM_FORMAT', line: lineNo, column, message: `CCSDS_OMM_VERS '${m[2]!.slice(0, 20)}' is not a version x.y` });
+      if (!/^\d+\.\d+$/.test(m[2]!.trim()))
+        rec.issues.push({
+          code: 'OMM_FORMAT',
+          line: lineNo,
+          column,
+          message: `CCSDS_OMM_VERS '${m[2]!.slice(0, 20)}' is not a version x.y`,
+        });
       return;
     }
     if (!OMM_KEYWORDS.has(key)) return;
     const seen = rec.fieldLines[key];
     if (seen) {
-      rec.issues.push({ code: 'OMM_FORMAT', line: lineNo, column: lead + 1, path: [records.length - 1, key], message: `${key} is given twice in one OMM (first on line ${seen.line})` });
+      rec.issues.push({
+        code: 'OMM_FORMAT',
+        line: lineNo,
+        column: lead + 1,
+        path: [records.length - 1, key],
+        message: `${key} is given twice in one OMM (first on line ${seen.line})`,
+      });
       return;
     }
     rec.fieldLines[key] = { line: lineNo, column };
@@ -63,9 +89,19 @@ export function parseOmmKvn(text: string): ParseReport {
 
   const report: ParseReport = { accepted: [], rejected: [] };
   records.forEach((rec, index) => {
-    const r = validateOmmRecord(rec.fields, { index, firstLine: rec.firstLine, fieldLines: rec.fieldLines }, OmmMessageSchema);
-    if (r.ok && rec.issues.length === 0) { report.accepted.push(r.value); return; }
-    const issues = [...rec.issues.map((i) => ({ ...i, path: [index, ...(i.path?.slice(1) ?? [])] })), ...(r.ok ? [] : r.rejected.issues)];
+    const r = validateOmmRecord(
+      rec.fields,
+      { index, firstLine: rec.firstLine, fieldLines: rec.fieldLines },
+      OmmMessageSchema,
+    );
+    if (r.ok && rec.issues.length === 0) {
+      report.accepted.push(r.value);
+      return;
+    }
+    const issues = [
+      ...rec.issues.map((i) => ({ ...i, path: [index, ...(i.path?.slice(1) ?? [])] })),
+      ...(r.ok ? [] : r.rejected.issues),
+    ];
     const noradId = r.ok ? r.value.noradId : r.rejected.noradId;
     report.rejected.push({ index, firstLine: rec.firstLine, ...(noradId !== undefined ? { noradId } : {}), issues });
   });

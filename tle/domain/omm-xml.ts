@@ -31,13 +31,33 @@ const lineAt = (text: string, offset: number): number => {
 
 const documentError = (message: string, line?: number, column?: number): ParseReport => ({
   accepted: [],
-  rejected: [{ index: 0, ...(line !== undefined ? { firstLine: line } : {}), issues: [{ code: 'OMM_FORMAT', message, ...(line !== undefined ? { line, column: column ?? 1 } : {}) }] }],
+  rejected: [
+    {
+      index: 0,
+      ...(line !== undefined ? { firstLine: line } : {}),
+      issues: [{ code: 'OMM_FORMAT', message, ...(line !== undefined ? { line, column: column ?? 1 } : {}) }],
+    },
+  ],
 });
 
 /** Child element `name` of `node`, or an issue when it is missing or repeated. */
-function child(node: unknown, name: string, where: string, issues: RecordIssue[], index: number, optional = false): Node | undefined {
+function child(
+  node: unknown,
+  name: string,
+  where: string,
+  issues: RecordIssue[],
+  index: number,
+  optional = false,
+): Node | undefined {
   const v = isNode(node) ? node[name] : undefined;
-  if (Array.isArray(v)) { issues.push({ code: 'OMM_FORMAT', path: [index], message: `${where} holds ${v.length} <${name}> elements, expected one` }); return undefined; }
+  if (Array.isArray(v)) {
+    issues.push({
+      code: 'OMM_FORMAT',
+      path: [index],
+      message: `${where} holds ${v.length} <${name}> elements, expected one`,
+    });
+    return undefined;
+  }
   if (isNode(v)) return v;
   if (!optional) issues.push({ code: 'OMM_FORMAT', path: [index], message: `${where} has no <${name}> element` });
   return undefined;
@@ -52,12 +72,18 @@ export function parseOmmXml(text: string): ParseReport {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return documentError(`XML is not well-formed: ${valid.err.msg}`, valid.err.line, valid.err.col);
   let doc: unknown;
-  try { doc = parser.parse(xml); } catch (e) { return documentError(`XML does not parse: ${(e as Error).message}`); }
+  try {
+    doc = parser.parse(xml);
+  } catch (e) {
+    return documentError(`XML does not parse: ${(e as Error).message}`);
+  }
   const root = isNode(doc) ? doc : {};
   const omms = (isNode(root.ndm) ? root.ndm.omm : undefined) ?? root.omm;
   if (!Array.isArray(omms) || omms.length === 0) {
     const top = Object.keys(root).filter((k) => !k.startsWith('?'))[0];
-    return documentError(`no <omm> element: expected <ndm><omm>...</omm></ndm> or <omm>...</omm>${top ? `, got <${top}>` : ''}`);
+    return documentError(
+      `no <omm> element: expected <ndm><omm>...</omm></ndm> or <omm>...</omm>${top ? `, got <${top}>` : ''}`,
+    );
   }
 
   const report: ParseReport = { accepted: [], rejected: [] };
@@ -74,18 +100,27 @@ export function parseOmmXml(text: string): ParseReport {
     for (const section of [metadata, mean, tle]) {
       for (const [key, value] of Object.entries(section ?? {})) {
         if (key === 'COMMENT') continue;
-        if (Array.isArray(value)) { issues.push({ code: 'OMM_FORMAT', path: [index, key], message: `<${key}> appears ${value.length} times in one OMM` }); continue; }
+        if (Array.isArray(value)) {
+          issues.push({
+            code: 'OMM_FORMAT',
+            path: [index, key],
+            message: `<${key}> appears ${value.length} times in one OMM`,
+          });
+          continue;
+        }
         // An empty element is an absent value (CelesTrak: <OBJECT_ID/> for analyst objects).
         if (value !== '') fields[key] = value;
       }
     }
-    const withLine = (i: RecordIssue): RecordIssue => (firstLine !== undefined && i.line === undefined ? { ...i, line: firstLine, column: 1 } : i);
+    const withLine = (i: RecordIssue): RecordIssue =>
+      firstLine !== undefined && i.line === undefined ? { ...i, line: firstLine, column: 1 } : i;
     if (issues.length) {
       report.rejected.push({ index, ...(firstLine !== undefined ? { firstLine } : {}), issues: issues.map(withLine) });
       return;
     }
     const r = validateOmmRecord(fields, { index, ...(firstLine !== undefined ? { firstLine } : {}) }, OmmMessageSchema);
-    if (r.ok) report.accepted.push(r.value); else report.rejected.push(r.rejected);
+    if (r.ok) report.accepted.push(r.value);
+    else report.rejected.push(r.rejected);
   });
   return report;
 }

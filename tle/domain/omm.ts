@@ -12,12 +12,18 @@ const MS_PER_DAY = 86_400_000;
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Sentinel message for an absent field; validateOmmRecord names the field. */
 const REQUIRED = 'required';
-const numberish = z.union([z.number(), z.string().trim().regex(NUMBER_TEXT).transform(Number)], {
-  error: (iss) => (iss.input === undefined ? REQUIRED : `expected a number, got ${JSON.stringify(iss.input)?.slice(0, 40)}`),
-}).pipe(z.number().finite());
+const numberish = z
+  .union([z.number(), z.string().trim().regex(NUMBER_TEXT).transform(Number)], {
+    error: (iss) =>
+      iss.input === undefined ? REQUIRED : `expected a number, got ${JSON.stringify(iss.input)?.slice(0, 40)}`,
+  })
+  .pipe(z.number().finite());
 /** A CCSDS metadata value that must be one of `allowed` (trimmed, case-insensitive). */
 const oneOf = (keyword: string, allowed: readonly [string, ...string[]], why: string) =>
-  z.string({ error: (iss) => (iss.input === undefined ? REQUIRED : `${keyword} must be text`) }).trim().toUpperCase()
+  z
+    .string({ error: (iss) => (iss.input === undefined ? REQUIRED : `${keyword} must be text`) })
+    .trim()
+    .toUpperCase()
     .pipe(z.enum(allowed, { error: (iss) => `${keyword} '${String(iss.input)}' is not supported: ${why}` }));
 
 /**
@@ -27,38 +33,56 @@ const oneOf = (keyword: string, allowed: readonly [string, ...string[]], why: st
  */
 export const SGP4_THEORIES = ['SGP4', 'SGP', 'SGP/SGP4'] as const;
 
-export const OmmRecordSchema = z.object({
-  OBJECT_NAME: z.string().max(80).optional(),
-  OBJECT_ID: z.string().max(20).optional(),
-  /**
-   * CCSDS metadata. CelesTrak's JSON leaves these out (always EARTH, TEME, UTC, SGP4); when given,
-   * in any syntax, they must say what SGP4 element sets are. XML and KVN must give them (mandatory in CCSDS).
-   */
-  CENTER_NAME: oneOf('CENTER_NAME', ['EARTH'], 'SGP4 elements are geocentric (EARTH)').optional(),
-  REF_FRAME: oneOf('REF_FRAME', ['TEME'], 'SGP4 mean elements are in TEME').optional(),
-  TIME_SYSTEM: oneOf('TIME_SYSTEM', ['UTC'], 'SGP4 epochs are UTC').optional(),
-  MEAN_ELEMENT_THEORY: oneOf('MEAN_ELEMENT_THEORY', SGP4_THEORIES, `qkdsat propagates with SGP4 only (${SGP4_THEORIES.join(', ')})`).optional(),
-  EPOCH: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z?$/, 'expected YYYY-MM-DDThh:mm:ss[.ffffff] (UTC)'),
-  MEAN_MOTION: numberish.pipe(z.number().gt(0).lt(20)),
-  ECCENTRICITY: numberish.pipe(z.number().min(0).lt(1)),
-  INCLINATION: numberish.pipe(z.number().min(0).max(180)),
-  RA_OF_ASC_NODE: numberish.pipe(z.number().min(0).max(360)),
-  ARG_OF_PERICENTER: numberish.pipe(z.number().min(0).max(360)),
-  MEAN_ANOMALY: numberish.pipe(z.number().min(0).max(360)),
-  EPHEMERIS_TYPE: numberish.pipe(z.number().int().min(0).max(9))
-    .refine((t) => t !== 4, 'EPHEMERIS_TYPE 4 is SGP4-XP: its elements need the SGP4-XP propagator (qkdsat propagates with SGP4 only)').default(0),
-  CLASSIFICATION_TYPE: z.enum(['U', 'C', 'S']).default('U'),
-  NORAD_CAT_ID: numberish.pipe(z.number().int().min(1).max(999_999_999)),
-  ELEMENT_SET_NO: numberish.pipe(z.number().int().min(0)).default(999),
-  REV_AT_EPOCH: numberish.pipe(z.number().int().min(0)).default(0),
-  BSTAR: numberish,
-  MEAN_MOTION_DOT: numberish,
-  MEAN_MOTION_DDOT: numberish,
-}).meta({ id: 'Omm' });
+export const OmmRecordSchema = z
+  .object({
+    OBJECT_NAME: z.string().max(80).optional(),
+    OBJECT_ID: z.string().max(20).optional(),
+    /**
+     * CCSDS metadata. CelesTrak's JSON leaves these out (always EARTH, TEME, UTC, SGP4); when given,
+     * in any syntax, they must say what SGP4 element sets are. XML and KVN must give them (mandatory in CCSDS).
+     */
+    CENTER_NAME: oneOf('CENTER_NAME', ['EARTH'], 'SGP4 elements are geocentric (EARTH)').optional(),
+    REF_FRAME: oneOf('REF_FRAME', ['TEME'], 'SGP4 mean elements are in TEME').optional(),
+    TIME_SYSTEM: oneOf('TIME_SYSTEM', ['UTC'], 'SGP4 epochs are UTC').optional(),
+    MEAN_ELEMENT_THEORY: oneOf(
+      'MEAN_ELEMENT_THEORY',
+      SGP4_THEORIES,
+      `qkdsat propagates with SGP4 only (${SGP4_THEORIES.join(', ')})`,
+    ).optional(),
+    EPOCH: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z?$/, 'expected YYYY-MM-DDThh:mm:ss[.ffffff] (UTC)'),
+    MEAN_MOTION: numberish.pipe(z.number().gt(0).lt(20)),
+    ECCENTRICITY: numberish.pipe(z.number().min(0).lt(1)),
+    INCLINATION: numberish.pipe(z.number().min(0).max(180)),
+    RA_OF_ASC_NODE: numberish.pipe(z.number().min(0).max(360)),
+    ARG_OF_PERICENTER: numberish.pipe(z.number().min(0).max(360)),
+    MEAN_ANOMALY: numberish.pipe(z.number().min(0).max(360)),
+    EPHEMERIS_TYPE: numberish
+      .pipe(z.number().int().min(0).max(9))
+      .refine(
+        (t) => t !== 4,
+        'EPHEMERIS_TYPE 4 is SGP4-XP: its elements need the SGP4-XP propagator (qkdsat propagates with SGP4 only)',
+      )
+      .default(0),
+    CLASSIFICATION_TYPE: z.enum(['U', 'C', 'S']).default('U'),
+    NORAD_CAT_ID: numberish.pipe(z.number().int().min(1).max(999_999_999)),
+    ELEMENT_SET_NO: numberish.pipe(z.number().int().min(0)).default(999),
+    REV_AT_EPOCH: numberish.pipe(z.number().int().min(0)).default(0),
+    BSTAR: numberish,
+    MEAN_MOTION_DOT: numberish,
+    MEAN_MOTION_DDOT: numberish,
+  })
+  .meta({ id: 'Omm' });
 export type OmmRecord = z.infer<typeof OmmRecordSchema>;
 
 /** The CCSDS message syntaxes (XML, KVN) must carry the mandatory metadata keywords. */
-export const OmmMessageSchema = OmmRecordSchema.required({ CENTER_NAME: true, REF_FRAME: true, TIME_SYSTEM: true, MEAN_ELEMENT_THEORY: true });
+export const OmmMessageSchema = OmmRecordSchema.required({
+  CENTER_NAME: true,
+  REF_FRAME: true,
+  TIME_SYSTEM: true,
+  MEAN_ELEMENT_THEORY: true,
+});
 
 const EPOCH_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?/;
 
@@ -110,7 +134,7 @@ export function elementSetFromOmm(o: OmmRecord): ElementSet {
 export function ommOf(es: ElementSet): OmmJson {
   return {
     ...(es.name ? { OBJECT_NAME: es.name } : {}),
-    EPOCH: new Date(Math.floor(es.epochMs)).toISOString().slice(0, 19) + (es.epochMs / 1000 % 1).toFixed(6).slice(1),
+    EPOCH: new Date(Math.floor(es.epochMs)).toISOString().slice(0, 19) + ((es.epochMs / 1000) % 1).toFixed(6).slice(1),
     MEAN_MOTION: es.meanMotionRevPerDay,
     ECCENTRICITY: es.eccentricity,
     INCLINATION: es.inclinationDeg,
@@ -147,29 +171,53 @@ const noradIdOf = (raw: unknown): number | undefined => {
  * Validates one flat OMM keyword record (any syntax) and initialises SGP4 on it; the shared step
  * of the JSON, XML and KVN paths. Issues carry path [index, KEYWORD] and, where known, line/column.
  */
-export function validateOmmRecord(raw: unknown, pos: OmmRecordPosition, schema: typeof OmmRecordSchema | typeof OmmMessageSchema = OmmRecordSchema): { ok: true; value: ElementSet } | { ok: false; rejected: RejectedRecord } {
+export function validateOmmRecord(
+  raw: unknown,
+  pos: OmmRecordPosition,
+  schema: typeof OmmRecordSchema | typeof OmmMessageSchema = OmmRecordSchema,
+): { ok: true; value: ElementSet } | { ok: false; rejected: RejectedRecord } {
   const { index } = pos;
   const noradId = noradIdOf(raw);
-  const reject = (issues: RecordIssue[]) => ({ ok: false as const, rejected: { index, ...(pos.firstLine !== undefined ? { firstLine: pos.firstLine } : {}), ...(noradId !== undefined ? { noradId } : {}), issues } });
+  const reject = (issues: RecordIssue[]) => ({
+    ok: false as const,
+    rejected: {
+      index,
+      ...(pos.firstLine !== undefined ? { firstLine: pos.firstLine } : {}),
+      ...(noradId !== undefined ? { noradId } : {}),
+      issues,
+    },
+  });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return reject(parsed.error.issues.map((i) => {
-      const field = i.path.length ? String(i.path[0]) : undefined;
-      const absent = field !== undefined && (raw as Record<string, unknown> | null | undefined)?.[field] === undefined;
-      const missing = i.message === REQUIRED || (i.code === 'invalid_type' && (i.expected === 'nonoptional' || absent));
-      const at = field !== undefined ? pos.fieldLines?.[field] : undefined;
-      const line = at?.line ?? pos.firstLine;
-      return {
-        code: 'VALIDATION' as const,
-        path: [index, ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))],
-        message: missing ? `${field ?? 'record'} is required` : i.message,
-        ...(line !== undefined ? { line, column: at?.column ?? 1 } : {}),
-      };
-    }));
+    return reject(
+      parsed.error.issues.map((i) => {
+        const field = i.path.length ? String(i.path[0]) : undefined;
+        const absent =
+          field !== undefined && (raw as Record<string, unknown> | null | undefined)?.[field] === undefined;
+        const missing =
+          i.message === REQUIRED || (i.code === 'invalid_type' && (i.expected === 'nonoptional' || absent));
+        const at = field !== undefined ? pos.fieldLines?.[field] : undefined;
+        const line = at?.line ?? pos.firstLine;
+        return {
+          code: 'VALIDATION' as const,
+          path: [index, ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))],
+          message: missing ? `${field ?? 'record'} is required` : i.message,
+          ...(line !== undefined ? { line, column: at?.column ?? 1 } : {}),
+        };
+      }),
+    );
   }
   const es = elementSetFromOmm(parsed.data);
   const sgp4 = createPropagator({ kind: 'omm', omm: ommOf(es) });
-  if (!sgp4.ok) return reject([{ code: 'SGP4_FAILURE', path: [index], ...(pos.firstLine !== undefined ? { line: pos.firstLine, column: 1 } : {}), message: `SGP4 cannot initialise these elements: ${sgp4.reason}` }]);
+  if (!sgp4.ok)
+    return reject([
+      {
+        code: 'SGP4_FAILURE',
+        path: [index],
+        ...(pos.firstLine !== undefined ? { line: pos.firstLine, column: 1 } : {}),
+        message: `SGP4 cannot initialise these elements: ${sgp4.reason}`,
+      },
+    ]);
   return { ok: true, value: es };
 }
 
@@ -179,7 +227,8 @@ export function parseOmmJson(value: unknown): ParseReport {
   const report: ParseReport = { accepted: [], rejected: [] };
   records.forEach((raw, index) => {
     const r = validateOmmRecord(raw, { index });
-    if (r.ok) report.accepted.push(r.value); else report.rejected.push(r.rejected);
+    if (r.ok) report.accepted.push(r.value);
+    else report.rejected.push(r.rejected);
   });
   return report;
 }

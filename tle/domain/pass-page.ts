@@ -9,19 +9,36 @@ import { ElementSetSchema } from './element-set.js';
 import { passesOf, passToDetailWire, type CatalogPass } from './passes.js';
 import type { Station } from './station.js';
 
-export interface PassPageInput { setsJson: string[]; stations: Station[]; fromMs: number; toMs: number; minElevationDeg?: number; refraction?: boolean; staleDays?: number }
-export interface PassPageOutput { sats: { noradId: number; items: string[] }[]; failures: SatelliteFailure[] }
+export interface PassPageInput {
+  setsJson: string[];
+  stations: Station[];
+  fromMs: number;
+  toMs: number;
+  minElevationDeg?: number;
+  refraction?: boolean;
+  staleDays?: number;
+}
+export interface PassPageOutput {
+  sats: { noradId: number; items: string[] }[];
+  failures: SatelliteFailure[];
+}
 
 export function passPage(q: PassPageInput): PassPageOutput {
   const sets = q.setsJson.map((s) => ElementSetSchema.parse(JSON.parse(s)));
   const r = passesOf(sets, q.stations, q);
   const bySat = new Map<number, CatalogPass[]>();
-  for (const p of r.passes) { const l = bySat.get(p.noradId); if (l) l.push(p); else bySat.set(p.noradId, [p]); }
+  for (const p of r.passes) {
+    const l = bySat.get(p.noradId);
+    if (l) l.push(p);
+    else bySat.set(p.noradId, [p]);
+  }
   const order = [...new Set(sets.map((es) => es.noradId))];
   return {
     sats: order.map((noradId) => ({
       noradId,
-      items: (bySat.get(noradId) ?? []).sort((a, b) => a.aosMs - b.aosMs || a.stationId.localeCompare(b.stationId)).map((p) => JSON.stringify(passToDetailWire(p, q.staleDays))),
+      items: (bySat.get(noradId) ?? [])
+        .sort((a, b) => a.aosMs - b.aosMs || a.stationId.localeCompare(b.stationId))
+        .map((p) => JSON.stringify(passToDetailWire(p, q.staleDays))),
     })),
     failures: r.failures,
   };

@@ -12,11 +12,33 @@ import type { Station } from './station.js';
 /** How far a requested AOS may be from the predicted one. */
 export const AOS_TOLERANCE_MS = 120_000;
 
-export function passTrackAt(es: ElementSet, station: Station, aosMs: Instant, stepS = 1): { pass: ReturnType<typeof passesOf>['passes'][number]; track: TrackSample[] } {
-  const found = passesOf([es], [station], { fromMs: aosMs - AOS_TOLERANCE_MS, toMs: aosMs + AOS_TOLERANCE_MS + 1_800_000 }).passes;
+export function passTrackAt(
+  es: ElementSet,
+  station: Station,
+  aosMs: Instant,
+  stepS = 1,
+): { pass: ReturnType<typeof passesOf>['passes'][number]; track: TrackSample[] } {
+  const found = passesOf([es], [station], {
+    fromMs: aosMs - AOS_TOLERANCE_MS,
+    toMs: aosMs + AOS_TOLERANCE_MS + 1_800_000,
+  }).passes;
   const pass = found.find((p) => !p.clippedAtStart && Math.abs(p.aosMs - aosMs) <= AOS_TOLERANCE_MS);
-  if (!pass) throw new QkdsatError('NOT_FOUND', `no pass of ${es.noradId} over ${station.id} with AOS within 2 min of ${toIso(aosMs)}`, [{ path: ['aos'], message: 'no such pass' }]);
+  if (!pass)
+    throw new QkdsatError(
+      'NOT_FOUND',
+      `no pass of ${es.noradId} over ${station.id} with AOS within 2 min of ${toIso(aosMs)}`,
+      [{ path: ['aos'], message: 'no such pass' }],
+    );
   const p = propagatorOf(es);
   if (!p.ok) throw new QkdsatError('SGP4_FAILURE', `SGP4 cannot start ${es.noradId}: ${p.reason}`);
-  return { pass, track: sampleTrack({ noradId: es.noradId, propagator: p.propagator }, toPassStation(station), pass.aosMs, pass.losMs, stepS) };
+  return {
+    pass,
+    track: sampleTrack(
+      { noradId: es.noradId, propagator: p.propagator },
+      toPassStation(station),
+      pass.aosMs,
+      pass.losMs,
+      stepS,
+    ),
+  };
 }

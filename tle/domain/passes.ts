@@ -1,6 +1,12 @@
 /** Passes of catalogued element sets over stations, and their wire form (degrees, ISO times). */
 import { z } from 'zod';
-import { findPasses, type Pass, type PassSatellite, type SearchOptions, type SatelliteFailure } from '../../src/core/passes/index.js';
+import {
+  findPasses,
+  type Pass,
+  type PassSatellite,
+  type SearchOptions,
+  type SatelliteFailure,
+} from '../../src/core/passes/index.js';
 import { toIso } from '../../src/core/time/index.js';
 import { DEFAULT_STALE_AFTER_DAYS, propagatorOf } from './assess.js';
 import type { ElementSet } from './element-set.js';
@@ -9,24 +15,26 @@ import { toPassStation, type Station } from './station.js';
 const DEG = Math.PI / 180;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export const PassWireSchema = z.object({
-  noradId: z.number().int(),
-  stationId: z.string(),
-  aos: z.string(),
-  tca: z.string(),
-  los: z.string(),
-  maxElevationDeg: z.number(),
-  aosAzimuthDeg: z.number(),
-  losAzimuthDeg: z.number(),
-  minRangeKm: z.number(),
-  sunElevationDegAtTca: z.number(),
-  satelliteSunlitAtTca: z.boolean(),
-  moonSeparationDegAtTca: z.number(),
-  clipped: z.boolean(),
-  elementSetEpoch: z.string().describe('epoch of the element set the pass was predicted from'),
-  epochAgeDays: z.number().describe('TCA minus that epoch, days (negative: predicted before the epoch)'),
-  stale: z.boolean().describe('|epochAgeDays| > tle.staleDays (default 14)'),
-}).meta({ id: 'Pass' });
+export const PassWireSchema = z
+  .object({
+    noradId: z.number().int(),
+    stationId: z.string(),
+    aos: z.string(),
+    tca: z.string(),
+    los: z.string(),
+    maxElevationDeg: z.number(),
+    aosAzimuthDeg: z.number(),
+    losAzimuthDeg: z.number(),
+    minRangeKm: z.number(),
+    sunElevationDegAtTca: z.number(),
+    satelliteSunlitAtTca: z.boolean(),
+    moonSeparationDegAtTca: z.number(),
+    clipped: z.boolean(),
+    elementSetEpoch: z.string().describe('epoch of the element set the pass was predicted from'),
+    epochAgeDays: z.number().describe('TCA minus that epoch, days (negative: predicted before the epoch)'),
+    stale: z.boolean().describe('|epochAgeDays| > tle.staleDays (default 14)'),
+  })
+  .meta({ id: 'Pass' });
 export type PassWire = z.infer<typeof PassWireSchema>;
 
 export const PassDetailWireSchema = PassWireSchema.extend({
@@ -43,12 +51,22 @@ export const PassDetailWireSchema = PassWireSchema.extend({
 export type PassDetailWire = z.infer<typeof PassDetailWireSchema>;
 
 /** A pass with the epoch of the element set it was predicted from. */
-export interface CatalogPass extends Pass { elementSetEpochMs: number }
+export interface CatalogPass extends Pass {
+  elementSetEpochMs: number;
+}
 
 /** Age of the element set at `atMs`, days, and whether it is beyond `staleDays`. */
-export function epochAge(epochMs: number, atMs: number, staleDays = DEFAULT_STALE_AFTER_DAYS): { elementSetEpoch: string; epochAgeDays: number; stale: boolean } {
+export function epochAge(
+  epochMs: number,
+  atMs: number,
+  staleDays = DEFAULT_STALE_AFTER_DAYS,
+): { elementSetEpoch: string; epochAgeDays: number; stale: boolean } {
   const days = (atMs - epochMs) / 86_400_000;
-  return { elementSetEpoch: toIso(epochMs), epochAgeDays: Math.round(days * 1000) / 1000, stale: Math.abs(days) > staleDays };
+  return {
+    elementSetEpoch: toIso(epochMs),
+    epochAgeDays: Math.round(days * 1000) / 1000,
+    stale: Math.abs(days) > staleDays,
+  };
 }
 
 /** The CLI JSON contract of issue 2, plus the element set's epoch and age at TCA (issue 10). */
@@ -97,13 +115,18 @@ export interface CatalogPassQuery {
  * instants nearer its epoch than any other set's (boundaries at the midpoints between epochs).
  * Returns [fromMs, toMs) segments of the window with their set, in time order.
  */
-export function setSegments(sets: readonly ElementSet[], fromMs: number, toMs: number): { es: ElementSet; fromMs: number; toMs: number }[] {
+export function setSegments(
+  sets: readonly ElementSet[],
+  fromMs: number,
+  toMs: number,
+): { es: ElementSet; fromMs: number; toMs: number }[] {
   const sorted = [...sets].sort((a, b) => a.epochMs - b.epochMs);
   const out: { es: ElementSet; fromMs: number; toMs: number }[] = [];
   sorted.forEach((es, i) => {
     const lo = i === 0 ? -Infinity : (sorted[i - 1]!.epochMs + es.epochMs) / 2;
     const hi = i === sorted.length - 1 ? Infinity : (es.epochMs + sorted[i + 1]!.epochMs) / 2;
-    const a = Math.max(lo, fromMs), b = Math.min(hi, toMs);
+    const a = Math.max(lo, fromMs),
+      b = Math.min(hi, toMs);
     if (b > a) out.push({ es, fromMs: a, toMs: b });
   });
   return out;
@@ -118,11 +141,22 @@ const MAX_PASS_MS = 6 * 3_600_000;
  * `sets` gets, for each instant, the set with the nearest epoch (setSegments): a pass belongs to
  * the set whose segment holds its AOS, so no pass is found twice.
  */
-export function passesOf(sets: readonly ElementSet[], stations: readonly Station[], q: CatalogPassQuery): { passes: CatalogPass[]; failures: SatelliteFailure[] } {
+export function passesOf(
+  sets: readonly ElementSet[],
+  stations: readonly Station[],
+  q: CatalogPassQuery,
+): { passes: CatalogPass[]; failures: SatelliteFailure[] } {
   const bySat = new Map<number, ElementSet[]>();
-  for (const es of sets) { const l = bySat.get(es.noradId); if (l) l.push(es); else bySat.set(es.noradId, [es]); }
+  for (const es of sets) {
+    const l = bySat.get(es.noradId);
+    if (l) l.push(es);
+    else bySat.set(es.noradId, [es]);
+  }
   const passStations = stations.map(toPassStation);
-  const options = { ...(q.minElevationDeg !== undefined ? { minElevationRad: q.minElevationDeg * DEG } : {}), ...(q.refraction ? { refraction: true } : {}) };
+  const options = {
+    ...(q.minElevationDeg !== undefined ? { minElevationRad: q.minElevationDeg * DEG } : {}),
+    ...(q.refraction ? { refraction: true } : {}),
+  };
   const passes: CatalogPass[] = [];
   const failures: SatelliteFailure[] = [];
   const epochOf = new Map<number, number>();
@@ -139,10 +173,17 @@ export function passesOf(sets: readonly ElementSet[], stations: readonly Station
     if (group.length > 1) continue;
     const sat = propagate(group[0]!, q.fromMs);
     epochOf.set(group[0]!.noradId, group[0]!.epochMs);
-    if (sat) singles.push(sat); else q.onProgress?.(++done, total);
+    if (sat) singles.push(sat);
+    else q.onProgress?.(++done, total);
   }
   // Satellites with one set: one search, one track per satellite shared by all stations.
-  const r = findPasses(singles, passStations, { fromMs: q.fromMs, toMs: q.toMs, ...options, onProgress: () => q.onProgress?.(++done, total), ...(q.onTrack ? { onTrack: q.onTrack } : {}) });
+  const r = findPasses(singles, passStations, {
+    fromMs: q.fromMs,
+    toMs: q.toMs,
+    ...options,
+    onProgress: () => q.onProgress?.(++done, total),
+    ...(q.onTrack ? { onTrack: q.onTrack } : {}),
+  });
   for (const pass of r.passes) passes.push({ ...pass, elementSetEpochMs: epochOf.get(pass.noradId)! });
   failures.push(...r.failures);
   for (const group of bySat.values()) {
@@ -151,7 +192,11 @@ export function passesOf(sets: readonly ElementSet[], stations: readonly Station
       const sat = propagate(seg.es, seg.fromMs);
       if (!sat) continue;
       const last = seg.toMs >= q.toMs;
-      const found = findPasses([sat], passStations, { fromMs: seg.fromMs, toMs: last ? q.toMs : Math.min(q.toMs, seg.toMs + MAX_PASS_MS), ...options });
+      const found = findPasses([sat], passStations, {
+        fromMs: seg.fromMs,
+        toMs: last ? q.toMs : Math.min(q.toMs, seg.toMs + MAX_PASS_MS),
+        ...options,
+      });
       for (const pass of found.passes) {
         // A pass whose AOS lies in the next set's segment belongs to that set; a pass clipped at
         // this segment's start began in the previous one, which found it whole.

@@ -4,7 +4,9 @@ import type { PassStation } from '../../src/core/passes/index.js';
 
 const DEG = Math.PI / 180;
 
-export const StationIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, _ or -, at most 40');
+export const StationIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, _ or -, at most 40');
 
 export const MaskPointSchema = z.object({
   azimuthDeg: z.number().min(0).max(360),
@@ -35,6 +37,13 @@ export function toPassStation(s: Station): PassStation {
     longitudeRad: s.longitudeDeg * DEG,
     altitudeKm: s.altitudeM / 1000,
     minElevationRad: (s.minElevationDeg ?? DEFAULT_MIN_ELEVATION_DEG) * DEG,
-    ...(s.horizonMask ? { horizonMask: s.horizonMask.map((p) => ({ azimuthRad: p.azimuthDeg * DEG, elevationRad: p.elevationDeg * DEG })) } : {}),
+    ...(s.horizonMask
+      ? {
+          horizonMask: s.horizonMask.map((p) => ({
+            azimuthRad: p.azimuthDeg * DEG,
+            elevationRad: p.elevationDeg * DEG,
+          })),
+        }
+      : {}),
   };
 }

@@ -24,7 +24,12 @@ describe('TLE text', () => {
   });
   it('reports a wrong checksum with line, column 69 and both digits', () => {
     const r = parseTleText(`X\n${L1}\n${L2.slice(0, 68)}0`);
-    expect(r.rejected[0]!.issues[0]).toMatchObject({ code: 'TLE_CHECKSUM', line: 3, column: 69, message: 'wrong checksum of line 2: expected 9, got 0' });
+    expect(r.rejected[0]!.issues[0]).toMatchObject({
+      code: 'TLE_CHECKSUM',
+      line: 3,
+      column: 69,
+      message: 'wrong checksum of line 2: expected 9, got 0',
+    });
   });
   it('reports a corrupted epoch that satellite.js would silently accept', () => {
     const r = parseTleText(`${patch(L1, 21, '4x7')}\n${L2}`);
@@ -33,7 +38,17 @@ describe('TLE text', () => {
     expect(r2.rejected[0]!.issues[0]!.message).toMatch(/epoch day 400.* outside/);
   });
   it('reports out-of-range angles, mismatched catalog numbers, short lines and orphans, keeping good records', () => {
-    const text = [patch(L1, 1, '1'), patch(L2, 9, '197.3499'), L1, patch(L2, 3, '41732'), L1.slice(0, 60), L2, 'NAME ONLY', L1, L2].join('\n');
+    const text = [
+      patch(L1, 1, '1'),
+      patch(L2, 9, '197.3499'),
+      L1,
+      patch(L2, 3, '41732'),
+      L1.slice(0, 60),
+      L2,
+      'NAME ONLY',
+      L1,
+      L2,
+    ].join('\n');
     const r = parseTleText(text);
     expect(r.accepted).toHaveLength(1);
     const msgs = r.rejected.flatMap((x) => x.issues.map((i) => `${i.line}:${i.column} ${i.message}`));
@@ -62,7 +77,25 @@ describe('TLE text', () => {
 });
 
 describe('OMM JSON', () => {
-  const omm = { OBJECT_NAME: 'MICIUS', OBJECT_ID: '2016-051A', EPOCH: '2021-04-27T10:09:19.800576', MEAN_MOTION: 15.25507799, ECCENTRICITY: 0.0012844, INCLINATION: 97.3499, RA_OF_ASC_NODE: 30.8507, ARG_OF_PERICENTER: 347.0485, MEAN_ANOMALY: 124.2616, EPHEMERIS_TYPE: 0, CLASSIFICATION_TYPE: 'U', NORAD_CAT_ID: 41731, ELEMENT_SET_NO: 999, REV_AT_EPOCH: 26142, BSTAR: 3.026e-5, MEAN_MOTION_DOT: 6.96e-6, MEAN_MOTION_DDOT: 0 };
+  const omm = {
+    OBJECT_NAME: 'MICIUS',
+    OBJECT_ID: '2016-051A',
+    EPOCH: '2021-04-27T10:09:19.800576',
+    MEAN_MOTION: 15.25507799,
+    ECCENTRICITY: 0.0012844,
+    INCLINATION: 97.3499,
+    RA_OF_ASC_NODE: 30.8507,
+    ARG_OF_PERICENTER: 347.0485,
+    MEAN_ANOMALY: 124.2616,
+    EPHEMERIS_TYPE: 0,
+    CLASSIFICATION_TYPE: 'U',
+    NORAD_CAT_ID: 41731,
+    ELEMENT_SET_NO: 999,
+    REV_AT_EPOCH: 26142,
+    BSTAR: 3.026e-5,
+    MEAN_MOTION_DOT: 6.96e-6,
+    MEAN_MOTION_DDOT: 0,
+  };
   it('gives the same elements as the equivalent TLE', () => {
     const es = elementSetFromOmm(OmmRecordSchema.parse(omm));
     const tle = parseTleText(`${L1}\n${L2}`).accepted[0]!;
@@ -73,7 +106,10 @@ describe('OMM JSON', () => {
   it('reports bad records by path and keeps the good', () => {
     const r = parseOmmJson([omm, { ...omm, INCLINATION: 200 }, { ...omm, EPOCH: 'yesterday' }]);
     expect(r.accepted).toHaveLength(1);
-    expect(r.rejected.map((x) => x.issues[0]!.path)).toEqual([[1, 'INCLINATION'], [2, 'EPOCH']]);
+    expect(r.rejected.map((x) => x.issues[0]!.path)).toEqual([
+      [1, 'INCLINATION'],
+      [2, 'EPOCH'],
+    ]);
   });
 });
 

@@ -2,9 +2,25 @@
 import type { Api } from '../../src/api/route.js';
 import type { SatelliteFailure } from '../../src/core/passes/index.js';
 import type { Logger } from '../../src/platform/logger.js';
-import type { CatalogParseReport, CatalogPass, CatalogPort, ElementSet, PassPageInput, PassPageOutput, Station, StationStorePort } from '../domain/index.js';
+import type {
+  CatalogParseReport,
+  CatalogPass,
+  CatalogPort,
+  ElementSet,
+  PassPageInput,
+  PassPageOutput,
+  Station,
+  StationStorePort,
+} from '../domain/index.js';
 
-export interface PassesInput { sets: ElementSet[]; stations: Station[]; fromMs: number; toMs: number; minElevationDeg?: number; refraction?: boolean }
+export interface PassesInput {
+  sets: ElementSet[];
+  stations: Station[];
+  fromMs: number;
+  toMs: number;
+  minElevationDeg?: number;
+  refraction?: boolean;
+}
 export type ComputePasses = (input: PassesInput) => Promise<{ passes: CatalogPass[]; failures: SatelliteFailure[] }>;
 /** One /v1/passes page's computation (tle/domain/pass-page.ts), in the compute pool. */
 export type ComputePassPage = (input: PassPageInput) => Promise<PassPageOutput>;
@@ -41,7 +57,6 @@ export interface TleRouteDeps {
   terminalIds?: () => readonly number[] | undefined;
   references?: ReferencePort;
 }
-
 
 /** Several ReferencePorts as one (bookings, key pools, ...): active ids of all; cancel cancels in all. */
 export function combineReferences(...ports: ReferencePort[]): ReferencePort {

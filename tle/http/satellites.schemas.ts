@@ -12,14 +12,17 @@ export const AssessmentSchema = z.object({
   lowPerigee: z.boolean(),
 });
 
-export const SatelliteSummarySchema = z.object({
-  noradId: z.number().int(),
-  name: z.string().optional(),
-  epoch: z.string(),
-  source: z.enum(['tle', 'omm']),
-  line1: z.string().optional(),
-  line2: z.string().optional(),
-}).extend(AssessmentSchema.shape).meta({ id: 'SatelliteSummary' });
+export const SatelliteSummarySchema = z
+  .object({
+    noradId: z.number().int(),
+    name: z.string().optional(),
+    epoch: z.string(),
+    source: z.enum(['tle', 'omm']),
+    line1: z.string().optional(),
+    line2: z.string().optional(),
+  })
+  .extend(AssessmentSchema.shape)
+  .meta({ id: 'SatelliteSummary' });
 
 export const SatelliteDetailSchema = SatelliteSummarySchema.extend({
   elements: z.record(z.string(), z.unknown()),
@@ -34,15 +37,30 @@ export const UploadIssueSchema = z.object({
   path: z.string().optional(),
 });
 
-export const UploadReportSchema = z.object({
-  format: z.enum(CATALOG_FORMATS).describe('how the body was read: TLE text, or CCSDS OMM as JSON, XML or KVN'),
-  accepted: z.array(SatelliteSummarySchema.extend({ index: z.number().int(), current: z.boolean() })),
-  rejected: z.array(z.object({ index: z.number().int(), noradId: z.number().int().optional(), line: z.number().int().optional(), issues: z.array(UploadIssueSchema) })),
-}).meta({ id: 'UploadReport' });
+export const UploadReportSchema = z
+  .object({
+    format: z.enum(CATALOG_FORMATS).describe('how the body was read: TLE text, or CCSDS OMM as JSON, XML or KVN'),
+    accepted: z.array(SatelliteSummarySchema.extend({ index: z.number().int(), current: z.boolean() })),
+    rejected: z.array(
+      z.object({
+        index: z.number().int(),
+        noradId: z.number().int().optional(),
+        line: z.number().int().optional(),
+        issues: z.array(UploadIssueSchema),
+      }),
+    ),
+  })
+  .meta({ id: 'UploadReport' });
 
 export const UploadBodySchema = z
-  .union([z.string().describe('TLE text, OMM XML or OMM KVN (send as text/plain; XML also as application/xml or text/xml)'), z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())])
-  .describe('TLE text (2- or 3-line), CCSDS OMM JSON (one object or an array), OMM XML (<ndm><omm>... as CelesTrak FORMAT=xml) or OMM KVN (CCSDS_OMM_VERS = ... as CelesTrak FORMAT=kvn); the format is detected from the body');
+  .union([
+    z.string().describe('TLE text, OMM XML or OMM KVN (send as text/plain; XML also as application/xml or text/xml)'),
+    z.array(z.record(z.string(), z.unknown())),
+    z.record(z.string(), z.unknown()),
+  ])
+  .describe(
+    'TLE text (2- or 3-line), CCSDS OMM JSON (one object or an array), OMM XML (<ndm><omm>... as CelesTrak FORMAT=xml) or OMM KVN (CCSDS_OMM_VERS = ... as CelesTrak FORMAT=kvn); the format is detected from the body',
+  );
 
 export const MAX_WINDOW_DAYS = 14;
 
@@ -52,14 +70,20 @@ const StationIdItem = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a station 
 export const SatelliteListQuerySchema = z.object({
   ...PageQueryShape,
   satellite: commaList(NoradId).optional().describe('NORAD ids, comma separated; all when absent'),
-  terminalsOnly: z.enum(['true', 'false']).optional().describe('true: only satellites with a QKD terminal (scheduler.terminals)'),
+  terminalsOnly: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: only satellites with a QKD terminal (scheduler.terminals)'),
 });
 
 export const PassQuerySchema = z.object({
   ...PageQueryShape,
   station: commaList(StationIdItem).optional().describe('station ids, comma separated; all stations when absent'),
   satellite: commaList(NoradId).optional().describe('NORAD ids, comma separated; all satellites when absent'),
-  terminalsOnly: z.enum(['true', 'false']).optional().describe('true: only satellites with a QKD terminal (scheduler.terminals)'),
+  terminalsOnly: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: only satellites with a QKD terminal (scheduler.terminals)'),
   from: z.iso.datetime({ offset: true }),
   to: z.iso.datetime({ offset: true }),
   minElevationDeg: z.coerce.number().min(0).max(90).optional(),
@@ -68,10 +92,12 @@ export const PassQuerySchema = z.object({
 
 export const PassFailureSchema = z.object({ noradId: z.number().int(), at: z.string(), reason: z.string() });
 
-export const PassListSchema = z.object({
-  passes: z.array(PassDetailWireSchema),
-  failures: z.array(PassFailureSchema),
-}).meta({ id: 'PassList' });
+export const PassListSchema = z
+  .object({
+    passes: z.array(PassDetailWireSchema),
+    failures: z.array(PassFailureSchema),
+  })
+  .meta({ id: 'PassList' });
 
 export const PassPageSchema = pageOf(PassDetailWireSchema, 'PassPage').extend({
   failures: z.array(PassFailureSchema).describe('satellites of this page SGP4 could not propagate'),

@@ -14,7 +14,13 @@ const DEMO6 = [25544, 41731, 33591, 44713, 40267, 6791];
 function appWithCatalog() {
   const api = new Api();
   const catalog = new MemoryCatalog();
-  registerTleRoutes({ api, catalog, stations: new MemoryStationStore(), logger: createLogger('silent'), now: () => Date.parse('2022-08-10T00:00:00Z') });
+  registerTleRoutes({
+    api,
+    catalog,
+    stations: new MemoryStationStore(),
+    logger: createLogger('silent'),
+    now: () => Date.parse('2022-08-10T00:00:00Z'),
+  });
   return { app: createApp({ logger: createLogger('silent'), api, version: 'test' }), catalog };
 }
 
@@ -33,23 +39,43 @@ describe('POST /v1/satellites detects the format of the body', () => {
     expect(r.status).toBe(200);
     expect(r.body.format).toBe(format);
     expect(r.body.accepted.map((a: { noradId: number }) => a.noradId)).toEqual(DEMO6);
-    expect(r.body.accepted[1]).toMatchObject({ noradId: 41731, source, line2: '2 41731  97.3499  30.8507 0012844 347.0485 124.2616 15.25507799261429' });
-    expect((await catalog.list()).map((e) => e.noradId).sort((a, b) => a - b)).toEqual([...DEMO6].sort((a, b) => a - b));
+    expect(r.body.accepted[1]).toMatchObject({
+      noradId: 41731,
+      source,
+      line2: '2 41731  97.3499  30.8507 0012844 347.0485 124.2616 15.25507799261429',
+    });
+    expect((await catalog.list()).map((e) => e.noradId).sort((a, b) => a - b)).toEqual(
+      [...DEMO6].sort((a, b) => a - b),
+    );
   });
   it('207 for KVN with bad records: index, first line, and the line and column of each issue', async () => {
     const r = await request(app()).post('/v1/satellites').set('content-type', 'text/plain').send(fixture('bad.kvn'));
     expect(r.status).toBe(207);
     expect(r.body.accepted.map((a: { noradId: number }) => a.noradId)).toEqual([41731, 6791]);
-    expect(r.body.rejected[0]).toMatchObject({ index: 1, noradId: 25544, line: 26, issues: [{ code: 'VALIDATION', line: 33, column: 13, path: 'body.1.REF_FRAME' }] });
+    expect(r.body.rejected[0]).toMatchObject({
+      index: 1,
+      noradId: 25544,
+      line: 26,
+      issues: [{ code: 'VALIDATION', line: 33, column: 13, path: 'body.1.REF_FRAME' }],
+    });
   });
   it('207 for XML with bad records, by record index', async () => {
-    const r = await request(app()).post('/v1/satellites').set('content-type', 'application/xml').send(fixture('bad.xml'));
+    const r = await request(app())
+      .post('/v1/satellites')
+      .set('content-type', 'application/xml')
+      .send(fixture('bad.xml'));
     expect(r.status).toBe(207);
     expect(r.body.rejected.map((x: { index: number }) => x.index)).toEqual([1, 2, 3, 4]);
-    expect(r.body.rejected[1].issues.map((i: { path: string }) => i.path)).toEqual(['body.2.TIME_SYSTEM', 'body.2.MEAN_ELEMENT_THEORY']);
+    expect(r.body.rejected[1].issues.map((i: { path: string }) => i.path)).toEqual([
+      'body.2.TIME_SYSTEM',
+      'body.2.MEAN_ELEMENT_THEORY',
+    ]);
   });
   it('400 naming line and column when nothing is valid (XML that is not well-formed)', async () => {
-    const r = await request(app()).post('/v1/satellites').set('content-type', 'application/xml').send('<ndm>\n<omm>\n</ndm>');
+    const r = await request(app())
+      .post('/v1/satellites')
+      .set('content-type', 'application/xml')
+      .send('<ndm>\n<omm>\n</ndm>');
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('VALIDATION');
     expect(r.body.detail).toMatch(/^body line 3 column \d+: XML is not well-formed/);

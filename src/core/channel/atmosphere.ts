@@ -15,9 +15,10 @@ const MIN_SIN_EL = 1e-3;
  */
 export function atmosphericTransmittance(atm: AtmosphereConfig, elevationRad: number): number {
   const m = 1 / Math.max(MIN_SIN_EL, Math.sin(elevationRad));
-  const base = atm.model === 'sec-law'
-    ? Math.pow(atm.zenithTransmittance, atm.airmassExponent === undefined ? m : Math.pow(m, atm.airmassExponent))
-    : interpolate(atm.table.elevationDeg, atm.table.transmittance, (elevationRad * 180) / Math.PI);
+  const base =
+    atm.model === 'sec-law'
+      ? Math.pow(atm.zenithTransmittance, atm.airmassExponent === undefined ? m : Math.pow(m, atm.airmassExponent))
+      : interpolate(atm.table.elevationDeg, atm.table.transmittance, (elevationRad * 180) / Math.PI);
   return atm.aerosolOpticalDepth ? base * Math.exp(-atm.aerosolOpticalDepth * m) : base;
 }
 
@@ -58,18 +59,26 @@ export function parseTransmittanceTable(text: string): Result<MultiWavelengthTab
     const line = raw.trim();
     if (line === '') return;
     if (line.startsWith('#') || /[a-df-z]/i.test(line.replace(/e[+-]?\d/gi, ''))) {
-      if (!wavelengthNm) wavelengthNm = line.replace(/^#/, '').split(',').slice(1).map((c) => Number.parseFloat(c));
+      if (!wavelengthNm)
+        wavelengthNm = line
+          .replace(/^#/, '')
+          .split(',')
+          .slice(1)
+          .map((c) => Number.parseFloat(c));
       return;
     }
     const cells = line.split(',').map(Number);
-    if (cells.some((c) => !Number.isFinite(c))) issues.push({ path: ['row', i + 1], line: i + 1, message: 'non-numeric cell' });
-    else if (cells.slice(1).some((c) => c < 0 || c > 1)) issues.push({ path: ['row', i + 1], line: i + 1, message: 'transmittance outside [0, 1]' });
+    if (cells.some((c) => !Number.isFinite(c)))
+      issues.push({ path: ['row', i + 1], line: i + 1, message: 'non-numeric cell' });
+    else if (cells.slice(1).some((c) => c < 0 || c > 1))
+      issues.push({ path: ['row', i + 1], line: i + 1, message: 'transmittance outside [0, 1]' });
     else {
       elevationDeg.push(cells[0]!);
       transmittance.push(cells.slice(1));
     }
   });
-  if (!wavelengthNm || wavelengthNm.some((w) => !Number.isFinite(w))) issues.push({ path: ['header'], message: 'expected a header row with one wavelength (nm) per column' });
+  if (!wavelengthNm || wavelengthNm.some((w) => !Number.isFinite(w)))
+    issues.push({ path: ['header'], message: 'expected a header row with one wavelength (nm) per column' });
   if (elevationDeg.length < 2) issues.push({ path: ['rows'], message: 'need at least two elevation rows' });
   if (issues.length) return err(issues);
   return ok({ elevationDeg, wavelengthNm: wavelengthNm!, transmittance });
@@ -79,8 +88,22 @@ export function parseTransmittanceTable(text: string): Result<MultiWavelengthTab
 export function tableAtWavelength(t: MultiWavelengthTable, wavelengthNm: number): Result<TransmittanceTable> {
   const ws = t.wavelengthNm;
   if (wavelengthNm < ws[0]! - 1e-9 || wavelengthNm > ws[ws.length - 1]! + 1e-9) {
-    return err([{ path: ['atmosphere', 'wavelengthNm'], message: `${wavelengthNm} nm is outside the table (${ws[0]}-${ws[ws.length - 1]} nm)` }]);
+    return err([
+      {
+        path: ['atmosphere', 'wavelengthNm'],
+        message: `${wavelengthNm} nm is outside the table (${ws[0]}-${ws[ws.length - 1]} nm)`,
+      },
+    ]);
   }
   const idx = ws.map((_, j) => j);
-  return ok({ elevationDeg: t.elevationDeg.slice(), transmittance: t.transmittance.map((row) => interpolate(ws, idx.map((j) => row[j]!), wavelengthNm)) });
+  return ok({
+    elevationDeg: t.elevationDeg.slice(),
+    transmittance: t.transmittance.map((row) =>
+      interpolate(
+        ws,
+        idx.map((j) => row[j]!),
+        wavelengthNm,
+      ),
+    ),
+  });
 }

@@ -26,7 +26,8 @@ export function skyRadiance(sky: SkyGeometry): number {
   const sunDeg = sky.sunElevationRad / DEG;
   if (sunDeg >= 0) return H_DAY;
   let h = H_NIGHT;
-  if (sunDeg > -18) h = 10 ** (Math.log10(H_NIGHT) + ((sunDeg + 18) / 18) * (Math.log10(H_SUNSET) - Math.log10(H_NIGHT)));
+  if (sunDeg > -18)
+    h = 10 ** (Math.log10(H_NIGHT) + ((sunDeg + 18) / 18) * (Math.log10(H_SUNSET) - Math.log10(H_NIGHT)));
   if ((sky.moonElevationRad ?? -1) > 0 && (sky.moonIlluminatedFraction ?? 0) > 0) {
     const rho = Math.max(2, (sky.moonSeparationRad ?? Math.PI / 2) / DEG);
     h += H_FULL_MOON_90 * sky.moonIlluminatedFraction! ** 1.5 * (ksScattering(rho) / ksScattering(90));
@@ -35,7 +36,15 @@ export function skyRadiance(sky: SkyGeometry): number {
 }
 
 /** Detected background click rate (all detectors together). */
-export function backgroundCountRateHz(radiance: number, fovFullAngleRad: number, apertureRadiusM: number, filterNm: number, rxEfficiency: number, detEfficiency: number, wavelengthM: number): number {
+export function backgroundCountRateHz(
+  radiance: number,
+  fovFullAngleRad: number,
+  apertureRadiusM: number,
+  filterNm: number,
+  rxEfficiency: number,
+  detEfficiency: number,
+  wavelengthM: number,
+): number {
   const omega = Math.PI * (fovFullAngleRad / 2) ** 2; // small-angle solid angle of the field stop
   const area = Math.PI * apertureRadiusM * apertureRadiusM;
   const photonJ = (PLANCK_JS * LIGHT_MS) / wavelengthM;

@@ -3,7 +3,10 @@
  */
 
 /** w0 from the config: explicit waist, else λ/(πθ) from a quoted divergence, else the aperture radius. */
-export function beamWaistM(wavelengthM: number, tx: { beamWaistM?: number; divergenceHalfAngleRad?: number; apertureRadiusM: number }): number {
+export function beamWaistM(
+  wavelengthM: number,
+  tx: { beamWaistM?: number; divergenceHalfAngleRad?: number; apertureRadiusM: number },
+): number {
   if (tx.beamWaistM !== undefined) return tx.beamWaistM;
   if (tx.divergenceHalfAngleRad !== undefined) return wavelengthM / (Math.PI * tx.divergenceHalfAngleRad);
   return tx.apertureRadiusM;

@@ -30,50 +30,76 @@ export interface FitParameter {
 }
 
 const secLaw = (c: LinkConfig, name: string) => {
-  if (c.atmosphere.model !== 'sec-law') throw new RangeError(`${name} needs a sec-law atmosphere (this link uses a table)`);
+  if (c.atmosphere.model !== 'sec-law')
+    throw new RangeError(`${name} needs a sec-law atmosphere (this link uses a table)`);
   return c.atmosphere;
 };
 
 /** The catalogue (docs/physics.md §6.1). */
 export const FIT_PARAMETERS: readonly FitParameter[] = [
   {
-    name: 'opticsEfficiency', unit: '', lower: 1e-4, upper: 1,
+    name: 'opticsEfficiency',
+    unit: '',
+    lower: 1e-4,
+    upper: 1,
     get: (c) => c.receiver.opticsEfficiency,
     set: (c, v) => ({ ...c, receiver: { ...c.receiver, opticsEfficiency: v } }),
-    prior: 'receiver optics and analyser throughput: 0.3-0.7 typical of a 1 m class OGS with BB84 analyser (Liao et al. 2017 do not publish it; Bourgoin et al., New J. Phys. 15, 023006, 2013, budget 3-5 dB)',
+    prior:
+      'receiver optics and analyser throughput: 0.3-0.7 typical of a 1 m class OGS with BB84 analyser (Liao et al. 2017 do not publish it; Bourgoin et al., New J. Phys. 15, 023006, 2013, budget 3-5 dB)',
   },
   {
-    name: 'transmitterOpticsEfficiency', unit: '', lower: 1e-4, upper: 1,
+    name: 'transmitterOpticsEfficiency',
+    unit: '',
+    lower: 1e-4,
+    upper: 1,
     get: (c) => c.transmitter.opticsEfficiency,
     set: (c, v) => ({ ...c, transmitter: { ...c.transmitter, opticsEfficiency: v } }),
     prior: 'payload telescope and source optics: 0.5-0.9 (Bourgoin et al. 2013)',
   },
   {
-    name: 'zenithTransmittance', unit: '', lower: 1e-3, upper: 1,
+    name: 'zenithTransmittance',
+    unit: '',
+    lower: 1e-3,
+    upper: 1,
     get: (c) => secLaw(c, 'zenithTransmittance').zenithTransmittance,
     set: (c, v) => ({ ...c, atmosphere: { ...secLaw(c, 'zenithTransmittance'), zenithTransmittance: v } }),
-    prior: 'clear-sky MODTRAN zenith transmittance at sea level: 0.876 (785 nm), 0.814 (810 nm), 0.895 (850 nm) (SatQuMA MODTRAN table, docs/physics.md §2.5)',
+    prior:
+      'clear-sky MODTRAN zenith transmittance at sea level: 0.876 (785 nm), 0.814 (810 nm), 0.895 (850 nm) (SatQuMA MODTRAN table, docs/physics.md §2.5)',
   },
   {
-    name: 'airmassExponent', unit: '', lower: 0.2, upper: 3,
+    name: 'airmassExponent',
+    unit: '',
+    lower: 0.2,
+    upper: 3,
     get: (c) => secLaw(c, 'airmassExponent').airmassExponent ?? 1,
     set: (c, v) => ({ ...c, atmosphere: { ...secLaw(c, 'airmassExponent'), airmassExponent: v } }),
-    prior: '1 for a plane-parallel atmosphere; MODTRAN departs from it below ~15° (docs/physics.md §2.5; Kasten & Young, Appl. Opt. 28, 4735, 1989)',
+    prior:
+      '1 for a plane-parallel atmosphere; MODTRAN departs from it below ~15° (docs/physics.md §2.5; Kasten & Young, Appl. Opt. 28, 4735, 1989)',
   },
   {
-    name: 'aerosolOpticalDepth', unit: '', lower: 0, upper: 10,
+    name: 'aerosolOpticalDepth',
+    unit: '',
+    lower: 0,
+    upper: 10,
     get: (c) => c.atmosphere.aerosolOpticalDepth ?? 0,
     set: (c, v) => ({ ...c, atmosphere: { ...c.atmosphere, aerosolOpticalDepth: v } }),
-    prior: 'extra vertical aerosol optical depth beyond the clear-sky model: AERONET 870 nm climatology 0.02-0.5 for continental sites (Holben et al., Remote Sens. Environ. 66, 1, 1998)',
+    prior:
+      'extra vertical aerosol optical depth beyond the clear-sky model: AERONET 870 nm climatology 0.02-0.5 for continental sites (Holben et al., Remote Sens. Environ. 66, 1, 1998)',
   },
   {
-    name: 'pointingJitterRad', unit: 'rad', lower: 0, upper: 100e-6,
+    name: 'pointingJitterRad',
+    unit: 'rad',
+    lower: 0,
+    upper: 100e-6,
     get: (c) => c.transmitter.pointingJitterRad,
     set: (c, v) => ({ ...c, transmitter: { ...c.transmitter, pointingJitterRad: v } }),
     prior: 'rms per axis: ~1 µrad for Micius (Liao et al. 2017), 1-5 µrad for microsatellites',
   },
   {
-    name: 'systemLossDb', unit: 'dB', lower: 0, upper: 60,
+    name: 'systemLossDb',
+    unit: 'dB',
+    lower: 0,
+    upper: 60,
     get: (c) => c.systemLossDb,
     set: (c, v) => ({ ...c, systemLossDb: v }),
     prior: 'unlisted fixed losses (coupling, polarisation compensation): 0 dB unless known',
@@ -92,7 +118,15 @@ export interface CalibrationOptions {
 }
 
 export interface CalibrationResult {
-  parameters: Array<{ name: string; unit: string; initial: number; value: number; standardError: number; atBound: boolean; prior: string }>;
+  parameters: Array<{
+    name: string;
+    unit: string;
+    initial: number;
+    value: number;
+    standardError: number;
+    atBound: boolean;
+    prior: string;
+  }>;
   chiSquare: number;
   degreesOfFreedom: number;
   reducedChiSquare: number;
@@ -128,15 +162,21 @@ export function fitParameter(name: string): FitParameter | undefined {
 }
 
 /** Fits `o.fit` of link `c` to the rows. Throws RangeError naming a bad parameter. */
-export function calibrateLink(c: LinkConfig, rows: readonly MeasuredLossRow[], o: CalibrationOptions): CalibrationResult {
+export function calibrateLink(
+  c: LinkConfig,
+  rows: readonly MeasuredLossRow[],
+  o: CalibrationOptions,
+): CalibrationResult {
   const params = o.fit.map((n) => {
     const p = fitParameter(n);
-    if (!p) throw new RangeError(`unknown fit parameter '${n}' (known: ${FIT_PARAMETERS.map((q) => q.name).join(', ')})`);
+    if (!p)
+      throw new RangeError(`unknown fit parameter '${n}' (known: ${FIT_PARAMETERS.map((q) => q.name).join(', ')})`);
     p.get(c); // throws for a sec-law parameter on a table atmosphere
     return p;
   });
   if (new Set(o.fit).size !== o.fit.length) throw new RangeError('a fit parameter is listed twice');
-  if (rows.length <= params.length) throw new RangeError(`need more rows (${rows.length}) than fitted parameters (${params.length})`);
+  if (rows.length <= params.length)
+    throw new RangeError(`need more rows (${rows.length}) than fitted parameters (${params.length})`);
   const withSigma = rows.every((r) => r.sigmaDb !== undefined && r.sigmaDb > 0);
   const sigma = rows.map((r) => (withSigma ? r.sigmaDb! : 1));
   const apply = (x: number[]) => params.reduce((cc, p, j) => p.set(cc, x[j]!), c);
@@ -156,25 +196,38 @@ export function calibrateLink(c: LinkConfig, rows: readonly MeasuredLossRow[], o
   const fitted = apply(r.x);
   const resid = modelLossDb(fitted, rows, include).map((m, i) => m - rows[i]!.lossDb);
   const parameters = params.map((p, j) => ({
-    name: p.name, unit: p.unit, initial: x0[j]!, value: r.x[j]!,
+    name: p.name,
+    unit: p.unit,
+    initial: x0[j]!,
+    value: r.x[j]!,
     standardError: Math.sqrt(Math.max(0, r.covariance[j]![j]! * scale)),
-    atBound: r.x[j] === p.lower || r.x[j] === p.upper, prior: p.prior,
+    atBound: r.x[j] === p.lower || r.x[j] === p.upper,
+    prior: p.prior,
   }));
   const rmsResidualDb = Math.sqrt(resid.reduce((a, v) => a + v * v, 0) / resid.length);
   const link: LinkConfig = {
     ...fitted,
     calibration: {
-      data: o.dataName ?? 'measured loss curve', rows: rows.length,
+      data: o.dataName ?? 'measured loss curve',
+      rows: rows.length,
       fitted: Object.fromEntries(parameters.map((p) => [p.name, { value: p.value, standardError: p.standardError }])),
-      rmsResidualDb, chiSquare: r.chiSquare, degreesOfFreedom: dof,
+      rmsResidualDb,
+      chiSquare: r.chiSquare,
+      degreesOfFreedom: dof,
     },
   };
   return {
     parameters,
-    chiSquare: r.chiSquare, degreesOfFreedom: dof, reducedChiSquare: reduced, sigmaSource: withSigma ? 'column' : 'residuals',
+    chiSquare: r.chiSquare,
+    degreesOfFreedom: dof,
+    reducedChiSquare: reduced,
+    sigmaSource: withSigma ? 'column' : 'residuals',
     rmsResidualDb,
     residualsByElevation: elevationBins(rows, resid, o.elevationBinDeg ?? 10),
-    iterations: r.iterations, evaluations: r.evaluations, converged: r.converged, link,
+    iterations: r.iterations,
+    evaluations: r.evaluations,
+    converged: r.converged,
+    link,
   };
 }
 
@@ -186,11 +239,15 @@ function elevationBins(rows: readonly MeasuredLossRow[], resid: Float64Array, wi
     list.push(resid[i]!);
     bins.set(b, list);
   });
-  return [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([b, v]) => ({
-    fromDeg: b * width, toDeg: (b + 1) * width, rows: v.length,
-    meanDb: v.reduce((a, x) => a + x, 0) / v.length,
-    rmsDb: Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length),
-  }));
+  return [...bins.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, v]) => ({
+      fromDeg: b * width,
+      toDeg: (b + 1) * width,
+      rows: v.length,
+      meanDb: v.reduce((a, x) => a + x, 0) / v.length,
+      rmsDb: Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length),
+    }));
 }
 
 const COLUMNS = ['time_s', 'range_km', 'elevation_deg', 'loss_db', 'sigma_db'];
@@ -207,14 +264,37 @@ export function parseMeasuredLoss(text: string): Result<MeasuredLossRow[], Issue
     seen = true;
     if (header) return;
     const cells = line.split(',').map((s) => s.trim());
-    if (cells.length < 4) { issues.push({ path: ['row', i + 1], line: i + 1, message: 'expected time_s, range_km, elevation_deg, loss_db[, sigma_db]' }); return; }
+    if (cells.length < 4) {
+      issues.push({
+        path: ['row', i + 1],
+        line: i + 1,
+        message: 'expected time_s, range_km, elevation_deg, loss_db[, sigma_db]',
+      });
+      return;
+    }
     const v = cells.slice(0, 5).map((s) => (s === '' ? Number.NaN : Number(s)));
     const bad = v.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) { issues.push({ path: ['row', i + 1, COLUMNS[bad]!], line: i + 1, column: bad + 1, message: `${COLUMNS[bad]} is not a number: '${cells[bad]}'` }); return; }
+    if (bad >= 0) {
+      issues.push({
+        path: ['row', i + 1, COLUMNS[bad]!],
+        line: i + 1,
+        column: bad + 1,
+        message: `${COLUMNS[bad]} is not a number: '${cells[bad]}'`,
+      });
+      return;
+    }
     const [timeS, rangeKm, elevationDeg, lossDb, sigmaDb] = v as [number, number, number, number, number | undefined];
-    if (!(rangeKm > 0)) issues.push({ path: ['row', i + 1, 'range_km'], line: i + 1, column: 2, message: 'range_km must be > 0' });
-    else if (!(elevationDeg > 0 && elevationDeg <= 90)) issues.push({ path: ['row', i + 1, 'elevation_deg'], line: i + 1, column: 3, message: 'elevation_deg must be in (0, 90]' });
-    else if (sigmaDb !== undefined && !(sigmaDb > 0)) issues.push({ path: ['row', i + 1, 'sigma_db'], line: i + 1, column: 5, message: 'sigma_db must be > 0' });
+    if (!(rangeKm > 0))
+      issues.push({ path: ['row', i + 1, 'range_km'], line: i + 1, column: 2, message: 'range_km must be > 0' });
+    else if (!(elevationDeg > 0 && elevationDeg <= 90))
+      issues.push({
+        path: ['row', i + 1, 'elevation_deg'],
+        line: i + 1,
+        column: 3,
+        message: 'elevation_deg must be in (0, 90]',
+      });
+    else if (sigmaDb !== undefined && !(sigmaDb > 0))
+      issues.push({ path: ['row', i + 1, 'sigma_db'], line: i + 1, column: 5, message: 'sigma_db must be > 0' });
     else rows.push({ timeS, rangeKm, elevationDeg, lossDb, ...(sigmaDb !== undefined ? { sigmaDb } : {}) });
   });
   if (issues.length) return err(issues);

@@ -6,11 +6,19 @@ import { besselJ0, gaussLegendre } from './special.js';
 
 describe('diffraction invariants (docs/physics.md §2.2-2.4)', () => {
   it('an untruncated Gaussian collects 1 - exp(-2 a_R²/w(L)²) at every range (Fresnel propagation is exact for it)', () => {
-    fc.assert(fc.property(fc.double({ min: 0.02, max: 0.5, noNaN: true }), fc.double({ min: 0.05, max: 1, noNaN: true }), fc.double({ min: 300e3, max: 3000e3, noNaN: true }), (w0, aR, L) => {
-      const g = { wavelengthM: 810e-9, txApertureRadiusM: 7 * w0, waistM: w0, rxApertureRadiusM: aR };
-      const exact = collectedFraction(aR, beamRadiusM(w0, 810e-9, L));
-      expect(Math.abs(10 * Math.log10(fresnelCollectedFraction(g, L) / exact))).toBeLessThan(1e-4);
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.02, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        fc.double({ min: 300e3, max: 3000e3, noNaN: true }),
+        (w0, aR, L) => {
+          const g = { wavelengthM: 810e-9, txApertureRadiusM: 7 * w0, waistM: w0, rxApertureRadiusM: aR };
+          const exact = collectedFraction(aR, beamRadiusM(w0, 810e-9, L));
+          expect(Math.abs(10 * Math.log10(fresnelCollectedFraction(g, L) / exact))).toBeLessThan(1e-4);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
   it('a receiver much wider than the beam collects the transmitted fraction 1 - e^(-2 a_T²/w0²)', () => {
     const g = { wavelengthM: 810e-9, txApertureRadiusM: 0.15, waistM: 0.15, rxApertureRadiusM: 200 };
@@ -24,9 +32,12 @@ describe('diffraction invariants (docs/physics.md §2.2-2.4)', () => {
     for (const s of [0.1, 0.8, 3]) expect(fresnelCollectedFraction(g, 800e3, s)).toBeLessThan(still);
   });
   it('Rician CDF: Rayleigh at α = 0 and 1/2 at the mean for large arguments', () => {
-    fc.assert(fc.property(fc.double({ min: 0.01, max: 12, noNaN: true }), (b) => {
-      expect(ricianCdf(0, b)).toBeCloseTo(-Math.expm1(-b * b / 2), 8);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(fc.double({ min: 0.01, max: 12, noNaN: true }), (b) => {
+        expect(ricianCdf(0, b)).toBeCloseTo(-Math.expm1((-b * b) / 2), 8);
+      }),
+      { numRuns: 50 },
+    );
     expect(ricianCdf(200, 200)).toBeCloseTo(0.5, 2);
   });
   it('J0 and Gauss-Legendre: J0 zeros, ∫0^1 x^31 dx exactly with 16 nodes', () => {

@@ -133,7 +133,10 @@ const MAX_TABLES = 64;
 /** Lazily filled table of ln η over ln L (cubic Lagrange on 4 nodes); one per (geometry, σ_p). */
 export class CollectedFractionTable {
   private readonly nodes = new Map<number, number>();
-  constructor(private readonly g: BeamGeometry, private readonly jitterRad: number) {}
+  constructor(
+    private readonly g: BeamGeometry,
+    private readonly jitterRad: number,
+  ) {}
   private node(i: number): number {
     let v = this.nodes.get(i);
     if (v === undefined) {
@@ -149,7 +152,11 @@ export class CollectedFractionTable {
     const t = u - i;
     const [a, b, c, d] = [this.node(i - 1), this.node(i), this.node(i + 1), this.node(i + 2)];
     // Lagrange cubic through nodes at -1, 0, 1, 2.
-    const v = (-t * (t - 1) * (t - 2) * a) / 6 + ((t + 1) * (t - 1) * (t - 2) * b) / 2 - ((t + 1) * t * (t - 2) * c) / 2 + ((t + 1) * t * (t - 1) * d) / 6;
+    const v =
+      (-t * (t - 1) * (t - 2) * a) / 6 +
+      ((t + 1) * (t - 1) * (t - 2) * b) / 2 -
+      ((t + 1) * t * (t - 2) * c) / 2 +
+      ((t + 1) * t * (t - 1) * d) / 6;
     return Math.exp(v);
   }
 }

@@ -6,7 +6,11 @@ describe('Levenberg-Marquardt weighted least squares', () => {
   it('recovers an exponential decay and its textbook covariance on noiseless data', () => {
     const t = Array.from({ length: 40 }, (_, i) => i / 4);
     const y = t.map((v) => 3 * Math.exp(-0.7 * v) + 0.5);
-    const r = levenbergMarquardt((x) => Float64Array.from(t, (v, i) => x[0]! * Math.exp(-x[1]! * v) + x[2]! - y[i]!), [1, 0.1, 0], { lower: [0, 0, -5], upper: [10, 5, 5] });
+    const r = levenbergMarquardt(
+      (x) => Float64Array.from(t, (v, i) => x[0]! * Math.exp(-x[1]! * v) + x[2]! - y[i]!),
+      [1, 0.1, 0],
+      { lower: [0, 0, -5], upper: [10, 5, 5] },
+    );
     expect(r.converged).toBe(true);
     expect(r.x[0]).toBeCloseTo(3, 6);
     expect(r.x[1]).toBeCloseTo(0.7, 6);
@@ -18,7 +22,10 @@ describe('Levenberg-Marquardt weighted least squares', () => {
     let covered = 0;
     for (let trial = 0; trial < 200; trial++) {
       const y = xs.map((x) => 1.5 + 0.8 * x + 0.3 * normal(rnd));
-      const r = levenbergMarquardt((p) => Float64Array.from(xs, (x, i) => (p[0]! + p[1]! * x - y[i]!) / 0.3), [0, 0], { lower: [-10, -10], upper: [10, 10] });
+      const r = levenbergMarquardt((p) => Float64Array.from(xs, (x, i) => (p[0]! + p[1]! * x - y[i]!) / 0.3), [0, 0], {
+        lower: [-10, -10],
+        upper: [10, 10],
+      });
       if (Math.abs(r.x[1]! - 0.8) <= 2 * Math.sqrt(r.covariance[1]![1]!)) covered++;
     }
     expect(covered / 200).toBeGreaterThan(0.9);

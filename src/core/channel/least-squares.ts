@@ -60,11 +60,23 @@ export function choleskySolve(A: number[][], b: number[]): number[] | undefined 
 /** Inverse of a small symmetric positive definite matrix (column by column); NaNs if singular. */
 export function invertSpd(A: number[][]): number[][] {
   const n = A.length;
-  const cols = A.map((_, j) => choleskySolve(A, A.map((__, i) => (i === j ? 1 : 0))) ?? new Array<number>(n).fill(Number.NaN));
+  const cols = A.map(
+    (_, j) =>
+      choleskySolve(
+        A,
+        A.map((__, i) => (i === j ? 1 : 0)),
+      ) ?? new Array<number>(n).fill(Number.NaN),
+  );
   return A.map((_, i) => cols.map((c) => c[i]!));
 }
 
-function jacobian(f: (x: number[]) => Float64Array, x: number[], r0: Float64Array, lower: number[], upper: number[]): Float64Array[] {
+function jacobian(
+  f: (x: number[]) => Float64Array,
+  x: number[],
+  r0: Float64Array,
+  lower: number[],
+  upper: number[],
+): Float64Array[] {
   return x.map((xj, j) => {
     let h = 1e-6 * Math.max(Math.abs(xj), (upper[j]! - lower[j]!) * 1e-3);
     if (xj + h > upper[j]!) h = -h; // step inward at an upper bound
@@ -94,7 +106,11 @@ function normalEquations(J: Float64Array[], r: Float64Array): { JtJ: number[][];
   return { JtJ, Jtr };
 }
 
-export function levenbergMarquardt(residuals: (x: number[]) => Float64Array, x0: number[], o: LeastSquaresOptions): LeastSquaresResult {
+export function levenbergMarquardt(
+  residuals: (x: number[]) => Float64Array,
+  x0: number[],
+  o: LeastSquaresOptions,
+): LeastSquaresResult {
   const clamp = (x: number[]) => x.map((v, j) => Math.min(o.upper[j]!, Math.max(o.lower[j]!, v)));
   let evaluations = 0;
   const f = (x: number[]) => {
@@ -115,13 +131,20 @@ export function levenbergMarquardt(residuals: (x: number[]) => Float64Array, x0:
     let improved = false;
     for (let tries = 0; tries < 30 && !improved; tries++) {
       const A = JtJ.map((row, a) => row.map((v, b) => (a === b ? v + lambda * Math.max(v, 1e-300) : v)));
-      const step = choleskySolve(A, Jtr.map((v) => -v));
-      if (!step) { lambda *= 10; continue; }
+      const step = choleskySolve(
+        A,
+        Jtr.map((v) => -v),
+      );
+      if (!step) {
+        lambda *= 10;
+        continue;
+      }
       const xn = clamp(x.map((v, j) => v + step[j]!));
       const rn = f(xn);
       const chin = sumSq(rn);
       if (chin < chi) {
-        converged = chi - chin <= tol * chi || step.every((s, j) => Math.abs(s) <= 1e-12 * Math.max(1e-300, Math.abs(x[j]!)));
+        converged =
+          chi - chin <= tol * chi || step.every((s, j) => Math.abs(s) <= 1e-12 * Math.max(1e-300, Math.abs(x[j]!)));
         x = xn;
         r = rn;
         chi = chin;
@@ -132,5 +155,12 @@ export function levenbergMarquardt(residuals: (x: number[]) => Float64Array, x0:
     if (!improved) converged = true; // no downhill step at any damping: a (bounded) minimum
   }
   const J = jacobian(f, x, r, o.lower, o.upper);
-  return { x, chiSquare: chi, covariance: invertSpd(normalEquations(J, r).JtJ), iterations: it, evaluations, converged };
+  return {
+    x,
+    chiSquare: chi,
+    covariance: invertSpd(normalEquations(J, r).JtJ),
+    iterations: it,
+    evaluations,
+    converged,
+  };
 }

@@ -9,8 +9,20 @@
 import { atmosphericTransmittance } from './atmosphere.js';
 import { backgroundCountRateHz, skyRadiance } from './background.js';
 import { beamRadiusM, beamWaistM, collectedFraction, jitteredRadiusM } from './beam.js';
-import { collectedFractionTable, transmittedFraction, type CollectedFractionTable, type Normalisation } from './diffraction.js';
-import { coherenceRadiusM, downlinkScintillationIndex, rytovVariance, turbulenceMoments, uplinkLongTermRadiusM, type TurbulenceMoments } from './turbulence.js';
+import {
+  collectedFractionTable,
+  transmittedFraction,
+  type CollectedFractionTable,
+  type Normalisation,
+} from './diffraction.js';
+import {
+  coherenceRadiusM,
+  downlinkScintillationIndex,
+  rytovVariance,
+  turbulenceMoments,
+  uplinkLongTermRadiusM,
+  type TurbulenceMoments,
+} from './turbulence.js';
 import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
 
 /** Cap on any one term so results stay finite and JSON-serialisable. */
@@ -18,7 +30,12 @@ const MAX_DB = 400;
 const toDb = (eta: number) => Math.min(MAX_DB, Math.max(0, -10 * Math.log10(Math.max(eta, 1e-300))));
 const momentCache = new WeakMap<LinkConfig, TurbulenceMoments>();
 
-interface Diffraction { geo: CollectedFractionTable; jittered: CollectedFractionTable; scale: number; w0: number }
+interface Diffraction {
+  geo: CollectedFractionTable;
+  jittered: CollectedFractionTable;
+  scale: number;
+  w0: number;
+}
 const diffractionCache = new WeakMap<LinkConfig, Diffraction>();
 
 /** The link's diffraction tables (no jitter, with jitter) and its normalisation factor (§2.3). */
@@ -27,9 +44,19 @@ function diffraction(c: LinkConfig): Diffraction {
   if (!d) {
     const lambda = c.wavelengthNm * 1e-9;
     const w0 = beamWaistM(lambda, c.transmitter);
-    const g = { wavelengthM: lambda, txApertureRadiusM: c.transmitter.apertureRadiusM, waistM: w0, rxApertureRadiusM: c.receiver.apertureRadiusM };
+    const g = {
+      wavelengthM: lambda,
+      txApertureRadiusM: c.transmitter.apertureRadiusM,
+      waistM: w0,
+      rxApertureRadiusM: c.receiver.apertureRadiusM,
+    };
     const scale = normalisationOf(c) === 'transmitted' ? 1 / transmittedFraction(g) : 1;
-    d = { geo: collectedFractionTable(g), jittered: collectedFractionTable(g, c.transmitter.pointingJitterRad), scale, w0 };
+    d = {
+      geo: collectedFractionTable(g),
+      jittered: collectedFractionTable(g, c.transmitter.pointingJitterRad),
+      scale,
+      w0,
+    };
     diffractionCache.set(c, d);
   }
   return d;
@@ -75,10 +102,31 @@ export interface LinkFactors {
   extraneousCountProbability: number;
 }
 
-export const newLinkFactors = (): LinkFactors => ({ geo: 1, trunc: 1, point: 1, turb: 1, atm: 1, optics: 1, system: 1, detector: 1, efficiency: 1, scintillationIndex: 0, beamRadiusM: 0, darkCountRateHz: 0, backgroundCountRateHz: 0, skyRadiance: 0, extraneousCountProbability: 0 });
+export const newLinkFactors = (): LinkFactors => ({
+  geo: 1,
+  trunc: 1,
+  point: 1,
+  turb: 1,
+  atm: 1,
+  optics: 1,
+  system: 1,
+  detector: 1,
+  efficiency: 1,
+  scintillationIndex: 0,
+  beamRadiusM: 0,
+  darkCountRateHz: 0,
+  backgroundCountRateHz: 0,
+  skyRadiance: 0,
+  extraneousCountProbability: 0,
+});
 
 /** Computes every factor of the budget into `f` (docs/physics.md §2). */
-export function linkFactors(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}, f: LinkFactors = newLinkFactors()): LinkFactors {
+export function linkFactors(
+  c: LinkConfig,
+  g: LinkGeometry,
+  o: LinkOptions = {},
+  f: LinkFactors = newLinkFactors(),
+): LinkFactors {
   const lambda = c.wavelengthNm * 1e-9;
   const L = g.rangeKm * 1000;
   const tx = c.transmitter;
@@ -119,9 +167,23 @@ export function linkFactors(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {},
   f.efficiency = channelEta * f.detector;
   f.beamRadiusM = w;
   f.skyRadiance = g.sky ? skyRadiance(g.sky) : 0;
-  f.backgroundCountRateHz = g.sky && rx.fieldOfViewRad && rx.filterBandwidthNm ? backgroundCountRateHz(f.skyRadiance, rx.fieldOfViewRad, rx.apertureRadiusM, rx.filterBandwidthNm, rx.opticsEfficiency, det.efficiency, lambda) : 0;
+  f.backgroundCountRateHz =
+    g.sky && rx.fieldOfViewRad && rx.filterBandwidthNm
+      ? backgroundCountRateHz(
+          f.skyRadiance,
+          rx.fieldOfViewRad,
+          rx.apertureRadiusM,
+          rx.filterBandwidthNm,
+          rx.opticsEfficiency,
+          det.efficiency,
+          lambda,
+        )
+      : 0;
   f.darkCountRateHz = (det.darkCountRateHz ?? 0) * nDet;
-  f.extraneousCountProbability = Math.min(0.49, ((f.darkCountRateHz + f.backgroundCountRateHz) / nDet) * (det.gateWidthS ?? 1e-9));
+  f.extraneousCountProbability = Math.min(
+    0.49,
+    ((f.darkCountRateHz + f.backgroundCountRateHz) / nDet) * (det.gateWidthS ?? 1e-9),
+  );
   return f;
 }
 
@@ -137,7 +199,16 @@ export function linkBudget(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}):
   const channelDb = geometricDb + atmosphereDb + pointingDb + turbulenceDb + opticsDb + systemDb;
   const totalDb = channelDb + detectorDb;
   return {
-    geometricDb, truncationDb: toDb(f.trunc), atmosphereDb, pointingDb, turbulenceDb, opticsDb, systemDb, detectorDb, channelDb, totalDb,
+    geometricDb,
+    truncationDb: toDb(f.trunc),
+    atmosphereDb,
+    pointingDb,
+    turbulenceDb,
+    opticsDb,
+    systemDb,
+    detectorDb,
+    channelDb,
+    totalDb,
     efficiency: Math.pow(10, -totalDb / 10),
     normalisation: normalisationOf(c),
     scintillationIndex: f.scintillationIndex,

@@ -9,7 +9,11 @@ export function hufnagelValleyCn2(altitudeM: number, heightAboveGroundM: number,
   const v = t.rmsWindSpeedMs ?? 21;
   const a = t.groundCn2M23 ?? 1.7e-14;
   const h = altitudeM;
-  return 0.00594 * (v / 27) ** 2 * (1e-5 * h) ** 10 * Math.exp(-h / 1000) + 2.7e-16 * Math.exp(-h / 1500) + a * Math.exp(-heightAboveGroundM / 100);
+  return (
+    0.00594 * (v / 27) ** 2 * (1e-5 * h) ** 10 * Math.exp(-h / 1000) +
+    2.7e-16 * Math.exp(-h / 1500) +
+    a * Math.exp(-heightAboveGroundM / 100)
+  );
 }
 
 export interface TurbulenceMoments {
@@ -53,7 +57,12 @@ export function rytovVariance(m: TurbulenceMoments, wavelengthM: number, elevati
  * plane-wave factor A = [1 + 1.062 k D² / (4 L_t)]^(-7/6) (Andrews & Phillips eq. 10.28), L_t the
  * slant length through the turbulent layer (taken as 20 km / sin el).
  */
-export function downlinkScintillationIndex(m: TurbulenceMoments, wavelengthM: number, elevationRad: number, apertureDiameterM: number): number {
+export function downlinkScintillationIndex(
+  m: TurbulenceMoments,
+  wavelengthM: number,
+  elevationRad: number,
+  apertureDiameterM: number,
+): number {
   const k = (2 * Math.PI) / wavelengthM;
   const lt = 20_000 / Math.max(1e-3, Math.sin(elevationRad));
   const a = (1 + (1.062 * k * apertureDiameterM * apertureDiameterM) / (4 * lt)) ** (-7 / 6);

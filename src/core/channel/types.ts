@@ -51,7 +51,11 @@ export interface AtmosphereExtras {
 }
 
 export type AtmosphereConfig =
-  | ({ model: 'sec-law'; zenithTransmittance: number; /** γ in T_z^(m^γ); 1 = plane-parallel. */ airmassExponent?: number } & AtmosphereExtras)
+  | ({
+      model: 'sec-law';
+      zenithTransmittance: number;
+      /** γ in T_z^(m^γ); 1 = plane-parallel. */ airmassExponent?: number;
+    } & AtmosphereExtras)
   | ({ model: 'table'; table: TransmittanceTable } & AtmosphereExtras);
 
 export interface TurbulenceConfig {

@@ -17,7 +17,8 @@ describe('event finder', () => {
     expect(Math.abs(c[0]!.t - (Math.PI / 2) * 1000)).toBeLessThan(1);
   });
   it('and/or/not combine constraints (g > 0 holds)', () => {
-    const up = (t: number) => t - 10, dark = (t: number) => 20 - t;
+    const up = (t: number) => t - 10,
+      dark = (t: number) => 20 - t;
     expect([5, 15, 25].map((t) => and(up, dark)(t) > 0)).toEqual([false, true, false]);
     expect([5, 15, 25].map((t) => or(up, not(dark))(t) > 0)).toEqual([false, true, true]);
   });

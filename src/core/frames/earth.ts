@@ -18,19 +18,29 @@ export function gmstRad(t: Instant): number {
   // Horner form of -6.2e-6 T^3 + 0.093104 T^2 + (876600 h + 8640184.812866 s) T + 67310.54841 s
   // (4x faster than with **; same value to 2e-11 rad, below the 3e-9 rad resolution of jdUt1).
   const sec = ((-6.2e-6 * tut1 + 0.093104) * tut1 + (876600.0 * 3600 + 8640184.812866)) * tut1 + 67310.54841;
-  let g = (((sec * Math.PI) / 180) / 240.0) % TWO_PI;
+  let g = ((sec * Math.PI) / 180 / 240.0) % TWO_PI;
   if (g < 0) g += TWO_PI;
   return g;
 }
 
 export function temeToEcef(positionTemeKm: Vec3, gmst: number): Vec3 {
-  const c = Math.cos(gmst), s = Math.sin(gmst);
-  return { x: c * positionTemeKm.x + s * positionTemeKm.y, y: -s * positionTemeKm.x + c * positionTemeKm.y, z: positionTemeKm.z };
+  const c = Math.cos(gmst),
+    s = Math.sin(gmst);
+  return {
+    x: c * positionTemeKm.x + s * positionTemeKm.y,
+    y: -s * positionTemeKm.x + c * positionTemeKm.y,
+    z: positionTemeKm.z,
+  };
 }
 
 export function ecefToTeme(positionEcefKm: Vec3, gmst: number): Vec3 {
-  const c = Math.cos(gmst), s = Math.sin(gmst);
-  return { x: c * positionEcefKm.x - s * positionEcefKm.y, y: s * positionEcefKm.x + c * positionEcefKm.y, z: positionEcefKm.z };
+  const c = Math.cos(gmst),
+    s = Math.sin(gmst);
+  return {
+    x: c * positionEcefKm.x - s * positionEcefKm.y,
+    y: s * positionEcefKm.x + c * positionEcefKm.y,
+    z: positionEcefKm.z,
+  };
 }
 
 /** A ground site with its ECEF position and the rows of the ECEF -> ENU rotation precomputed. */
@@ -45,22 +55,37 @@ export interface Site {
 }
 
 export function siteOf(latitudeRad: number, longitudeRad: number, altitudeKm: number): Site {
-  const sl = Math.sin(latitudeRad), cl = Math.cos(latitudeRad), so = Math.sin(longitudeRad), co = Math.cos(longitudeRad);
+  const sl = Math.sin(latitudeRad),
+    cl = Math.cos(latitudeRad),
+    so = Math.sin(longitudeRad),
+    co = Math.cos(longitudeRad);
   const n = WGS84_A_KM / Math.sqrt(1 - E2 * sl * sl);
   return {
-    latitudeRad, longitudeRad, altitudeKm,
-    positionEcefKm: { x: (n + altitudeKm) * cl * co, y: (n + altitudeKm) * cl * so, z: (n * (1 - E2) + altitudeKm) * sl },
+    latitudeRad,
+    longitudeRad,
+    altitudeKm,
+    positionEcefKm: {
+      x: (n + altitudeKm) * cl * co,
+      y: (n + altitudeKm) * cl * so,
+      z: (n * (1 - E2) + altitudeKm) * sl,
+    },
     east: { x: -so, y: co, z: 0 },
     north: { x: -sl * co, y: -sl * so, z: cl },
     up: { x: cl * co, y: cl * so, z: sl },
   };
 }
 
-export interface LookAngles { azimuthRad: number; elevationRad: number; rangeKm: number }
+export interface LookAngles {
+  azimuthRad: number;
+  elevationRad: number;
+  rangeKm: number;
+}
 
 /** Geometric look angles from `site` to a point given in ECEF. */
 export function lookAngles(site: Site, positionEcefKm: Vec3): LookAngles {
-  const dx = positionEcefKm.x - site.positionEcefKm.x, dy = positionEcefKm.y - site.positionEcefKm.y, dz = positionEcefKm.z - site.positionEcefKm.z;
+  const dx = positionEcefKm.x - site.positionEcefKm.x,
+    dy = positionEcefKm.y - site.positionEcefKm.y,
+    dz = positionEcefKm.z - site.positionEcefKm.z;
   const e = dx * site.east.x + dy * site.east.y;
   const n = dx * site.north.x + dy * site.north.y + dz * site.north.z;
   const u = dx * site.up.x + dy * site.up.y + dz * site.up.z;
@@ -87,7 +112,11 @@ export function refractionRad(geometricElevationRad: number): number {
   return ((arcmin / 60) * Math.PI) / 180;
 }
 
-export interface Geodetic { latitudeRad: number; longitudeRad: number; altitudeKm: number }
+export interface Geodetic {
+  latitudeRad: number;
+  longitudeRad: number;
+  altitudeKm: number;
+}
 
 /**
  * ECEF -> WGS84 geodetic latitude, longitude, height by fixed-point iteration on latitude

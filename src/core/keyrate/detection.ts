@@ -36,7 +36,15 @@ export function oneMinusExp(x: number): number {
  * Adds slot t's count vector (docs/physics.md §3.3) into `out` at offset `o`, on top of `out[prev..]`
  * (prefix sums) or in place (prev === o, running totals).
  */
-function addSlot(channel: SlotChannel, p: Protocol, scale: number, t: number, out: Float64Array, prev: number, o: number): void {
+function addSlot(
+  channel: SlotChannel,
+  p: Protocol,
+  scale: number,
+  t: number,
+  out: Float64Array,
+  prev: number,
+  o: number,
+): void {
   const N = p.repetitionRateHz; // pulses per 1 s slot
   const qx = p.basisProbabilityX;
   const wX = N * qx * qx;
@@ -44,7 +52,9 @@ function addSlot(channel: SlotChannel, p: Protocol, scale: number, t: number, ou
   const pap = p.afterpulseProbability;
   const ed = p.intrinsicQber;
   const eta = channel.eta[t]! * scale;
-  const pec = channel.extraneousCountProbability ? channel.extraneousCountProbability[t]! : p.extraneousCountProbability;
+  const pec = channel.extraneousCountProbability
+    ? channel.extraneousCountProbability[t]!
+    : p.extraneousCountProbability;
   const mu = p.intensities;
   const pk = p.intensityProbabilities;
   const y0 = oneMinusExp(eta * mu[0]);
@@ -95,7 +105,14 @@ export function countPrefixSums(channel: SlotChannel, p: Protocol, excessLossDb 
  * Totals of the count vector over slots [start, end) into `out` (length 12), without allocating:
  * what the protocol optimiser evaluates thousands of times on a fixed window (docs/physics.md §5.4).
  */
-export function windowTotals(channel: SlotChannel, p: Protocol, excessLossDb: number, start: number, end: number, out: Float64Array): Float64Array {
+export function windowTotals(
+  channel: SlotChannel,
+  p: Protocol,
+  excessLossDb: number,
+  start: number,
+  end: number,
+  out: Float64Array,
+): Float64Array {
   out.fill(0);
   const scale = Math.pow(10, -excessLossDb / 10);
   for (let t = start; t < end; t++) addSlot(channel, p, scale, t, out, 0, 0);
@@ -103,7 +120,12 @@ export function windowTotals(channel: SlotChannel, p: Protocol, excessLossDb: nu
 }
 
 /** Sums over slots [start, end) (end exclusive) into `out` (length 12). */
-export function windowCounts(prefix: Float64Array, start: number, end: number, out = new Float64Array(COUNT_FIELDS)): Float64Array {
+export function windowCounts(
+  prefix: Float64Array,
+  start: number,
+  end: number,
+  out = new Float64Array(COUNT_FIELDS),
+): Float64Array {
   const a = start * COUNT_FIELDS;
   const b = end * COUNT_FIELDS;
   for (let f = 0; f < COUNT_FIELDS; f++) out[f] = prefix[b + f]! - prefix[a + f]!;

@@ -10,7 +10,12 @@ import type { ErrorCorrection } from './protocol.js';
 export function finiteBlockLeakageBits(n: number, qber: number, epsilonCorrectness: number): number {
   if (n <= 0 || !(qber > 0) || !(qber < 0.5)) return n * binaryEntropy(qber);
   const quantile = binomialQuantile(epsilonCorrectness * (1 + 1 / Math.sqrt(n)), n, 1 - qber);
-  return n * binaryEntropy(qber) + (n * (1 - qber) - quantile - 1) * Math.log((1 - qber) / qber) - 0.5 * Math.log(n) - Math.log(1 / epsilonCorrectness);
+  return (
+    n * binaryEntropy(qber) +
+    (n * (1 - qber) - quantile - 1) * Math.log((1 - qber) / qber) -
+    0.5 * Math.log(n) -
+    Math.log(1 / epsilonCorrectness)
+  );
 }
 
 /**
@@ -23,11 +28,18 @@ export function finiteBlockLeakageUpperBound(n: number, qber: number, epsilonCor
   if (n <= 0 || !(qber > 0) || !(qber < 0.5)) return n * binaryEntropy(qber);
   const L = -Math.log(epsilonCorrectness * (1 + 1 / Math.sqrt(n)));
   const t = L / 3 + Math.sqrt((L * L) / 9 + 2 * L * n * qber * (1 - qber));
-  return n * binaryEntropy(qber) + t * Math.log((1 - qber) / qber) - 0.5 * Math.log(n) - Math.log(1 / epsilonCorrectness);
+  return (
+    n * binaryEntropy(qber) + t * Math.log((1 - qber) / qber) - 0.5 * Math.log(n) - Math.log(1 / epsilonCorrectness)
+  );
 }
 
 /** λ_EC for a block of n sifted X bits at error rate Q_X. */
-export function errorCorrectionBits(ec: ErrorCorrection, nX: number, qberX: number, epsilonCorrectness: number): number {
+export function errorCorrectionBits(
+  ec: ErrorCorrection,
+  nX: number,
+  qberX: number,
+  epsilonCorrectness: number,
+): number {
   const fixed = (f: number) => f * nX * binaryEntropy(qberX); // λ_EC = f_EC n_X h(Q_X)
   if (ec.method === 'fixed-efficiency') return fixed(ec.efficiency);
   if (ec.efficiency !== undefined) {

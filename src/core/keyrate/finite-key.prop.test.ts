@@ -24,43 +24,57 @@ const arbCase = fc.record({
 
 describe('finite key properties', () => {
   it('is never negative and never NaN', () => {
-    fc.assert(fc.property(arbCase, (c) => {
-      const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
-      const r = key(passEta(c.slots, 10 ** c.log10Eta), p);
-      expect(r.secureKeyBits).toBeGreaterThanOrEqual(0);
-      expect(Number.isNaN(r.secureKeyBits)).toBe(false);
-      expect(Number.isNaN(r.phaseErrorX)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(arbCase, (c) => {
+        const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
+        const r = key(passEta(c.slots, 10 ** c.log10Eta), p);
+        expect(r.secureKeyBits).toBeGreaterThanOrEqual(0);
+        expect(Number.isNaN(r.secureKeyBits)).toBe(false);
+        expect(Number.isNaN(r.phaseErrorX)).toBe(false);
+      }),
+    );
   });
 
   it('is non-increasing in extra loss', () => {
-    fc.assert(fc.property(arbCase, fc.double({ min: 0, max: 10, noNaN: true }), (c, extraDb) => {
-      const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
-      const eta = passEta(c.slots, 10 ** c.log10Eta);
-      expect(key(eta, p, extraDb).secureKeyBits).toBeLessThanOrEqual(key(eta, p, 0).secureKeyBits);
-    }));
+    fc.assert(
+      fc.property(arbCase, fc.double({ min: 0, max: 10, noNaN: true }), (c, extraDb) => {
+        const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
+        const eta = passEta(c.slots, 10 ** c.log10Eta);
+        expect(key(eta, p, extraDb).secureKeyBits).toBeLessThanOrEqual(key(eta, p, 0).secureKeyBits);
+      }),
+    );
   });
 
   it('is non-increasing in the intrinsic QBER', () => {
-    fc.assert(fc.property(arbCase, fc.double({ min: 0, max: 0.05, noNaN: true }), (c, dq) => {
-      const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
-      const eta = passEta(c.slots, 10 ** c.log10Eta);
-      expect(key(eta, { ...p, intrinsicQber: Math.min(0.49, c.ed + dq) }).secureKeyBits).toBeLessThanOrEqual(key(eta, p).secureKeyBits);
-    }));
+    fc.assert(
+      fc.property(arbCase, fc.double({ min: 0, max: 0.05, noNaN: true }), (c, dq) => {
+        const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
+        const eta = passEta(c.slots, 10 ** c.log10Eta);
+        expect(key(eta, { ...p, intrinsicQber: Math.min(0.49, c.ed + dq) }).secureKeyBits).toBeLessThanOrEqual(
+          key(eta, p).secureKeyBits,
+        );
+      }),
+    );
   });
 
   it('finite key <= asymptotic key, and Chernoff and Hoeffding both obey it', () => {
-    fc.assert(fc.property(arbCase, (c) => {
-      const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
-      const eta = passEta(c.slots, 10 ** c.log10Eta);
-      expect(key(eta, p).secureKeyBits).toBeLessThanOrEqual(key(eta, { ...p, statistics: 'asymptotic' }).secureKeyBits);
-    }));
+    fc.assert(
+      fc.property(arbCase, (c) => {
+        const p = { ...SATQUMA_PROTOCOL, intrinsicQber: c.ed, extraneousCountProbability: c.pec, statistics: c.stats };
+        const eta = passEta(c.slots, 10 ** c.log10Eta);
+        expect(key(eta, p).secureKeyBits).toBeLessThanOrEqual(
+          key(eta, { ...p, statistics: 'asymptotic' }).secureKeyBits,
+        );
+      }),
+    );
   });
 
   it('is zero above the QBER threshold (e_d >= 11 %)', () => {
-    fc.assert(fc.property(arbCase, fc.double({ min: 0.11, max: 0.49, noNaN: true }), (c, ed) => {
-      const p = { ...SATQUMA_PROTOCOL, intrinsicQber: ed, extraneousCountProbability: c.pec, statistics: c.stats };
-      expect(key(passEta(c.slots, 10 ** c.log10Eta), p).secureKeyBits).toBe(0);
-    }));
+    fc.assert(
+      fc.property(arbCase, fc.double({ min: 0.11, max: 0.49, noNaN: true }), (c, ed) => {
+        const p = { ...SATQUMA_PROTOCOL, intrinsicQber: ed, extraneousCountProbability: c.pec, statistics: c.stats };
+        expect(key(passEta(c.slots, 10 ** c.log10Eta), p).secureKeyBits).toBe(0);
+      }),
+    );
   });
 });

@@ -13,7 +13,12 @@ function counts(nX: number[], nZ: number[], mX: number[], mZ: number[]) {
 
 describe('Lim 2014 finite key, hand-computed cases', () => {
   it('asymptotic statistics reduce to the decoy formulas evaluated by hand', () => {
-    const p: Protocol = { ...SATQUMA_PROTOCOL, statistics: 'asymptotic', intensities: [0.6, 0.2, 0], intensityProbabilities: [0.5, 0.3, 0.2] };
+    const p: Protocol = {
+      ...SATQUMA_PROTOCOL,
+      statistics: 'asymptotic',
+      intensities: [0.6, 0.2, 0],
+      intensityProbabilities: [0.5, 0.3, 0.2],
+    };
     const c = counts([1e6, 2e5, 100], [1e5, 2e4, 10], [5000, 1200, 50], [500, 120, 5]);
     const r = finiteKeyLength(c, p);
     // Hand evaluation: n_k* = e^μ n_k / p_k; τ0 = Σ p e^-μ; τ1 = Σ p μ e^-μ.
@@ -27,7 +32,9 @@ describe('Lim 2014 finite key, hand-computed cases', () => {
     expect(r.sX0).toBeCloseTo(s0, 6);
     expect(r.sX1).toBeCloseTo(s1, 3);
     const z2 = (Math.exp(0.2) * 2e4) / 0.3;
-    const sZ1 = (t1 * 0.6 * (z2 - 10 / 0.2 - (0.04 / 0.36) * ((Math.exp(0.6) * 1e5) / 0.5 - (t0 * 50) / t0))) / (0.6 * 0.2 - 0.04);
+    const sZ1 =
+      (t1 * 0.6 * (z2 - 10 / 0.2 - (0.04 / 0.36) * ((Math.exp(0.6) * 1e5) / 0.5 - (t0 * 50) / t0))) /
+      (0.6 * 0.2 - 0.04);
     expect(r.sZ1).toBeCloseTo(sZ1, 3);
     const v = Math.min(625, (t1 * ((Math.exp(0.2) * 120) / 0.3 - 5 / 0.2)) / 0.2);
     expect(r.vZ1).toBeCloseTo(v, 6);
@@ -38,7 +45,10 @@ describe('Lim 2014 finite key, hand-computed cases', () => {
   });
 
   it('the v_Z1 bound is capped at the number of Z errors', () => {
-    const r = finiteKeyLength(windowCounts(countPrefixSums({ eta: new Float64Array(441).fill(1e-3) }, SATQUMA_PROTOCOL), 0, 441), SATQUMA_PROTOCOL);
+    const r = finiteKeyLength(
+      windowCounts(countPrefixSums({ eta: new Float64Array(441).fill(1e-3) }, SATQUMA_PROTOCOL), 0, 441),
+      SATQUMA_PROTOCOL,
+    );
     expect(r.vZ1).toBeLessThanOrEqual(r.mZ);
   });
 

@@ -30,18 +30,32 @@ export interface FiniteKeyResult {
  * Decoy bounds n±_k (Lim 2014 eqs. 3-4 with Hoeffding, or the tighter Chernoff form of docs/physics.md §5;
  * 'asymptotic' drops the fluctuation terms). `total` is n for Hoeffding; δ = ln(21/ε_sec).
  */
-function bound(stat: Statistics, nk: number, total: number, delta: number, mu: number, pk: number, upper: boolean): number {
+function bound(
+  stat: Statistics,
+  nk: number,
+  total: number,
+  delta: number,
+  mu: number,
+  pk: number,
+  upper: boolean,
+): number {
   const w = Math.exp(mu) / pk;
   if (stat === 'asymptotic') return w * nk;
   if (stat === 'hoeffding') {
     const d = Math.sqrt((total / 2) * delta);
     return w * (upper ? nk + d : nk - d);
   }
-  return upper ? w * (nk + delta + Math.sqrt(2 * nk * delta + delta * delta)) : w * (nk - delta / 2 - Math.sqrt(2 * nk * delta + (delta * delta) / 4));
+  return upper
+    ? w * (nk + delta + Math.sqrt(2 * nk * delta + delta * delta))
+    : w * (nk - delta / 2 - Math.sqrt(2 * nk * delta + (delta * delta) / 4));
 }
 
 /** τ_n = Σ_k p_k e^(-μ_k) μ_k^n / n!  (probability that Alice sent n photons). */
-const tau = (p: Protocol, n: 0 | 1) => p.intensityProbabilities.reduce((s, pk, k) => s + pk * Math.exp(-p.intensities[k]!) * (n === 0 ? 1 : p.intensities[k]!), 0);
+const tau = (p: Protocol, n: 0 | 1) =>
+  p.intensityProbabilities.reduce(
+    (s, pk, k) => s + pk * Math.exp(-p.intensities[k]!) * (n === 0 ? 1 : p.intensities[k]!),
+    0,
+  );
 
 /**
  * Vacuum and single-photon lower bounds from counts c[off..off+2] (Lim 2014 eqs. 2 and 3):
@@ -86,7 +100,11 @@ export function finiteKeyLength(c: Float64Array, p: Protocol): FiniteKeyResult {
   const [sZ0, sZ1] = vacuumAndSingle(c, NZ, p, delta);
   // v_Z1 <= τ1 (m+_Z,μ2 - m-_Z,μ3)/(μ2 - μ3), clipped to [0, m_Z] (Lim 2014 eq. 4; docs/physics.md §5)
   const t1 = tau(p, 1);
-  const vRaw = (t1 * (bound(p.statistics, c[MZ + 1]!, mZ, delta, m2, p2, true) - bound(p.statistics, c[MZ + 2]!, mZ, delta, m3, p3, false))) / (m2 - m3);
+  const vRaw =
+    (t1 *
+      (bound(p.statistics, c[MZ + 1]!, mZ, delta, m2, p2, true) -
+        bound(p.statistics, c[MZ + 2]!, mZ, delta, m3, p3, false))) /
+    (m2 - m3);
   const vZ1 = Math.min(Math.max(vRaw, 0), mZ);
   // φ_X = min(v_Z1/s_Z1 + γ(ε_sec, v_Z1/s_Z1, s_Z1, s_X1), 1/2)
   const ratio = sZ1 > 0 ? vZ1 / sZ1 : 0.5;
@@ -98,5 +116,20 @@ export function finiteKeyLength(c: Float64Array, p: Protocol): FiniteKeyResult {
   const raw = sX0 + sX1 * (1 - binaryEntropy(phaseErrorX)) - lambdaEcBits - penalties;
   const valid = m1 > m2 + m3 && Number.isFinite(raw);
   const secureKeyBits = valid && raw > 0 ? Math.floor(raw) : 0;
-  return { secureKeyBits, rawKeyBits: Number.isFinite(raw) ? raw : -Infinity, qberX, phaseErrorX, nX, nZ, mX, mZ, lambdaEcBits, sX0, sX1, sZ0, sZ1, vZ1 };
+  return {
+    secureKeyBits,
+    rawKeyBits: Number.isFinite(raw) ? raw : -Infinity,
+    qberX,
+    phaseErrorX,
+    nX,
+    nZ,
+    mX,
+    mZ,
+    lambdaEcBits,
+    sX0,
+    sX1,
+    sZ0,
+    sZ1,
+    vZ1,
+  };
 }

@@ -45,11 +45,24 @@ export function gllpKeyRate(x: GllpInput): GllpResult {
   const [qMu, eMu] = gainAndQber(eta, mu, y0, ed);
   const [qNu, eNu] = gainAndQber(eta, nu, y0, ed);
   // Y1_L = μ/(μν - ν²) [ Q_ν e^ν - Q_μ e^μ ν²/μ² - ((μ² - ν²)/μ²) Y0 ]
-  const y1 = Math.max(0, (mu / (mu * nu - nu * nu)) * (qNu * Math.exp(nu) - ((qMu * Math.exp(mu) * nu * nu) / (mu * mu)) - ((mu * mu - nu * nu) / (mu * mu)) * y0));
+  const y1 = Math.max(
+    0,
+    (mu / (mu * nu - nu * nu)) *
+      (qNu * Math.exp(nu) - (qMu * Math.exp(mu) * nu * nu) / (mu * mu) - ((mu * mu - nu * nu) / (mu * mu)) * y0),
+  );
   // e1_U = (E_ν Q_ν e^ν - e0 Y0) / (Y1_L ν)
   const e1 = y1 > 0 ? Math.min(0.5, (eNu * qNu * Math.exp(nu) - E0 * y0) / (y1 * nu)) : 0.5;
   const q1 = y1 * mu * Math.exp(-mu); // Q1_L = Y1_L μ e^(-μ)
   // R >= q { -Q_μ f h(E_μ) + Q1 [1 - h(e1)] }, floored at 0
   const r = x.siftFactor * (-qMu * x.ecEfficiency * binaryEntropy(eMu) + q1 * (1 - binaryEntropy(e1)));
-  return { gainSignal: qMu, qberSignal: eMu, gainDecoy: qNu, qberDecoy: eNu, y1Lower: y1, e1Upper: e1, q1Lower: q1, keyPerPulse: Math.max(0, r) };
+  return {
+    gainSignal: qMu,
+    qberSignal: eMu,
+    gainDecoy: qNu,
+    qberDecoy: eNu,
+    y1Lower: y1,
+    e1Upper: e1,
+    q1Lower: q1,
+    keyPerPulse: Math.max(0, r),
+  };
 }

@@ -28,17 +28,31 @@ export function parseLossTable(text: string): Result<LossTable> {
     const nums = cells.slice(0, 3).map(Number);
     const names = ['time_s', 'elevation_rad', 'efficiency'];
     if (cells.length < 3) {
-      issues.push({ path: ['row', i + 1], line: i + 1, message: `expected 3 columns time_s, elevation_rad, efficiency; got ${cells.length}` });
+      issues.push({
+        path: ['row', i + 1],
+        line: i + 1,
+        message: `expected 3 columns time_s, elevation_rad, efficiency; got ${cells.length}`,
+      });
       return;
     }
     for (let k = 0; k < 3; k++) {
       if (cells[k] === '' || !Number.isFinite(nums[k])) {
-        issues.push({ path: ['row', i + 1, names[k]!], line: i + 1, column: k + 1, message: `${names[k]} is not a number: '${cells[k]}'` });
+        issues.push({
+          path: ['row', i + 1, names[k]!],
+          line: i + 1,
+          column: k + 1,
+          message: `${names[k]} is not a number: '${cells[k]}'`,
+        });
         return;
       }
     }
     if (!(nums[2]! >= 0 && nums[2]! <= 1)) {
-      issues.push({ path: ['row', i + 1, 'efficiency'], line: i + 1, column: 3, message: `efficiency must be in [0, 1] (a negative loss is not physical): ${cells[2]}` });
+      issues.push({
+        path: ['row', i + 1, 'efficiency'],
+        line: i + 1,
+        column: 3,
+        message: `efficiency must be in [0, 1] (a negative loss is not physical): ${cells[2]}`,
+      });
       return;
     }
     t.push(nums[0]!);

@@ -4,7 +4,9 @@ import { binaryEntropy, binomialQuantile, logGamma } from './math.js';
 function bruteQuantile(eps: number, n: number, p: number): number {
   let cum = 0;
   for (let k = 0; k <= n; k++) {
-    cum += Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log(1 - p));
+    cum += Math.exp(
+      logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log(1 - p),
+    );
     if (cum >= eps) return k;
   }
   return n;

@@ -32,7 +32,8 @@ export function binomialQuantile(eps: number, n: number, p: number): number {
   if (p <= 0) return 0;
   const q = 1 - p;
   const mode = Math.min(n, Math.floor((n + 1) * p));
-  const logPmfMode = logGamma(n + 1) - logGamma(mode + 1) - logGamma(n - mode + 1) + mode * Math.log(p) + (n - mode) * Math.log(q);
+  const logPmfMode =
+    logGamma(n + 1) - logGamma(mode + 1) - logGamma(n - mode + 1) + mode * Math.log(p) + (n - mode) * Math.log(q);
   // Log-pmfs from the mode downwards until the terms are negligible next to eps.
   const logs: number[] = [logPmfMode];
   let k = mode;

@@ -10,7 +10,11 @@ export interface NelderMeadOptions {
   initialStep: number;
 }
 
-export function nelderMead(f: (x: number[]) => number, x0: number[], opts: NelderMeadOptions): { x: number[]; fx: number; evaluations: number } {
+export function nelderMead(
+  f: (x: number[]) => number,
+  x0: number[],
+  opts: NelderMeadOptions,
+): { x: number[]; fx: number; evaluations: number } {
   const n = x0.length;
   let evals = 0;
   const ev = (x: number[]) => {
@@ -41,7 +45,13 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], opts: Nelde
     if (fr < values[0]!) {
       const xe = combine(centroid, worst, -2);
       const fe = ev(xe);
-      if (fe < fr) { simplex[n] = xe; values[n] = fe; } else { simplex[n] = xr; values[n] = fr; }
+      if (fe < fr) {
+        simplex[n] = xe;
+        values[n] = fe;
+      } else {
+        simplex[n] = xr;
+        values[n] = fr;
+      }
     } else if (fr < values[n - 1]!) {
       simplex[n] = xr;
       values[n] = fr;

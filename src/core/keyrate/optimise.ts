@@ -45,7 +45,12 @@ export function decode(x: number[], base: Protocol): Protocol {
   const mu1 = lo + (MU1_MAX - lo) * logistic(x[3]!);
   const s = S_MIN + (S_MAX - S_MIN) * logistic(x[4]!);
   const mu2 = mu3 + (mu1 - 2 * mu3) * s;
-  return { ...base, basisProbabilityX: qx, intensityProbabilities: [p1, p2, 1 - p1 - p2], intensities: [mu1, mu2, mu3] };
+  return {
+    ...base,
+    basisProbabilityX: qx,
+    intensityProbabilities: [p1, p2, 1 - p1 - p2],
+    intensities: [mu1, mu2, mu3],
+  };
 }
 
 export function encode(p: Protocol): number[] {
@@ -81,7 +86,14 @@ export interface OptimiseResult {
  * Optimises the protocol for the slots of `window` (fixed). Deterministic. `refine` starts only from
  * `base` (a protocol already optimised for a nearby window), instead of `base` plus the fixed starts.
  */
-export function optimiseProtocol(channel: SlotChannel, base: Protocol, window: SlotWindow, excessLossDb = 0, maxEvaluationsPerStart = 400, refine = false): OptimiseResult {
+export function optimiseProtocol(
+  channel: SlotChannel,
+  base: Protocol,
+  window: SlotWindow,
+  excessLossDb = 0,
+  maxEvaluationsPerStart = 400,
+  refine = false,
+): OptimiseResult {
   // Only the window's totals are read: sum them straight into one buffer (no prefix table, no allocation).
   const buf = new Float64Array(COUNT_FIELDS);
   const objective = (x: number[]) => {
@@ -89,18 +101,30 @@ export function optimiseProtocol(channel: SlotChannel, base: Protocol, window: S
     return -finiteKeyLength(windowTotals(channel, p, excessLossDb, window.start, window.end, buf), p).rawKeyBits;
   };
   const baseValid = protocolIssues(base).length === 0;
-  let best: OptimiseResult = { protocol: base, rawKeyBits: baseValid ? -objective(encode(base)) : -Infinity, evaluations: 0 };
+  let best: OptimiseResult = {
+    protocol: base,
+    rawKeyBits: baseValid ? -objective(encode(base)) : -Infinity,
+    evaluations: 0,
+  };
   const mu3 = base.intensities[2];
   const starts = [
     ...(baseValid ? [encode(base)] : []),
-    ...(refine && baseValid ? [] : STARTS).map((s) => encode({ ...base, basisProbabilityX: s.basisProbabilityX, intensityProbabilities: s.intensityProbabilities, intensities: [Math.max(s.mu1, mu1Min(mu3) + 0.05), Math.max(s.mu2, mu3 + 0.02), mu3] })),
+    ...(refine && baseValid ? [] : STARTS).map((s) =>
+      encode({
+        ...base,
+        basisProbabilityX: s.basisProbabilityX,
+        intensityProbabilities: s.intensityProbabilities,
+        intensities: [Math.max(s.mu1, mu1Min(mu3) + 0.05), Math.max(s.mu2, mu3 + 0.02), mu3],
+      }),
+    ),
   ];
   let evaluations = 0;
   for (const x0 of starts) {
     const r = nelderMead(objective, x0, { maxEvaluations: maxEvaluationsPerStart, fTolerance: 1e-7, initialStep: 0.6 });
     evaluations += r.evaluations;
     const p = decode(r.x, base);
-    if (-r.fx > best.rawKeyBits && protocolIssues(p).length === 0) best = { protocol: p, rawKeyBits: -r.fx, evaluations: 0 };
+    if (-r.fx > best.rawKeyBits && protocolIssues(p).length === 0)
+      best = { protocol: p, rawKeyBits: -r.fx, evaluations: 0 };
   }
   return { ...best, evaluations };
 }

@@ -28,13 +28,30 @@ export interface PassKeyResult extends FiniteKeyResult {
 }
 
 const EMPTY = (p: Protocol): PassKeyResult => ({
-  secureKeyBits: 0, rawKeyBits: -Infinity, qberX: 0, phaseErrorX: 0.5, nX: 0, nZ: 0, mX: 0, mZ: 0, lambdaEcBits: 0,
-  sX0: 0, sX1: 0, sZ0: 0, sZ1: 0, vZ1: 0, window: { startS: Number.NaN, endS: Number.NaN, slots: 0 }, protocol: p,
+  secureKeyBits: 0,
+  rawKeyBits: -Infinity,
+  qberX: 0,
+  phaseErrorX: 0.5,
+  nX: 0,
+  nZ: 0,
+  mX: 0,
+  mZ: 0,
+  lambdaEcBits: 0,
+  sX0: 0,
+  sX1: 0,
+  sZ0: 0,
+  sZ1: 0,
+  vZ1: 0,
+  window: { startS: Number.NaN, endS: Number.NaN, slots: 0 },
+  protocol: p,
 });
 
 export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOptions): PassKeyResult {
   const centre = centreIndex(series.timeS, series.elevationRad);
-  const bounds: SlotWindow = o.window === 'optimal' ? elevationWindow(series.elevationRad, o.minElevationRad, centre) : halfWidthWindow(series.timeS, series.elevationRad, o.window.halfWidthS, o.minElevationRad);
+  const bounds: SlotWindow =
+    o.window === 'optimal'
+      ? elevationWindow(series.elevationRad, o.minElevationRad, centre)
+      : halfWidthWindow(series.timeS, series.elevationRad, o.window.halfWidthS, o.minElevationRad);
   if (bounds.end <= bounds.start) return EMPTY(protocol);
   let p = protocol;
   let w = bounds;
@@ -59,5 +76,10 @@ export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOption
     w = bounds;
     r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
   }
-  return { ...r, window: { startS: series.timeS[w.start]!, endS: series.timeS[w.end - 1]!, slots: w.end - w.start }, protocol: p, ...(o.optimise ? { optimisation: { evaluations } } : {}) };
+  return {
+    ...r,
+    window: { startS: series.timeS[w.start]!, endS: series.timeS[w.end - 1]!, slots: w.end - w.start },
+    protocol: p,
+    ...(o.optimise ? { optimisation: { evaluations } } : {}),
+  };
 }

@@ -12,7 +12,12 @@ function track(maxElDeg: number, sunElevationRad = -0.5): TrackSample[] {
     const elDeg = maxElDeg - 0.3 * Math.abs(t);
     if (elDeg <= 0) continue;
     const el = (elDeg * Math.PI) / 180;
-    out.push({ tMs: t * 1000, rangeKm: Math.sqrt((R + H) ** 2 - R * R * Math.cos(el) ** 2) - R * Math.sin(el), elevationRad: el, sunElevationRad });
+    out.push({
+      tMs: t * 1000,
+      rangeKm: Math.sqrt((R + H) ** 2 - R * R * Math.cos(el) ** 2) - R * Math.sin(el),
+      elevationRad: el,
+      sunElevationRad,
+    });
   }
   return out;
 }
@@ -27,7 +32,9 @@ describe('pass simulation', () => {
     expect(y.finiteKeyPenaltyBits).toBeGreaterThan(0);
   });
   it('higher passes yield more key; a daylight pass yields none', () => {
-    expect(passYield(track(80), GENERIC_500KM_810NM).secureBits).toBeGreaterThan(passYield(track(30), GENERIC_500KM_810NM).secureBits);
+    expect(passYield(track(80), GENERIC_500KM_810NM).secureBits).toBeGreaterThan(
+      passYield(track(30), GENERIC_500KM_810NM).secureBits,
+    );
     expect(passYield(track(80, 0.5), GENERIC_500KM_810NM).secureBits).toBe(0);
   });
   it('a pass below the elevation mask scores zero without NaN', () => {
@@ -47,7 +54,9 @@ describe('pass simulation', () => {
     const a = simulatePass(t, GENERIC_500KM_810NM, { monteCarlo: { draws: 30, seed: 42 } });
     const b = simulatePass(t, GENERIC_500KM_810NM, { monteCarlo: { draws: 30, seed: 42 } });
     expect(a.monteCarlo).toEqual(b.monteCarlo);
-    const c = simulatePass(t, GENERIC_500KM_810NM, { monteCarlo: { draws: 30, seed: 42, cloud: { probability: 0.5 } } });
+    const c = simulatePass(t, GENERIC_500KM_810NM, {
+      monteCarlo: { draws: 30, seed: 42, cloud: { probability: 0.5 } },
+    });
     expect(c.monteCarlo!.secureKeyBits.std).toBeGreaterThan(a.monteCarlo!.secureKeyBits.std);
     expect(Math.abs(a.monteCarlo!.secureKeyBits.mean / a.key.secureKeyBits - 1)).toBeLessThan(0.05);
   });

@@ -81,12 +81,29 @@ function seriesOf(track: TrackSample[], s: SimulationSetup) {
   const elevationRad = new Float64Array(n);
   const timeS = new Float64Array(n);
   const budgets: LinkBudget[] = [];
-  const c = centreIndex(new Float64Array(n).fill(1), track.map((x) => x.elevationRad));
+  const c = centreIndex(
+    new Float64Array(n).fill(1),
+    track.map((x) => x.elevationRad),
+  );
   const mu = meanPhotons(s.protocol);
   for (let i = 0; i < n; i++) {
     const t = track[i]!;
-    const sky = t.sunElevationRad === undefined ? undefined : { sunElevationRad: t.sunElevationRad, moonElevationRad: t.moonElevationRad, moonSeparationRad: t.moonSeparationRad, moonIlluminatedFraction: t.moonIlluminatedFraction };
-    const b = linkBudget(s.link, sky ? { rangeKm: t.rangeKm, elevationRad: t.elevationRad, sky } : { rangeKm: t.rangeKm, elevationRad: t.elevationRad }, { meanPhotonNumber: mu, repetitionRateHz: s.protocol.repetitionRateHz });
+    const sky =
+      t.sunElevationRad === undefined
+        ? undefined
+        : {
+            sunElevationRad: t.sunElevationRad,
+            moonElevationRad: t.moonElevationRad,
+            moonSeparationRad: t.moonSeparationRad,
+            moonIlluminatedFraction: t.moonIlluminatedFraction,
+          };
+    const b = linkBudget(
+      s.link,
+      sky
+        ? { rangeKm: t.rangeKm, elevationRad: t.elevationRad, sky }
+        : { rangeKm: t.rangeKm, elevationRad: t.elevationRad },
+      { meanPhotonNumber: mu, repetitionRateHz: s.protocol.repetitionRateHz },
+    );
     budgets.push(b);
     eta[i] = b.efficiency;
     pec[i] = b.extraneousCountProbability;
@@ -114,7 +131,12 @@ export function simulatePass(track: TrackSample[], setup: SimulationSetup, o: Si
   const stepS = stepOf(track);
   const protocol = { ...setup.protocol, repetitionRateHz: setup.protocol.repetitionRateHz * stepS };
   const series = seriesOf(track, setup);
-  const opts = { window: o.window ?? ('optimal' as const), minElevationRad: (setup.minElevationDeg * Math.PI) / 180, excessLossDb: o.excessLossDb ?? 0, optimise: o.optimise ?? false };
+  const opts = {
+    window: o.window ?? ('optimal' as const),
+    minElevationRad: (setup.minElevationDeg * Math.PI) / 180,
+    excessLossDb: o.excessLossDb ?? 0,
+    optimise: o.optimise ?? false,
+  };
   const key = passKey(series, protocol, opts);
   const start = key.window.slots ? series.timeS.indexOf(key.window.startS) : 0;
   const end = start + key.window.slots;
@@ -129,14 +151,41 @@ export function simulatePass(track: TrackSample[], setup: SimulationSetup, o: Si
     minLossDb: Number.isFinite(minLossDb) ? minLossDb : 0,
   };
   if (o.includeSamples) {
-    out.samples = track.map((t, i) => ({ tMs: t.tMs, rangeKm: t.rangeKm, elevationRad: t.elevationRad, budget: series.budgets[i]!, siftedRateHz: (prefix[(i + 1) * 12]! - prefix[i * 12]! + prefix[(i + 1) * 12 + 1]! - prefix[i * 12 + 1]! + prefix[(i + 1) * 12 + 2]! - prefix[i * 12 + 2]! + prefix[(i + 1) * 12 + 3]! - prefix[i * 12 + 3]! + prefix[(i + 1) * 12 + 4]! - prefix[i * 12 + 4]! + prefix[(i + 1) * 12 + 5]! - prefix[i * 12 + 5]!) / stepS }));
+    out.samples = track.map((t, i) => ({
+      tMs: t.tMs,
+      rangeKm: t.rangeKm,
+      elevationRad: t.elevationRad,
+      budget: series.budgets[i]!,
+      siftedRateHz:
+        (prefix[(i + 1) * 12]! -
+          prefix[i * 12]! +
+          prefix[(i + 1) * 12 + 1]! -
+          prefix[i * 12 + 1]! +
+          prefix[(i + 1) * 12 + 2]! -
+          prefix[i * 12 + 2]! +
+          prefix[(i + 1) * 12 + 3]! -
+          prefix[i * 12 + 3]! +
+          prefix[(i + 1) * 12 + 4]! -
+          prefix[i * 12 + 4]! +
+          prefix[(i + 1) * 12 + 5]! -
+          prefix[i * 12 + 5]!) /
+        stepS,
+    }));
   }
-  if (o.monteCarlo && o.monteCarlo.draws > 0 && key.window.slots > 0) out.monteCarlo = monteCarlo(series, key.protocol, start, end, opts.excessLossDb, o.monteCarlo);
+  if (o.monteCarlo && o.monteCarlo.draws > 0 && key.window.slots > 0)
+    out.monteCarlo = monteCarlo(series, key.protocol, start, end, opts.excessLossDb, o.monteCarlo);
   return out;
 }
 
 /** Draws with the simulated protocol and window fixed: lognormal fading per slot, whole-pass cloud. */
-function monteCarlo(series: ReturnType<typeof seriesOf>, p: Protocol, start: number, end: number, excessLossDb: number, mc: MonteCarloOptions) {
+function monteCarlo(
+  series: ReturnType<typeof seriesOf>,
+  p: Protocol,
+  start: number,
+  end: number,
+  excessLossDb: number,
+  mc: MonteCarloOptions,
+) {
   const rand = mulberry32(mc.seed);
   const keys: number[] = [];
   const sifted: number[] = [];
@@ -178,7 +227,14 @@ export interface PassYield {
  */
 export function passYield(track: TrackSample[], setup: SimulationSetup): PassYield {
   const n = track.length;
-  const zero: PassYield = { secureBits: 0, siftedBits: 0, qber: 0, finiteKeyPenaltyBits: 0, durationS: 0, minLossDb: 0 };
+  const zero: PassYield = {
+    secureBits: 0,
+    siftedBits: 0,
+    qber: 0,
+    finiteKeyPenaltyBits: 0,
+    durationS: 0,
+    minLossDb: 0,
+  };
   if (n === 0) return zero;
   const stepS = stepOf(track);
   const p = { ...setup.protocol, repetitionRateHz: setup.protocol.repetitionRateHz * stepS };
@@ -195,7 +251,11 @@ export function passYield(track: TrackSample[], setup: SimulationSetup): PassYie
   let maxEta = 0;
   const f = newLinkFactors();
   const geom = { rangeKm: 0, elevationRad: 0 };
-  const geomSky = { rangeKm: 0, elevationRad: 0, sky: { sunElevationRad: 0, moonElevationRad: 0, moonSeparationRad: 0, moonIlluminatedFraction: 0 } };
+  const geomSky = {
+    rangeKm: 0,
+    elevationRad: 0,
+    sky: { sunElevationRad: 0, moonElevationRad: 0, moonSeparationRad: 0, moonIlluminatedFraction: 0 },
+  };
   const lo = { meanPhotonNumber: mu, repetitionRateHz: setup.protocol.repetitionRateHz, skipScintillation: true };
   for (let i = 0; i < m; i++) {
     const t = track[w.start + i]!;

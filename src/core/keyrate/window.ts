@@ -25,7 +25,12 @@ export function centreIndex(timeS: ArrayLike<number>, elevationRad: ArrayLike<nu
 }
 
 /** SatQuMA's half-width window, capped by the minimum elevation as SatQuMA does. */
-export function halfWidthWindow(timeS: ArrayLike<number>, elevationRad: ArrayLike<number>, halfWidthS: number, minElevationRad: number): SlotWindow {
+export function halfWidthWindow(
+  timeS: ArrayLike<number>,
+  elevationRad: ArrayLike<number>,
+  halfWidthS: number,
+  minElevationRad: number,
+): SlotWindow {
   const c = centreIndex(timeS, elevationRad);
   const t0 = timeS[c]!;
   let dtElev = Infinity;
@@ -55,20 +60,33 @@ export function elevationWindow(elevationRad: ArrayLike<number>, minElevationRad
 }
 
 /** Best [start, end) inside `bounds` for protocol `p`, by alternating exact 1-D scans. */
-export function optimalWindow(prefix: Float64Array, p: Protocol, bounds: SlotWindow): { window: SlotWindow; rawKeyBits: number } {
+export function optimalWindow(
+  prefix: Float64Array,
+  p: Protocol,
+  bounds: SlotWindow,
+): { window: SlotWindow; rawKeyBits: number } {
   const buf = new Float64Array(12 as typeof COUNT_FIELDS);
-  const score = (s: number, e: number) => (e > s ? finiteKeyLength(windowCounts(prefix, s, e, buf), p).rawKeyBits : -Infinity);
+  const score = (s: number, e: number) =>
+    e > s ? finiteKeyLength(windowCounts(prefix, s, e, buf), p).rawKeyBits : -Infinity;
   let { start, end } = bounds;
   let best = score(start, end);
   for (let iter = 0; iter < 6; iter++) {
     let moved = false;
     for (let e = start + 1; e <= bounds.end; e++) {
       const v = score(start, e);
-      if (v > best) { best = v; end = e; moved = true; }
+      if (v > best) {
+        best = v;
+        end = e;
+        moved = true;
+      }
     }
     for (let s = bounds.start; s < end; s++) {
       const v = score(s, end);
-      if (v > best) { best = v; start = s; moved = true; }
+      if (v > best) {
+        best = v;
+        start = s;
+        moved = true;
+      }
     }
     if (!moved) break;
   }

@@ -85,11 +85,15 @@ function summaryOf(rec: sat.SatRec): OrbitSummary {
 export function createPropagator(source: ElementSource): CreateResult {
   let rec: sat.SatRec;
   try {
-    rec = source.kind === 'tle' ? sat.twoline2satrec(source.line1, source.line2) : sat.json2satrec(source.omm as never, 'i');
+    rec =
+      source.kind === 'tle'
+        ? sat.twoline2satrec(source.line1, source.line2)
+        : sat.json2satrec(source.omm as never, 'i');
   } catch (e) {
     return { ok: false, code: -1, reason: `satellite.js rejected the elements: ${(e as Error).message}` };
   }
-  if (rec.error !== 0) return { ok: false, code: rec.error, reason: SGP4_REASONS[rec.error] ?? `sgp4 error ${rec.error}` };
+  if (rec.error !== 0)
+    return { ok: false, code: rec.error, reason: SGP4_REASONS[rec.error] ?? `sgp4 error ${rec.error}` };
   const summary = summaryOf(rec);
   return {
     ok: true,

@@ -41,7 +41,12 @@ export function lookAt(propagator: Propagator, site: Site, t: Instant, refractio
 export function geometricForApparentRad(apparentRad: number): number {
   // e + refraction(e) increases with e: bisection on [apparent - 1 deg, apparent].
   const deg = Math.PI / 180;
-  let lo = apparentRad - deg, hi = apparentRad;
-  for (let i = 0; i < 60; i += 1) { const mid = (lo + hi) / 2; if (mid + refractionRad(mid) < apparentRad) lo = mid; else hi = mid; }
+  let lo = apparentRad - deg,
+    hi = apparentRad;
+  for (let i = 0; i < 60; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (mid + refractionRad(mid) < apparentRad) lo = mid;
+    else hi = mid;
+  }
   return (lo + hi) / 2;
 }

@@ -2,7 +2,10 @@
 import type { Instant } from '../time/index.js';
 import type { Propagator } from '../orbit/index.js';
 
-export interface MaskPoint { azimuthRad: number; elevationRad: number }
+export interface MaskPoint {
+  azimuthRad: number;
+  elevationRad: number;
+}
 
 export interface PassStation {
   id: string;
@@ -15,7 +18,10 @@ export interface PassStation {
   horizonMask?: MaskPoint[];
 }
 
-export interface PassSatellite { noradId: number; propagator: Propagator }
+export interface PassSatellite {
+  noradId: number;
+  propagator: Propagator;
+}
 
 export interface PassOptions {
   fromMs: Instant;
@@ -58,6 +64,14 @@ export interface Pass {
   moonIlluminatedFractionAtTca: number;
 }
 
-export interface SatelliteFailure { noradId: number; atMs: Instant; code: number; reason: string }
+export interface SatelliteFailure {
+  noradId: number;
+  atMs: Instant;
+  code: number;
+  reason: string;
+}
 
-export interface PassSearch { passes: Pass[]; failures: SatelliteFailure[] }
+export interface PassSearch {
+  passes: Pass[];
+  failures: SatelliteFailure[];
+}

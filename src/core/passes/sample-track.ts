@@ -7,7 +7,6 @@ import { stationGeometry } from './geometry.js';
 import type { PassSatellite, PassStation } from './model.js';
 import { buildTrack, nodeStepMs, positionAt, type Track } from './track.js';
 
-
 export interface TrackSample {
   tMs: Instant;
   rangeKm: number;
@@ -31,14 +30,35 @@ export interface TrackOptions {
  * Samples at fromMs, fromMs + stepS, ... <= toMs. Stops early (shorter array) at the first SGP4
  * failure, e.g. decay. Sun/Moon from astronomy-engine via SkyEphemeris (10-minute nodes, interpolated).
  */
-export function sampleTrack(sat: PassSatellite, station: PassStation, fromMs: Instant, toMs: Instant, stepS: number, options: TrackOptions = {}): TrackSample[] {
-  return samplePositions((tMs, out) => {
-    const s = sat.propagator.propagate(tMs);
-    if (!s.ok) return false;
-    const e = temeToEcef(s.positionTemeKm, gmstRad(tMs)), t = s.positionTemeKm;
-    out.ex = e.x; out.ey = e.y; out.ez = e.z; out.tx = t.x; out.ty = t.y; out.tz = t.z;
-    return true;
-  }, station, fromMs, toMs, stepS, options, false);
+export function sampleTrack(
+  sat: PassSatellite,
+  station: PassStation,
+  fromMs: Instant,
+  toMs: Instant,
+  stepS: number,
+  options: TrackOptions = {},
+): TrackSample[] {
+  return samplePositions(
+    (tMs, out) => {
+      const s = sat.propagator.propagate(tMs);
+      if (!s.ok) return false;
+      const e = temeToEcef(s.positionTemeKm, gmstRad(tMs)),
+        t = s.positionTemeKm;
+      out.ex = e.x;
+      out.ey = e.y;
+      out.ez = e.z;
+      out.tx = t.x;
+      out.ty = t.y;
+      out.tz = t.z;
+      return true;
+    },
+    station,
+    fromMs,
+    toMs,
+    stepS,
+    options,
+    false,
+  );
 }
 
 /**
@@ -48,42 +68,90 @@ export function sampleTrack(sat: PassSatellite, station: PassStation, fromMs: In
  * instants outside it fall back to SGP4. The Sun for
  * the satellite's shadow is computed once per pass (it moves 0.01 deg in 15 minutes).
  */
-export function trackSampler(sat: PassSatellite, fromMs: Instant, toMs: Instant, built?: Track): (station: PassStation, aosMs: Instant, losMs: Instant, stepS: number, options?: TrackOptions) => TrackSample[] {
+export function trackSampler(
+  sat: PassSatellite,
+  fromMs: Instant,
+  toMs: Instant,
+  built?: Track,
+): (station: PassStation, aosMs: Instant, losMs: Instant, stepS: number, options?: TrackOptions) => TrackSample[] {
   let tr: Track | undefined = built;
   return (station, aosMs, losMs, stepS, options = {}) => {
-    tr ??= buildTrack(sat, fromMs, toMs, nodeStepMs(sat.propagator.summary.periodS, sat.propagator.summary.eccentricity));
+    tr ??= buildTrack(
+      sat,
+      fromMs,
+      toMs,
+      nodeStepMs(sat.propagator.summary.periodS, sat.propagator.summary.eccentricity),
+    );
     const track = tr;
-    const lo = track.n ? track.t[track.first]! : Infinity, hi = track.n ? track.t[track.last]! : -Infinity;
-    return samplePositions((tMs, out) => {
-      if (tMs < lo || tMs > hi) {
-        const s = sat.propagator.propagate(tMs);
-        if (!s.ok) return false;
-        const e = temeToEcef(s.positionTemeKm, gmstRad(tMs)), t = s.positionTemeKm;
-        out.ex = e.x; out.ey = e.y; out.ez = e.z; out.tx = t.x; out.ty = t.y; out.tz = t.z;
+    const lo = track.n ? track.t[track.first]! : Infinity,
+      hi = track.n ? track.t[track.last]! : -Infinity;
+    return samplePositions(
+      (tMs, out) => {
+        if (tMs < lo || tMs > hi) {
+          const s = sat.propagator.propagate(tMs);
+          if (!s.ok) return false;
+          const e = temeToEcef(s.positionTemeKm, gmstRad(tMs)),
+            t = s.positionTemeKm;
+          out.ex = e.x;
+          out.ey = e.y;
+          out.ez = e.z;
+          out.tx = t.x;
+          out.ty = t.y;
+          out.tz = t.z;
+          return true;
+        }
+        const p = positionAt(track, tMs);
+        const t = ecefToTeme(p, gmstRad(tMs));
+        out.ex = p.x;
+        out.ey = p.y;
+        out.ez = p.z;
+        out.tx = t.x;
+        out.ty = t.y;
+        out.tz = t.z;
         return true;
-      }
-      const p = positionAt(track, tMs);
-      const t = ecefToTeme(p, gmstRad(tMs));
-      out.ex = p.x; out.ey = p.y; out.ez = p.z; out.tx = t.x; out.ty = t.y; out.tz = t.z;
-      return true;
-    }, station, aosMs, losMs, stepS, options, true);
+      },
+      station,
+      aosMs,
+      losMs,
+      stepS,
+      options,
+      true,
+    );
   };
 }
 
 /** Position of one sample, ECEF and TEME (km), written by the sampler's position source. */
-interface SamplePosition { ex: number; ey: number; ez: number; tx: number; ty: number; tz: number }
+interface SamplePosition {
+  ex: number;
+  ey: number;
+  ez: number;
+  tx: number;
+  ty: number;
+  tz: number;
+}
 
 /**
  * The samples of one pass from a position source. Look angles, directions and angular separations
  * are those of frames/ (lookAngles, enuOf, angleBetween) written out on scalars: one object per
  * sample, the TrackSample (sampling is the hot loop of candidate yields).
  */
-function samplePositions(positionOf: (tMs: Instant, out: SamplePosition) => boolean, station: PassStation, fromMs: Instant, toMs: Instant, stepS: number, options: TrackOptions, sunOnce: boolean): TrackSample[] {
+function samplePositions(
+  positionOf: (tMs: Instant, out: SamplePosition) => boolean,
+  station: PassStation,
+  fromMs: Instant,
+  toMs: Instant,
+  stepS: number,
+  options: TrackOptions,
+  sunOnce: boolean,
+): TrackSample[] {
   const ephemeris = options.sky ?? new SkyEphemeris();
   if (!(stepS > 0) || !(toMs >= fromMs)) return [];
   const sun = sunOnce ? sunPositionAu((fromMs + toMs) / 2) : undefined;
   const site = stationGeometry(station).site;
-  const o = site.positionEcefKm, east = site.east, north = site.north, up = site.up;
+  const o = site.positionEcefKm,
+    east = site.east,
+    north = site.north,
+    up = site.up;
   const pos: SamplePosition = { ex: 0, ey: 0, ez: 0, tx: 0, ty: 0, tz: 0 };
   const teme: Vec3 = { x: 0, y: 0, z: 0 };
   const out: TrackSample[] = [];
@@ -91,7 +159,9 @@ function samplePositions(positionOf: (tMs: Instant, out: SamplePosition) => bool
   for (let k = 0; k <= n; k += 1) {
     const tMs = fromMs + k * stepS * 1000;
     if (!positionOf(tMs, pos)) break;
-    const dx = pos.ex - o.x, dy = pos.ey - o.y, dz = pos.ez - o.z;
+    const dx = pos.ex - o.x,
+      dy = pos.ey - o.y,
+      dz = pos.ez - o.z;
     const e = dx * east.x + dy * east.y;
     const nn = dx * north.x + dy * north.y + dz * north.z;
     const u = dx * up.x + dy * up.y + dz * up.z;
@@ -102,8 +172,12 @@ function samplePositions(positionOf: (tMs: Instant, out: SamplePosition) => bool
     if (options.refraction) elevationRad += refractionRad(elevationRad);
     const sky = ephemeris.at(tMs, site);
     const ce = Math.cos(elevationRad);
-    const ux = ce * Math.sin(azimuthRad), uy = ce * Math.cos(azimuthRad), uz = Math.sin(elevationRad);
-    teme.x = pos.tx; teme.y = pos.ty; teme.z = pos.tz;
+    const ux = ce * Math.sin(azimuthRad),
+      uy = ce * Math.cos(azimuthRad),
+      uz = Math.sin(elevationRad);
+    teme.x = pos.tx;
+    teme.y = pos.ty;
+    teme.z = pos.tz;
     out.push({
       tMs,
       rangeKm,
@@ -122,6 +196,8 @@ function samplePositions(positionOf: (tMs: Instant, out: SamplePosition) => bool
 
 /** angleBetween((x, y, z), b) of frames/vectors.ts on scalars. */
 function separation(x: number, y: number, z: number, b: Vec3): number {
-  const cx = y * b.z - z * b.y, cy = z * b.x - x * b.z, cz = x * b.y - y * b.x;
+  const cx = y * b.z - z * b.y,
+    cy = z * b.x - x * b.z,
+    cz = x * b.y - y * b.x;
   return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), x * b.x + y * b.y + z * b.z);
 }

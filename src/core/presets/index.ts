@@ -8,7 +8,12 @@ import type { Preset } from './types.js';
 export type { Preset } from './types.js';
 export { GENERIC_500KM_810NM, JINAN1_PORTABLE, MICIUS_XINGLONG, MICIUS_XINGLONG_CALIBRATED };
 
-export const PRESETS: readonly Preset[] = [MICIUS_XINGLONG, MICIUS_XINGLONG_CALIBRATED, JINAN1_PORTABLE, GENERIC_500KM_810NM];
+export const PRESETS: readonly Preset[] = [
+  MICIUS_XINGLONG,
+  MICIUS_XINGLONG_CALIBRATED,
+  JINAN1_PORTABLE,
+  GENERIC_500KM_810NM,
+];
 
 export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);

@@ -17,8 +17,19 @@ export const JINAN1_PORTABLE: Preset = {
   link: {
     wavelengthNm: 850,
     direction: 'downlink',
-    transmitter: { apertureRadiusM: 0.05, divergenceHalfAngleRad: 8e-6, pointingJitterRad: 0.7e-6, opticsEfficiency: 0.8 },
-    receiver: { apertureRadiusM: 0.14, opticsEfficiency: 0.6, altitudeM: 50, fieldOfViewRad: 150e-6, filterBandwidthNm: 1 },
+    transmitter: {
+      apertureRadiusM: 0.05,
+      divergenceHalfAngleRad: 8e-6,
+      pointingJitterRad: 0.7e-6,
+      opticsEfficiency: 0.8,
+    },
+    receiver: {
+      apertureRadiusM: 0.14,
+      opticsEfficiency: 0.6,
+      altitudeM: 50,
+      fieldOfViewRad: 150e-6,
+      filterBandwidthNm: 1,
+    },
     atmosphere: { model: 'sec-law', zenithTransmittance: 0.895 },
     systemLossDb: 0,
     detector: { efficiency: 0.6, darkCountRateHz: 100, count: 4, gateWidthS: 1e-9, deadTimeS: 22e-9 },

@@ -14,15 +14,30 @@ const KM_PER_AU = 149_597_870.7;
 const DEG = Math.PI / 180;
 const NODE_MS = 3_600_000;
 
-interface Node { sun: Vec3; moon: Vec3; gastMinusGmstRad: number }
-export interface BodyLook { azimuthRad: number; elevationRad: number; enu: Vec3 }
-export interface SkyLook { sun: BodyLook; moon: BodyLook; moonIlluminatedFraction: number }
+interface Node {
+  sun: Vec3;
+  moon: Vec3;
+  gastMinusGmstRad: number;
+}
+export interface BodyLook {
+  azimuthRad: number;
+  elevationRad: number;
+  enu: Vec3;
+}
+export interface SkyLook {
+  sun: BodyLook;
+  moon: BodyLook;
+  moonIlluminatedFraction: number;
+}
 
 const scale = (v: { x: number; y: number; z: number }, k: number): Vec3 => ({ x: v.x * k, y: v.y * k, z: v.z * k });
 
 /** Cubic Lagrange weights at f in [0, 1] for nodes at -1, 0, 1, 2. */
 function cubicWeights(f: number): [number, number, number, number] {
-  const a = f + 1, b = f, c = f - 1, d = f - 2;
+  const a = f + 1,
+    b = f,
+    c = f - 1,
+    d = f - 2;
   return [(-b * c * d) / 6, (a * c * d) / 2, (-a * b * d) / 2, (a * b * c) / 6];
 }
 const blend = (w: [number, number, number, number], p: Vec3, q: Vec3, r: Vec3, s: Vec3): Vec3 => ({
@@ -32,11 +47,13 @@ const blend = (w: [number, number, number, number], p: Vec3, q: Vec3, r: Vec3, s
 });
 
 function look(bodyEqdKm: Vec3, gast: number, site: Site): BodyLook {
-  const c = Math.cos(gast), s = Math.sin(gast);
+  const c = Math.cos(gast),
+    s = Math.sin(gast);
   const dx = c * bodyEqdKm.x + s * bodyEqdKm.y - site.positionEcefKm.x;
   const dy = -s * bodyEqdKm.x + c * bodyEqdKm.y - site.positionEcefKm.y;
   const dz = bodyEqdKm.z - site.positionEcefKm.z;
-  const e = dx * site.east.x + dy * site.east.y, n = dx * site.north.x + dy * site.north.y + dz * site.north.z;
+  const e = dx * site.east.x + dy * site.east.y,
+    n = dx * site.north.x + dy * site.north.y + dz * site.north.z;
   const u = dx * site.up.x + dy * site.up.y + dz * site.up.z;
   const r = Math.sqrt(e * e + n * n + u * u);
   let az = Math.atan2(e, n);
@@ -66,14 +83,25 @@ export class SkyEphemeris {
   /** Sun and Moon seen from `site` at `t` (geometric, topocentric), and the Moon's lit fraction. */
   at(t: Instant, site: Site): SkyLook {
     const i = Math.floor(t / NODE_MS);
-    const p = this.node(i - 1), a = this.node(i), b = this.node(i + 1), q = this.node(i + 2);
+    const p = this.node(i - 1),
+      a = this.node(i),
+      b = this.node(i + 1),
+      q = this.node(i + 2);
     const f = (t - i * NODE_MS) / NODE_MS;
     const w = cubicWeights(f);
-    const sun = blend(w, p.sun, a.sun, b.sun, q.sun), moon = blend(w, p.moon, a.moon, b.moon, q.moon);
-    const gast = gmstRad(t) + w[0] * p.gastMinusGmstRad + w[1] * a.gastMinusGmstRad + w[2] * b.gastMinusGmstRad + w[3] * q.gastMinusGmstRad;
+    const sun = blend(w, p.sun, a.sun, b.sun, q.sun),
+      moon = blend(w, p.moon, a.moon, b.moon, q.moon);
+    const gast =
+      gmstRad(t) +
+      w[0] * p.gastMinusGmstRad +
+      w[1] * a.gastMinusGmstRad +
+      w[2] * b.gastMinusGmstRad +
+      w[3] * q.gastMinusGmstRad;
     // Lit fraction from the phase angle at the Moon between the Sun and the Earth: (1 + cos i) / 2.
     const ms = { x: sun.x - moon.x, y: sun.y - moon.y, z: sun.z - moon.z };
-    const cosI = -(ms.x * moon.x + ms.y * moon.y + ms.z * moon.z) / Math.sqrt((ms.x * ms.x + ms.y * ms.y + ms.z * ms.z) * (moon.x * moon.x + moon.y * moon.y + moon.z * moon.z));
+    const cosI =
+      -(ms.x * moon.x + ms.y * moon.y + ms.z * moon.z) /
+      Math.sqrt((ms.x * ms.x + ms.y * ms.y + ms.z * ms.z) * (moon.x * moon.x + moon.y * moon.y + moon.z * moon.z));
     return { sun: look(sun, gast, site), moon: look(moon, gast, site), moonIlluminatedFraction: (1 + cosI) / 2 };
   }
 }

@@ -5,8 +5,15 @@
 import * as Astronomy from 'astronomy-engine';
 import type { Instant } from '../time/index.js';
 
-export interface SkyBody { azimuthRad: number; elevationRad: number }
-export interface SkyAt { sun: SkyBody; moon: SkyBody; moonIlluminatedFraction: number }
+export interface SkyBody {
+  azimuthRad: number;
+  elevationRad: number;
+}
+export interface SkyAt {
+  sun: SkyBody;
+  moon: SkyBody;
+  moonIlluminatedFraction: number;
+}
 
 const DEG = Math.PI / 180;
 
