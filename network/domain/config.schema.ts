@@ -9,11 +9,9 @@ import { z } from 'zod';
 import { PRESETS } from '../../src/core/presets/index.js';
 import { StationSchema } from '../../tle/domain/index.js';
 
-const PresetId = z
-  .string()
-  .refine((id) => PRESETS.some((p) => p.id === id), {
-    message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
-  });
+const PresetId = z.string().refine((id) => PRESETS.some((p) => p.id === id), {
+  message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
+});
 
 export const TerminalSchema = z.object({
   /** Preset of the terminal's payload/protocol for the yield model (src/core/presets). */

@@ -4,11 +4,9 @@ import { PRESETS } from '../../src/core/presets/index.js';
 import { DemandSchema } from '../domain/candidate.js';
 import type { TerminalPresetOf } from '../domain/yield-model.js';
 
-const PresetIdSchema = z
-  .string()
-  .refine((id) => PRESETS.some((p) => p.id === id), {
-    message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
-  });
+const PresetIdSchema = z.string().refine((id) => PRESETS.some((p) => p.id === id), {
+  message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
+});
 
 export const SchedulerSettingsSchema = z.object({
   /** Re-plan cron, evaluated in UTC. */

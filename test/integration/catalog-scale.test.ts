@@ -185,15 +185,13 @@ describe('GET /v1/passes at scale', () => {
     expect(other.body.issues[0].path).toBe('query.cursor');
   });
   it('filters by comma lists of stations and satellites', async () => {
-    const r = await request(appBig)
-      .get('/v1/passes')
-      .query({
-        from: window.from,
-        to: '2022-08-10T06:00:00Z',
-        station: 'graz,matera',
-        satellite: '100001,100002,100003,100004',
-        limit: 1000,
-      });
+    const r = await request(appBig).get('/v1/passes').query({
+      from: window.from,
+      to: '2022-08-10T06:00:00Z',
+      station: 'graz,matera',
+      satellite: '100001,100002,100003,100004',
+      limit: 1000,
+    });
     expect(r.status).toBe(200);
     for (const p of r.body.items) {
       expect(['graz', 'matera']).toContain(p.stationId);

@@ -158,15 +158,13 @@ describe('GET /v1/passes', () => {
       stale: false,
     });
     expect(r.body.items[0].epochAgeDays).toBeGreaterThan(0.2);
-    const old = await request(app)
-      .get('/v1/passes')
-      .query({
-        paged: 'false',
-        station: 'graz',
-        satellite: 41731,
-        from: '2022-08-10T00:00:00Z',
-        to: '2022-08-11T00:00:00Z',
-      });
+    const old = await request(app).get('/v1/passes').query({
+      paged: 'false',
+      station: 'graz',
+      satellite: 41731,
+      from: '2022-08-10T00:00:00Z',
+      to: '2022-08-11T00:00:00Z',
+    });
     expect(old.body.passes).toEqual(r.body.items);
   });
   it('400 for a window longer than 14 days, 404 for an unknown station', async () => {
