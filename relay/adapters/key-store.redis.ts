@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
 import { loadLua, newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
+import { batchedLua, type LuaRunner } from '../../src/platform/lua-batch.js';
 import { KeyIntegrityError } from '../domain/integrity.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { segment } from '../domain/pool.js';
@@ -138,9 +139,12 @@ const NONIDEMPOTENT_DEPOSIT: LuaScript | undefined =
 
 export class KeyStore {
   private readonly leaseTimeoutMs: number;
+  /** The KME's scripts (enc, dec, status, void, settle): calls of one event-loop turn share a write. */
+  private readonly hotPath: LuaRunner;
 
   constructor(private readonly o: KeyStoreOptions) {
     this.leaseTimeoutMs = o.leaseTimeoutMs ?? 20_000;
+    this.hotPath = batchedLua(o.redis);
   }
 
   get prefix(): string {
@@ -334,7 +338,7 @@ export class KeyStore {
       }
     | undefined
   > {
-    const out = await runLua(this.o.redis, S.kmeEnc, {
+    const out = await this.hotPath(S.kmeEnc, {
       args: [
         this.o.prefix,
         this.o.now(),
@@ -389,7 +393,7 @@ export class KeyStore {
     opId: string,
     rate: RateLimit,
   ): Promise<KeyMaterial[]> {
-    const flat = (await runLua(this.o.redis, S.kmeDec, {
+    const flat = (await this.hotPath(S.kmeDec, {
       args: [
         this.o.prefix,
         this.o.now(),
@@ -425,7 +429,7 @@ export class KeyStore {
     all: string[],
     rate: RateLimit,
   ): Promise<{ direct: number; all: number }> {
-    const [d, a] = (await runLua(this.o.redis, S.kmeStatus, {
+    const [d, a] = (await this.hotPath(S.kmeStatus, {
       args: [this.o.prefix, this.o.now(), caller, rate.points, rate.windowMs, direct.length, all.length, ...all],
     })) as number[];
     return { direct: Number(d), all: Number(a) };
@@ -436,7 +440,7 @@ export class KeyStore {
     context: Record<string, unknown>,
     rows: { id: string; failed: boolean }[],
   ): Promise<void> {
-    await runLua(this.o.redis, S.kmeVoid, {
+    await this.hotPath(S.kmeVoid, {
       args: [
         this.o.prefix,
         this.o.now(),
@@ -453,7 +457,7 @@ export class KeyStore {
     if (leases.length === 0) return 0;
     const args = leases.flatMap((l) => [l.opId, l.outcome, JSON.stringify(l.lease)]);
     return Number(
-      await runLua(this.o.redis, S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }),
+      await this.hotPath(S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }),
     );
   }
 

@@ -1,8 +1,10 @@
 /**
  * Settles KME leases in batches, off the request path: each response reports whether it was
- * flushed (`sent`) or not (`unsent`); one kme-settle script call per batch (every few ms, or when
- * `maxBatch` wait) writes the audit entries. When Redis does not answer, the batch is kept and
- * retried; leases a dead process never settles are settled by the store's sweepLeases.
+ * flushed (`sent`) or not (`unsent`); one kme-settle script call per batch writes the audit
+ * entries. By default a batch goes on the next timer turn, so it joins the script calls of that
+ * turn's requests in one pipeline write (lua-batch.ts); one batch is in flight at a time. When
+ * Redis does not answer, the batch is kept and retried; leases a dead process never settles are
+ * settled by the store's sweepLeases.
  */
 import type { Logger } from '../../src/platform/logger.js';
 import type { KeyStore, LeaseOutcome, LeaseRecord } from './key-store.redis.js';
@@ -16,10 +18,10 @@ export interface LeaseSettler {
 export function leaseSettler(
   store: KeyStore,
   logger: Logger,
-  o: { delayMs?: number; maxBatch?: number } = {},
+  options: { delayMs?: number; maxBatch?: number } = {},
 ): LeaseSettler {
-  const delayMs = o.delayMs ?? 2,
-    maxBatch = o.maxBatch ?? 256;
+  const delayMs = options.delayMs ?? 0,
+    maxBatch = options.maxBatch ?? 256;
   let pending: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

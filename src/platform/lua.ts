@@ -64,13 +64,13 @@ export const newOpId = (nowMs: number = Date.now()): string => `${nowMs}-${rando
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
-function commandOf(redis: Redis, s: LuaScript): ScriptFn {
+/** Defines the script as a command on this connection (once) and returns the command's name. */
+function commandOf(redis: Redis, s: LuaScript): string {
   const cmd = `qkdsat_${s.name}`;
-  const r = redis as unknown as Record<string, ScriptFn>;
-  if (typeof r[cmd] !== 'function') {
+  if (typeof (redis as unknown as Record<string, unknown>)[cmd] !== 'function') {
     redis.defineCommand(cmd, { numberOfKeys: s.keys + (s.idempotent === 'own' ? 0 : 1), lua: s.source });
   }
-  return r[cmd]!;
+  return cmd;
 }
 
 /** Redis trouble (refused, timed out, reset, retries exhausted) on the request path: a fast 503. */
@@ -88,27 +88,38 @@ export interface RunOptions {
   subject?: string;
 }
 
+/** The registered command name and argument list of one script call, after checking KEYS and ledger. */
+export function scriptCall(redis: Redis, s: LuaScript, o: RunOptions): { command: string; argv: (string | number)[] } {
+  const keys = o.keys ?? [];
+  if (keys.length !== s.keys)
+    throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
+  if (s.idempotent !== 'own' && !o.opKey)
+    throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
+  return { command: commandOf(redis, s), argv: [...keys, ...(o.opKey ? [o.opKey] : []), ...o.args] };
+}
+
+/** A script's reply, or the error its negative code stands for. */
+export function scriptReply(s: LuaScript, out: unknown, subject?: string): unknown {
+  if (typeof out === 'number' && out < 0) {
+    const known = s.errors?.[out];
+    if (known) throw new QkdsatError(known.code, subject ? `${subject}: ${known.message}` : known.message);
+    throw new QkdsatError('INTERNAL', `script ${s.name} returned ${out}`);
+  }
+  return out;
+}
+
 /**
  * Runs a script and returns its reply; a negative integer reply listed in `errors` throws that
  * error. Connection trouble throws UNAVAILABLE: the outcome is then unknown, and the caller may
  * run the same operation ID again to learn it.
  */
 export async function runLua(redis: Redis, s: LuaScript, o: RunOptions): Promise<unknown> {
-  const keys = o.keys ?? [];
-  if (keys.length !== s.keys)
-    throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
-  if (s.idempotent !== 'own' && !o.opKey)
-    throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
+  const { command, argv } = scriptCall(redis, s, o);
   let out: unknown;
   try {
-    out = await commandOf(redis, s).call(redis, ...keys, ...(o.opKey ? [o.opKey] : []), ...o.args);
+    out = await (redis as unknown as Record<string, ScriptFn>)[command]!.call(redis, ...argv);
   } catch (e) {
     throw unavailable(e, `redis script ${s.name}`);
   }
-  if (typeof out === 'number' && out < 0) {
-    const known = s.errors?.[out];
-    if (known) throw new QkdsatError(known.code, o.subject ? `${o.subject}: ${known.message}` : known.message);
-    throw new QkdsatError('INTERNAL', `script ${s.name} returned ${out}`);
-  }
-  return out;
+  return scriptReply(s, out, o.subject);
 }

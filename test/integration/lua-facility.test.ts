@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLua, newOpId, runLua } from '../../src/platform/lua.js';
+import { batchedLua } from '../../src/platform/lua-batch.js';
 import { ROOT } from '../support/service.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 
@@ -68,6 +69,49 @@ describe('the Lua facility', () => {
     await expect(runLua(redis, bump, { keys: [`${prefix}counter`], args: [1] })).rejects.toMatchObject({
       code: 'INTERNAL',
     });
+  });
+
+  it('batched: calls of one event-loop turn share one pipeline write, each with its own reply or error', async () => {
+    const batched = batchedLua(redis);
+    const pipelines: number[] = [];
+    const original = redis.pipeline.bind(redis);
+    redis.pipeline = ((...a: Parameters<Redis['pipeline']>) => {
+      const p = original(...a);
+      const exec = p.exec.bind(p);
+      p.exec = (...e: Parameters<typeof exec>) => {
+        pipelines.push(p.length);
+        return exec(...e);
+      };
+      return p;
+    }) as Redis['pipeline'];
+    try {
+      const key = `${prefix}batched`;
+      const steps = [1, 2, -1, 3];
+      const replies = await Promise.allSettled(
+        steps.map((step) => batched(bump, { keys: [key], args: [step], opKey: `${prefix}op:${newOpId()}` })),
+      );
+      expect(pipelines).toEqual([4]);
+      expect(replies.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as { code: string }).code))).toEqual([
+        [1, 'bumped'],
+        [3, 'bumped'],
+        'VALIDATION',
+        [6, 'bumped'],
+      ]);
+      await expect(batched(bump, { keys: [key], args: [1] })).rejects.toMatchObject({ code: 'INTERNAL' });
+    } finally {
+      redis.pipeline = original;
+    }
+  });
+
+  it('batched: Redis unreachable answers UNAVAILABLE to every call of the batch', async () => {
+    const dead = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const batched = batchedLua(dead);
+    const calls = [1, 2].map((step) =>
+      batched(bump, { keys: [`${prefix}never`], args: [step], opKey: `${prefix}op:${newOpId()}` }),
+    );
+    for (const c of calls) await expect(c).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    dead.disconnect();
   });
 
   it('no component runs Lua but through it (every .lua file is loaded by loadLua)', () => {
