@@ -456,9 +456,7 @@ export class KeyStore {
   async settle(leases: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[]): Promise<number> {
     if (leases.length === 0) return 0;
     const args = leases.flatMap((l) => [l.opId, l.outcome, JSON.stringify(l.lease)]);
-    return Number(
-      await this.hotPath(S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }),
-    );
+    return Number(await this.hotPath(S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }));
   }
 
   /** Settles as unknown the leases left past their deadline (their process died or lost Redis). */
