@@ -155,7 +155,7 @@ function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => 
     () => {
       void Promise.all([
         core.store.releaseStale(core.relayConfig.keys.reservationTimeoutMs),
-        core.store.sweepLeases(),
+        core.store.leases.sweepLeases(),
         core.store.sweepExpired(),
         sealAudit(redis, core.prefix, core.auditSealKey, Date.now()),
       ])
@@ -214,7 +214,7 @@ export async function startKme({
     const [a, b] = l.a < l.b ? [l.a, l.b] : [l.b, l.a];
     await core.store.registerLink(linkId('fibre', a, b), { kind: 'fibre', a, b, rateBps: l.keyRateBps });
   }
-  const settler = leaseSettler(core.store, log);
+  const settler = leaseSettler(core.store.leases, log);
   const kmeServer = createKmeServer({
     config: core.relayConfig,
     kme: core.kme,

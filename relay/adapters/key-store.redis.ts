@@ -18,14 +18,13 @@
  * reason `integrity`; then KeyIntegrityError (IDs, pools, sizes; never bytes) is thrown.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { QkdsatError } from '../../src/core/errors.js';
 import { loadLua, newOpId, runLua, type LuaScript } from '../../src/platform/lua.js';
-import { batchedLua, type LuaRunner } from '../../src/platform/lua-batch.js';
 import { KeyIntegrityError } from '../domain/integrity.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { segment } from '../domain/pool.js';
-import type { Kek } from './kek.js';
+import { KmeLeaseStore } from './kme-leases.redis.js';
+import { openSealed, runIdempotent, type KeyStoreOptions, type Sealed } from './store-base.js';
 import { RELAY_SCRIPTS as S } from './scripts.js';
 
 export interface LinkMeta {
@@ -67,59 +66,8 @@ export interface PoolStat {
   oldestCreatedAt: number | undefined;
 }
 
-/** The per-SAE request limit the KME scripts enforce (points per window). */
-export interface RateLimit {
-  points: number;
-  windowMs: number;
-}
-
-/** Outcome of a KME response: flushed to the socket, or not. */
-export type LeaseOutcome = 'sent' | 'unsent';
-
-/** What a KME lease holds, as its audit entry names it (never key bytes). */
-export interface LeaseRecord {
-  side: 'master' | 'slave';
-  master: string;
-  slave: string;
-  keyIds: string[];
-  route?: 'direct' | 'indirect';
-  sizeBits?: number;
-  /** Master side: bits drawn from each pool. */
-  drawn?: Record<string, number>;
-}
-
-/** A stored record as a script returned it: ID (the AAD), ciphertext, recorded length. */
-interface Sealed {
-  id: string;
-  ct: string;
-  bits: number;
-}
-
-export interface KeyStoreOptions {
-  redis: Redis;
-  /** Redis key prefix for this component, e.g. `{qkdsat}:relay:`. */
-  prefix: string;
-  kek: Kek;
-  ttlMs: number;
-  segmentBits: number;
-  now: () => number;
-  /**
-   * A KME lease not settled within this is settled as unknown by sweepLeases (default 20 s). It also
-   * bounds how late a KME script may run after its operation ID was made (a re-sent one arriving
-   * later is refused): a lease can then never be written into a bucket the sweep has passed.
-   */
-  leaseTimeoutMs?: number;
-  /** Re-asks of an operation whose reply was lost (default 3, 150 ms apart). */
-  retries?: number;
-}
-
 /** Segments per deposit or commit call: bounds every script's argument list (~3-7 per segment). */
 export const SEGMENTS_PER_CALL = 512;
-/** Lease buckets (lease:<bucket>), as in lua/prelude.lua. */
-const LEASE_BUCKET_MS = 1000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * TEST-ONLY mutation switch for the soak's check of its own checker (README "Reliability"); never
  * set it in a deployment. `QKDSAT_TEST_MUTATION=nonidempotent-deposit` re-introduces the defect of
@@ -138,35 +86,21 @@ const NONIDEMPOTENT_DEPOSIT: LuaScript | undefined =
     : undefined;
 
 export class KeyStore {
-  private readonly leaseTimeoutMs: number;
-  /** The KME's scripts (enc, dec, status, void, settle): calls of one event-loop turn share a write. */
-  private readonly hotPath: LuaRunner;
+  /** The KME's operations on these pools, under leases. */
+  readonly leases: KmeLeaseStore;
 
   constructor(private readonly o: KeyStoreOptions) {
-    this.leaseTimeoutMs = o.leaseTimeoutMs ?? 20_000;
-    this.hotPath = batchedLua(o.redis);
+    this.leases = new KmeLeaseStore(o);
+  }
+
+  /** Runs an idempotent script under `opId`, asking again under the same ID when a reply is lost. */
+  private op(script: LuaScript, opId: string, args: (string | number)[]): Promise<unknown> {
+    if (NONIDEMPOTENT_DEPOSIT && script === S.deposit) return runLua(this.o.redis, NONIDEMPOTENT_DEPOSIT, { args });
+    return runIdempotent(this.o.redis, script, `${this.o.prefix}op:${opId}`, args, this.o.retries ?? 3);
   }
 
   get prefix(): string {
     return this.o.prefix;
-  }
-
-  /**
-   * Runs an idempotent script under `opId`; when the reply is lost (connection trouble) asks again
-   * under the same ID, so the operation takes effect at most once and its first reply is returned.
-   */
-  private async op(script: LuaScript, opId: string, args: (string | number)[]): Promise<unknown> {
-    const attempts = 1 + (this.o.retries ?? 3);
-    for (let i = 1; ; i += 1) {
-      try {
-        if (NONIDEMPOTENT_DEPOSIT && script === S.deposit)
-          return await runLua(this.o.redis, NONIDEMPOTENT_DEPOSIT, { args });
-        return await runLua(this.o.redis, script, { opKey: `${this.o.prefix}op:${opId}`, args });
-      } catch (e) {
-        if (!(e instanceof QkdsatError && e.code === 'UNAVAILABLE') || i >= attempts) throw e;
-        await sleep(150 * i);
-      }
-    }
   }
 
   /**
@@ -248,7 +182,7 @@ export class KeyStore {
         createdAt: Number(flat[i + 5]),
       });
     }
-    const opened = this.open(rows);
+    const opened = openSealed(this.o.kek, rows);
     if (!opened.ok) {
       const bad = rows.filter((_, i) => opened.failed[i]);
       await this.op(S.voidReserved, `void:${resId}`, [
@@ -314,176 +248,6 @@ export class KeyStore {
         expiresAt,
       );
     await this.op(S.commit, `commit:${resId}`, args);
-  }
-
-  /**
-   * enc_keys fast path, one round trip: the rate limit and `number` whole units of `sizeBits`
-   * bound to (master, slave) under the lease `opId`. Undefined when a unit of another size is in
-   * the way (use reserve/commit). Not retried: a lease whose reply was lost is settled by
-   * sweepLeases (voided), never served twice.
-   */
-  async encUnits(
-    master: string,
-    slave: string,
-    sizeBits: number,
-    number: number,
-    pools: string[],
-    opId: string,
-    rate: RateLimit,
-  ): Promise<
-    | {
-        route: 'direct' | 'indirect';
-        keys: { keyId: string; pool: string; material: KeyMaterial }[];
-        lease: LeaseRecord;
-      }
-    | undefined
-  > {
-    const out = await this.hotPath(S.kmeEnc, {
-      args: [
-        this.o.prefix,
-        this.o.now(),
-        opId,
-        master,
-        slave,
-        sizeBits,
-        number,
-        this.leaseTimeoutMs,
-        rate.points,
-        rate.windowMs,
-        pools.length,
-        ...pools,
-      ],
-    });
-    if (out === 0) return undefined;
-    const [route, ...flat] = out as string[];
-    const rows: (Sealed & { pool: string })[] = [];
-    for (let i = 0; i < flat.length; i += 3)
-      rows.push({ id: flat[i]!, ct: flat[i + 1]!, pool: flat[i + 2]!, bits: sizeBits });
-    const opened = this.open(rows);
-    if (!opened.ok) {
-      await this.voidLease(
-        opId,
-        { side: 'master', master, slave, sizeBits },
-        rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })),
-      );
-      throw new KeyIntegrityError(
-        rows.filter((_, i) => opened.failed[i]).map((r) => ({ id: r.id, pool: r.pool, bits: r.bits })),
-      );
-    }
-    const drawn: Record<string, number> = {};
-    for (const r of rows) drawn[r.pool] = (drawn[r.pool] ?? 0) + sizeBits;
-    const keyIds = rows.map((r) => r.id);
-    return {
-      route: route as 'direct' | 'indirect',
-      keys: rows.map((r, i) => ({ keyId: r.id, pool: r.pool, material: opened.materials[i]! })),
-      lease: { side: 'master', master, slave, keyIds, route: route as 'direct' | 'indirect', sizeBits, drawn },
-    };
-  }
-
-  /**
-   * dec_keys, one round trip: the rate limit and the keys bound to (master, slave), taken under the
-   * lease `opId` until `settle`; NOT_FOUND or UNAUTHORIZED otherwise. A key that fails
-   * authentication is voided; the request's others are bound again, and KeyIntegrityError names
-   * the voided IDs.
-   */
-  async decKeys(
-    master: string,
-    slave: string,
-    keyIds: string[],
-    opId: string,
-    rate: RateLimit,
-  ): Promise<KeyMaterial[]> {
-    const flat = (await this.hotPath(S.kmeDec, {
-      args: [
-        this.o.prefix,
-        this.o.now(),
-        opId,
-        master,
-        slave,
-        this.leaseTimeoutMs,
-        rate.points,
-        rate.windowMs,
-        keyIds.length,
-        ...keyIds,
-      ],
-    })) as string[];
-    const rows = keyIds.map((id, i) => ({ id, ct: flat[2 * i]!, bits: Number(flat[2 * i + 1]) }));
-    const opened = this.open(rows);
-    if (opened.ok) return opened.materials;
-    await this.voidLease(
-      opId,
-      { side: 'slave', master, slave },
-      rows.map((r, i) => ({ id: r.id, failed: opened.failed[i]! })),
-    );
-    const bad = rows.filter((_, i) => opened.failed[i]);
-    throw new KeyIntegrityError(
-      bad.map((r) => ({ id: r.id, bits: r.bits })),
-      bad.map((r) => r.id),
-    );
-  }
-
-  /** status, one round trip: the rate limit and the available bits of the direct and of all pools (direct first in `all`). */
-  async statusBits(
-    caller: string,
-    direct: string[],
-    all: string[],
-    rate: RateLimit,
-  ): Promise<{ direct: number; all: number }> {
-    const [d, a] = (await this.hotPath(S.kmeStatus, {
-      args: [this.o.prefix, this.o.now(), caller, rate.points, rate.windowMs, direct.length, all.length, ...all],
-    })) as number[];
-    return { direct: Number(d), all: Number(a) };
-  }
-
-  private async voidLease(
-    opId: string,
-    context: Record<string, unknown>,
-    rows: { id: string; failed: boolean }[],
-  ): Promise<void> {
-    await this.hotPath(S.kmeVoid, {
-      args: [
-        this.o.prefix,
-        this.o.now(),
-        opId,
-        JSON.stringify(context),
-        rows.length,
-        ...rows.flatMap((r) => [r.id, r.failed ? 1 : 0]),
-      ],
-    });
-  }
-
-  /** Settles KME leases with their outcomes (one script for the batch); returns how many settled now. */
-  async settle(leases: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[]): Promise<number> {
-    if (leases.length === 0) return 0;
-    const args = leases.flatMap((l) => [l.opId, l.outcome, JSON.stringify(l.lease)]);
-    return Number(await this.hotPath(S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }));
-  }
-
-  /** Settles as unknown the leases left past their deadline (their process died or lost Redis). */
-  async sweepLeases(): Promise<number> {
-    const now = this.o.now();
-    const cutoff = Math.floor((now - this.leaseTimeoutMs) / LEASE_BUCKET_MS) - 1;
-    return Number(await this.op(S.sweepLeases, newOpId(now), [this.o.prefix, now, cutoff, 86_400]));
-  }
-
-  /**
-   * Decrypts every record. One that fails authentication or does not hold its recorded length is
-   * corrupt: then no material is returned and whatever was decrypted is zeroised.
-   */
-  private open(records: readonly Sealed[]): { ok: true; materials: KeyMaterial[] } | { ok: false; failed: boolean[] } {
-    const materials: KeyMaterial[] = [];
-    const failed = records.map((r) => {
-      const m = this.o.kek.tryDecrypt(r.ct, r.id);
-      if (m && m.lengthBits === r.bits) {
-        materials.push(m);
-        return false;
-      }
-      zeroiseAll(m);
-      return true;
-    });
-    if (!failed.includes(true)) return { ok: true, materials };
-    zeroiseAll(...materials);
-    return { ok: false, failed };
   }
 
   /** Returns reservations older than `timeoutMs` to their pools (after a crash or a stall). */

@@ -13,7 +13,8 @@ import type { RelayConfig } from '../domain/config.schema.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { linkId } from '../domain/links.js';
 import { cutKeys } from '../domain/pool.js';
-import type { KeyStore, LeaseRecord, NewSegment, RateLimit } from './key-store.redis.js';
+import type { KeyStore, NewSegment } from './key-store.redis.js';
+import type { LeaseRecord, RateLimit } from './kme-leases.redis.js';
 
 export type RouteType = 'direct' | 'indirect';
 
@@ -79,7 +80,7 @@ export class KmeService {
   async status(master: string, slave: string): Promise<Status> {
     const k = this.config.keys;
     const { direct, all } = this.pools(master, slave, undefined);
-    const bits = await this.store.statusBits(master, direct, all, this.rate);
+    const bits = await this.store.leases.statusBits(master, direct, all, this.rate);
     const directBits = bits.direct,
       allBits = bits.all;
     return {
@@ -113,7 +114,7 @@ export class KmeService {
     }
     if (all.length === 0) throw new QkdsatError('INSUFFICIENT_KEY', 'insufficient key material');
     if (sizeBits === this.config.keys.segmentBits) {
-      const units = await this.store.encUnits(master, slave, sizeBits, number, all, opId, this.rate);
+      const units = await this.store.leases.encUnits(master, slave, sizeBits, number, all, opId, this.rate);
       if (units)
         return {
           keys: units.keys.map((u) => ({ keyId: u.keyId, material: u.material })),
@@ -121,7 +122,7 @@ export class KmeService {
           lease: units.lease,
         };
     } else {
-      await this.store.statusBits(master, [], [], this.rate); // the rate limit, as the fast path's script applies it
+      await this.store.leases.statusBits(master, [], [], this.rate); // the rate limit, as the fast path's script applies it
     }
     const need = number * sizeBits;
     const res = await this.store.reserve(
@@ -179,9 +180,9 @@ export class KmeService {
     keyIds: string[],
     opId: string,
   ): Promise<{ keys: DeliveredKey[]; lease: LeaseRecord }> {
-    const materials = await this.store.decKeys(master, slave, keyIds, opId, this.rate);
+    const materials = await this.store.leases.decKeys(master, slave, keyIds, opId, this.rate);
     const lease: LeaseRecord = { side: 'slave', master, slave, keyIds };
-    if (DELETE_BEFORE_WRITE) await this.store.settle([{ opId, outcome: 'sent', lease }]);
+    if (DELETE_BEFORE_WRITE) await this.store.leases.settle([{ opId, outcome: 'sent', lease }]);
     return { keys: materials.map((material, i) => ({ keyId: keyIds[i]!, material })), lease };
   }
 }

@@ -7,7 +7,7 @@
  * settled by the store's sweepLeases.
  */
 import type { Logger } from '../../src/platform/logger.js';
-import type { KeyStore, LeaseOutcome, LeaseRecord } from './key-store.redis.js';
+import type { KmeLeaseStore, LeaseOutcome, LeaseRecord } from './kme-leases.redis.js';
 
 export interface LeaseSettler {
   add(opId: string, outcome: LeaseOutcome, lease: LeaseRecord): void;
@@ -16,7 +16,7 @@ export interface LeaseSettler {
 }
 
 export function leaseSettler(
-  store: KeyStore,
+  store: KmeLeaseStore,
   logger: Logger,
   options: { delayMs?: number; maxBatch?: number } = {},
 ): LeaseSettler {

@@ -20,7 +20,7 @@ import { KeyIntegrityError } from '../domain/integrity.js';
 import { zeroiseAll } from '../domain/key-material.js';
 import type { DeliveredKey, KmeService } from '../adapters/kme.service.js';
 import type { LeaseSettler } from '../adapters/lease-settler.js';
-import type { LeaseRecord } from '../adapters/key-store.redis.js';
+import type { LeaseRecord } from '../adapters/kme-leases.redis.js';
 import { m as metrics } from '../../src/platform/metrics.js';
 import { EtsiError, etsiErrorOf, MSG, parseDecRequest, parseEncRequest, ROUTE_EXTENSION } from './etsi.requests.js';
 
