@@ -1,8 +1,8 @@
 /**
  * The one Lua facility for every component (relay, scheduler, tle): loads a script with its
  * component's prelude, declares how many KEYS it takes, maps its negative return codes to
- * `QkdsatError` codes (the one table from codes to HTTP is src/api/errors.ts), and, for mutating
- * scripts, makes a replay harmless.
+ * `QkdsatError` codes (whose REST, ETSI and job meaning the error catalogue in src/core/errors.ts
+ * gives), and, for mutating scripts, makes a replay harmless.
  *
  * Idempotence. ioredis re-sends unanswered commands after a reconnect (`autoResendUnfulfilledCommands`;
  * BullMQ relies on it), so any script may run twice. An idempotent script is called with an
@@ -74,9 +74,9 @@ function commandOf(redis: Redis, s: LuaScript): ScriptFn {
 }
 
 /** Redis trouble (refused, timed out, reset, retries exhausted) on the request path: a fast 503. */
-export function unavailable(e: unknown, what: string): QkdsatError {
-  if (e instanceof QkdsatError) return e;
-  return new QkdsatError('UNAVAILABLE', `${what}: ${(e as Error)?.message ?? String(e)}`);
+export function unavailable(error: unknown, what: string): QkdsatError {
+  if (error instanceof QkdsatError) return error;
+  return new QkdsatError('UNAVAILABLE', `${what}: ${(error as Error)?.message ?? String(error)}`);
 }
 
 export interface RunOptions {
@@ -88,27 +88,31 @@ export interface RunOptions {
   subject?: string;
 }
 
+/** The error a script's negative reply stands for: its declared code, else INTERNAL. */
+function scriptError(script: LuaScript, reply: number, subject: string | undefined): QkdsatError {
+  const known = script.errors?.[reply];
+  if (!known) return new QkdsatError('INTERNAL', `script ${script.name} returned ${reply}`);
+  return new QkdsatError(known.code, subject ? `${subject}: ${known.message}` : known.message);
+}
+
 /**
  * Runs a script and returns its reply; a negative integer reply listed in `errors` throws that
  * error. Connection trouble throws UNAVAILABLE: the outcome is then unknown, and the caller may
  * run the same operation ID again to learn it.
  */
-export async function runLua(redis: Redis, s: LuaScript, o: RunOptions): Promise<unknown> {
-  const keys = o.keys ?? [];
-  if (keys.length !== s.keys)
-    throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
-  if (s.idempotent !== 'own' && !o.opKey)
-    throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
-  let out: unknown;
+export async function runLua(redis: Redis, script: LuaScript, options: RunOptions): Promise<unknown> {
+  const keys = options.keys ?? [];
+  if (keys.length !== script.keys)
+    throw new QkdsatError('INTERNAL', `script ${script.name}: ${keys.length} keys given, ${script.keys} declared`);
+  if (script.idempotent !== 'own' && !options.opKey)
+    throw new QkdsatError('INTERNAL', `script ${script.name}: idempotent script called without an operation ID`);
+  const ledger = options.opKey ? [options.opKey] : [];
+  let reply: unknown;
   try {
-    out = await commandOf(redis, s).call(redis, ...keys, ...(o.opKey ? [o.opKey] : []), ...o.args);
-  } catch (e) {
-    throw unavailable(e, `redis script ${s.name}`);
+    reply = await commandOf(redis, script).call(redis, ...keys, ...ledger, ...options.args);
+  } catch (error) {
+    throw unavailable(error, `redis script ${script.name}`);
   }
-  if (typeof out === 'number' && out < 0) {
-    const known = s.errors?.[out];
-    if (known) throw new QkdsatError(known.code, o.subject ? `${o.subject}: ${known.message}` : known.message);
-    throw new QkdsatError('INTERNAL', `script ${s.name} returned ${out}`);
-  }
-  return out;
+  if (typeof reply === 'number' && reply < 0) throw scriptError(script, reply, options.subject);
+  return reply;
 }
