@@ -34,66 +34,37 @@ export const ETSI_MESSAGES = {
   rateLimited: 'too many requests',
 } as const;
 
+/** The KME's answers the catalogue uses. */
+const KME = {
+  invalid: { status: 400 },
+  notFound: { status: 400, message: ETSI_MESSAGES.notFound },
+  unmet: { status: 400, message: ETSI_MESSAGES.extUnmet },
+  unauthorized: { status: 401, message: ETSI_MESSAGES.unauthorized },
+  insufficient: { status: 503, message: ETSI_MESSAGES.insufficient },
+  unavailable: { status: 503, message: ETSI_MESSAGES.unavailable, retryAfterS: 1 },
+  rateLimited: { status: 503, message: ETSI_MESSAGES.rateLimited },
+} as const satisfies Record<string, EtsiRendering>;
+
 /**
  * The generic code of each status comes first: it is the one the OpenAPI examples show for that
  * status (src/api/route.ts).
  */
 const CATALOGUE = {
-  VALIDATION: { title: 'invalid input', httpStatus: 400, retryable: false, etsi: { status: 400 } },
-  UNAUTHORIZED: {
-    title: 'unauthorized',
-    httpStatus: 401,
-    retryable: true,
-    etsi: { status: 401, message: ETSI_MESSAGES.unauthorized },
-  },
+  VALIDATION: { title: 'invalid input', httpStatus: 400, retryable: false, etsi: KME.invalid },
+  UNAUTHORIZED: { title: 'unauthorized', httpStatus: 401, retryable: true, etsi: KME.unauthorized },
   FORBIDDEN: { title: "the token's role may not do this", httpStatus: 403, retryable: true, etsi: null },
-  NOT_FOUND: {
-    title: 'resource not found',
-    httpStatus: 404,
-    retryable: false,
-    etsi: { status: 400, message: ETSI_MESSAGES.notFound },
-  },
-  CONFLICT: {
-    title: 'conflicting state',
-    httpStatus: 409,
-    retryable: false,
-    etsi: { status: 400, message: ETSI_MESSAGES.extUnmet },
-  },
+  NOT_FOUND: { title: 'resource not found', httpStatus: 404, retryable: false, etsi: KME.notFound },
+  CONFLICT: { title: 'conflicting state', httpStatus: 409, retryable: false, etsi: KME.unmet },
   SGP4_FAILURE: { title: 'SGP4 propagation failed', httpStatus: 422, retryable: true, etsi: null },
-  RATE_LIMITED: {
-    title: 'too many requests',
-    httpStatus: 429,
-    retryable: true,
-    etsi: { status: 503, message: ETSI_MESSAGES.rateLimited },
-  },
+  RATE_LIMITED: { title: 'too many requests', httpStatus: 429, retryable: true, etsi: KME.rateLimited },
   INTERNAL: { title: 'internal error', httpStatus: 500, retryable: true, etsi: null },
-  UNAVAILABLE: {
-    title: 'dependency unavailable',
-    httpStatus: 503,
-    retryable: true,
-    etsi: { status: 503, message: ETSI_MESSAGES.unavailable, retryAfterS: 1 },
-  },
+  UNAVAILABLE: { title: 'dependency unavailable', httpStatus: 503, retryable: true, etsi: KME.unavailable },
   TLE_FORMAT: { title: 'malformed element set', httpStatus: 400, retryable: true, etsi: null },
   TLE_CHECKSUM: { title: 'wrong checksum', httpStatus: 400, retryable: true, etsi: null },
   WINDOW_TOO_LONG: { title: 'time window too long', httpStatus: 400, retryable: true, etsi: null },
-  WORK_LIMIT: {
-    title: 'request needs more work than one page allows',
-    httpStatus: 422,
-    retryable: true,
-    etsi: null,
-  },
-  STALE_ELEMENT_SET: {
-    title: 'element set too old for the time asked',
-    httpStatus: 422,
-    retryable: true,
-    etsi: null,
-  },
-  INSUFFICIENT_KEY: {
-    title: 'insufficient key material',
-    httpStatus: 503,
-    retryable: true,
-    etsi: { status: 503, message: ETSI_MESSAGES.insufficient },
-  },
+  WORK_LIMIT: { title: 'request needs more work than one page allows', httpStatus: 422, retryable: true, etsi: null },
+  STALE_ELEMENT_SET: { title: 'element set too old for the time asked', httpStatus: 422, retryable: true, etsi: null },
+  INSUFFICIENT_KEY: { title: 'insufficient key material', httpStatus: 503, retryable: true, etsi: KME.insufficient },
   SOLVER: { title: 'solver failure', httpStatus: 500, retryable: true, etsi: null },
 } satisfies Record<string, ErrorCodeSpec>;
 
