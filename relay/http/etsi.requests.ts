@@ -37,23 +37,25 @@ export interface EncRequest {
   route: RouteType | undefined;
 }
 
-function intField(v: unknown, name: string): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(`${name} shall be an integer`);
-  return n;
+function intField(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw bad(`${name} shall be an integer`);
+  return number;
 }
 
-function routeValue(v: unknown, where: string): RouteType {
-  if (v === 'direct' || v === 'indirect') return v;
+function routeValue(value: unknown, where: string): RouteType {
+  if (value === 'direct' || value === 'indirect') return value;
   throw bad(`${where}: ${ROUTE_EXTENSION} shall be "direct" or "indirect"`);
 }
 
-function extensions(v: unknown, where: string): [string, unknown][] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))
-    throw bad(`${where} shall be an array of objects`);
-  return v.flatMap((e: Record<string, unknown>) => Object.entries(e));
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function extensions(value: unknown, where: string): [string, unknown][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every(isPlainObject)) throw bad(`${where} shall be an array of objects`);
+  return value.flatMap((extension: Record<string, unknown>) => Object.entries(extension));
 }
 
 /** enc_keys from a JSON body or the GET query (strings); unknown fields are ignored. */
@@ -103,9 +105,9 @@ export function parseDecRequest(
   if (!Array.isArray(list) || list.length === 0) throw bad('key_IDs shall be a non-empty array');
   if (list.length > limits.maxKeyPerRequest)
     throw bad(`key_IDs shall hold at most max_key_per_request (${limits.maxKeyPerRequest}) entries`);
-  return list.map((e: unknown, i) => {
-    const id = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).key_ID : undefined;
-    if (typeof id !== 'string' || !UUID.test(id)) throw bad(`key_IDs[${i}].key_ID shall be a UUID`);
+  return list.map((entry: unknown, index) => {
+    const id = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).key_ID : undefined;
+    if (typeof id !== 'string' || !UUID.test(id)) throw bad(`key_IDs[${index}].key_ID shall be a UUID`);
     return id.toLowerCase();
   });
 }

@@ -45,7 +45,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   ) => Promise<z.infer<R> | undefined> | z.infer<R> | undefined;
 }
 
-const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
   if (!schema) return {} as z.infer<S>;
@@ -124,7 +124,7 @@ export class Api {
           ? {
               body: {
                 content: Object.fromEntries(
-                  (spec.consumes ?? ['application/json']).map((t) => [t, { schema: spec.body! }]),
+                  (spec.consumes ?? ['application/json']).map((type) => [type, { schema: spec.body! }]),
                 ),
               },
             }
