@@ -19,6 +19,13 @@ function contractApp() {
   });
   api.route({
     method: 'get',
+    path: '/v1/t/extra-field',
+    summary: 't',
+    response: z.object({ items: z.array(response) }),
+    handler: () => ({ items: [{ a: 1 }, { a: 2, b: 3 }] }),
+  });
+  api.route({
+    method: 'get',
     path: '/v1/t/undeclared',
     summary: 't',
     response,
@@ -44,6 +51,11 @@ describe('the response contract in tests', () => {
     expect(res.body).toMatchObject({ code: 'INTERNAL', status: 500 });
     expect(res.body.detail).toMatch(/^response contract of GET \/v1\/t\/wrong-body broken: 200: body does not match/);
     expect(res.body.detail).toMatch(/: a: /);
+  });
+
+  it('a field the schema does not declare answers 500 naming it', async () => {
+    const res = await request(app).get('/v1/t/extra-field').expect(500);
+    expect(res.body.detail).toMatch(/200: body has a field its schema does not declare: items\.1\.b$/);
   });
 
   it('an undeclared status answers 500', async () => {

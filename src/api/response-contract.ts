@@ -27,12 +27,33 @@ export function enforceResponseContract(): void {
 
 const undeclared = (status: number) => `status ${status} is not declared`;
 
+/** The path of the first field `sent` has and the schema's output (which drops undeclared fields) has not. */
+function undeclaredField(sent: unknown, declared: unknown, path: string[] = []): string[] | undefined {
+  if (Array.isArray(sent) && Array.isArray(declared)) {
+    for (const [index, item] of sent.entries()) {
+      const found = undeclaredField(item, declared[index], [...path, String(index)]);
+      if (found) return found;
+    }
+  } else if (sent && declared && typeof sent === 'object' && typeof declared === 'object') {
+    for (const [key, value] of Object.entries(sent)) {
+      if (value === undefined) continue;
+      if (!(key in declared)) return [...path, key];
+      const found = undeclaredField(value, (declared as Record<string, unknown>)[key], [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function bodyViolation(kind: DeclaredResponse, body: unknown): string | undefined {
   if (kind === 'empty' || kind === 'text') return undefined;
   const parsed = (kind === 'problem' ? ProblemSchema : kind).safeParse(body);
-  if (parsed.success) return undefined;
-  const first = parsed.error.issues[0];
-  return `body does not match the declared schema: ${first?.path.join('.')}: ${first?.message}`;
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return `body does not match the declared schema: ${first?.path.join('.')}: ${first?.message}`;
+  }
+  const extra = undeclaredField(body, parsed.data);
+  return extra && `body has a field its schema does not declare: ${extra.join('.')}`;
 }
 
 /** Checks one response of `route` against its declared statuses and bodies, when asked (see above). */
