@@ -3,7 +3,7 @@
  * express error handler. Bodies name the field and the problem. (ETSI GS QKD 014 routes use their
  * own error body.)
  */
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, QkdsatError, type ErrorCode, type Issue } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -68,6 +68,10 @@ export function problemOf(error: unknown): Problem {
   return problemBody('INTERNAL', 'internal error');
 }
 
+export function sendProblem(res: Response, body: Problem): void {
+  res.status(body.status).type('application/problem+json').json(body);
+}
+
 export const errorHandler =
   (logger: Logger): ErrorRequestHandler =>
   (error, req, res, _next) => {
@@ -75,5 +79,5 @@ export const errorHandler =
     if (body.status === 503) logger.warn({ err: (error as Error)?.message, path: req.path }, 'dependency unavailable');
     else if (body.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     if (body.status === 503) res.set('Retry-After', '1');
-    res.status(body.status).type('application/problem+json').json(body);
+    sendProblem(res, body);
   };
