@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 import { createRedis } from '../../src/platform/redis.js';
 import { deletePrefix } from '../../tle/adapters/catalog.redis.js';
 
@@ -39,3 +40,19 @@ export const onRedis = <T>(name: string, build: (redis: Redis, prefix: string) =
     };
   },
 });
+
+/** A fresh adapter from the factory before each test, disposed after it: the getter answers the current one. */
+export function freshEach<T>(factory: AdapterFactory<T>): () => T {
+  let fresh: Fresh<T> | undefined;
+  beforeEach(async () => {
+    fresh = await factory.create();
+  });
+  afterEach(async () => {
+    await fresh?.dispose();
+    fresh = undefined;
+  });
+  return () => {
+    if (!fresh) throw new Error(`no ${factory.name} adapter outside a test`);
+    return fresh.adapter;
+  };
+}

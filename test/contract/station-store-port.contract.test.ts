@@ -1,9 +1,9 @@
 /** The StationStorePort contract: the memory and Redis station stores answer every call alike. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStationStore } from '../../tle/adapters/catalog.memory.js';
 import { RedisStationStore } from '../../tle/adapters/catalog.redis.js';
 import type { Station, StationStorePort } from '../../tle/domain/index.js';
-import { inMemory, onRedis, type Fresh } from './adapters.js';
+import { freshEach, inMemory, onRedis } from './adapters.js';
 
 const adapters = [
   inMemory<StationStorePort>('memory', () => new MemoryStationStore()),
@@ -23,51 +23,42 @@ const matera: Station = {
 };
 
 describe.each(adapters)('StationStorePort: $name', (factory) => {
-  let fresh: Fresh<StationStorePort>;
-  let stations: StationStorePort;
-
-  beforeEach(async () => {
-    fresh = await factory.create();
-    stations = fresh.adapter;
-  });
-  afterEach(async () => {
-    await fresh.dispose();
-  });
+  const stations = freshEach(factory);
 
   it('an empty store has no station, lists none and is not seeded', async () => {
-    expect(await stations.get('graz')).toBeUndefined();
-    expect(await stations.list()).toEqual([]);
-    expect(await stations.seeded()).toBe(false);
-    expect(await stations.delete('graz')).toBe(false);
+    expect(await stations().get('graz')).toBeUndefined();
+    expect(await stations().list()).toEqual([]);
+    expect(await stations().seeded()).toBe(false);
+    expect(await stations().delete('graz')).toBe(false);
   });
 
   it('put creates once, then replaces; get answers the stored station whole', async () => {
-    expect(await stations.put(matera)).toEqual({ created: true });
-    expect(await stations.get('matera')).toEqual(matera);
+    expect(await stations().put(matera)).toEqual({ created: true });
+    expect(await stations().get('matera')).toEqual(matera);
     const moved = { ...matera, altitudeM: 540 };
-    expect(await stations.put(moved)).toEqual({ created: false });
-    expect(await stations.get('matera')).toEqual(moved);
+    expect(await stations().put(moved)).toEqual({ created: false });
+    expect(await stations().get('matera')).toEqual(moved);
   });
 
   it('list runs by ID ascending', async () => {
-    await stations.put(matera);
-    await stations.put(graz);
-    expect((await stations.list()).map((station) => station.id)).toEqual(['graz', 'matera']);
+    await stations().put(matera);
+    await stations().put(graz);
+    expect((await stations().list()).map((station) => station.id)).toEqual(['graz', 'matera']);
   });
 
   it('delete removes a station, once', async () => {
-    await stations.put(graz);
-    expect(await stations.delete('graz')).toBe(true);
-    expect(await stations.delete('graz')).toBe(false);
-    expect(await stations.get('graz')).toBeUndefined();
+    await stations().put(graz);
+    expect(await stations().delete('graz')).toBe(true);
+    expect(await stations().delete('graz')).toBe(false);
+    expect(await stations().get('graz')).toBeUndefined();
   });
 
   it('the seeded mark stays until clear, which also removes every station', async () => {
-    await stations.put(graz);
-    await stations.markSeeded();
-    expect(await stations.seeded()).toBe(true);
-    await stations.clear();
-    expect(await stations.seeded()).toBe(false);
-    expect(await stations.list()).toEqual([]);
+    await stations().put(graz);
+    await stations().markSeeded();
+    expect(await stations().seeded()).toBe(true);
+    await stations().clear();
+    expect(await stations().seeded()).toBe(false);
+    expect(await stations().list()).toEqual([]);
   });
 });
