@@ -7,7 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    setupFiles: ['test/support/fast-check.setup.ts'],
+    setupFiles: ['test/support/fast-check.setup.ts', 'test/support/response-contract.setup.ts'],
     // Integration suites share one Redis; each uses its own key prefix, so files may run in parallel.
     fileParallelism: true,
   },

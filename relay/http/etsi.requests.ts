@@ -3,19 +3,15 @@
  * Hand-written rather than zod so that each failure gets the message clients match on, unknown
  * fields are ignored, and nothing malformed can reach the store.
  */
-import { QkdsatError } from '../../src/core/errors.js';
+import { ERROR_CATALOGUE, ETSI_MESSAGES, QkdsatError } from '../../src/core/errors.js';
 import type { RelayConfig } from '../domain/config.schema.js';
 import { INTEGRITY_MESSAGE, KeyIntegrityError } from '../domain/integrity.js';
 import type { RouteType } from '../adapters/kme.service.js';
 
 export const MSG = {
+  ...ETSI_MESSAGES,
   sizeMultiple: 'size shall be a multiple of 8',
   extUnsupported: 'not all extension_mandatory parameters are supported',
-  extUnmet: 'not all extension_mandatory request options could be met',
-  notFound: 'one or more keys specified are not found on KME',
-  unauthorized: 'unauthorized',
-  insufficient: 'insufficient key material',
-  unavailable: 'key store unavailable',
   integrity: INTEGRITY_MESSAGE,
 } as const;
 
@@ -41,34 +37,39 @@ export interface EncRequest {
   route: RouteType | undefined;
 }
 
-function intField(v: unknown, name: string): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(`${name} shall be an integer`);
-  return n;
+function intField(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw bad(`${name} shall be an integer`);
+  return number;
 }
 
-function routeValue(v: unknown, where: string): RouteType {
-  if (v === 'direct' || v === 'indirect') return v;
+function routeValue(value: unknown, where: string): RouteType {
+  if (value === 'direct' || value === 'indirect') return value;
   throw bad(`${where}: ${ROUTE_EXTENSION} shall be "direct" or "indirect"`);
 }
 
-function extensions(v: unknown, where: string): [string, unknown][] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))
-    throw bad(`${where} shall be an array of objects`);
-  return v.flatMap((e: Record<string, unknown>) => Object.entries(e));
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function extensions(value: unknown, where: string): [string, unknown][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every(isPlainObject)) throw bad(`${where} shall be an array of objects`);
+  return value.flatMap((extension: Record<string, unknown>) => Object.entries(extension));
 }
 
 /** enc_keys from a JSON body or the GET query (strings); unknown fields are ignored. */
-export function parseEncRequest(body: Record<string, unknown>, k: RelayConfig['keys']): EncRequest {
+export function parseEncRequest(body: Record<string, unknown>, limits: RelayConfig['keys']): EncRequest {
   const number = intField(body.number, 'number') ?? 1;
   if (number < 1) throw bad('number shall be a positive integer');
-  if (number > k.maxKeyPerRequest) throw bad(`number shall not exceed max_key_per_request (${k.maxKeyPerRequest})`);
-  const size = intField(body.size, 'size') ?? k.defaultKeySizeBits;
+  if (number > limits.maxKeyPerRequest)
+    throw bad(`number shall not exceed max_key_per_request (${limits.maxKeyPerRequest})`);
+  const size = intField(body.size, 'size') ?? limits.defaultKeySizeBits;
   if (size % 8 !== 0) throw bad(MSG.sizeMultiple);
-  if (size < k.minKeySizeBits || size > k.maxKeySizeBits)
-    throw bad(`size shall be between min_key_size (${k.minKeySizeBits}) and max_key_size (${k.maxKeySizeBits})`);
+  if (size < limits.minKeySizeBits || size > limits.maxKeySizeBits)
+    throw bad(
+      `size shall be between min_key_size (${limits.minKeySizeBits}) and max_key_size (${limits.maxKeySizeBits})`,
+    );
   const extra = body.additional_slave_SAE_IDs;
   if (extra !== undefined && extra !== null) {
     if (!Array.isArray(extra)) throw bad('additional_slave_SAE_IDs shall be an array');
@@ -89,7 +90,11 @@ export function parseEncRequest(body: Record<string, unknown>, k: RelayConfig['k
 }
 
 /** dec_keys key IDs from `{ key_IDs: [{ key_ID }] }` or GET `?key_ID=`; lower-cased canonical UUIDs. */
-export function parseDecRequest(body: Record<string, unknown>, k: RelayConfig['keys'], fromQuery: boolean): string[] {
+export function parseDecRequest(
+  body: Record<string, unknown>,
+  limits: RelayConfig['keys'],
+  fromQuery: boolean,
+): string[] {
   if (fromQuery) {
     const id = body.key_ID;
     if (typeof id !== 'string' || id === '') throw bad('key_ID is required');
@@ -98,43 +103,28 @@ export function parseDecRequest(body: Record<string, unknown>, k: RelayConfig['k
   }
   const list = body.key_IDs;
   if (!Array.isArray(list) || list.length === 0) throw bad('key_IDs shall be a non-empty array');
-  if (list.length > k.maxKeyPerRequest)
-    throw bad(`key_IDs shall hold at most max_key_per_request (${k.maxKeyPerRequest}) entries`);
-  return list.map((e: unknown, i) => {
-    const id = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).key_ID : undefined;
-    if (typeof id !== 'string' || !UUID.test(id)) throw bad(`key_IDs[${i}].key_ID shall be a UUID`);
+  if (list.length > limits.maxKeyPerRequest)
+    throw bad(`key_IDs shall hold at most max_key_per_request (${limits.maxKeyPerRequest}) entries`);
+  return list.map((entry: unknown, index) => {
+    const id = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).key_ID : undefined;
+    if (typeof id !== 'string' || !UUID.test(id)) throw bad(`key_IDs[${index}].key_ID shall be a UUID`);
     return id.toLowerCase();
   });
 }
 
-/** QkdsatError from the services -> ETSI status and message. */
-export function etsiErrorOf(e: unknown): EtsiError | undefined {
-  if (e instanceof EtsiError) return e;
+/**
+ * An error of the services -> ETSI status and message: a QkdsatError as the error catalogue renders
+ * its code (src/core/errors.ts); undefined when the catalogue expects no such code on the key path.
+ */
+export function etsiErrorOf(error: unknown): EtsiError | undefined {
+  if (error instanceof EtsiError) return error;
   // Voided key material: 503 (the store cannot serve it); dec_keys lists the caller's voided IDs.
-  if (e instanceof KeyIntegrityError) {
-    return new EtsiError(
-      503,
-      MSG.integrity,
-      e.callerKeyIds.length ? e.callerKeyIds.map((id) => ({ voided_key_ID: id })) : undefined,
-    );
+  if (error instanceof KeyIntegrityError) {
+    const voided = error.callerKeyIds.map((id) => ({ voided_key_ID: id }));
+    return new EtsiError(503, MSG.integrity, voided.length ? voided : undefined);
   }
-  if (!(e instanceof QkdsatError)) return undefined;
-  switch (e.code) {
-    case 'VALIDATION':
-      return bad(e.message);
-    case 'NOT_FOUND':
-      return bad(MSG.notFound);
-    case 'CONFLICT':
-      return bad(MSG.extUnmet);
-    case 'UNAUTHORIZED':
-      return new EtsiError(401, MSG.unauthorized);
-    case 'INSUFFICIENT_KEY':
-      return new EtsiError(503, MSG.insufficient);
-    case 'UNAVAILABLE':
-      return new EtsiError(503, MSG.unavailable, undefined, 1);
-    case 'RATE_LIMITED':
-      return new EtsiError(503, 'too many requests');
-    default:
-      return undefined;
-  }
+  if (!(error instanceof QkdsatError)) return undefined;
+  const rendering = ERROR_CATALOGUE[error.code].etsi;
+  if (!rendering) return undefined;
+  return new EtsiError(rendering.status, rendering.message ?? error.message, undefined, rendering.retryAfterS);
 }

@@ -8,7 +8,7 @@
  * FAILED as stale.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import { QkdsatError } from '../../src/core/errors.js';
+import { ERROR_CATALOGUE, QkdsatError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Logger } from '../../src/platform/logger.js';
 import { m as metrics } from '../../src/platform/metrics.js';
@@ -28,14 +28,12 @@ export interface PassProcessorDeps {
   settings: SchedulerSettings;
 }
 
-/** The one table from error codes to BullMQ retry (true) or no-retry (false). */
-export const RETRYABLE: Partial<Record<QkdsatError['code'], boolean>> = {
-  UNAVAILABLE: true,
-  INTERNAL: true,
-  CONFLICT: false,
-  NOT_FOUND: false,
-  VALIDATION: false,
-};
+/** A failure BullMQ may retry, or UnrecoverableError when the error catalogue says a retry cannot help. */
+export function jobFailureOf(error: unknown): unknown {
+  if (error instanceof QkdsatError && !ERROR_CATALOGUE[error.code].retryable)
+    return new UnrecoverableError(`${error.code}: ${error.message}`);
+  return error;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,10 +45,8 @@ export function passProcessor(d: PassProcessorDeps) {
       const r = await runJob(d, job.data.bookingId, log);
       metrics.passes.inc({ outcome: r.metric });
       return { outcome: r.outcome, ...(r.deliveredBits !== undefined ? { deliveredBits: r.deliveredBits } : {}) };
-    } catch (e) {
-      if (e instanceof QkdsatError && RETRYABLE[e.code] === false)
-        throw new UnrecoverableError(`${e.code}: ${e.message}`);
-      throw e;
+    } catch (error) {
+      throw jobFailureOf(error);
     }
   };
 }

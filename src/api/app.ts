@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from '../platform/logger.js';
 import { withLogContext } from '../platform/log-context.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, problemBody, sendProblem } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { httpMetrics, mountOps, type OpsDeps } from './ops.js';
 import type { Api } from './route.js';
@@ -90,16 +90,7 @@ export function createApp({
   if (staticDir) app.use(express.static(staticDir));
   for (const [prefix, dir] of Object.entries(staticMounts)) app.use(prefix, express.static(dir));
   app.use((req, res) => {
-    res
-      .status(404)
-      .type('application/problem+json')
-      .json({
-        type: 'https://qkdsat.dev/problems/not_found',
-        title: 'NOT_FOUND',
-        status: 404,
-        detail: `no route ${req.method} ${req.path}`,
-        code: 'NOT_FOUND',
-      });
+    sendProblem(res, problemBody('NOT_FOUND', `no route ${req.method} ${req.path}`));
   });
   app.use(errorHandler(logger));
   return app;

@@ -65,27 +65,31 @@ const SHARED_LIMIT_WAIT_MS = 150;
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
-export function createAuth(o: AuthOptions): Authorize {
+export function createAuth(options: AuthOptions): Authorize {
   const known: Known[] = [
-    ...(['viewer', 'planner', 'admin'] as const).map((role) => ({ name: role, role, digest: sha(o.tokens[role]) })),
-    ...o.config.tokens.map((t) => ({ name: t.name, role: t.role, digest: Buffer.from(t.sha256, 'hex') })),
+    ...(['viewer', 'planner', 'admin'] as const).map((role) => ({
+      name: role,
+      role,
+      digest: sha(options.tokens[role]),
+    })),
+    ...options.config.tokens.map((t) => ({ name: t.name, role: t.role, digest: Buffer.from(t.sha256, 'hex') })),
   ];
-  const { requestsPerSecond, windowS } = o.config.rateLimit;
+  const { requestsPerSecond, windowS } = options.config.rateLimit;
   const points = Math.max(1, Math.round(requestsPerSecond * windowS));
   // One count for all API processes in Redis. When Redis does not answer within
   // SHARED_LIMIT_WAIT_MS (stopped, paused, failing over), the request goes on without a verdict: it
   // needs Redis itself and answers 503 within a second; the count resumes when Redis answers.
   // Without a Redis store (tests, tools), this process counts.
-  const limiter: RateLimiterAbstract = o.rateLimitStore
+  const limiter: RateLimiterAbstract = options.rateLimitStore
     ? new RateLimiterRedis({
-        storeClient: o.rateLimitStore.redis,
-        keyPrefix: o.rateLimitStore.keyPrefix,
+        storeClient: options.rateLimitStore.redis,
+        keyPrefix: options.rateLimitStore.keyPrefix,
         points,
         duration: windowS,
       })
     : new RateLimiterMemory({ points, duration: windowS });
   const consume = (key: string): Promise<unknown> => {
-    if (!o.rateLimitStore) return limiter.consume(key);
+    if (!options.rateLimitStore) return limiter.consume(key);
     const verdict = limiter.consume(key).catch((e: unknown) => {
       if (e instanceof RateLimiterRes) throw e;
     });
@@ -105,7 +109,7 @@ export function createAuth(o: AuthOptions): Authorize {
   return async (req, res, role) => {
     const who = identify(req.get('authorization'));
     if (typeof who === 'string') {
-      if (!(role === 'viewer' && o.config.openReads && who === 'missing')) {
+      if (!(role === 'viewer' && options.config.openReads && who === 'missing')) {
         const message =
           who === 'missing'
             ? `this route needs a ${role} token (Authorization: Bearer <token>)`
@@ -130,11 +134,10 @@ export function createAuth(o: AuthOptions): Authorize {
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       res.set('Retry-After', String(Math.max(1, Math.ceil(e.msBeforeNext / 1000))));
-      throw new QkdsatError(
-        'RATE_LIMITED',
-        `more than ${requestsPerSecond} requests per second for ${typeof who === 'string' ? 'this client' : `token '${who.name}'`}`,
-        [{ path: ['headers', 'authorization'], message: 'rate limit exceeded' }],
-      );
+      const caller = typeof who === 'string' ? 'this client' : `token '${who.name}'`;
+      throw new QkdsatError('RATE_LIMITED', `more than ${requestsPerSecond} requests per second for ${caller}`, [
+        { path: ['headers', 'authorization'], message: 'rate limit exceeded' },
+      ]);
     }
     return typeof who === 'string' ? undefined : who;
   };

@@ -73,7 +73,8 @@ export function registerCalibrationRoutes(api: Api): void {
     tags: ['simulations'],
     role: 'viewer', // a computation: nothing is stored
     summary:
-      'Fit link parameters to a measured loss curve (weighted least squares): values with standard errors, χ², residuals per elevation bin, the calibrated link',
+      'Fit link parameters to a measured loss curve (weighted least squares): values with standard errors, χ², ' +
+      'residuals per elevation bin, the calibrated link',
     body: CalibrationRequestSchema,
     response: CalibrationResponseSchema,
     handler: ({ body }) => {

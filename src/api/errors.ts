@@ -1,30 +1,12 @@
 /**
- * The one table from error codes to HTTP, and the express error handler. Bodies are RFC 9457
- * problem+json naming the field and the problem. (ETSI GS QKD 014 routes use their own error body.)
+ * Errors as RFC 9457 problem+json (status from the error catalogue, src/core/errors.ts), and the
+ * express error handler. Bodies name the field and the problem. (ETSI GS QKD 014 routes use their
+ * own error body.)
  */
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { QkdsatError, type ErrorCode, type Issue } from '../core/errors.js';
+import { ERROR_CATALOGUE, QkdsatError, type ErrorCode, type Issue } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
-
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  VALIDATION: 400,
-  TLE_FORMAT: 400,
-  TLE_CHECKSUM: 400,
-  WINDOW_TOO_LONG: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  SGP4_FAILURE: 422,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  WORK_LIMIT: 422,
-  STALE_ELEMENT_SET: 422,
-  RATE_LIMITED: 429,
-  INSUFFICIENT_KEY: 503,
-  UNAVAILABLE: 503,
-  SOLVER: 500,
-  INTERNAL: 500,
-};
 
 export const ProblemSchema = z
   .object({
@@ -38,95 +20,64 @@ export const ProblemSchema = z
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-const pathString = (p: readonly PropertyKey[]): string => p.map(String).join('.');
+const pathString = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
 export function zodIssues(error: z.ZodError, prefix: string): Issue[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map((k) => (typeof k === 'number' ? k : String(k)))],
-    message: i.message,
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
+    message: issue.message,
   }));
 }
 
+const REDIS_TROUBLE =
+  /^(Command timed out|Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|write EPIPE)/;
+
 /** Redis trouble that ioredis reports as its own errors (refused, closed, timed out, retries exhausted). */
-function redisUnavailable(e: { name?: string; message?: string } | undefined): boolean {
-  if (!e || typeof e.message !== 'string') return false;
-  return (
-    e.name === 'MaxRetriesPerRequestError' ||
-    /^(Command timed out|Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|write EPIPE)/.test(
-      e.message,
-    )
-  );
+function redisUnavailable(error: { name?: string; message?: string } | undefined): boolean {
+  if (!error || typeof error.message !== 'string') return false;
+  return error.name === 'MaxRetriesPerRequestError' || REDIS_TROUBLE.test(error.message);
 }
+
+/** The problem body of a catalogue code; `status` only where the cause says otherwise (413). */
+export function problemBody(code: ErrorCode, detail: string, issues?: Problem['issues'], status?: number): Problem {
+  return {
+    type: `https://qkdsat.dev/problems/${code.toLowerCase()}`,
+    title: code,
+    status: status ?? ERROR_CATALOGUE[code].httpStatus,
+    detail,
+    code,
+    ...(issues?.length ? { issues } : {}),
+  };
+}
+
+/** The body issue of a body express could not read. */
+const bodyProblem = (message: string, status?: number): Problem =>
+  problemBody('VALIDATION', `body: ${message}`, [{ path: 'body', message }], status);
 
 export function problemOf(error: unknown): Problem {
   if (error instanceof QkdsatError) {
-    const status = HTTP_STATUS[error.code];
-    return {
-      type: `https://qkdsat.dev/problems/${error.code.toLowerCase()}`,
-      title: error.code,
-      status,
-      detail: error.message,
-      code: error.code,
-      ...(error.issues.length
-        ? { issues: error.issues.map((i) => ({ path: pathString(i.path), message: i.message })) }
-        : {}),
-    };
+    const issues = error.issues.map((issue) => ({ path: pathString(issue.path), message: issue.message }));
+    return problemBody(error.code, error.message, issues);
   }
-  const e = error as { type?: string; status?: number; message?: string; name?: string };
-  if (redisUnavailable(e)) {
-    return {
-      type: 'https://qkdsat.dev/problems/unavailable',
-      title: 'UNAVAILABLE',
-      status: 503,
-      detail: 'redis: not answering; retry shortly',
-      code: 'UNAVAILABLE',
-    };
-  }
-  if (e?.type === 'entity.parse.failed') {
-    return {
-      type: 'https://qkdsat.dev/problems/validation',
-      title: 'VALIDATION',
-      status: 400,
-      detail: 'body: malformed JSON',
-      code: 'VALIDATION',
-      issues: [{ path: 'body', message: 'malformed JSON' }],
-    };
-  }
-  if (e?.type === 'entity.too.large') {
-    return {
-      type: 'https://qkdsat.dev/problems/validation',
-      title: 'VALIDATION',
-      status: 413,
-      detail: 'body: too large',
-      code: 'VALIDATION',
-      issues: [{ path: 'body', message: 'too large' }],
-    };
-  }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return {
-      type: 'https://qkdsat.dev/problems/validation',
-      title: 'VALIDATION',
-      status: e.status,
-      detail: e.message ?? 'bad request',
-      code: 'VALIDATION',
-    };
-  }
-  return {
-    type: 'https://qkdsat.dev/problems/internal',
-    title: 'INTERNAL',
-    status: 500,
-    detail: 'internal error',
-    code: 'INTERNAL',
-  };
+  const cause = error as { type?: string; status?: number; message?: string; name?: string };
+  if (redisUnavailable(cause)) return problemBody('UNAVAILABLE', 'redis: not answering; retry shortly');
+  if (cause?.type === 'entity.parse.failed') return bodyProblem('malformed JSON');
+  if (cause?.type === 'entity.too.large') return bodyProblem('too large', 413);
+  if (typeof cause?.status === 'number' && cause.status >= 400 && cause.status < 500)
+    return problemBody('VALIDATION', cause.message ?? 'bad request', undefined, cause.status);
+  return problemBody('INTERNAL', 'internal error');
+}
+
+export function sendProblem(res: Response, body: Problem): void {
+  res.status(body.status).type('application/problem+json').json(body);
 }
 
 export const errorHandler =
   (logger: Logger): ErrorRequestHandler =>
   (error, req, res, _next) => {
-    const problem = problemOf(error);
-    if (problem.status === 503)
-      logger.warn({ err: (error as Error)?.message, path: req.path }, 'dependency unavailable');
-    else if (problem.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
-    if (problem.status === 503) res.set('Retry-After', '1');
-    res.status(problem.status).type('application/problem+json').json(problem);
+    const body = problemOf(error);
+    if (body.status === 503) logger.warn({ err: (error as Error)?.message, path: req.path }, 'dependency unavailable');
+    else if (body.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    if (body.status === 503) res.set('Retry-After', '1');
+    sendProblem(res, body);
   };

@@ -73,7 +73,8 @@ export function openApiDocument(api: Api, version: string): object {
       title: 'qkdsat',
       version,
       description:
-        'Satellite QKD planning, execution and key relay for mission planners. Operators: /metrics, /admin/queues (admin bearer), this reference at /docs.',
+        'Satellite QKD planning, execution and key relay for mission planners. ' +
+        'Operators: /metrics, /admin/queues (admin bearer), this reference at /docs.',
     },
     servers: [{ url: '/' }],
   });

@@ -7,7 +7,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { QkdsatError } from '../core/errors.js';
 import type { Authorize, Role } from './auth.js';
-import { ProblemSchema, zodIssues } from './errors.js';
+import { zodIssues } from './errors.js';
+import { watchResponse, type ViolationHandler } from './response-contract.js';
+import { openApiResponses, type DeclaredResponse } from './route-docs.js';
+
+export type { ResponseViolation } from './response-contract.js';
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -41,7 +45,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   ) => Promise<z.infer<R> | undefined> | z.infer<R> | undefined;
 }
 
-const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
   if (!schema) return {} as z.infer<S>;
@@ -54,74 +58,32 @@ function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, w
   return parsed.data;
 }
 
-export interface ResponseViolation {
-  route: string;
-  status: number;
-  problem: string;
-}
-
 /** The security scheme of routes that need a bearer token (QKDSAT_*_TOKEN). */
 export const BEARER_SCHEME = 'bearerAuth';
 
-const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid input: `issues` names each field',
-  401: 'missing or invalid bearer token',
-  403: "the token's role may not do this",
-  404: 'not found',
-  409: 'conflict with the current state',
-  413: 'body too large',
-  422: 'valid input the physics cannot honour',
-  429: 'too many requests: retry after Retry-After',
-  500: 'internal error (logged)',
-  503: 'a dependency (Redis, solver) is unavailable: retry after Retry-After',
-};
+const BEARER_DESCRIPTION =
+  'Authorization: Bearer <token>: QKDSAT_VIEWER_TOKEN, QKDSAT_PLANNER_TOKEN, QKDSAT_ADMIN_TOKEN ' +
+  'or a token of the config file';
 
-const CODE_OF: Record<number, string> = {
-  400: 'VALIDATION',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'VALIDATION',
-  422: 'SGP4_FAILURE',
-  429: 'RATE_LIMITED',
-  500: 'INTERNAL',
-  503: 'UNAVAILABLE',
-};
-
-/** An example problem body per status (documentation). */
-function problemExample(code: number, path: string): object {
-  const c = CODE_OF[code] ?? 'INTERNAL';
-  const detail: Record<number, string> = {
-    400: 'body.bits: Too small: expected number to be >=8',
-    401: 'authorization: missing bearer token',
-    403: "authorization: this token's role may not do this",
-    404: `no such item at ${path}`,
-    413: 'body: too large',
-    409: 'conflict: the item changed meanwhile',
-    422: 'satellite decayed before the requested window',
-    429: 'too many requests',
-    500: 'internal error',
-    503: 'redis: not answering; retry shortly',
-  };
-  return {
-    type: `https://qkdsat.dev/problems/${c.toLowerCase()}`,
-    title: c,
-    status: code,
-    detail: detail[code] ?? 'problem',
-    code: c,
-    ...(code === 400 ? { issues: [{ path: 'body.bits', message: 'Too small: expected number to be >=8' }] } : {}),
-  };
+/** Every status a route may answer, with what it answers: its own, and the problems every route has. */
+function declaredResponses(spec: RouteSpec<AnyObject, AnyObject, z.ZodType, z.ZodType>): Map<number, DeclaredResponse> {
+  const status = spec.status ?? 200;
+  const codes = new Map<number, DeclaredResponse>();
+  codes.set(status, status === 204 ? 'empty' : spec.produces ? 'text' : spec.response);
+  for (const [code, schema] of Object.entries(spec.responses ?? {})) codes.set(Number(code), schema);
+  // Every route is behind the access control: 401 (no or unknown token), 403 (role too low),
+  // 429 (per-token rate).
+  for (const code of [400, 401, 403, 429, ...(spec.body ? [413] : []), ...(spec.errors ?? []), 500, 503])
+    codes.set(code, code < 400 ? spec.response : 'problem');
+  return codes;
 }
 
 export class Api {
   constructor() {
-    this.onViolation = undefined;
     this.registry.registerComponent('securitySchemes', BEARER_SCHEME, {
       type: 'http',
       scheme: 'bearer',
-      description:
-        'Authorization: Bearer <token>: QKDSAT_VIEWER_TOKEN, QKDSAT_PLANNER_TOKEN, QKDSAT_ADMIN_TOKEN or a token of the config file',
+      description: BEARER_DESCRIPTION,
     });
   }
 
@@ -138,49 +100,16 @@ export class Api {
   /**
    * Called when a handler (or the error handler on its behalf) sends a status its route does not
    * declare, or a JSON body its schema for that status does not accept. Tests set it (see
-   * test/integration/openapi-contract.test.ts); unset, nothing is checked.
+   * test/integration/openapi-contract.test.ts); see also src/api/response-contract.ts.
    */
-  onViolation: ((v: ResponseViolation) => void) | undefined;
-  /** Declared statuses per `METHOD path` (OpenAPI paths), for the contract check. */
-  readonly declared = new Map<string, Map<number, z.ZodType | 'problem' | 'empty' | 'text'>>();
+  onViolation: ViolationHandler | undefined = undefined;
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
     spec: RouteSpec<P, Q, B, R>,
   ): void {
     const status = spec.status ?? 200;
-    const codes = new Map<number, z.ZodType | 'problem' | 'empty' | 'text'>();
-    codes.set(status, status === 204 ? 'empty' : spec.produces ? 'text' : spec.response);
-    for (const [code, schema] of Object.entries(spec.responses ?? {})) codes.set(Number(code), schema);
+    const codes = declaredResponses(spec);
     const role: Role = spec.role ?? (spec.method === 'get' ? 'viewer' : 'planner');
-    // Every route is behind the access control: 401 (no or unknown token), 403 (role too low), 429 (per-token rate).
-    for (const code of [400, 401, 403, 429, ...(spec.body ? [413] : []), ...(spec.errors ?? []), 500, 503])
-      codes.set(code, code < 400 ? spec.response : 'problem');
-    const responses: Record<string, object> = {};
-    for (const [code, kind] of [...codes].sort((a, b) => a[0] - b[0])) {
-      if (kind === 'problem') {
-        responses[String(code)] = {
-          description: PROBLEM_DESCRIPTIONS[code] ?? 'problem',
-          content: { 'application/problem+json': { schema: ProblemSchema, example: problemExample(code, spec.path) } },
-        };
-      } else if (kind === 'empty') {
-        responses[String(code)] = { description: 'no content' };
-      } else if (kind === 'text') {
-        responses[String(code)] = { description: 'success', content: { [spec.produces!]: { schema: spec.response } } };
-      } else {
-        responses[String(code)] = {
-          description:
-            code === 202
-              ? 'accepted: queued for a worker'
-              : code === 207
-                ? 'multi-status: some items rejected'
-                : code === 201
-                  ? 'created'
-                  : 'success',
-          content: { 'application/json': { schema: kind } },
-        };
-      }
-    }
-    this.declared.set(`${spec.method.toUpperCase()} ${toOpenApiPath(spec.path)}`, codes);
     this.registry.registerPath({
       method: spec.method,
       path: toOpenApiPath(spec.path),
@@ -195,39 +124,17 @@ export class Api {
           ? {
               body: {
                 content: Object.fromEntries(
-                  (spec.consumes ?? ['application/json']).map((t) => [t, { schema: spec.body! }]),
+                  (spec.consumes ?? ['application/json']).map((type) => [type, { schema: spec.body! }]),
                 ),
               },
             }
           : {}),
       },
-      responses: responses as never,
+      responses: openApiResponses(codes, spec) as never,
     });
     const where = `${spec.method.toUpperCase()} ${toOpenApiPath(spec.path)}`;
-    const checkResponse = (res: Response) => {
-      const onViolation = this.onViolation;
-      if (!onViolation) return;
-      const json = res.json.bind(res);
-      res.json = (body: unknown) => {
-        const kind = codes.get(res.statusCode);
-        if (kind && kind !== 'empty' && kind !== 'text') {
-          const parsed = (kind === 'problem' ? ProblemSchema : kind).safeParse(body);
-          if (!parsed.success)
-            onViolation({
-              route: where,
-              status: res.statusCode,
-              problem: `body does not match the declared schema: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
-            });
-        }
-        return json(body);
-      };
-      res.once('finish', () => {
-        if (!codes.has(res.statusCode))
-          onViolation({ route: where, status: res.statusCode, problem: `status ${res.statusCode} is not declared` });
-      });
-    };
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
-      checkResponse(res);
+      watchResponse(res, where, codes, this.onViolation);
       if (this.authorize) res.locals.principal = await this.authorize(req, res, role);
       const input = {
         params: parsePart(spec.params, req.params, 'params'),

@@ -187,33 +187,33 @@ export const KeyResultSchema = z.object({
 });
 
 const DEG = Math.PI / 180;
-export const trackFromWire = (t: z.infer<typeof TrackSampleSchema>) => ({
-  tMs: t.tMs,
-  rangeKm: t.rangeKm,
-  elevationRad: t.elevationDeg * DEG,
-  ...(t.sunElevationDeg !== undefined ? { sunElevationRad: t.sunElevationDeg * DEG } : {}),
-  ...(t.moonElevationDeg !== undefined ? { moonElevationRad: t.moonElevationDeg * DEG } : {}),
-  ...(t.moonSeparationDeg !== undefined ? { moonSeparationRad: t.moonSeparationDeg * DEG } : {}),
-  ...(t.moonIlluminatedFraction !== undefined ? { moonIlluminatedFraction: t.moonIlluminatedFraction } : {}),
+export const trackFromWire = (sample: z.infer<typeof TrackSampleSchema>) => ({
+  tMs: sample.tMs,
+  rangeKm: sample.rangeKm,
+  elevationRad: sample.elevationDeg * DEG,
+  ...(sample.sunElevationDeg !== undefined ? { sunElevationRad: sample.sunElevationDeg * DEG } : {}),
+  ...(sample.moonElevationDeg !== undefined ? { moonElevationRad: sample.moonElevationDeg * DEG } : {}),
+  ...(sample.moonSeparationDeg !== undefined ? { moonSeparationRad: sample.moonSeparationDeg * DEG } : {}),
+  ...(sample.moonIlluminatedFraction !== undefined ? { moonIlluminatedFraction: sample.moonIlluminatedFraction } : {}),
 });
 
 /** JSON-safe key result: NaN window bounds (empty window) become null. */
 export function keyResultToWire<
   T extends { window: { startS: number; endS: number; slots: number }; rawKeyBits?: number; protocol: Protocol },
->(k: T) {
-  const { rawKeyBits: _raw, ...rest } = k;
+>(result: T) {
+  const { rawKeyBits: _raw, ...rest } = result;
   return {
     ...rest,
     window: {
-      startS: Number.isFinite(k.window.startS) ? k.window.startS : null,
-      endS: Number.isFinite(k.window.endS) ? k.window.endS : null,
-      slots: k.window.slots,
+      startS: Number.isFinite(result.window.startS) ? result.window.startS : null,
+      endS: Number.isFinite(result.window.endS) ? result.window.endS : null,
+      slots: result.window.slots,
     },
   };
 }
 
 export type LinkConfigWire = z.infer<typeof LinkConfigSchema>;
-export const linkConfigFromWire = (c: LinkConfigWire): LinkConfig => c as LinkConfig;
+export const linkConfigFromWire = (wire: LinkConfigWire): LinkConfig => wire as LinkConfig;
 
 /** Pass options used when a protocol file or body leaves them out. */
 export const DEFAULT_PASS_OPTIONS = {

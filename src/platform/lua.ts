@@ -1,8 +1,8 @@
 /**
  * The one Lua facility for every component (relay, scheduler, tle): loads a script with its
  * component's prelude, declares how many KEYS it takes, maps its negative return codes to
- * `QkdsatError` codes (the one table from codes to HTTP is src/api/errors.ts), and, for mutating
- * scripts, makes a replay harmless.
+ * `QkdsatError` codes (whose REST, ETSI and job meaning the error catalogue in src/core/errors.ts
+ * gives), and, for mutating scripts, makes a replay harmless.
  *
  * Idempotence. ioredis re-sends unanswered commands after a reconnect (`autoResendUnfulfilledCommands`;
  * BullMQ relies on it), so any script may run twice. An idempotent script is called with an
@@ -65,18 +65,18 @@ export const newOpId = (nowMs: number = Date.now()): string => `${nowMs}-${rando
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 /** Defines the script as a command on this connection (once) and returns the command's name. */
-function commandOf(redis: Redis, s: LuaScript): string {
-  const cmd = `qkdsat_${s.name}`;
+function commandOf(redis: Redis, script: LuaScript): string {
+  const cmd = `qkdsat_${script.name}`;
   if (typeof (redis as unknown as Record<string, unknown>)[cmd] !== 'function') {
-    redis.defineCommand(cmd, { numberOfKeys: s.keys + (s.idempotent === 'own' ? 0 : 1), lua: s.source });
+    redis.defineCommand(cmd, { numberOfKeys: script.keys + (script.idempotent === 'own' ? 0 : 1), lua: script.source });
   }
   return cmd;
 }
 
 /** Redis trouble (refused, timed out, reset, retries exhausted) on the request path: a fast 503. */
-export function unavailable(e: unknown, what: string): QkdsatError {
-  if (e instanceof QkdsatError) return e;
-  return new QkdsatError('UNAVAILABLE', `${what}: ${(e as Error)?.message ?? String(e)}`);
+export function unavailable(error: unknown, what: string): QkdsatError {
+  if (error instanceof QkdsatError) return error;
+  return new QkdsatError('UNAVAILABLE', `${what}: ${(error as Error)?.message ?? String(error)}`);
 }
 
 export interface RunOptions {
@@ -89,23 +89,26 @@ export interface RunOptions {
 }
 
 /** The registered command name and argument list of one script call, after checking KEYS and ledger. */
-export function scriptCall(redis: Redis, s: LuaScript, o: RunOptions): { command: string; argv: (string | number)[] } {
-  const keys = o.keys ?? [];
-  if (keys.length !== s.keys)
-    throw new QkdsatError('INTERNAL', `script ${s.name}: ${keys.length} keys given, ${s.keys} declared`);
-  if (s.idempotent !== 'own' && !o.opKey)
-    throw new QkdsatError('INTERNAL', `script ${s.name}: idempotent script called without an operation ID`);
-  return { command: commandOf(redis, s), argv: [...keys, ...(o.opKey ? [o.opKey] : []), ...o.args] };
+export function scriptCall(
+  redis: Redis,
+  script: LuaScript,
+  options: RunOptions,
+): { command: string; argv: (string | number)[] } {
+  const keys = options.keys ?? [];
+  if (keys.length !== script.keys)
+    throw new QkdsatError('INTERNAL', `script ${script.name}: ${keys.length} keys given, ${script.keys} declared`);
+  if (script.idempotent !== 'own' && !options.opKey)
+    throw new QkdsatError('INTERNAL', `script ${script.name}: idempotent script called without an operation ID`);
+  const ledger = options.opKey ? [options.opKey] : [];
+  return { command: commandOf(redis, script), argv: [...keys, ...ledger, ...options.args] };
 }
 
-/** A script's reply, or the error its negative code stands for. */
-export function scriptReply(s: LuaScript, out: unknown, subject?: string): unknown {
-  if (typeof out === 'number' && out < 0) {
-    const known = s.errors?.[out];
-    if (known) throw new QkdsatError(known.code, subject ? `${subject}: ${known.message}` : known.message);
-    throw new QkdsatError('INTERNAL', `script ${s.name} returned ${out}`);
-  }
-  return out;
+/** A script's reply, or (a negative code) the error it stands for: its declared code, else INTERNAL. */
+export function scriptReply(script: LuaScript, reply: unknown, subject?: string): unknown {
+  if (typeof reply !== 'number' || reply >= 0) return reply;
+  const known = script.errors?.[reply];
+  if (!known) throw new QkdsatError('INTERNAL', `script ${script.name} returned ${reply}`);
+  throw new QkdsatError(known.code, subject ? `${subject}: ${known.message}` : known.message);
 }
 
 /**
@@ -113,13 +116,13 @@ export function scriptReply(s: LuaScript, out: unknown, subject?: string): unkno
  * error. Connection trouble throws UNAVAILABLE: the outcome is then unknown, and the caller may
  * run the same operation ID again to learn it.
  */
-export async function runLua(redis: Redis, s: LuaScript, o: RunOptions): Promise<unknown> {
-  const { command, argv } = scriptCall(redis, s, o);
-  let out: unknown;
+export async function runLua(redis: Redis, script: LuaScript, options: RunOptions): Promise<unknown> {
+  const { command, argv } = scriptCall(redis, script, options);
+  let reply: unknown;
   try {
-    out = await (redis as unknown as Record<string, ScriptFn>)[command]!.call(redis, ...argv);
-  } catch (e) {
-    throw unavailable(e, `redis script ${s.name}`);
+    reply = await (redis as unknown as Record<string, ScriptFn>)[command]!.call(redis, ...argv);
+  } catch (error) {
+    throw unavailable(error, `redis script ${script.name}`);
   }
-  return scriptReply(s, out, o.subject);
+  return scriptReply(script, reply, options.subject);
 }

@@ -73,11 +73,11 @@ export class RedisCatalog implements CatalogPort {
   }
   async pageJson(after: number | undefined, limit: number, ids?: readonly number[]): Promise<string[]> {
     await this.ensureIndex();
+    // A selection's IDs not in the catalog take no place in the page: all are read, then the limit applies.
     const wanted = ids
       ? [...new Set(ids)]
           .filter((id) => after === undefined || id > after)
           .sort((a, b) => a - b)
-          .slice(0, limit)
           .map(String)
       : await this.redis.zrangebyscore(
           this.k('ids'),
@@ -89,7 +89,7 @@ export class RedisCatalog implements CatalogPort {
         );
     if (wanted.length === 0) return [];
     const raw = await this.redis.hmget(this.k('current'), ...wanted);
-    return raw.filter((s): s is string => !!s);
+    return raw.filter((s): s is string => !!s).slice(0, limit);
   }
   async delete(noradId: number): Promise<boolean> {
     const id = String(noradId);
