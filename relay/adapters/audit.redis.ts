@@ -33,8 +33,8 @@ export interface Delivery {
 }
 
 /** The deliveries a `deliver` entry records (one entry per settled batch); none for other types. */
-export const deliveriesOf = (e: AuditEntry): Delivery[] =>
-  e.type === 'deliver' ? ((e.data.deliveries as Delivery[]) ?? []) : [];
+export const deliveriesOf = (entry: AuditEntry): Delivery[] =>
+  entry.type === 'deliver' ? ((entry.data.deliveries as Delivery[]) ?? []) : [];
 
 export interface AuditVerdict {
   ok: boolean;

@@ -22,12 +22,12 @@ export class Kek {
     return new Kek(Buffer.from(hex, 'hex'));
   }
 
-  encrypt(m: KeyMaterial, aad: string): string {
+  encrypt(material: KeyMaterial, aad: string): string {
     const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.#key, iv);
-    c.setAAD(Buffer.from(aad, 'utf8'));
-    const body = Buffer.concat([c.update(m.bytes()), c.final()]);
-    const out = Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = Buffer.concat([cipher.update(material.bytes()), cipher.final()]);
+    const out = Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     body.fill(0);
     return out;
   }

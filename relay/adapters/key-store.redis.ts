@@ -89,18 +89,25 @@ export class KeyStore {
   /** The KME's operations on these pools, under leases. */
   readonly leases: KmeLeaseStore;
 
-  constructor(private readonly o: KeyStoreOptions) {
-    this.leases = new KmeLeaseStore(o);
+  constructor(private readonly options: KeyStoreOptions) {
+    this.leases = new KmeLeaseStore(options);
   }
 
   /** Runs an idempotent script under `opId`, asking again under the same ID when a reply is lost. */
   private op(script: LuaScript, opId: string, args: (string | number)[]): Promise<unknown> {
-    if (NONIDEMPOTENT_DEPOSIT && script === S.deposit) return runLua(this.o.redis, NONIDEMPOTENT_DEPOSIT, { args });
-    return runIdempotent(this.o.redis, script, `${this.o.prefix}op:${opId}`, args, this.o.retries ?? 3);
+    if (NONIDEMPOTENT_DEPOSIT && script === S.deposit)
+      return runLua(this.options.redis, NONIDEMPOTENT_DEPOSIT, { args });
+    return runIdempotent(
+      this.options.redis,
+      script,
+      `${this.options.prefix}op:${opId}`,
+      args,
+      this.options.retries ?? 3,
+    );
   }
 
   get prefix(): string {
-    return this.o.prefix;
+    return this.options.prefix;
   }
 
   /**
@@ -113,20 +120,20 @@ export class KeyStore {
     meta: LinkMeta,
     material: KeyMaterial,
     auditData: Record<string, unknown>,
-    opId: string = newOpId(this.o.now()),
+    opId: string = newOpId(this.options.now()),
   ): Promise<{ blockId: string; bits: number; segments: number }> {
-    const parts = segment(material, this.o.segmentBits);
+    const parts = segment(material, this.options.segmentBits);
     const chunks = Math.ceil(parts.length / SEGMENTS_PER_CALL);
     let bits = 0;
     try {
       for (let c = 0; c < chunks; c += 1) {
-        const now = this.o.now();
+        const now = this.options.now();
         const slice = parts.slice(c * SEGMENTS_PER_CALL, (c + 1) * SEGMENTS_PER_CALL);
         const args: (string | number)[] = [];
         let chunkBits = 0;
         for (const p of slice) {
           const id = randomUUID();
-          args.push(id, p.lengthBits, this.o.kek.encrypt(p, id));
+          args.push(id, p.lengthBits, this.options.kek.encrypt(p, id));
           chunkBits += p.lengthBits;
         }
         const audit = JSON.stringify({
@@ -139,12 +146,12 @@ export class KeyStore {
         });
         bits += Number(
           await this.op(S.deposit, `${opId}:${c}`, [
-            this.o.prefix,
+            this.options.prefix,
             now,
             link,
             JSON.stringify(meta),
             audit,
-            now + this.o.ttlMs,
+            now + this.options.ttlMs,
             slice.length,
             ...args,
           ]),
@@ -163,8 +170,8 @@ export class KeyStore {
     resId: string = randomUUID(),
   ): Promise<{ resId: string; segments: ReservedSegment[] }> {
     const args: (string | number)[] = [
-      this.o.prefix,
-      this.o.now(),
+      this.options.prefix,
+      this.options.now(),
       resId,
       JSON.stringify({ reservation: resId, ...auditData }),
       groups.length,
@@ -182,12 +189,12 @@ export class KeyStore {
         createdAt: Number(flat[i + 5]),
       });
     }
-    const opened = openSealed(this.o.kek, rows);
+    const opened = openSealed(this.options.kek, rows);
     if (!opened.ok) {
       const bad = rows.filter((_, i) => opened.failed[i]);
       await this.op(S.voidReserved, `void:${resId}`, [
-        this.o.prefix,
-        this.o.now(),
+        this.options.prefix,
+        this.options.now(),
         resId,
         JSON.stringify({ reservation: resId, ...auditData }),
         bad.length,
@@ -211,11 +218,11 @@ export class KeyStore {
     keys: NewKey[],
     leaseOpId = '',
   ): Promise<void> {
-    const now = this.o.now();
-    const expiresAt = now + this.o.ttlMs;
+    const now = this.options.now();
+    const expiresAt = now + this.options.ttlMs;
     const lease = leaseOpId ? JSON.stringify({ ...auditData, side: 'master', keyIds: keys.map((k) => k.keyId) }) : '';
     const args: (string | number)[] = [
-      this.o.prefix,
+      this.options.prefix,
       now,
       resId,
       kind,
@@ -230,7 +237,7 @@ export class KeyStore {
         s.pool,
         id,
         s.material.lengthBits,
-        this.o.kek.encrypt(s.material, id),
+        this.options.kek.encrypt(s.material, id),
         s.createdAt ?? now,
         expiresAt,
         s.front ? 1 : 0,
@@ -243,7 +250,7 @@ export class KeyStore {
         k.master,
         k.slave,
         k.material.lengthBits,
-        this.o.kek.encrypt(k.material, k.keyId),
+        this.options.kek.encrypt(k.material, k.keyId),
         k.route,
         expiresAt,
       );
@@ -252,24 +259,24 @@ export class KeyStore {
 
   /** Returns reservations older than `timeoutMs` to their pools (after a crash or a stall). */
   async releaseStale(timeoutMs: number): Promise<number> {
-    const now = this.o.now();
-    return Number(await this.op(S.releaseStale, newOpId(now), [this.o.prefix, now, now - timeoutMs]));
+    const now = this.options.now();
+    return Number(await this.op(S.releaseStale, newOpId(now), [this.options.prefix, now, now - timeoutMs]));
   }
 
   async sweepExpired(limit = 1000): Promise<number> {
-    const now = this.o.now();
-    return Number(await this.op(S.sweepExpired, newOpId(now), [this.o.prefix, now, limit]));
+    const now = this.options.now();
+    return Number(await this.op(S.sweepExpired, newOpId(now), [this.options.prefix, now, limit]));
   }
 
   /** Records a link's metadata (first write wins), so empty pools are listed too. */
   async registerLink(link: string, meta: LinkMeta): Promise<void> {
-    await this.o.redis.hsetnx(`${this.o.prefix}links`, link, JSON.stringify(meta));
+    await this.options.redis.hsetnx(`${this.options.prefix}links`, link, JSON.stringify(meta));
   }
 
   async availableBits(pools: string[]): Promise<number> {
     if (pools.length === 0) return 0;
     try {
-      const v = await this.o.redis.hmget(`${this.o.prefix}poolbits`, ...pools);
+      const v = await this.options.redis.hmget(`${this.options.prefix}poolbits`, ...pools);
       return v.reduce((s, x) => s + Number(x ?? 0), 0);
     } catch (e) {
       throw new QkdsatError('UNAVAILABLE', `key store: ${(e as Error).message}`);
@@ -278,13 +285,13 @@ export class KeyStore {
 
   async poolStats(): Promise<PoolStat[]> {
     const [bits, links] = await Promise.all([
-      this.o.redis.hgetall(`${this.o.prefix}poolbits`),
-      this.o.redis.hgetall(`${this.o.prefix}links`),
+      this.options.redis.hgetall(`${this.options.prefix}poolbits`),
+      this.options.redis.hgetall(`${this.options.prefix}links`),
     ]);
     const ids = [...new Set([...Object.keys(bits), ...Object.keys(links)])].sort();
-    const heads = await Promise.all(ids.map((l) => this.o.redis.lindex(`${this.o.prefix}pool:${l}`, 0)));
+    const heads = await Promise.all(ids.map((l) => this.options.redis.lindex(`${this.options.prefix}pool:${l}`, 0)));
     const created = await Promise.all(
-      heads.map((h) => (h ? this.o.redis.hget(`${this.o.prefix}seg:${h}`, 'createdAt') : null)),
+      heads.map((h) => (h ? this.options.redis.hget(`${this.options.prefix}seg:${h}`, 'createdAt') : null)),
     );
     return ids.map((link, i) => ({
       link,

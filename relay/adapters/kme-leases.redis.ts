@@ -41,9 +41,14 @@ export class KmeLeaseStore {
   /** Calls of one event-loop turn share a write. */
   private readonly hotPath: LuaRunner;
 
-  constructor(private readonly o: KeyStoreOptions) {
-    this.leaseTimeoutMs = o.leaseTimeoutMs ?? 20_000;
-    this.hotPath = batchedLua(o.redis);
+  constructor(private readonly options: KeyStoreOptions) {
+    this.leaseTimeoutMs = options.leaseTimeoutMs ?? 20_000;
+    this.hotPath = batchedLua(options.redis);
+  }
+
+  /** The arguments kme-enc and kme-dec begin with. */
+  private leaseArgs(opId: string, master: string, slave: string): (string | number)[] {
+    return [this.options.prefix, this.options.now(), opId, master, slave];
   }
 
   /**
@@ -70,11 +75,7 @@ export class KmeLeaseStore {
   > {
     const out = await this.hotPath(S.kmeEnc, {
       args: [
-        this.o.prefix,
-        this.o.now(),
-        opId,
-        master,
-        slave,
+        ...this.leaseArgs(opId, master, slave),
         sizeBits,
         number,
         this.leaseTimeoutMs,
@@ -89,7 +90,7 @@ export class KmeLeaseStore {
     const rows: (Sealed & { pool: string })[] = [];
     for (let i = 0; i < flat.length; i += 3)
       rows.push({ id: flat[i]!, ct: flat[i + 1]!, pool: flat[i + 2]!, bits: sizeBits });
-    const opened = openSealed(this.o.kek, rows);
+    const opened = openSealed(this.options.kek, rows);
     if (!opened.ok) {
       await this.voidLease(
         opId,
@@ -125,11 +126,7 @@ export class KmeLeaseStore {
   ): Promise<KeyMaterial[]> {
     const flat = (await this.hotPath(S.kmeDec, {
       args: [
-        this.o.prefix,
-        this.o.now(),
-        opId,
-        master,
-        slave,
+        ...this.leaseArgs(opId, master, slave),
         this.leaseTimeoutMs,
         rate.points,
         rate.windowMs,
@@ -138,7 +135,7 @@ export class KmeLeaseStore {
       ],
     })) as string[];
     const rows = keyIds.map((id, i) => ({ id, ct: flat[2 * i]!, bits: Number(flat[2 * i + 1]) }));
-    const opened = openSealed(this.o.kek, rows);
+    const opened = openSealed(this.options.kek, rows);
     if (opened.ok) return opened.materials;
     await this.voidLease(
       opId,
@@ -152,7 +149,10 @@ export class KmeLeaseStore {
     );
   }
 
-  /** status, one round trip: the rate limit and the available bits of the direct and of all pools (direct first in `all`). */
+  /**
+   * status, one round trip: the rate limit and the available bits of the direct and of all pools
+   * (direct first in `all`).
+   */
   async statusBits(
     caller: string,
     direct: string[],
@@ -160,7 +160,16 @@ export class KmeLeaseStore {
     rate: RateLimit,
   ): Promise<{ direct: number; all: number }> {
     const [d, a] = (await this.hotPath(S.kmeStatus, {
-      args: [this.o.prefix, this.o.now(), caller, rate.points, rate.windowMs, direct.length, all.length, ...all],
+      args: [
+        this.options.prefix,
+        this.options.now(),
+        caller,
+        rate.points,
+        rate.windowMs,
+        direct.length,
+        all.length,
+        ...all,
+      ],
     })) as number[];
     return { direct: Number(d), all: Number(a) };
   }
@@ -172,8 +181,8 @@ export class KmeLeaseStore {
   ): Promise<void> {
     await this.hotPath(S.kmeVoid, {
       args: [
-        this.o.prefix,
-        this.o.now(),
+        this.options.prefix,
+        this.options.now(),
         opId,
         JSON.stringify(context),
         rows.length,
@@ -186,15 +195,17 @@ export class KmeLeaseStore {
   async settle(leases: { opId: string; outcome: LeaseOutcome; lease: LeaseRecord }[]): Promise<number> {
     if (leases.length === 0) return 0;
     const args = leases.flatMap((l) => [l.opId, l.outcome, JSON.stringify(l.lease)]);
-    return Number(await this.hotPath(S.kmeSettle, { args: [this.o.prefix, this.o.now(), leases.length, ...args] }));
+    return Number(
+      await this.hotPath(S.kmeSettle, { args: [this.options.prefix, this.options.now(), leases.length, ...args] }),
+    );
   }
 
   /** Settles as unknown the leases left past their deadline (their process died or lost Redis). */
   async sweepLeases(): Promise<number> {
-    const now = this.o.now();
+    const now = this.options.now();
     const cutoff = Math.floor((now - this.leaseTimeoutMs) / LEASE_BUCKET_MS) - 1;
-    const opKey = `${this.o.prefix}op:${newOpId(now)}`;
-    const args = [this.o.prefix, now, cutoff, 86_400];
-    return Number(await runIdempotent(this.o.redis, S.sweepLeases, opKey, args, this.o.retries ?? 3));
+    const opKey = `${this.options.prefix}op:${newOpId(now)}`;
+    const args = [this.options.prefix, now, cutoff, 86_400];
+    return Number(await runIdempotent(this.options.redis, S.sweepLeases, opKey, args, this.options.retries ?? 3));
   }
 }

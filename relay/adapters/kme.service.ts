@@ -122,7 +122,8 @@ export class KmeService {
           lease: units.lease,
         };
     } else {
-      await this.store.leases.statusBits(master, [], [], this.rate); // the rate limit, as the fast path's script applies it
+      // The rate limit, as the fast path's script applies it.
+      await this.store.leases.statusBits(master, [], [], this.rate);
     }
     const need = number * sizeBits;
     const res = await this.store.reserve(

@@ -37,30 +37,30 @@ function voidReason(d: Record<string, unknown>): string {
 }
 
 /** Adds one audit entry's flow to the totals (exported for tests). */
-export function addAuditFlow(t: Totals, type: string, d: Record<string, unknown>): void {
-  const bits = typeof d.bits === 'number' ? d.bits : 0;
+export function addAuditFlow(totals: Totals, type: string, data: Record<string, unknown>): void {
+  const bits = typeof data.bits === 'number' ? data.bits : 0;
   switch (type) {
     case 'deposit': {
-      const link = typeof d.link === 'string' ? d.link : 'unknown';
-      t.deposited.set(link, (t.deposited.get(link) ?? 0) + bits);
+      const link = typeof data.link === 'string' ? data.link : 'unknown';
+      totals.deposited.set(link, (totals.deposited.get(link) ?? 0) + bits);
       break;
     }
     case 'relay':
-      t.relayed += bits;
+      totals.relayed += bits;
       break;
     case 'expire':
-      t.expired += bits;
+      totals.expired += bits;
       break;
     case 'deliver':
-      for (const x of (d.deliveries as Record<string, unknown>[] | undefined) ?? [])
-        if (x.side === 'master') t.delivered += sumValues(x.drawn);
+      for (const x of (data.deliveries as Record<string, unknown>[] | undefined) ?? [])
+        if (x.side === 'master') totals.delivered += sumValues(x.drawn);
       break;
     case 'void': {
-      const v = Array.isArray(d.voided)
-        ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0)
-        : sumValues(d.drawn);
-      const r = voidReason(d);
-      t.voided.set(r, (t.voided.get(r) ?? 0) + v);
+      const v = Array.isArray(data.voided)
+        ? (data.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0)
+        : sumValues(data.drawn);
+      const r = voidReason(data);
+      totals.voided.set(r, (totals.voided.get(r) ?? 0) + v);
       break;
     }
     default:
@@ -101,37 +101,43 @@ export function registerRelayMetrics(redis: Redis, store: KeyStore, maxEntriesPe
     g.reset();
     for (const p of stats) g.set({ link: p.link, kind: p.meta?.kind ?? 'unknown' }, p.storedBits);
   });
-  scrapeCounter(
+  /** A counter rebuilt at scrape time from the audit totals: one value, or one per label value. */
+  const fromTotals = (name: string, help: string, label: string | undefined, get: () => number | Map<string, number>) =>
+    scrapeCounter(name, help, label ? [label] : [], async (c) => {
+      await caughtUp();
+      c.reset();
+      const value = get();
+      if (typeof value === 'number') c.inc(value);
+      else for (const [key, bits] of value) c.inc({ [label!]: key }, bits);
+    });
+  fromTotals(
     'qkdsat_key_deposited_bits_total',
     'Key bits deposited into link pools (passes, fibre, admin)',
-    ['link'],
-    async (c) => {
-      await caughtUp();
-      c.reset();
-      for (const [link, bits] of t.deposited) c.inc({ link }, bits);
-    },
+    'link',
+    () => t.deposited,
   );
-  const single = (name: string, help: string, get: () => number) =>
-    scrapeCounter(name, help, [], async (c) => {
-      await caughtUp();
-      c.reset();
-      c.inc(get());
-    });
-  single('qkdsat_key_relayed_bits_total', 'Key bits stored in relayed pools by trusted-node relays', () => t.relayed);
-  single(
+  fromTotals(
+    'qkdsat_key_relayed_bits_total',
+    'Key bits stored in relayed pools by trusted-node relays',
+    undefined,
+    () => t.relayed,
+  );
+  fromTotals(
     'qkdsat_key_delivered_bits_total',
     'Key bits delivered to SAEs by the KME (enc_keys responses flushed)',
+    undefined,
     () => t.delivered,
   );
-  single('qkdsat_key_expired_bits_total', 'Key bits expired unused (pool lifetime ended)', () => t.expired);
-  scrapeCounter(
+  fromTotals(
+    'qkdsat_key_expired_bits_total',
+    'Key bits expired unused (pool lifetime ended)',
+    undefined,
+    () => t.expired,
+  );
+  fromTotals(
     'qkdsat_key_voided_bits_total',
     'Key bits voided, by reason (integrity, response_not_sent, serving_process_lost, relay_stitch)',
-    ['reason'],
-    async (c) => {
-      await caughtUp();
-      c.reset();
-      for (const [reason, bits] of t.voided) c.inc({ reason }, bits);
-    },
+    'reason',
+    () => t.voided,
   );
 }

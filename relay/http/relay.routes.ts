@@ -117,7 +117,8 @@ export function registerRelayRoutes({
       path: '/v1/keys/events',
       tags: ['relay'],
       summary:
-        'The last key movements from the audit: deposits, relays, deliveries to SAEs (by pair), expiries, voids (no key IDs or bytes)',
+        'The last key movements from the audit: deposits, relays, deliveries to SAEs (by pair), expiries, ' +
+        'voids (no key IDs or bytes)',
       query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
       response: z.object({ events: z.array(KeyEventSchema) }),
       handler: async ({ query }) => ({ events: await keyEvents(query.limit) }),
