@@ -231,63 +231,52 @@ export interface KeyEvent {
 const sumOf = (o: unknown): number =>
   o && typeof o === 'object' ? Object.values(o as Record<string, number>).reduce((s, v) => s + (Number(v) || 0), 0) : 0;
 
+const numberOr0 = (value: unknown) => (typeof value === 'number' ? value : 0);
+const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const drawnOf = (value: unknown) =>
+  value && typeof value === 'object' ? { drawn: value as Record<string, number> } : {};
+
+/** The key movements one audit entry records (none for reservations, releases and seals). */
+function keyEventsOf(entry: AuditEntry): KeyEvent[] {
+  const { at, type, data } = entry;
+  switch (type) {
+    case 'deposit':
+      return [{ at, type, bits: numberOr0(data.bits), link: stringOf(data.link) ?? 'unknown' }];
+    case 'relay': {
+      const outcome = stringOf(data.outcome) ?? 'relayed';
+      const ends = { from: stringOf(data.from) ?? '', to: stringOf(data.to) ?? '' };
+      return [{ at, type, bits: numberOr0(data.bits), ...ends, outcome, ...drawnOf(data.drawn) }];
+    }
+    case 'expire': {
+      const link = stringOf(data.link);
+      return [{ at, type, bits: numberOr0(data.bits), ...(link ? { link } : {}) }];
+    }
+    case 'deliver':
+      return deliveriesOf(entry)
+        .filter((delivery) => delivery.side === 'master')
+        .map((delivery) => ({
+          at,
+          type,
+          bits: sumOf(delivery.drawn),
+          master: delivery.master,
+          slave: delivery.slave,
+          ...drawnOf(delivery.drawn),
+        }));
+    case 'void': {
+      const bits = Array.isArray(data.voided)
+        ? (data.voided as { bits?: number }[]).reduce((sum, voided) => sum + (voided.bits ?? 0), 0)
+        : sumOf(data.drawn);
+      const from = stringOf(data.from);
+      const ends = from ? { from, to: stringOf(data.to) ?? '' } : {};
+      return [{ at, type, bits, reason: stringOf(data.reason) ?? 'void', ...ends, ...drawnOf(data.drawn) }];
+    }
+    default:
+      return [];
+  }
+}
+
 /** The last `limit` key movements, oldest first (reservations, releases and seals left out). */
 export async function recentKeyEvents(redis: Redis, prefix: string, limit: number): Promise<KeyEvent[]> {
   const rows = (await redis.xrevrange(`${prefix}audit`, '+', '-', 'COUNT', limit)) as [string, string[]][];
-  const out: KeyEvent[] = [];
-  for (const [id, fields] of rows.reverse()) {
-    const e = toEntry(id, fields);
-    const d = e.data;
-    const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    const drawn = d.drawn && typeof d.drawn === 'object' ? (d.drawn as Record<string, number>) : undefined;
-    switch (e.type) {
-      case 'deposit':
-        out.push({ at: e.at, type: 'deposit', bits: num(d.bits), link: str(d.link) ?? 'unknown' });
-        break;
-      case 'relay':
-        out.push({
-          at: e.at,
-          type: 'relay',
-          bits: num(d.bits),
-          from: str(d.from) ?? '',
-          to: str(d.to) ?? '',
-          outcome: str(d.outcome) ?? 'relayed',
-          ...(drawn ? { drawn } : {}),
-        });
-        break;
-      case 'expire':
-        out.push({ at: e.at, type: 'expire', bits: num(d.bits), ...(str(d.link) ? { link: str(d.link)! } : {}) });
-        break;
-      case 'deliver':
-        for (const x of (d.deliveries as Record<string, unknown>[] | undefined) ?? []) {
-          if (x.side !== 'master') continue;
-          out.push({
-            at: e.at,
-            type: 'deliver',
-            bits: sumOf(x.drawn),
-            master: str(x.master) ?? '',
-            slave: str(x.slave) ?? '',
-            ...(x.drawn ? { drawn: x.drawn as Record<string, number> } : {}),
-          });
-        }
-        break;
-      case 'void': {
-        const bits = Array.isArray(d.voided)
-          ? (d.voided as { bits?: number }[]).reduce((s, x) => s + (x.bits ?? 0), 0)
-          : sumOf(d.drawn);
-        out.push({
-          at: e.at,
-          type: 'void',
-          bits,
-          reason: str(d.reason) ?? 'void',
-          ...(str(d.from) ? { from: str(d.from)!, to: str(d.to) ?? '' } : {}),
-          ...(drawn ? { drawn } : {}),
-        });
-        break;
-      }
-      default:
-    }
-  }
-  return out;
+  return rows.reverse().flatMap(([id, fields]) => keyEventsOf(toEntry(id, fields)));
 }

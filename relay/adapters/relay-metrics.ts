@@ -110,34 +110,32 @@ export function registerRelayMetrics(redis: Redis, store: KeyStore, maxEntriesPe
       if (typeof value === 'number') c.inc(value);
       else for (const [key, bits] of value) c.inc({ [label!]: key }, bits);
     });
-  fromTotals(
-    'qkdsat_key_deposited_bits_total',
-    'Key bits deposited into link pools (passes, fibre, admin)',
-    'link',
-    () => t.deposited,
-  );
-  fromTotals(
-    'qkdsat_key_relayed_bits_total',
-    'Key bits stored in relayed pools by trusted-node relays',
-    undefined,
-    () => t.relayed,
-  );
-  fromTotals(
-    'qkdsat_key_delivered_bits_total',
-    'Key bits delivered to SAEs by the KME (enc_keys responses flushed)',
-    undefined,
-    () => t.delivered,
-  );
-  fromTotals(
-    'qkdsat_key_expired_bits_total',
-    'Key bits expired unused (pool lifetime ended)',
-    undefined,
-    () => t.expired,
-  );
-  fromTotals(
-    'qkdsat_key_voided_bits_total',
-    'Key bits voided, by reason (integrity, response_not_sent, serving_process_lost, relay_stitch)',
-    'reason',
-    () => t.voided,
-  );
+  const counters: [name: string, help: string, label: string | undefined, get: () => number | Map<string, number>][] = [
+    [
+      'qkdsat_key_deposited_bits_total',
+      'Key bits deposited into link pools (passes, fibre, admin)',
+      'link',
+      () => t.deposited,
+    ],
+    [
+      'qkdsat_key_relayed_bits_total',
+      'Key bits stored in relayed pools by trusted-node relays',
+      undefined,
+      () => t.relayed,
+    ],
+    [
+      'qkdsat_key_delivered_bits_total',
+      'Key bits delivered to SAEs by the KME (enc_keys responses flushed)',
+      undefined,
+      () => t.delivered,
+    ],
+    ['qkdsat_key_expired_bits_total', 'Key bits expired unused (pool lifetime ended)', undefined, () => t.expired],
+    [
+      'qkdsat_key_voided_bits_total',
+      'Key bits voided, by reason (integrity, response_not_sent, serving_process_lost, relay_stitch)',
+      'reason',
+      () => t.voided,
+    ],
+  ];
+  for (const counter of counters) fromTotals(...counter);
 }
