@@ -22,8 +22,8 @@ export interface Sample {
 
 export class Traffic {
   readonly samples: Sample[] = [];
-  add(s: Sample): void {
-    this.samples.push(s);
+  add(sample: Sample): void {
+    this.samples.push(sample);
   }
 
   summary(): { requests: number; status: Record<string, number>; p50Ms: number; p99Ms: number } {
@@ -124,12 +124,12 @@ export class RestClient {
 
   /** Calls API process `i` (default: round robin). */
   private next = 0;
-  async call(o: CallOptions, book?: Traffic, route = o.path, i?: number): Promise<Reply> {
-    const port = this.ports[i ?? (this.next = (this.next + 1) % this.ports.length)]!;
+  async call(options: CallOptions, book?: Traffic, route = options.path, portIndex?: number): Promise<Reply> {
+    const port = this.ports[portIndex ?? (this.next = (this.next + 1) % this.ports.length)]!;
     const withAuth =
-      this.authorization && !Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
-        ? { ...o, headers: { ...(o.headers ?? {}), authorization: this.authorization } }
-        : o;
+      this.authorization && !Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+        ? { ...options, headers: { ...(options.headers ?? {}), authorization: this.authorization } }
+        : options;
     const r = await call(httpRequest, this.agent, port, withAuth);
     if (r.status >= 0)
       book?.add({
@@ -199,8 +199,8 @@ export class EtsiClient {
     return a;
   }
 
-  async call(sae: string, o: CallOptions, book?: Traffic, route = o.path): Promise<Reply> {
-    const r = await call(httpsRequest, this.agentOf(sae), this.port, o);
+  async call(sae: string, options: CallOptions, book?: Traffic, route = options.path): Promise<Reply> {
+    const r = await call(httpsRequest, this.agentOf(sae), this.port, options);
     if (r.status >= 0)
       book?.add({
         atMs: Date.now(),

@@ -16,18 +16,18 @@ const chartSource = () =>
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function renderHtmlReport(r: NetworkReport): string {
+export function renderHtmlReport(report: NetworkReport): string {
   // JSON inside <script>: escape '<' so no '</script>' can close the element.
-  const data = JSON.stringify(r).replace(/</g, '\\u003c');
+  const data = JSON.stringify(report).replace(/</g, '\\u003c');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>qkdsat network simulation, ${esc(r.start)}, ${r.days} days, seed ${r.seed}</title>
+<html lang="en"><head><meta charset="utf-8"><title>qkdsat network simulation, ${esc(report.start)}, ${report.days} days, seed ${report.seed}</title>
 <style>body{font:14px system-ui,sans-serif;margin:1.5em;max-width:1100px}canvas{max-height:360px}h2{margin-top:2em}td,th{padding:2px 8px;text-align:right}th:first-child,td:first-child{text-align:left}</style>
 </head><body>
 <h1>Network simulation</h1>
-<p>${esc(r.start)}, ${r.days} days, seed ${r.seed}, solver ${r.solver}, planning ${r.planning}, ${r.replans} re-plans, run in ${r.runtimeMs} ms.
-Delivered ${(r.totals.deliveredBits / 1e6).toFixed(2)} Mbit; worst pair's 10th-percentile monthly delivery ${(r.totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand.</p>
+<p>${esc(report.start)}, ${report.days} days, seed ${report.seed}, solver ${report.solver}, planning ${report.planning}, ${report.replans} re-plans, run in ${report.runtimeMs} ms.
+Delivered ${(report.totals.deliveredBits / 1e6).toFixed(2)} Mbit; worst pair's 10th-percentile monthly delivery ${(report.totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand.</p>
 <table><tr><th>pair</th><th>demand (Mbit)</th><th>delivered (Mbit)</th><th>starved days</th></tr>
-${r.pairs.map((p) => `<tr><td>${esc(p.a)} ~ ${esc(p.b)}</td><td>${(p.demandBits / 1e6).toFixed(2)}</td><td>${(p.deliveredBits / 1e6).toFixed(2)}</td><td>${p.starvedDays}</td></tr>`).join('\n')}
+${report.pairs.map((p) => `<tr><td>${esc(p.a)} ~ ${esc(p.b)}</td><td>${(p.demandBits / 1e6).toFixed(2)}</td><td>${(p.deliveredBits / 1e6).toFixed(2)}</td><td>${p.starvedDays}</td></tr>`).join('\n')}
 </table>
 <h2>Delivered key per pair per month</h2><canvas id="monthly"></canvas>
 <h2>Cumulative delivered key</h2><canvas id="cumulative"></canvas>

@@ -40,26 +40,26 @@ export const raanForLtanDeg = (ltanHours: number, epochMs: number): number => {
 };
 
 /** A circular-orbit element set at `epochMs` (no drag: what-if orbits have no measured B*). */
-export function elementSetOf(o: OrbitSpec, epochMs: number): ElementSet {
+export function elementSetOf(orbit: OrbitSpec, epochMs: number): ElementSet {
   const d = new Date(epochMs);
   const year = d.getUTCFullYear();
   const dayOfYear = 1 + (epochMs - Date.UTC(year, 0, 1)) / 86_400_000;
   const norm = (x: number) => ((x % 360) + 360) % 360;
   return {
-    noradId: o.noradId,
-    name: o.name,
+    noradId: orbit.noradId,
+    name: orbit.name,
     classification: 'U',
     intlDesignator: '',
     epoch: d.toISOString(),
     epochMs,
     epochYear: year,
     epochDayOfYear: dayOfYear,
-    meanMotionRevPerDay: meanMotionRevPerDay(o.altitudeKm),
+    meanMotionRevPerDay: meanMotionRevPerDay(orbit.altitudeKm),
     eccentricity: 0.0001,
-    inclinationDeg: o.inclinationDeg,
-    raanDeg: norm(o.raanDeg),
+    inclinationDeg: orbit.inclinationDeg,
+    raanDeg: norm(orbit.raanDeg),
     argOfPerigeeDeg: 0,
-    meanAnomalyDeg: norm(o.meanAnomalyDeg),
+    meanAnomalyDeg: norm(orbit.meanAnomalyDeg),
     meanMotionDot: 0,
     meanMotionDdot: 0,
     bstar: 0,
@@ -189,13 +189,13 @@ export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
   },
 ];
 
-export function presetOrbit(p: SatellitePreset, epochMs: number): OrbitSpec {
+export function presetOrbit(preset: SatellitePreset, epochMs: number): OrbitSpec {
   return {
-    noradId: p.noradId,
-    name: p.name,
-    altitudeKm: p.altitudeKm,
-    inclinationDeg: p.inclinationDeg ?? sunSynchronousInclinationDeg(p.altitudeKm),
-    raanDeg: raanForLtanDeg(p.ltanHours, epochMs),
+    noradId: preset.noradId,
+    name: preset.name,
+    altitudeKm: preset.altitudeKm,
+    inclinationDeg: preset.inclinationDeg ?? sunSynchronousInclinationDeg(preset.altitudeKm),
+    raanDeg: raanForLtanDeg(preset.ltanHours, epochMs),
     meanAnomalyDeg: 0,
   };
 }

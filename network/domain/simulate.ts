@@ -108,32 +108,32 @@ export interface SimulationResult {
   replans: number;
 }
 
-export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
-  const endMs = s.startMs + s.days * DAY_MS;
-  const horizonMs = s.horizonHours * 3_600_000;
+export async function simulateNetwork(setup: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
+  const endMs = setup.startMs + setup.days * DAY_MS;
+  const horizonMs = setup.horizonHours * 3_600_000;
   const weather = realiseWeather(
-    s.stations,
-    s.startMs - DAY_MS,
+    setup.stations,
+    setup.startMs - DAY_MS,
     endMs + horizonMs + 2 * DAY_MS,
-    s.seed,
-    s.weather.persistence,
+    setup.seed,
+    setup.weather.persistence,
   );
-  const station = new Map(s.stations.map((g) => [g.id, g]));
+  const station = new Map(setup.stations.map((g) => [g.id, g]));
   const wx = (g: string): StationWeather => weather.get(g)!;
   const net = new NetworkState(
-    s.stations.map((g) => g.id),
-    s.satellites,
-    s.pairs,
-    s.keys.groundLifetimeMs,
-    s.keys.targetDays,
+    setup.stations.map((g) => g.id),
+    setup.satellites,
+    setup.pairs,
+    setup.keys.groundLifetimeMs,
+    setup.keys.targetDays,
   );
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
   // Planning scenarios draw from their own stream (the weather seeds per station), so robust planning never shifts the weather.
-  const rand = mulberry32((s.seed ^ 0x9e3779b9) >>> 0);
+  const rand = mulberry32((setup.seed ^ 0x9e3779b9) >>> 0);
   // Key at a station nobody asks for could only fill the onboard buffers: such passes are not planned.
-  const served = new Set([...s.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(s.stationDemand)]);
+  const served = new Set([...setup.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(setup.stationDemand)]);
 
   const executePass = async (b: Candidate) => {
     executed.add(b.id);
@@ -151,7 +151,9 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       planId: 'network',
       updatedMs: b.endMs,
     };
-    const out = clear ? await ports.runPass(booking, (s.seed ^ fnv1a(b.id)) >>> 0) : { secureBits: 0, cloudy: true };
+    const out = clear
+      ? await ports.runPass(booking, (setup.seed ^ fnv1a(b.id)) >>> 0)
+      : { secureBits: 0, cloudy: true };
     net.passRan(
       { id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear },
       Math.max(0, Math.floor(out.secureBits)),
@@ -159,7 +161,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   };
   const replan = async (nowMs: number) => {
     replans += 1;
-    const frozenUntil = nowMs + s.frozenMinutes * 60_000;
+    const frozenUntil = nowMs + setup.frozenMinutes * 60_000;
     const frozen = bookings.filter((b) => b.startMs < frozenUntil);
     const frozenIds = new Set(frozen.map((b) => b.id));
     const fresh = (await ports.candidates(nowMs, nowMs + horizonMs)).filter(
@@ -178,28 +180,32 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
         wx(c.stationId),
         nightOf(station.get(c.stationId)!.longitudeDeg, c.startMs),
         nowMs,
-        s.weather,
+        setup.weather,
       ),
     });
     const held = heldPseudoPasses(net.buffers, nowMs);
     const cands = [...frozen.map(forecast), ...fresh.map(forecast), ...held];
     const fixed = new Set([...frozenIds, ...held.map((h) => h.id)]);
-    const demand = horizonDemand(s, net.pools, horizonMs);
+    const demand = horizonDemand(setup, net.pools, horizonMs);
     const plan =
-      s.planning === 'robust'
-        ? await robustPlan(cands, demand, fixed, ports.plan, { ...s.robust, persistence: s.weather.persistence, rand })
+      setup.planning === 'robust'
+        ? await robustPlan(cands, demand, fixed, ports.plan, {
+            ...setup.robust,
+            persistence: setup.weather.persistence,
+            rand,
+          })
         : await ports.plan(cands, demand, fixed);
     bookings = fitToBuffer(
       plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX)),
       net.buffers,
-      s.pairs,
+      setup.pairs,
       frozenIds,
     );
-    await ports.onProgress?.(Math.min(1, (nowMs - s.startMs) / (endMs - s.startMs)));
+    await ports.onProgress?.(Math.min(1, (nowMs - setup.startMs) / (endMs - setup.startMs)));
   };
 
-  let nextReplan = s.startMs;
-  let nextDraw = s.startMs + DAY_MS;
+  let nextReplan = setup.startMs;
+  let nextDraw = setup.startMs + DAY_MS;
   for (;;) {
     const pass = bookings.reduce<Candidate | undefined>(
       (m, b) => (!m || b.endMs < m.endMs || (b.endMs === m.endMs && b.id < m.id) ? b : m),
@@ -213,7 +219,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       bookings = bookings.filter((b) => b !== pass);
       await executePass(pass);
     } else if (nextDraw === t) {
-      net.dailyDraw(t, s.stationDemand);
+      net.dailyDraw(t, setup.stationDemand);
       nextDraw += DAY_MS;
     } else {
       await replan(t);
@@ -222,7 +228,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       nextReplan = n;
     }
   }
-  return resultOf(s, net, wx, replans);
+  return resultOf(setup, net, wx, replans);
 }
 
 function resultOf(
@@ -314,21 +320,21 @@ export function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs:
 
 /** What each pair and station still needs over the horizon (see the header). */
 export function horizonDemand(
-  s: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>,
+  setup: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>,
   pools: ReadonlyMap<string, KeyBuffer>,
   horizonMs: number,
 ): Demand {
   const days = horizonMs / DAY_MS;
   return {
-    pairs: s.pairs.map((p) => ({
+    pairs: setup.pairs.map((p) => ({
       a: p.a,
       b: p.b,
       bits: Math.max(
         p.bitsPerDay * 0.1,
-        p.bitsPerDay * (days + s.keys.targetDays) - (pools.get(`${p.a}~${p.b}`)?.levelBits ?? 0),
+        p.bitsPerDay * (days + setup.keys.targetDays) - (pools.get(`${p.a}~${p.b}`)?.levelBits ?? 0),
       ),
     })),
-    stations: Object.fromEntries(Object.entries(s.stationDemand).map(([g, v]) => [g, v * days])),
+    stations: Object.fromEntries(Object.entries(setup.stationDemand).map(([g, v]) => [g, v * days])),
   };
 }
 

@@ -46,8 +46,8 @@ export const midnightOf = (longitudeDeg: number, night: number): number =>
   (night + 1) * DAY_MS - offsetMs(longitudeDeg);
 
 /** Climatological clear-night probability of night n (calendar month of its local midnight). */
-export const climatologyOf = (s: WeatherStation, night: number): number =>
-  s.clearNight[new Date((night + 1) * DAY_MS).getUTCMonth()]!;
+export const climatologyOf = (station: WeatherStation, night: number): number =>
+  station.clearNight[new Date((night + 1) * DAY_MS).getUTCMonth()]!;
 
 /** Transition probabilities P(clear | clear), P(clear | cloudy) with exact marginal p1 (see above). */
 export function transition(p0: number, p1: number, persistence: number): { fromClear: number; fromCloudy: number } {
@@ -91,11 +91,11 @@ export function realiseWeather(
   return out;
 }
 
-export function isClear(w: StationWeather, night: number): boolean {
-  const k = night - w.firstNight;
-  if (k < 0 || k >= w.clear.length)
-    throw new RangeError(`night ${night} outside the realised weather of ${w.station.id}`);
-  return w.clear[k] === 1;
+export function isClear(weather: StationWeather, night: number): boolean {
+  const k = night - weather.firstNight;
+  if (k < 0 || k >= weather.clear.length)
+    throw new RangeError(`night ${night} outside the realised weather of ${weather.station.id}`);
+  return weather.clear[k] === 1;
 }
 
 export interface ForecastSkill {
@@ -104,9 +104,14 @@ export interface ForecastSkill {
 }
 
 /** Forecast clear-night probability of `night`, issued at `issuedMs`. */
-export function forecastClear(w: StationWeather, night: number, issuedMs: number, f: ForecastSkill): number {
-  const clim = climatologyOf(w.station, night);
-  const leadH = Math.max(0, midnightOf(w.station.longitudeDeg, night) - issuedMs) / 3_600_000;
-  const skill = f.forecastSkill * Math.exp(-leadH / f.skillDecayHours);
-  return clim + skill * ((isClear(w, night) ? 1 : 0) - clim);
+export function forecastClear(
+  weather: StationWeather,
+  night: number,
+  issuedMs: number,
+  forecast: ForecastSkill,
+): number {
+  const clim = climatologyOf(weather.station, night);
+  const leadH = Math.max(0, midnightOf(weather.station.longitudeDeg, night) - issuedMs) / 3_600_000;
+  const skill = forecast.forecastSkill * Math.exp(-leadH / forecast.skillDecayHours);
+  return clim + skill * ((isClear(weather, night) ? 1 : 0) - clim);
 }

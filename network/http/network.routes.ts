@@ -62,7 +62,7 @@ const STATE: Record<string, z.infer<typeof Status>['state']> = {
   failed: 'failed',
 };
 
-export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
+export function registerNetworkRoutes(api: Api, deps: NetworkRouteDeps): void {
   api.route({
     method: 'post',
     path: '/v1/network-simulations',
@@ -91,9 +91,9 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
             [{ path: ['body', 'config', 'satellites', i, 'noradId'], message: 'needs tleFiles' }],
           );
         ({ config, baseDir } = { config: body.config, baseDir: '.' });
-      } else ({ config, baseDir } = d.defaultConfig());
+      } else ({ config, baseDir } = deps.defaultConfig());
       const id = `netsim_${randomUUID()}`;
-      await d.enqueue(id, {
+      await deps.enqueue(id, {
         config,
         baseDir,
         startMs: parseIso(body.start),
@@ -106,7 +106,7 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
     },
   });
   const find = async (id: string) => {
-    const s = await d.status(id);
+    const s = await deps.status(id);
     if (!s) throw new QkdsatError('NOT_FOUND', `network simulation ${id} not found`);
     return s;
   };
@@ -145,7 +145,7 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
           'CONFLICT',
           `network simulation ${params.id} is ${STATE[s.state] ?? s.state}, not completed`,
         );
-      res.type('text/html').send(d.renderHtml(s.report));
+      res.type('text/html').send(deps.renderHtml(s.report));
       return undefined;
     },
   });

@@ -14,8 +14,8 @@ export interface LinkId {
 export const satelliteNode = (noradId: number): string => `sat-${noradId}`;
 export const isSatelliteNode = (node: string): boolean => node.startsWith('sat-');
 
-export function linkId(kind: LinkKind, x: string, y: string): string {
-  const [a, b] = x < y ? [x, y] : [y, x];
+export function linkId(kind: LinkKind, oneEnd: string, otherEnd: string): string {
+  const [a, b] = oneEnd < otherEnd ? [oneEnd, otherEnd] : [otherEnd, oneEnd];
   return `${kind}:${a}~${b}`;
 }
 

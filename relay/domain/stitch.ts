@@ -69,8 +69,16 @@ export function announce(
   return { node, index, xor, tag: mac(authKey, concatBytes(label(relayId, index, 'announce'), xor)) };
 }
 
-export function verifyAnnouncement(relayId: string, a: Announcement, authKey: Uint8Array, mac: Mac): boolean {
-  return bytesEqual(mac(authKey, concatBytes(label(relayId, a.index, 'announce'), a.xor)), a.tag);
+export function verifyAnnouncement(
+  relayId: string,
+  announcement: Announcement,
+  authKey: Uint8Array,
+  mac: Mac,
+): boolean {
+  return bytesEqual(
+    mac(authKey, concatBytes(label(relayId, announcement.index, 'announce'), announcement.xor)),
+    announcement.tag,
+  );
 }
 
 /**

@@ -51,5 +51,5 @@ export const BookingSchema = z.object({
 export type Booking = z.infer<typeof BookingSchema>;
 
 /** A job that fires more than `toleranceMs` after AOS missed its pass (e.g. the workers were down). */
-export const isStale = (b: Pick<Booking, 'startMs' | 'state'>, nowMs: number, toleranceMs: number): boolean =>
-  b.state === 'SCHEDULED' && nowMs > b.startMs + toleranceMs;
+export const isStale = (booking: Pick<Booking, 'startMs' | 'state'>, nowMs: number, toleranceMs: number): boolean =>
+  booking.state === 'SCHEDULED' && nowMs > booking.startMs + toleranceMs;

@@ -33,21 +33,24 @@ export interface Gaps {
 }
 
 /** Expected key of a candidate, bits. */
-export const weightBits = (c: Candidate): number => c.expectedSecureBits * c.clearSkyProbability;
+export const weightBits = (candidate: Candidate): number =>
+  candidate.expectedSecureBits * candidate.clearSkyProbability;
 
 /**
  * The two words for expected key, the same in every view (JSON, iCal, CLI, dashboard):
  * `expectedSecureBits` if the sky is clear, `expectedSecureBitsWeather` = that times the station's
  * clear-sky probability (what the planner weighs).
  */
-export const expectedSecureBitsWeather = (c: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>): number =>
-  Math.round(c.expectedSecureBits * c.clearSkyProbability);
+export const expectedSecureBitsWeather = (
+  candidate: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>,
+): number => Math.round(candidate.expectedSecureBits * candidate.clearSkyProbability);
 
 /** Deterministic id, also the BullMQ job id (no ':'): pass_<station>_<norad>_<aosMs>. */
 export const passId = (stationId: string, noradId: number, aosMs: number): string =>
   `pass_${stationId}_${noradId}_${Math.round(aosMs)}`;
 
-export const pairKey = (a: string, b: string): string => (a < b ? `${a}~${b}` : `${b}~${a}`);
+export const pairKey = (stationA: string, stationB: string): string =>
+  stationA < stationB ? `${stationA}~${stationB}` : `${stationB}~${stationA}`;
 
 /** Unknown stations in a demand, as issues naming the field (e.g. `demand.pairs.0.b`). */
 export function demandIssues(

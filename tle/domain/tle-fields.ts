@@ -91,7 +91,8 @@ export const FIELDS: FieldSpec[] = [
 /** Columns that must be blank. */
 export const BLANKS: Record<1 | 2, number[]> = { 1: [2, 9, 18, 33, 44, 53, 62, 64], 2: [2, 8, 17, 26, 34, 43, 52] };
 
-export const field = (line: string, f: { from: number; to: number }): string => line.slice(f.from - 1, f.to);
+export const field = (line: string, columns: { from: number; to: number }): string =>
+  line.slice(columns.from - 1, columns.to);
 
 /** Checksum: digits count their value, '-' counts 1, everything else 0; modulo 10 over columns 1-68. */
 export function checksum(line: string): number {
