@@ -150,7 +150,8 @@ for (let i = 0; i < 600; i += 1) {
 }
 
 const fmt = (r: Awaited<ReturnType<typeof measure>>) =>
-  `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.pairs} pairs, ${r.errors} errors`;
+  `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.pairs} ` +
+  `pairs, ${r.errors} errors`;
 await measure(1000);
 const alone = await measure(5000);
 const from = '2022-08-10T00:00:00Z',

@@ -161,21 +161,27 @@ console.log(
 );
 console.log(`  key pairs/s: ${pairsPerS.toFixed(0)} (target >= 2000; ratio ${(pairsPerS / 2000).toFixed(2)})`);
 console.log(
-  `  pair latency ms: p50 ${q(0.5).toFixed(2)}  p99 ${q(0.99).toFixed(2)} (target < 25; ratio ${(q(0.99) / 25).toFixed(2)})  max ${latencies[latencies.length - 1]?.toFixed(2)}`,
+  `  pair latency ms: p50 ${q(0.5).toFixed(2)}  p99 ${q(0.99).toFixed(2)} (target < 25; ratio ` +
+    `${(q(0.99) / 25).toFixed(2)})  max ${latencies[latencies.length - 1]?.toFixed(2)}`,
 );
 console.log(`  errors: ${errors}`);
 const perPair = commands / latencies.length;
 console.log(
-  `  Redis commands per key pair: ${perPair.toFixed(1)} (INFO commandstats, inside scripts included; target <= 16; ratio ${(perPair / 16).toFixed(2)}); one script call per ETSI request`,
+  `  Redis commands per key pair: ${perPair.toFixed(1)} (INFO commandstats, inside scripts included; ` +
+    `target <= 16; ratio ${(perPair / 16).toFixed(2)}); one script call per ETSI request`,
 );
 console.log(
-  `  service CPU: ${cpuS.toFixed(2)} s for ${latencies.length} pairs = ${((1e6 * cpuS) / latencies.length).toFixed(0)} us/pair -> one-core capacity ${(latencies.length / cpuS).toFixed(0)} pairs/s (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+  `  service CPU: ${cpuS.toFixed(2)} s for ${latencies.length} pairs = ` +
+    `${((1e6 * cpuS) / latencies.length).toFixed(0)} us/pair -> one-core capacity ` +
+    `${(latencies.length / cpuS).toFixed(0)} pairs/s (load average ${loadavg()[0]!.toFixed(1)} on ` +
+    `${cpus().length} CPUs)`,
 );
 for (const a of agents.values()) a.destroy();
 child.kill('SIGTERM');
 await f.cleanup();
 redisServer.kill();
 console.log(
-  `  service CPU per pair: ${((1e6 * cpuS) / latencies.length).toFixed(0)} us (target <= 130; ratio ${((1e6 * cpuS) / latencies.length / 130).toFixed(2)})`,
+  `  service CPU per pair: ${((1e6 * cpuS) / latencies.length).toFixed(0)} us (target <= 130; ratio ` +
+    `${((1e6 * cpuS) / latencies.length / 130).toFixed(2)})`,
 );
 process.exitCode = pairsPerS >= 2000 && q(0.99) < 25 && errors === 0 ? 0 : 1;

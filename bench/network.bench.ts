@@ -35,9 +35,13 @@ async function year(solver: 'heuristic' | 'exact', times: number) {
   );
   const ms = r.report.runtimeMs;
   console.log(
-    `demo network, 365 days, ${solver}: ${(ms / 1000).toFixed(1)} s (bar: ${solver === 'heuristic' ? '60 s' : '600 s'}); ${r.report.replans} re-plans, ${r.report.satellites[0]!.passesExecuted} passes; ` +
-      `delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit; checker ${check.ok ? 'ok' : check.violations.slice(0, 3).join('; ')}; ` +
-      `${((365 * 86_400_000) / ms).toExponential(2)}x real time = ${((365 * 86_400_000) / LIVE_DEMO_SPEED / ms).toFixed(0)}x the 60x live demo` +
+    `demo network, 365 days, ${solver}: ${(ms / 1000).toFixed(1)} s (bar: ` +
+      `${solver === 'heuristic' ? '60 s' : '600 s'}); ${r.report.replans} re-plans, ` +
+      `${r.report.satellites[0]!.passesExecuted} passes; ` +
+      `delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit; checker ` +
+      `${check.ok ? 'ok' : check.violations.slice(0, 3).join('; ')}; ` +
+      `${((365 * 86_400_000) / ms).toExponential(2)}x real time = ` +
+      `${((365 * 86_400_000) / LIVE_DEMO_SPEED / ms).toFixed(0)}x the 60x live demo` +
       (times > 1
         ? `; second run byte-identical (without runtimeMs): ${out.every((x) => strip(x.report) === strip(r.report))}`
         : ''),
@@ -121,7 +125,10 @@ async function big() {
     planning: 'expected',
   });
   console.log(
-    `20 stations x ${r.report.satellites.length} satellites x 90 days, heuristic: ${(r.report.runtimeMs / 1000).toFixed(1)} s (bar: 600 s); ${r.report.satellites.reduce((s, x) => s + x.passesExecuted, 0)} passes; delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit`,
+    `20 stations x ${r.report.satellites.length} satellites x 90 days, heuristic: ` +
+      `${(r.report.runtimeMs / 1000).toFixed(1)} s (bar: 600 s); ` +
+      `${r.report.satellites.reduce((s, x) => s + x.passesExecuted, 0)} passes; delivered ` +
+      `${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit`,
   );
 }
 

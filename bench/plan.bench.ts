@@ -101,15 +101,20 @@ function instance(): { name: string; cands: Candidate[]; demand: Demand } {
 }
 
 const fmt = (o: Objective) =>
-  `worst pair ${(o.worstPairFraction * 100).toFixed(2)} %, demand met ${(o.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(o.totalKeyBits / 1e6).toFixed(2)} Mbit`;
+  `worst pair ${(o.worstPairFraction * 100).toFixed(2)} %, demand met ` +
+  `${(o.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(o.totalKeyBits / 1e6).toFixed(2)} Mbit`;
+const boundOf = (p: Plan) =>
+  p.bound ? `bound: ${fmt(p.bound)}; gap ${p.gapPercent!.toFixed(3)} % (${p.status})` : 'no bound';
 const line = (label: string, p: Plan) =>
   console.log(
-    `${label.padEnd(10)} ${p.bookings.length} bookings; ${fmt(p.objective)}; ${p.bound ? `bound: ${fmt(p.bound)}; gap ${p.gapPercent!.toFixed(3)} % (${p.status})` : 'no bound'}; ${(p.solveTimeMs / 1000).toFixed(2)} s`,
+    `${label.padEnd(10)} ${p.bookings.length} bookings; ${fmt(p.objective)}; ${boundOf(p)}; ` +
+      `${(p.solveTimeMs / 1000).toFixed(2)} s`,
   );
 
 const { name, cands, demand } = instance();
 console.log(
-  `instance ${name}: ${cands.length} candidates, ${demand.pairs.length} pairs, ${Object.keys(demand.stations).length} station demands; time limit ${timeLimitS} s`,
+  `instance ${name}: ${cands.length} candidates, ${demand.pairs.length} pairs, ` +
+    `${Object.keys(demand.stations).length} station demands; time limit ${timeLimitS} s`,
 );
 const heur = await planSchedule(cands, demand, { solver: 'heuristic', timeLimitS, gaps, nowMs });
 line('heuristic', heur);
@@ -117,7 +122,10 @@ const exact = await planSchedule(cands, demand, { solver: 'exact', timeLimitS, g
 line('exact', exact);
 const rel = (h: number, e: number) => (e > 0 ? ((e - h) / e) * 100 : 0);
 console.log(
-  `heuristic vs exact: worst pair ${rel(heur.objective.worstPairFraction, exact.objective.worstPairFraction).toFixed(2)} % below, demand met ${rel(heur.objective.demandMetBits, exact.objective.demandMetBits).toFixed(2)} % below, key ${rel(heur.objective.totalKeyBits, exact.objective.totalKeyBits).toFixed(2)} % below`,
+  `heuristic vs exact: worst pair ` +
+    `${rel(heur.objective.worstPairFraction, exact.objective.worstPairFraction).toFixed(2)} % below, ` +
+    `demand met ${rel(heur.objective.demandMetBits, exact.objective.demandMetBits).toFixed(2)} % below, ` +
+    `key ${rel(heur.objective.totalKeyBits, exact.objective.totalKeyBits).toFixed(2)} % below`,
 );
 
 // "Max total key, then allocate": plan ignoring demand, then the best allocation on that fixed selection.
@@ -135,5 +143,9 @@ const seq = fixed.allocation.objective;
 console.log(`max-key-then-allocate: ${fmt(seq)}`);
 console.log(`joint planning: ${fmt(exact.objective)}`);
 console.log(
-  `joint vs sequential: demand met x${(exact.objective.demandMetBits / Math.max(1, seq.demandMetBits)).toFixed(3)} (${rel(seq.demandMetBits, exact.objective.demandMetBits).toFixed(1)} % more of the total met by joint), worst pair fraction ${(seq.worstPairFraction * 100).toFixed(1)} % -> ${(exact.objective.worstPairFraction * 100).toFixed(1)} %`,
+  `joint vs sequential: demand met ` +
+    `x${(exact.objective.demandMetBits / Math.max(1, seq.demandMetBits)).toFixed(3)} ` +
+    `(${rel(seq.demandMetBits, exact.objective.demandMetBits).toFixed(1)} % more of the total met by ` +
+    `joint), worst pair fraction ${(seq.worstPairFraction * 100).toFixed(1)} % -> ` +
+    `${(exact.objective.worstPairFraction * 100).toFixed(1)} %`,
 );

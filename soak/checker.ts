@@ -195,7 +195,8 @@ export async function check(input: CheckInput): Promise<{ violations: Violation[
     if (k.refused && state === 'bound') {
       // ETSI 400 is final for a client: the slave was told the key does not exist, yet it is still its key.
       refusedWhileBound.push(
-        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although the key is still bound to it`,
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although ` +
+          `the key is still bound to it`,
       );
       continue;
     }
@@ -209,11 +210,16 @@ export async function check(input: CheckInput): Promise<{ violations: Violation[
     }
     if (k.refused)
       refusedNotVoided.push(
-        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void names it (state ${state ?? 'gone'})`,
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void ` +
+          `names it (state ${state ?? 'gone'})`,
       );
     else
       lost.push(
-        `key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and not retrievable (state ${state ?? 'gone'}, audit slave deliveries ${slaveDelivered.get(k.keyId) ?? 0}${k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : ''})`,
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and ` +
+          `not retrievable (state ${state ?? 'gone'}, audit slave deliveries ` +
+          `${slaveDelivered.get(k.keyId) ?? 0}` +
+          (k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : '') +
+          ')',
       );
   }
   capped('key-lost', lost);
@@ -252,7 +258,8 @@ export async function check(input: CheckInput): Promise<{ violations: Violation[
     'audit-delivered-not-received',
     notReceivedBySlave.map(
       (id) =>
-        `audit delivers key ${id} to its slave ${input.keys.get(id)?.slave ?? '?'}; the slave never received it${input.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`,
+        `audit delivers key ${id} to its slave ${input.keys.get(id)?.slave ?? '?'}; the slave never ` +
+        `received it${input.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`,
     ),
   );
   capped(
@@ -358,7 +365,8 @@ export async function check(input: CheckInput): Promise<{ violations: Violation[
       b.endMs + input.staleToleranceMs + 30 * 60_000 < input.simNowMs
     ) {
       bookingProblems.push(
-        `booking ${b.id} (${b.stationId}, LOS ${new Date(b.endMs).toISOString()}) is still ${b.state} at ${new Date(input.simNowMs).toISOString()}: neither executed nor missed with a reason`,
+        `booking ${b.id} (${b.stationId}, LOS ${new Date(b.endMs).toISOString()}) is still ${b.state} at ` +
+          `${new Date(input.simNowMs).toISOString()}: neither executed nor missed with a reason`,
       );
     }
   }
@@ -416,7 +424,8 @@ export async function check(input: CheckInput): Promise<{ violations: Violation[
       .filter((e) => !e.expected)
       .map(
         (e) =>
-          `${e.name} (pid ${e.pid}) exited with code ${e.code} signal ${e.signal} at ${new Date(e.atMs).toISOString()} without being killed`,
+          `${e.name} (pid ${e.pid}) exited with code ${e.code} signal ${e.signal} at ` +
+          `${new Date(e.atMs).toISOString()} without being killed`,
       ),
   );
 

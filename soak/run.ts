@@ -194,7 +194,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   };
   const runMs = (options.days * 86_400_000) / speed;
   log(
-    `seed ${options.seed}, ${options.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of run time; dir ${runDir}${options.mutation ? `; MUTATION ${options.mutation}` : ''}`,
+    `seed ${options.seed}, ${options.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of ` +
+      `run time; dir ${runDir}${options.mutation ? `; MUTATION ${options.mutation}` : ''}`,
   );
 
   const sys: System = await startSystem(runDir, env);
@@ -485,10 +486,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           e.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 1000 }),
         ]);
         if (rs.every((r) => r.status === 200) || Date.now() - t > 30_000) {
-          log(
-            `ready again after ${Date.now() - t} ms${Date.now() - t > 2000 ? ` (last answers: api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status})` : ''}`,
-          );
-          return Date.now() - t;
+          const waitedMs = Date.now() - t;
+          const lastAnswers = `api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status}`;
+          log(`ready again after ${waitedMs} ms${waitedMs > 2000 ? ` (last answers: ${lastAnswers})` : ''}`);
+          return waitedMs;
         }
         await sleep(25);
       }
@@ -803,7 +804,8 @@ export function writeReport(report: SoakReport, dir: string, reportName?: string
       .map(([k, n]) => `${k} ${n}`)
       .join(', ') || '-';
   const md = [
-    `# qkdsat soak: seed ${report.seed}, ${report.days} simulated days${report.mutation ? ` (MUTATION ${report.mutation})` : ''}`,
+    `# qkdsat soak: seed ${report.seed}, ${report.days} simulated ` +
+      `days${report.mutation ? ` (MUTATION ${report.mutation})` : ''}`,
     '',
     `Started ${report.startedAt}, ${report.realSeconds} s real time at ${report.speed}x.`,
     '',
@@ -812,15 +814,23 @@ export function writeReport(report: SoakReport, dir: string, reportName?: string
     '',
     `- faults: ${table(report.faults)} (proxy faults that fired: ${table(report.faultsFired)})`,
     `- bookings executed ${report.bookingsExecuted} (states: ${table(report.bookings)})`,
-    `- bits deposited ${report.bitsDeposited} (by passes ${report.bitsDepositedByPasses}), delivered ${report.bitsDelivered}, relayed ${report.bitsRelayed}`,
-    `- keys served ${report.keysServed}, received by slaves ${report.keysReceivedBySlaves}, voided ${report.keysVoided}, still bound at the end ${report.keysPendingAtEnd}, written before a consumer's hang-up ${report.keysDiscardedByHungUpClients}`,
+    `- bits deposited ${report.bitsDeposited} (by passes ${report.bitsDepositedByPasses}), delivered ` +
+      `${report.bitsDelivered}, relayed ${report.bitsRelayed}`,
+    `- keys served ${report.keysServed}, received by slaves ${report.keysReceivedBySlaves}, voided ` +
+      `${report.keysVoided}, still bound at the end ${report.keysPendingAtEnd}, written before a ` +
+      `consumer's hang-up ${report.keysDiscardedByHungUpClients}`,
     `- relays: ${table(report.relays)}; consumer hang-ups: enc ${report.hangUps.enc}, dec ${report.hangUps.dec}`,
-    `- REST: ${report.http.requests} requests, p50 ${report.http.p50Ms} ms, p99 ${report.http.p99Ms} ms, status ${table(report.http.status)}`,
-    `- ETSI: ${report.etsi.requests} requests, p50 ${report.etsi.p50Ms} ms, p99 ${report.etsi.p99Ms} ms, status ${table(report.etsi.status)}`,
-    `- under load bursts: REST p99 ${report.load.http.p99Ms} ms (${report.load.http.requests} requests), ETSI status p99 ${report.load.etsi.p99Ms} ms (${report.load.etsi.requests} requests)`,
+    `- REST: ${report.http.requests} requests, p50 ${report.http.p50Ms} ms, p99 ${report.http.p99Ms} ms, ` +
+      `status ${table(report.http.status)}`,
+    `- ETSI: ${report.etsi.requests} requests, p50 ${report.etsi.p50Ms} ms, p99 ${report.etsi.p99Ms} ms, ` +
+      `status ${table(report.etsi.status)}`,
+    `- under load bursts: REST p99 ${report.load.http.p99Ms} ms (${report.load.http.requests} requests), ` +
+      `ETSI status p99 ${report.load.etsi.p99Ms} ms (${report.load.etsi.requests} requests)`,
     `- fuzz: ${report.fuzz.requests} requests, status ${table(report.fuzz.status)}`,
-    `- Redis outage probes: ${report.outageProbes.requests}, status ${table(report.outageProbes.status)}, p99 ${report.outageProbes.p99Ms} ms`,
-    `- recovery: Redis restart to ready ${report.recovery.redisRestartMs ?? '-'} ms (max), worker takeover ${report.recovery.workerTakeoverMs ?? '-'} ms (max of ${report.recovery.workerTakeovers.length})`,
+    `- Redis outage probes: ${report.outageProbes.requests}, status ${table(report.outageProbes.status)}, ` +
+      `p99 ${report.outageProbes.p99Ms} ms`,
+    `- recovery: Redis restart to ready ${report.recovery.redisRestartMs ?? '-'} ms (max), worker ` +
+      `takeover ${report.recovery.workerTakeoverMs ?? '-'} ms (max of ${report.recovery.workerTakeovers.length})`,
     `- audit: ${report.audit.entries} entries, ${report.audit.seals} seals`,
     '',
   ].join('\n');

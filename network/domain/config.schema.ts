@@ -27,7 +27,9 @@ export const TerminalSchema = z.object({
 export type Terminal = z.infer<typeof TerminalSchema>;
 
 export const SatelliteRefSchema = TerminalSchema.extend({
-  /** A catalogued satellite (from `tleFiles`) or one of the constellation presets (`preset` ids in constellations.ts). */
+  /**
+   * A catalogued satellite (from `tleFiles`) or one of the constellation presets (`preset` ids in constellations.ts).
+   */
   noradId: z.number().int().positive().optional(),
   constellationPreset: z.string().optional(),
 }).refine((s) => (s.noradId === undefined) !== (s.constellationPreset === undefined), {
@@ -51,7 +53,10 @@ export const NetworkConfigSchema = z
     tleFiles: z.array(z.string()).default([]),
     satellites: z.array(SatelliteRefSchema).default([]),
     walker: z.array(WalkerSchema).default([]),
-    /** Monthly clear-night probabilities: 'demo' = network/data/climatology.json (cited), 'stations' = each station's clearSky. */
+    /**
+     * Monthly clear-night probabilities: 'demo' = network/data/climatology.json (cited), 'stations' = each station's
+     * clearSky.
+     */
     climatology: z
       .union([z.enum(['demo', 'stations']), z.record(z.string(), z.array(z.number().min(0).max(1)).length(12))])
       .default('demo'),

@@ -24,7 +24,10 @@ type PlanPort = (cands: Candidate[], demand: Demand, fixedIds: ReadonlySet<strin
 
 const NIGHT_MS = 12 * 3_600_000;
 
-/** One clear/cloud draw per station-night (passes at a station less than 12 h apart share a night), persistent across nights. */
+/**
+ * One clear/cloud draw per station-night (passes at a station less than 12 h apart share a night), persistent across
+ * nights.
+ */
 export function drawScenario(cands: readonly Candidate[], persistence: number, rand: () => number): Set<string> {
   const byStation = new Map<string, Candidate[]>();
   for (const c of cands) {

@@ -130,7 +130,8 @@ export async function simulateNetwork(setup: SimulationSetup, ports: SimulationP
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
-  // Planning scenarios draw from their own stream (the weather seeds per station), so robust planning never shifts the weather.
+  // Planning scenarios draw from their own stream (the weather seeds per station), so robust planning never shifts the
+  // weather.
   const rand = mulberry32((setup.seed ^ 0x9e3779b9) >>> 0);
   // Key at a station nobody asks for could only fill the onboard buffers: such passes are not planned.
   const served = new Set([...setup.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(setup.stationDemand)]);

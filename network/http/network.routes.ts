@@ -28,7 +28,8 @@ export interface NetworkRouteDeps {
 
 const Body = z.object({
   config: NetworkConfigSchema.optional().describe(
-    "an inline network config; files (stationsFile, tleFiles) are not read from a request: absent = the server's network config",
+    'an inline network config; files (stationsFile, tleFiles) are not read from a request: absent = the ' +
+      "server's network config",
   ),
   start: z.string().refine((s) => !Number.isNaN(parseIso(s)), 'ISO-8601 with a zone'),
   days: z.number().int().min(1).max(3660),
@@ -78,7 +79,8 @@ export function registerNetworkRoutes(api: Api, deps: NetworkRouteDeps): void {
           if (f === 'stationsFile' ? body.config.stationsFile !== undefined : body.config.tleFiles.length > 0) {
             throw new QkdsatError(
               'VALIDATION',
-              `body.config.${f}: files are not read from a request; give stations inline and satellites as constellationPreset or walker`,
+              `body.config.${f}: files are not read from a request; give stations inline and satellites ` +
+                `as constellationPreset or walker`,
               [{ path: ['body', 'config', f], message: 'not allowed in a request' }],
             );
           }

@@ -99,7 +99,9 @@ export function updateLinkCalibration(
       ...current,
       receiver: { ...current.receiver, opticsEfficiency: eff },
       calibration: {
-        data: `booking ${key.bookingId}: sifted ${outcome.siftedBits} bits vs ${Math.round(predictedSiftedBits)} predicted`,
+        data:
+          `booking ${key.bookingId}: sifted ${outcome.siftedBits} bits vs ` +
+          `${Math.round(predictedSiftedBits)} predicted`,
         rows: 1,
         fitted: { opticsEfficiency: { value: eff, standardError: eff / Math.sqrt(outcome.siftedBits) } },
         rmsResidualDb: 0,

@@ -123,7 +123,9 @@ let timelineFrom = 0,
 function moveNowLine() {
   const line = document.querySelector('#timeline .now');
   if (line)
-    line.style.left = `calc(var(--name-w) + (100% - var(--name-w)) * ${Math.min(1, Math.max(0, (serviceNow() - timelineFrom) / (timelineTo - timelineFrom)))})`;
+    line.style.left =
+      `calc(var(--name-w) + (100% - var(--name-w)) * ` +
+      `${Math.min(1, Math.max(0, (serviceNow() - timelineFrom) / (timelineTo - timelineFrom)))})`;
 }
 
 /**
@@ -171,7 +173,9 @@ async function drawTimeline(stations, qkd) {
         class: 'pass' + (booking ? ' booked' : '') + (executed ? ' executed' : ''),
         'data-norad': String(p.noradId),
         'data-pass-id': id,
-        title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°${booking ? ` · ${booking.state}` : ' · predicted'}`,
+        title:
+          `${p.noradId} ${p.aos} max ` +
+          `${Number(p.maxElevationDeg).toFixed(1)}°${booking ? ` · ${booking.state}` : ' · predicted'}`,
         'aria-label': `pass of ${p.noradId} over ${s.id} at ${p.aos}`,
       });
       if (booking) bar.dataset.booked = 'true';
@@ -245,7 +249,9 @@ $('#plan-form').addEventListener('submit', async (ev) => {
       drawDemand(plan);
     }
     $('#plan-out').textContent = o
-      ? `${plan.booked} booked, ${plan.superseded} superseded; worst pair ${(o.worstPairFraction * 100).toFixed(1)} %, demand met ${(o.demandMetBits / 1e3).toFixed(0)} kbit, key ${(o.totalKeyBits / 1e3).toFixed(0)} kbit (${plan.plan.solver} ${plan.plan.status})\n\n` +
+      ? `${plan.booked} booked, ${plan.superseded} superseded; worst pair ` +
+        `${(o.worstPairFraction * 100).toFixed(1)} %, demand met ${(o.demandMetBits / 1e3).toFixed(0)} ` +
+        `kbit, key ${(o.totalKeyBits / 1e3).toFixed(0)} kbit (${plan.plan.solver} ${plan.plan.status})\n\n` +
         JSON.stringify(plan.plan.pairs, null, 2)
       : JSON.stringify(plan, null, 2);
     await drawTimeline(currentStations, currentQkd);
@@ -254,18 +260,21 @@ $('#plan-form').addEventListener('submit', async (ev) => {
   }
 });
 
-// Network simulation: a BullMQ job; poll its progress, then show its report (a finished run also by id or #netsim=<id>).
+// Network simulation: a BullMQ job; poll its progress, then show its report (a finished run also by id or
+// #netsim=<id>).
 async function showNetsim(id) {
   for (let i = 0; i < 3600; i += 1) {
     const s = await getJson(`/v1/network-simulations/${id}`);
     if (s.state === 'completed') {
       const t = s.report.totals;
       $('#netsim-out').textContent =
-        `${id}: ${s.report.days} days, delivered ${(t.deliveredBits / 1e6).toFixed(2)} Mbit, worst pair p10 monthly ${(t.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand (${s.report.runtimeMs} ms)\n` +
+        `${id}: ${s.report.days} days, delivered ${(t.deliveredBits / 1e6).toFixed(2)} Mbit, worst pair ` +
+        `p10 monthly ${(t.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand (${s.report.runtimeMs} ms)\n` +
         s.report.pairs
           .map(
             (p) =>
-              `${p.a} ~ ${p.b}: ${(p.deliveredBits / 1e6).toFixed(2)} / ${(p.demandBits / 1e6).toFixed(2)} Mbit, ${p.starvedDays} starved days`,
+              `${p.a} ~ ${p.b}: ${(p.deliveredBits / 1e6).toFixed(2)} / ` +
+              `${(p.demandBits / 1e6).toFixed(2)} Mbit, ${p.starvedDays} starved days`,
           )
           .join('\n');
       const frame = $('#netsim-report');
@@ -355,7 +364,8 @@ async function main() {
     (lastPlan ? getJson(`/v1/plans/${lastPlan}`).catch(() => null) : Promise.resolve(null)).then(drawDemand),
   ]);
   setStatus(
-    `${stations.length} stations, ${currentQkd ? `${currentQkd.size} QKD satellites` : `${satellites.length} satellites shown`}`,
+    `${stations.length} stations, ` +
+      `${currentQkd ? `${currentQkd.size} QKD satellites` : `${satellites.length} satellites shown`}`,
   );
   document.body.dataset.ready = 'true';
 }

@@ -83,16 +83,21 @@ export function passReasons({ pass, station, booking, others, sim, minElevationD
     mid = (a + b) / 2;
   if (pass.maxElevationDeg < minElevationDeg)
     out.push(
-      `below the mask: the satellite peaks at ${pass.maxElevationDeg.toFixed(1)}°, under the ${minElevationDeg}° elevation mask, so no key window opens.`,
+      `below the mask: the satellite peaks at ${pass.maxElevationDeg.toFixed(1)}°, under the ` +
+        `${minElevationDeg}° elevation mask, so no key window opens.`,
     );
   const sun = sunElevationDeg(station.latitudeDeg, station.longitudeDeg, mid);
   if (sun > -6)
     out.push(
-      `daylight: the sun is ${sun.toFixed(0)}° above the horizon at ${station.id}; scattered sunlight swamps the single-photon detectors${sim ? ` (background ${Math.round(sim.backgroundHz).toLocaleString('en')} counts/s)` : ''}, so the error rate rises and no secure key survives.`,
+      `daylight: the sun is ${sun.toFixed(0)}° above the horizon at ${station.id}; scattered sunlight ` +
+        `swamps the single-photon detectors` +
+        (sim ? ` (background ${Math.round(sim.backgroundHz).toLocaleString('en')} counts/s)` : '') +
+        ', so the error rate rises and no secure key survives.',
     );
   if (booking?.state === 'COMPLETED' && /cloud/.test(booking.reason ?? ''))
     out.push(
-      `cloud draw: when the pass ran, the weather draw for ${station.id} was cloudy (clear-sky probability ${pct(booking.clearSkyProbability)}), so no photons got through.`,
+      `cloud draw: when the pass ran, the weather draw for ${station.id} was cloudy (clear-sky ` +
+        `probability ${pct(booking.clearSkyProbability)}), so no photons got through.`,
     );
   if (!booking) {
     const busy = others.find(
@@ -104,16 +109,19 @@ export function passReasons({ pass, station, booking, others, sim, minElevationD
     );
     if (busy)
       out.push(
-        `terminal busy: ${busy.stationId === station.id ? `the station's telescope` : `the satellite's terminal`} is booked for ${busy.noradId} over ${busy.stationId} at ${busy.start.slice(11, 16)}Z.`,
+        `terminal busy: ${busy.stationId === station.id ? `the station's telescope` : `the satellite's terminal`} ` +
+          `is booked for ${busy.noradId} over ${busy.stationId} at ${busy.start.slice(11, 16)}Z.`,
       );
   }
   if (sim && sim.qber >= 0.11)
     out.push(
-      `QBER ${pct(sim.qber)}: above the ~11 % that BB84 with one-way error correction tolerates; privacy amplification leaves nothing.`,
+      `QBER ${pct(sim.qber)}: above the ~11 % that BB84 with one-way error correction tolerates; privacy ` +
+        `amplification leaves nothing.`,
     );
   if (sim && sim.secureBits <= 0 && out.length === 0)
     out.push(
-      `too few detections: ${fmtBits(sim.siftedBits)} sifted in the best window is under what the finite-key bound needs to leave a secure key.`,
+      `too few detections: ${fmtBits(sim.siftedBits)} sifted in the best window is under what the ` +
+        `finite-key bound needs to leave a secure key.`,
     );
   return out;
 }
@@ -137,7 +145,8 @@ export async function showPass({ pass, station, booking, others, preset, getJson
   box.hidden = false;
   box.dataset.passId = pass.id;
   document.getElementById('pass-title').textContent =
-    `NORAD ${pass.noradId} over ${station.id}, ${pass.aos.slice(0, 16)}Z – ${pass.los.slice(11, 16)}Z, peak ${pass.maxElevationDeg.toFixed(1)}°`;
+    `NORAD ${pass.noradId} over ${station.id}, ${pass.aos.slice(0, 16)}Z – ${pass.los.slice(11, 16)}Z, ` +
+    `peak ${pass.maxElevationDeg.toFixed(1)}°`;
   const facts = document.getElementById('pass-facts');
   facts.replaceChildren(el('li', {}, 'simulating…'));
   let res;
@@ -164,12 +173,18 @@ export async function showPass({ pass, station, booking, others, preset, getJson
   const sim = { qber: res.key.qberX, secureBits: res.key.secureKeyBits, siftedBits: res.siftedBits, backgroundHz: bg };
   const w = res.key.window;
   const rows = [
-    `QBER ${pct(res.key.qberX)} · sifted ${fmtBits(res.siftedBits)} · secure ${fmtBits(Math.max(0, res.key.secureKeyBits))}`,
+    `QBER ${pct(res.key.qberX)} · sifted ${fmtBits(res.siftedBits)} · secure ` +
+      `${fmtBits(Math.max(0, res.key.secureKeyBits))}`,
     w.startS === null
       ? 'window: none (no secure key in any window)'
-      : `window chosen: ${w.startS} s to ${w.endS} s around the pass centre (${w.endS - w.startS} s of ${Math.round(res.durationS)} s)`,
+      : `window chosen: ${w.startS} s to ${w.endS} s around the pass centre (${w.endS - w.startS} s of ` +
+        `${Math.round(res.durationS)} s)`,
     booking
-      ? `booked (${booking.state}): expectedSecureBits ${fmtBits(booking.expectedSecureBits)} if the sky is clear, expectedSecureBitsWeather ${fmtBits(booking.expectedSecureBitsWeather ?? booking.expectedSecureBits * booking.clearSkyProbability)} with clear-sky probability ${pct(booking.clearSkyProbability)}${booking.deliveredBits !== undefined ? `; executed: ${fmtBits(booking.deliveredBits)}` : ''}`
+      ? `booked (${booking.state}): expectedSecureBits ${fmtBits(booking.expectedSecureBits)} if the sky ` +
+        `is clear, expectedSecureBitsWeather ` +
+        fmtBits(booking.expectedSecureBitsWeather ?? booking.expectedSecureBits * booking.clearSkyProbability) +
+        ` with clear-sky probability ${pct(booking.clearSkyProbability)}` +
+        (booking.deliveredBits !== undefined ? `; executed: ${fmtBits(booking.deliveredBits)}` : '')
       : 'not booked',
   ];
   const reasons = passReasons({ pass, station, booking, others, sim, minElevationDeg: station.minElevationDeg ?? 10 });
@@ -180,7 +195,8 @@ export async function showPass({ pass, station, booking, others, preset, getJson
       ? reasons
       : [
           sim.secureBits > 0
-            ? `yields ${fmtBits(sim.secureBits)}: night sky, clear of the mask, QBER ${pct(sim.qber)} under the threshold.`
+            ? `yields ${fmtBits(sim.secureBits)}: night sky, clear of the mask, QBER ${pct(sim.qber)} ` +
+              `under the threshold.`
             : 'no key.',
         ]
     ).map((r) => el('li', { class: 'reason' }, r)),
@@ -256,7 +272,9 @@ export async function showPass({ pass, station, booking, others, preset, getJson
   });
 }
 
-/** Pools over time rebuilt from the audit's key movements, ending at today's levels; relay history; ETSI use per pair. */
+/**
+ * Pools over time rebuilt from the audit's key movements, ending at today's levels; relay history; ETSI use per pair.
+ */
 export function drawKeyHistory(pools, events) {
   const levels = new Map(pools.map((p) => [p.link, p.storedBits]));
   const delta = (e) => {

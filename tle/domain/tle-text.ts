@@ -171,12 +171,26 @@ const withChecksum = (l: string) => l + String(checksum(l));
 export function formatTle(es: ElementSet): { line1: string; line2: string } | undefined {
   const cat = encodeCatalogNumber(es.noradId);
   if (!cat) return undefined;
-  const st = es.tleStyle ?? {};
-  const s = (line: 1 | 2, name: string, canonical: string) => st[`${line}:${name}`] ?? canonical;
+  const style = es.tleStyle ?? {};
+  // A field as the source text wrote it when that differs from the canonical form (see tleStyle).
+  const s = (line: 1 | 2, name: string, canonical: string) => style[`${line}:${name}`] ?? canonical;
   const yy = String(es.epochYear % 100).padStart(2, '0');
-  const l1 = `1 ${s(1, 'catalogNumber', cat)}${s(1, 'classification', es.classification)} ${s(1, 'intlDesignator', es.intlDesignator.padEnd(8))} ${s(1, 'epochYear', yy)}${s(1, 'epochDay', es.epochDayOfYear.toFixed(8).padStart(12, '0'))} ${s(1, 'meanMotionDot', formatDecimalField(es.meanMotionDot))} ${s(1, 'meanMotionDdot', formatExpField(es.meanMotionDdot))} ${s(1, 'bstar', formatExpField(es.bstar))} ${s(1, 'ephemerisType', String(es.ephemerisType))} ${s(1, 'elementSetNo', String(es.elementSetNo % 10000).padStart(4))}`;
   const ang = (v: number) => v.toFixed(4).padStart(8);
-  const l2 = `2 ${s(2, 'catalogNumber', cat)} ${s(2, 'inclination', ang(es.inclinationDeg))} ${s(2, 'raan', ang(es.raanDeg))} ${s(2, 'eccentricity', String(Math.round(es.eccentricity * 1e7)).padStart(7, '0'))} ${s(2, 'argOfPerigee', ang(es.argOfPerigeeDeg))} ${s(2, 'meanAnomaly', ang(es.meanAnomalyDeg))} ${s(2, 'meanMotion', es.meanMotionRevPerDay.toFixed(8).padStart(11))}${s(2, 'revAtEpoch', String(es.revAtEpoch % 100000).padStart(5))}`;
+  const l1 =
+    `1 ${s(1, 'catalogNumber', cat)}${s(1, 'classification', es.classification)} ` +
+    `${s(1, 'intlDesignator', es.intlDesignator.padEnd(8))} ` +
+    `${s(1, 'epochYear', yy)}${s(1, 'epochDay', es.epochDayOfYear.toFixed(8).padStart(12, '0'))} ` +
+    `${s(1, 'meanMotionDot', formatDecimalField(es.meanMotionDot))} ` +
+    `${s(1, 'meanMotionDdot', formatExpField(es.meanMotionDdot))} ${s(1, 'bstar', formatExpField(es.bstar))} ` +
+    `${s(1, 'ephemerisType', String(es.ephemerisType))} ` +
+    `${s(1, 'elementSetNo', String(es.elementSetNo % 10000).padStart(4))}`;
+  const l2 =
+    `2 ${s(2, 'catalogNumber', cat)} ${s(2, 'inclination', ang(es.inclinationDeg))} ` +
+    `${s(2, 'raan', ang(es.raanDeg))} ` +
+    `${s(2, 'eccentricity', String(Math.round(es.eccentricity * 1e7)).padStart(7, '0'))} ` +
+    `${s(2, 'argOfPerigee', ang(es.argOfPerigeeDeg))} ${s(2, 'meanAnomaly', ang(es.meanAnomalyDeg))} ` +
+    `${s(2, 'meanMotion', es.meanMotionRevPerDay.toFixed(8).padStart(11))}` +
+    `${s(2, 'revAtEpoch', String(es.revAtEpoch % 100000).padStart(5))}`;
   return { line1: withChecksum(l1), line2: withChecksum(l2) };
 }
 
