@@ -47,7 +47,7 @@ export interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function kindOf503(text: string): string {
+function kindOf503(text: string): string {
   if (/insufficient key/i.test(text)) return 'insufficient';
   if (/too many requests/i.test(text)) return 'rate';
   if (/integrity/i.test(text)) return 'integrity';

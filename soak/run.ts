@@ -17,7 +17,7 @@ import { fuzzCases, runFuzz } from './fuzz.js';
 import { Rng } from './rng.js';
 import { startSystem, type ServiceProcess, type System } from './system.js';
 
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   'kill-worker',
   'kill-api',
   'kill-kme',
@@ -31,13 +31,13 @@ export const FAULT_KINDS = [
   'consumer-hangup',
   'station-readd',
 ] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Real time one injection takes on average (kill and restart, outage and recovery, pause past the lock). */
 const FAULT_SLOT_MS = 4500;
 
 /** The fastest clock at which every day's injections fit into that day (at most 1440x, a day per minute). */
-export const defaultSpeed = (faultsPerDay: number): number =>
+const defaultSpeed = (faultsPerDay: number): number =>
   Math.min(1440, Math.floor(86_400_000 / (Math.max(1, faultsPerDay * FAULT_KINDS.length) * FAULT_SLOT_MS)));
 
 export interface SoakOptions {
@@ -795,7 +795,7 @@ function createHashOf(b64: string): string {
   return h;
 }
 
-export function writeReport(report: SoakReport, dir: string, reportName?: string): void {
+function writeReport(report: SoakReport, dir: string, reportName?: string): void {
   mkdirSync(dir, { recursive: true });
   const name = reportName ?? (report.mutation ? `soak-mutation-${report.mutation}` : 'soak-latest');
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(report, null, 2) + '\n');

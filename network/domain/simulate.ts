@@ -40,7 +40,7 @@ import {
 import { robustPlan } from './robust.js';
 import type { Planning } from './config.schema.js';
 
-export interface PassOutcome {
+interface PassOutcome {
   secureBits: number;
   cloudy: boolean;
 }
@@ -292,13 +292,13 @@ function resultOf(
   };
 }
 
-export const HELD_PREFIX = 'held_';
+const HELD_PREFIX = 'held_';
 
 /**
  * Key already on board enters the plan as fixed pseudo-passes in the past (one per satellite and
  * station, two hours apart so they conflict with nothing), weighted by the bits held.
  */
-export function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs: number): Candidate[] {
+function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs: number): Candidate[] {
   const out: Candidate[] = [];
   let k = 0;
   for (const [noradId, b] of [...buffers].sort(([x], [y]) => x - y)) {
@@ -320,7 +320,7 @@ export function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs:
 }
 
 /** What each pair and station still needs over the horizon (see the header). */
-export function horizonDemand(
+function horizonDemand(
   setup: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>,
   pools: ReadonlyMap<string, KeyBuffer>,
   horizonMs: number,
@@ -345,7 +345,7 @@ export function horizonDemand(
  * ends on board) and drops a (non-frozen) booking whose clear-sky key would not fit in the buffer
  * space expected free at its end (its key would overflow) unless partner key waits on board for it.
  */
-export function fitToBuffer(
+function fitToBuffer(
   plan: readonly Candidate[],
   buffers: ReadonlyMap<number, KeyBuffer>,
   pairs: readonly SimPair[],

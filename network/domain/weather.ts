@@ -46,7 +46,7 @@ export const midnightOf = (longitudeDeg: number, night: number): number =>
   (night + 1) * DAY_MS - offsetMs(longitudeDeg);
 
 /** Climatological clear-night probability of night n (calendar month of its local midnight). */
-export const climatologyOf = (station: WeatherStation, night: number): number =>
+const climatologyOf = (station: WeatherStation, night: number): number =>
   station.clearNight[new Date((night + 1) * DAY_MS).getUTCMonth()]!;
 
 /** Transition probabilities P(clear | clear), P(clear | cloudy) with exact marginal p1 (see above). */

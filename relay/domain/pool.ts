@@ -4,10 +4,6 @@
  */
 import { KeyMaterial } from './key-material.js';
 
-/** Lifecycle of stored key material (segments) and of delivered keys. */
-export const KEY_STATES = ['available', 'reserved', 'delivered', 'consumed', 'voided', 'expired'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
-
 /** ETSI GS QKD 020's words for relay outcomes. */
 export type RelayOutcome = 'relayed' | 'voided' | 'failed' | 'key not present';
 

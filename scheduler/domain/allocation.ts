@@ -8,7 +8,7 @@
  * `allocate` is the fast pure allocator (progressive filling) used by the heuristic; the MILP
  * allocates exactly. Both return the same `Allocation` shape.
  */
-import { pairKey, weightBits, type Candidate, type Demand } from './candidate.js';
+import { weightBits, type Candidate, type Demand } from './candidate.js';
 
 export interface Objective {
   /** Worst pair's delivered/demand (1 when there is no pair demand). */
@@ -196,4 +196,3 @@ export function objectiveOf(
   };
 }
 
-export { pairKey };

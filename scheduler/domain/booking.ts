@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const BookingStateSchema = z.enum([
+const BookingStateSchema = z.enum([
   'SCHEDULED',
   'PREPASS',
   'PASS',

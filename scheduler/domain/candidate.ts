@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const CandidateSchema = z.object({
+const CandidateSchema = z.object({
   id: z.string().min(1),
   noradId: z.number().int().positive(),
   stationId: z.string().min(1),

@@ -7,10 +7,10 @@
  */
 import type { Candidate, Gaps } from './candidate.js';
 
-export type ResourceKey = string;
-export const stationResource = (candidate: Pick<Candidate, 'stationId'>): ResourceKey =>
+type ResourceKey = string;
+const stationResource = (candidate: Pick<Candidate, 'stationId'>): ResourceKey =>
   `station:${candidate.stationId}`;
-export const satelliteResource = (candidate: Pick<Candidate, 'noradId'>): ResourceKey => `sat:${candidate.noradId}`;
+const satelliteResource = (candidate: Pick<Candidate, 'noradId'>): ResourceKey => `sat:${candidate.noradId}`;
 
 export function conflicts(first: Candidate, second: Candidate, gaps: Gaps): boolean {
   if (first.id === second.id) return false;

@@ -30,7 +30,7 @@ const SEARCH_STEPS = 50;
 const FINE_STEPS = 400;
 
 /** Index of each candidate's conflicting candidates (sorted sweep, O(n * overlap)). */
-export function conflictIndex(cands: readonly Candidate[], gaps: Gaps): number[][] {
+function conflictIndex(cands: readonly Candidate[], gaps: Gaps): number[][] {
   const byStart = cands.map((_, cand) => cand).sort((x, y) => cands[x]!.startMs - cands[y]!.startMs);
   const maxGapMs = Math.max(gaps.stationSlewMs, gaps.satelliteRetargetMs);
   const maxDurationMs = Math.max(0, ...cands.map((cand) => cand.endMs - cand.startMs));

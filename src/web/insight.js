@@ -14,7 +14,7 @@ const el = (name, attrs = {}, text) => {
 };
 
 /** Sun elevation (deg) at a place and time: NOAA's low-precision solar position (~0.1 deg). */
-export function sunElevationDeg(latDeg, lonDeg, tMs) {
+function sunElevationDeg(latDeg, lonDeg, tMs) {
   const d = tMs / 86_400_000 + 2440587.5 - 2451545.0;
   const g = (357.529 + 0.98560028 * d) * DEG;
   const q = 280.459 + 0.98564736 * d;
@@ -29,7 +29,7 @@ export function sunElevationDeg(latDeg, lonDeg, tMs) {
 }
 
 /** Station local time as mean solar time rounded to the hour (stations carry no time zone). */
-export const localOffsetH = (s) => Math.round(s.longitudeDeg / 15);
+const localOffsetH = (s) => Math.round(s.longitudeDeg / 15);
 const hhmm = (ms) => new Date(ms).toISOString().slice(11, 16);
 const offsetLabel = (h) => `UTC${h >= 0 ? '+' : '−'}${Math.abs(h)}`;
 
@@ -76,7 +76,7 @@ export const stationLabel = (s) => `${s.id} · ${offsetLabel(localOffsetH(s))}`;
  * Why a pass yields what it yields, in words: below the elevation mask, daylight, a cloud draw at
  * execution, the terminal busy with another booking, QBER over the threshold, or a short window.
  */
-export function passReasons({ pass, station, booking, others, sim, minElevationDeg }) {
+function passReasons({ pass, station, booking, others, sim, minElevationDeg }) {
   const out = [];
   const a = Date.parse(pass.aos),
     b = Date.parse(pass.los),
