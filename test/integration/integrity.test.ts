@@ -178,7 +178,7 @@ async function apply(o: Op): Promise<void> {
 }
 
 describe('referential integrity (property)', () => {
-  it('no sequence of station, satellite and booking operations leaves an active booking naming what is gone', async () => {
+  it('no sequence of station, satellite and booking operations leaves an active booking on what is gone', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 24 }), async (ops) => {
         await scheduler.store.clear();
