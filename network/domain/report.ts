@@ -86,9 +86,7 @@ export function quantile(values: readonly number[], probability: number): number
  * simulated in it): for each pair, the 10th percentile (nearest rank) of its monthly
  * delivered/demand; the minimum over pairs.
  */
-function worstPairP10(
-  pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[],
-): number {
+function worstPairP10(pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[]): number {
   if (!pairs.length) return 1;
   return Math.min(
     ...pairs.map((p) =>

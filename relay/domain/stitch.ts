@@ -69,12 +69,7 @@ function announce(
   return { node, index, xor, tag: mac(authKey, concatBytes(label(relayId, index, 'announce'), xor)) };
 }
 
-function verifyAnnouncement(
-  relayId: string,
-  announcement: Announcement,
-  authKey: Uint8Array,
-  mac: Mac,
-): boolean {
+function verifyAnnouncement(relayId: string, announcement: Announcement, authKey: Uint8Array, mac: Mac): boolean {
   return bytesEqual(
     mac(authKey, concatBytes(label(relayId, announcement.index, 'announce'), announcement.xor)),
     announcement.tag,

@@ -195,4 +195,3 @@ export function objectiveOf(
     totalKeyBits: chosen.reduce((s, c) => s + weightBits(c), 0),
   };
 }
-

@@ -5,15 +5,7 @@
  */
 import { z } from 'zod';
 
-const BookingStateSchema = z.enum([
-  'SCHEDULED',
-  'PREPASS',
-  'PASS',
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'SUPERSEDED',
-]);
+const BookingStateSchema = z.enum(['SCHEDULED', 'PREPASS', 'PASS', 'COMPLETED', 'CANCELLED', 'FAILED', 'SUPERSEDED']);
 export type BookingState = z.infer<typeof BookingStateSchema>;
 
 export const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {

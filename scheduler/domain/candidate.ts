@@ -5,19 +5,21 @@
  */
 import { z } from 'zod';
 
-const CandidateSchema = z.object({
-  id: z.string().min(1),
-  noradId: z.number().int().positive(),
-  stationId: z.string().min(1),
-  startMs: z.number(),
-  endMs: z.number(),
-  expectedSecureBits: z.number().nonnegative(),
-  clearSkyProbability: z.number().min(0).max(1),
-  maxElevationDeg: z.number().optional(),
+export interface Candidate {
+  /** The pass id (`passId`), also its BullMQ job id. */
+  id: string;
+  noradId: number;
+  stationId: string;
+  startMs: number;
+  endMs: number;
+  /** Secure key of the pass if the sky is clear, bits (>= 0). */
+  expectedSecureBits: number;
+  /** The station's clear-sky probability for the pass's month, 0..1. */
+  clearSkyProbability: number;
+  maxElevationDeg?: number;
   /** Epoch of the element set the pass was predicted from (its age is reported with the booking). */
-  elementSetEpochMs: z.number().optional(),
-});
-export type Candidate = z.infer<typeof CandidateSchema>;
+  elementSetEpochMs?: number;
+}
 
 export const DemandSchema = z.object({
   stations: z.record(z.string(), z.number().nonnegative()).default({}),

@@ -8,8 +8,7 @@
 import type { Candidate, Gaps } from './candidate.js';
 
 type ResourceKey = string;
-const stationResource = (candidate: Pick<Candidate, 'stationId'>): ResourceKey =>
-  `station:${candidate.stationId}`;
+const stationResource = (candidate: Pick<Candidate, 'stationId'>): ResourceKey => `station:${candidate.stationId}`;
 const satelliteResource = (candidate: Pick<Candidate, 'noradId'>): ResourceKey => `sat:${candidate.noradId}`;
 
 export function conflicts(first: Candidate, second: Candidate, gaps: Gaps): boolean {
