@@ -8,13 +8,14 @@
  * so the loop is written out.)
  */
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRelay } from '../relay/index.js';
+import { postEtsi } from './etsi-post.js';
 import { KeyMaterial } from '../relay/domain/key-material.js';
 import { linkId } from '../relay/domain/links.js';
 import { fixture, testPki } from '../test/integration/relay-support.js';
@@ -75,33 +76,7 @@ const agentFor = (sae: string) => {
   return a;
 };
 
-function call(
-  sae: string,
-  path: string,
-  body: string,
-): Promise<{ status: number; json: { keys: { key_ID: string }[] } }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: kmePort,
-        method: 'POST',
-        path,
-        agent: agentFor(sae),
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (sae: string, path: string, body: string) => postEtsi(agentFor(sae), kmePort, path, body);
 
 const latencies: number[] = [];
 let errors = 0;

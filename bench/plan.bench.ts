@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { highsSolver } from '../scheduler/adapters/highs-solver.js';
+import { EXTRA_OBSERVATORIES } from './observatories.js';
 import {
   candidatesFromPasses,
   keyRateYield,
@@ -41,32 +42,10 @@ function instance(): { name: string; cands: Candidate[]; demand: Demand } {
     const root = resolve(import.meta.dirname, '..');
     const sets = parseTleText(readFileSync(resolve(root, 'tle/data/demo.tle'), 'utf8')).accepted;
     const shipped = StationListSchema.parse(JSON.parse(readFileSync(resolve(root, 'tle/data/stations.json'), 'utf8')));
-    // Ten more real observatory sites (coordinates rounded to 0.01 deg) so the instance has 20
-    // stations; their clear-sky probability is a flat 0.6 placeholder (no climatology shipped).
-    const extra: [string, number, number, number][] = [
-      ['maunakea', 19.82, -155.47, 4200],
-      ['paranal', -24.63, -70.4, 2635],
-      ['siding-spring', -31.27, 149.06, 1165],
-      ['calar-alto', 37.22, -2.55, 2168],
-      ['kitt-peak', 31.96, -111.6, 2096],
-      ['hanle', 32.78, 78.96, 4500],
-      ['mt-abu', 24.65, 72.78, 1680],
-      ['sutherland', -32.38, 20.81, 1798],
-      ['mt-stromlo', -35.32, 149.0, 770],
-      ['la-palma', 28.76, -17.89, 2396],
-    ];
     const stations = [
       ...shipped,
-      ...StationListSchema.parse(
-        extra.map(([id, lat, lon, alt]) => ({
-          id,
-          name: id,
-          latitudeDeg: lat,
-          longitudeDeg: lon,
-          altitudeM: alt,
-          clearSky: Array(12).fill(0.6),
-        })),
-      ),
+      // Ten more observatories so the instance has 20 stations (bench/observatories.ts).
+      ...StationListSchema.parse(EXTRA_OBSERVATORIES),
     ];
     const fromMs = Date.UTC(2026, 0, 5, 12);
     const { passes } = passesOf(sets, stations, { fromMs, toMs: fromMs + 7 * 86_400_000 });

@@ -55,6 +55,16 @@ function kindOf503(text: string): string {
   return 'other';
 }
 
+/** The traffic sample of an answered call (status 0: the connection failed; its error is the note). */
+const sampleOf = (reply: Reply, route: string): Sample => ({
+  atMs: Date.now(),
+  ms: reply.ms,
+  status: reply.status,
+  route,
+  ...(reply.status === 503 ? { kind: kindOf503(reply.text) } : {}),
+  ...(reply.status === 0 ? { note: reply.text } : {}),
+});
+
 const parse = (text: string): unknown => {
   try {
     return JSON.parse(text);
@@ -131,15 +141,7 @@ export class RestClient {
         ? { ...options, headers: { ...(options.headers ?? {}), authorization: this.authorization } }
         : options;
     const r = await call(httpRequest, this.agent, port, withAuth);
-    if (r.status >= 0)
-      book?.add({
-        atMs: Date.now(),
-        ms: r.ms,
-        status: r.status,
-        route,
-        ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}),
-        ...(r.status === 0 ? { note: r.text } : {}),
-      });
+    if (r.status >= 0) book?.add(sampleOf(r, route));
     return r;
   }
 
@@ -201,15 +203,7 @@ export class EtsiClient {
 
   async call(sae: string, options: CallOptions, book?: Traffic, route = options.path): Promise<Reply> {
     const r = await call(httpsRequest, this.agentOf(sae), this.port, options);
-    if (r.status >= 0)
-      book?.add({
-        atMs: Date.now(),
-        ms: r.ms,
-        status: r.status,
-        route,
-        ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}),
-        ...(r.status === 0 ? { note: r.text } : {}),
-      });
+    if (r.status >= 0) book?.add(sampleOf(r, route));
     return r;
   }
 

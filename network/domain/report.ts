@@ -1,6 +1,7 @@
 /** The simulation's JSON output (the CLI's `--format json` and the REST job result). */
 import { z } from 'zod';
 import { toIso } from '../../src/core/time/index.js';
+import { PairDeliveryWire } from '../../scheduler/domain/wire.js';
 import type { SimulationResult } from './simulate.js';
 
 export const NetworkReportSchema = z
@@ -12,11 +13,7 @@ export const NetworkReportSchema = z
     planning: z.enum(['expected', 'robust']),
     replans: z.number(),
     pairs: z.array(
-      z.object({
-        a: z.string(),
-        b: z.string(),
-        demandBits: z.number(),
-        deliveredBits: z.number(),
+      PairDeliveryWire.extend({
         starvedDays: z.number(),
         monthly: z.array(
           z.object({

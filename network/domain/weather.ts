@@ -15,7 +15,7 @@
  * A forecast issued at time t for a night blends the realised state into climatology with a skill
  * that decays with lead time: p = clim + skill e^(-lead/decay) (realised - clim).
  */
-import { mulberry32 } from '../../src/core/keyrate/random.js';
+import { fnv1a, mulberry32 } from '../../src/core/keyrate/random.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -23,16 +23,6 @@ export interface WeatherStation {
   id: string;
   longitudeDeg: number;
   clearNight: readonly number[];
-}
-
-/** FNV-1a 32-bit hash of a string (stable seeds from ids). */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 const offsetMs = (longitudeDeg: number) => (longitudeDeg / 360) * DAY_MS;

@@ -4,6 +4,13 @@ import { toIso } from '../../src/core/time/index.js';
 import type { Plan } from './plan.js';
 import { expectedSecureBitsWeather } from './candidate.js';
 
+/** A pair's demand and the key it got: the common part of plan and network-report pairs. */
+export const PairDeliveryWire = z.object({
+  a: z.string(),
+  b: z.string(),
+  demandBits: z.number(),
+  deliveredBits: z.number(),
+});
 const ObjectiveWire = z.object({ worstPairFraction: z.number(), demandMetBits: z.number(), totalKeyBits: z.number() });
 const SpreadWire = z.object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), min: z.number() });
 const WeatherWire = z
@@ -38,11 +45,7 @@ export const PlanWireSchema = z
       }),
     ),
     pairs: z.array(
-      z.object({
-        a: z.string(),
-        b: z.string(),
-        demandBits: z.number(),
-        deliveredBits: z.number(),
+      PairDeliveryWire.extend({
         via: z.array(z.object({ noradId: z.number(), bits: z.number() })),
       }),
     ),

@@ -49,25 +49,12 @@ function xmlOmm(fields: Record<string, string> = {}): string {
   const el = (keys: string[]) =>
     keys.map((k) => (f[k as keyof typeof f] === '' ? `<${k}/>` : `<${k}>${f[k as keyof typeof f]}</${k}>`)).join('');
   const metadata = el(['OBJECT_NAME', 'OBJECT_ID', 'CENTER_NAME', 'REF_FRAME', 'TIME_SYSTEM', 'MEAN_ELEMENT_THEORY']);
-  const meanElements = el([
-    'EPOCH',
-    'MEAN_MOTION',
-    'ECCENTRICITY',
-    'INCLINATION',
-    'RA_OF_ASC_NODE',
-    'ARG_OF_PERICENTER',
-    'MEAN_ANOMALY',
-  ]);
-  const tleParameters = el([
-    'EPHEMERIS_TYPE',
-    'CLASSIFICATION_TYPE',
-    'NORAD_CAT_ID',
-    'ELEMENT_SET_NO',
-    'REV_AT_EPOCH',
-    'BSTAR',
-    'MEAN_MOTION_DOT',
-    'MEAN_MOTION_DDOT',
-  ]);
+  const meanElements =
+    el(['EPOCH', 'MEAN_MOTION', 'ECCENTRICITY', 'INCLINATION']) +
+    el(['RA_OF_ASC_NODE', 'ARG_OF_PERICENTER', 'MEAN_ANOMALY']);
+  const tleParameters =
+    el(['EPHEMERIS_TYPE', 'CLASSIFICATION_TYPE', 'NORAD_CAT_ID', 'ELEMENT_SET_NO']) +
+    el(['REV_AT_EPOCH', 'BSTAR', 'MEAN_MOTION_DOT', 'MEAN_MOTION_DDOT']);
   return (
     `<omm id="CCSDS_OMM_VERS" version="2.0"><header><CREATION_DATE/><ORIGINATOR/></header><body><segment>` +
     `<metadata>${metadata}</metadata><data><meanElements>${meanElements}</meanElements>` +

@@ -211,6 +211,9 @@ export function parseTleText(text: string): ParseReport {
     report.rejected.push(r);
     index += 1;
   };
+  /** A record whose line structure is wrong, reported at `issueLine` (1-based) from column 1. */
+  const rejectFormat = (firstLine: number, issueLine: number, message: string, snippet: string | undefined) =>
+    reject(firstLine, [{ code: 'TLE_FORMAT', line: issueLine, column: 1, message }], snippet);
   for (let i = 0; i < lines.length;) {
     const l = lines[i]!;
     if (l.trim() === '') {
@@ -223,37 +226,18 @@ export function parseTleText(text: string): ParseReport {
       name = l.replace(/^0 /, '').trim();
       at = i + 1;
       if (!isLine(lines[at], '1')) {
-        reject(
-          i + 1,
-          [
-            {
-              code: 'TLE_FORMAT',
-              line: at + 1,
-              column: 1,
-              message: `name line '${name.slice(0, 24)}' is not followed by a line starting '1 '`,
-            },
-          ],
-          l,
-        );
+        rejectFormat(i + 1, at + 1, `name line '${name.slice(0, 24)}' is not followed by a line starting '1 '`, l);
         i = at;
         continue;
       }
     }
     if (isLine(lines[at], '2')) {
-      reject(
-        at + 1,
-        [{ code: 'TLE_FORMAT', line: at + 1, column: 1, message: 'line 2 without a preceding line 1' }],
-        lines[at],
-      );
+      rejectFormat(at + 1, at + 1, 'line 2 without a preceding line 1', lines[at]);
       i = at + 1;
       continue;
     }
     if (!isLine(lines[at + 1], '2')) {
-      reject(
-        at + 1,
-        [{ code: 'TLE_FORMAT', line: at + 2, column: 1, message: "line 1 is not followed by a line starting '2 '" }],
-        lines[at],
-      );
+      rejectFormat(at + 1, at + 2, "line 1 is not followed by a line starting '2 '", lines[at]);
       i = at + 1;
       continue;
     }

@@ -1,0 +1,24 @@
+// Dashboard helpers shared by its views: number formats, DOM elements, and Chart.js charts
+// (bundled UMD from node_modules, served at /vendor/chart.js; no CDN) replaced by id.
+export const fmtBits = (b) =>
+  b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mbit` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kbit` : `${Math.round(b)} bit`;
+export const pct = (x) => `${(x * 100).toFixed(1)} %`;
+export const el = (name, attrs = {}, text) => {
+  const n = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+  if (text !== undefined) n.textContent = text;
+  return n;
+};
+
+const charts = new Map();
+export function chart(id, config) {
+  window.Chart.defaults.color = '#f0ebd8';
+  window.Chart.defaults.borderColor = 'rgba(116, 140, 171, .3)';
+  charts.get(id)?.destroy();
+  const c = new window.Chart(document.getElementById(id), {
+    ...config,
+    options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options },
+  });
+  charts.set(id, c);
+  return c;
+}
