@@ -1,8 +1,12 @@
 // Dashboard helpers shared by its views: number formats, DOM elements, and Chart.js charts
 // (bundled UMD from node_modules, served at /vendor/chart.js; no CDN) replaced by id.
-export const fmtBits = (b) =>
-  b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mbit` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kbit` : `${Math.round(b)} bit`;
-export const pct = (x) => `${(x * 100).toFixed(1)} %`;
+export const fmtBits = (bits) =>
+  bits >= 1e6
+    ? `${(bits / 1e6).toFixed(2)} Mbit`
+    : bits >= 1e3
+      ? `${(bits / 1e3).toFixed(1)} kbit`
+      : `${Math.round(bits)} bit`;
+export const pct = (fraction) => `${(fraction * 100).toFixed(1)} %`;
 export const el = (name, attrs = {}, text) => {
   const n = document.createElement(name);
   for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));

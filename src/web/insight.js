@@ -39,21 +39,21 @@ export function timeAxis(from, to) {
 }
 
 /** Night (sun below -6 deg, civil twilight) as shaded spans in a station's lane, and its local-time ticks. */
-export function shadeLane(lane, s, from, to) {
+export function shadeLane(lane, station, from, to) {
   const step = 10 * 60_000;
   let start;
   for (let t = from; t <= to; t += step) {
-    const night = sunElevationDeg(s.latitudeDeg, s.longitudeDeg, t) < -6;
+    const night = sunElevationDeg(station.latitudeDeg, station.longitudeDeg, t) < -6;
     if (night && start === undefined) start = t;
     if ((!night || t + step > to) && start !== undefined) {
-      const span = el('div', { class: 'night', title: `night at ${s.id} (sun below −6°)` });
+      const span = el('div', { class: 'night', title: `night at ${station.id} (sun below −6°)` });
       span.style.left = `${((start - from) / (to - from)) * 100}%`;
       span.style.width = `${((t - start) / (to - from)) * 100}%`;
       lane.append(span);
       start = undefined;
     }
   }
-  const off = localOffsetH(s) * H;
+  const off = localOffsetH(station) * H;
   for (let t = Math.ceil((from + off) / (6 * H)) * 6 * H - off; t < to; t += 6 * H) {
     const tick = el('span', { class: 'tick-local' }, hhmm(t + off));
     tick.style.left = `${((t - from) / (to - from)) * 100}%`;
@@ -61,4 +61,4 @@ export function shadeLane(lane, s, from, to) {
   }
 }
 
-export const stationLabel = (s) => `${s.id} · ${offsetLabel(localOffsetH(s))}`;
+export const stationLabel = (station) => `${station.id} · ${offsetLabel(localOffsetH(station))}`;
