@@ -13,7 +13,7 @@ const PresetId = z.string().refine((id) => PRESETS.some((p) => p.id === id), {
   message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
 });
 
-export const TerminalSchema = z.object({
+const TerminalSchema = z.object({
   /** Preset of the terminal's payload/protocol for the yield model (src/core/presets). */
   preset: PresetId.default('micius-xinglong'),
   /** Onboard key buffer, bits: key shared with ground stations held between passes. */
@@ -26,7 +26,7 @@ export const TerminalSchema = z.object({
 });
 export type Terminal = z.infer<typeof TerminalSchema>;
 
-export const SatelliteRefSchema = TerminalSchema.extend({
+const SatelliteRefSchema = TerminalSchema.extend({
   /**
    * A catalogued satellite (from `tleFiles`) or one of the constellation presets (`preset` ids in constellations.ts).
    */
@@ -36,7 +36,7 @@ export const SatelliteRefSchema = TerminalSchema.extend({
   message: 'give exactly one of noradId or constellationPreset',
 });
 
-export const WalkerSchema = TerminalSchema.extend({
+const WalkerSchema = TerminalSchema.extend({
   /** Walker-delta pattern `i:t/p/f`: inclination deg, total satellites, planes, phasing. */
   pattern: z.string().regex(/^\d+(\.\d+)?:\d+\/\d+\/\d+$/, 'i:t/p/f, e.g. 53:24/6/1'),
   altitudeKm: z.number().min(200).max(2000),
