@@ -1,4 +1,4 @@
-/** Dependency rules of docs ARCHITECTURE.md, checked in CI (`npm run check`). */
+/** Dependency rules of docs/architecture.md, checked in CI (`npm run check`). */
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

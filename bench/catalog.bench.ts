@@ -68,7 +68,8 @@ try {
   });
   const report = (await up.json()) as { accepted: unknown[]; rejected: unknown[] };
   console.log(
-    `upload: ${report.accepted.length} accepted, ${report.rejected.length} rejected (HTTP ${up.status}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; service RSS ${(rssKb() / 1024).toFixed(0)} MB`,
+    `upload: ${report.accepted.length} accepted, ${report.rejected.length} rejected (HTTP ${up.status}) ` +
+      `in ${((performance.now() - t0) / 1000).toFixed(1)} s; service RSS ${(rssKb() / 1024).toFixed(0)} MB`,
   );
 
   // Probes: /health/live (REST loop) and ETSI status over mTLS (the KME), every 20 ms.
@@ -120,7 +121,9 @@ try {
   const idleUntil = performance.now() + 5_000;
   await probeUntil(() => performance.now() > idleUntil, idle);
   console.log(
-    `idle service: /health/live p99 ${p99(idle.live).toFixed(1)} ms, ETSI status p99 ${p99(idle.etsi).toFixed(1)} ms (${idle.live.length} probes; machine load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    `idle service: /health/live p99 ${p99(idle.live).toFixed(1)} ms, ETSI status p99 ` +
+      `${p99(idle.etsi).toFixed(1)} ms (${idle.live.length} probes; machine load ` +
+      `${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
   );
   const lat = { live: [] as number[], etsi: [] as number[] };
   let probing = true,
@@ -141,7 +144,8 @@ try {
     passes = 0,
     maxPageKb = 0;
   do {
-    const url: string = `${base}/v1/passes?from=${from}&to=${to}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const url: string =
+      `${base}/v1/passes?from=${from}&to=${to}&limit=1000` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
     const r = await fetch(url);
     const text = await r.text();
     if (!r.ok) throw new Error(`${r.status} ${text.slice(0, 300)}`);
@@ -156,13 +160,16 @@ try {
   await probe;
   agent.destroy();
   console.log(
-    `passes: ${hours} h x all satellites x all stations: ${passes} passes in ${pages} pages (largest ${maxPageKb.toFixed(0)} kB) in ${(passMs / 1000).toFixed(1)} s`,
+    `passes: ${hours} h x all satellites x all stations: ${passes} passes in ${pages} pages (largest ` +
+      `${maxPageKb.toFixed(0)} kB) in ${(passMs / 1000).toFixed(1)} s`,
   );
   console.log(
-    `while it ran: /health/live p99 ${p99(lat.live).toFixed(1)} ms (${lat.live.length} probes), ETSI status p99 ${p99(lat.etsi).toFixed(1)} ms (target < 50 ms each)`,
+    `while it ran: /health/live p99 ${p99(lat.live).toFixed(1)} ms (${lat.live.length} probes), ETSI ` +
+      `status p99 ${p99(lat.etsi).toFixed(1)} ms (target < 50 ms each)`,
   );
   console.log(
-    `service memory: peak RSS during the query ${(peakRss / 1024).toFixed(0)} MB, high-water ${(hwmKb() / 1024).toFixed(0)} MB`,
+    `service memory: peak RSS during the query ${(peakRss / 1024).toFixed(0)} MB, high-water ` +
+      `${(hwmKb() / 1024).toFixed(0)} MB`,
   );
 
   try {
@@ -176,7 +183,8 @@ try {
     const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
     const ready = await page.evaluate(() => performance.now());
     console.log(
-      `dashboard with ${report.accepted.length} satellites: first contentful paint ${fcp.toFixed(0)} ms (target < 2 s), ready ${(ready / 1000).toFixed(1)} s`,
+      `dashboard with ${report.accepted.length} satellites: first contentful paint ${fcp.toFixed(0)} ms ` +
+        `(target < 2 s), ready ${(ready / 1000).toFixed(1)} s`,
     );
     await browser.close();
   } catch (e) {

@@ -24,7 +24,8 @@ const DEG = Math.PI / 180;
 function track(maxElDeg: number): TrackSample[] {
   const out: TrackSample[] = [];
   const omega = 7.61 / (R + H); // rad/s along the orbit
-  const gamma0 = Math.acos((R / (R + H)) * Math.cos(maxElDeg * DEG)) - maxElDeg * DEG; // Earth-central angle at culmination
+  // Earth-central angle at culmination
+  const gamma0 = Math.acos((R / (R + H)) * Math.cos(maxElDeg * DEG)) - maxElDeg * DEG;
   for (let t = -400; t <= 400; t++) {
     const along = omega * t;
     const gamma = Math.acos(Math.cos(gamma0) * Math.cos(along));
@@ -52,7 +53,8 @@ const msKey = time(() => {
   ).secureKeyBits;
 }, 20_000);
 console.log(
-  `finite-key evaluation, 400 s pass: ${(msKey * 1000).toFixed(1)} µs (target 1000 µs: ${(1 / msKey).toFixed(0)}x faster)`,
+  `finite-key evaluation, 400 s pass: ${(msKey * 1000).toFixed(1)} µs (target 1000 µs: ` +
+    `${(1 / msKey).toFixed(0)}x faster)`,
 );
 
 // 2. Optimisation of one pass (protocol + optimal window).
@@ -70,7 +72,8 @@ const msOpt = time(() => {
   }).secureKeyBits;
 }, 5);
 console.log(
-  `optimised protocol + window, one 400 s pass: ${msOpt.toFixed(0)} ms (target 1000 ms: ${(1000 / msOpt).toFixed(1)}x faster)`,
+  `optimised protocol + window, one 400 s pass: ${msOpt.toFixed(0)} ms (target 1000 ms: ` +
+    `${(1000 / msOpt).toFixed(1)}x faster)`,
 );
 
 // 3. Score 10,000 passes.
@@ -80,7 +83,8 @@ let bits = 0;
 for (let i = 0; i < 10_000; i++) bits += passYield(tracks[i % 100]!, GENERIC_500KM_810NM).secureBits;
 const s = (performance.now() - t0) / 1000;
 console.log(
-  `scored 10,000 passes (${tracks.reduce((a, t) => a + t.length, 0) / 100} samples each on average): ${s.toFixed(2)} s (target 10 s: ${(10 / s).toFixed(1)}x faster); mean ${(bits / 10_000).toFixed(0)} bits/pass`,
+  `scored 10,000 passes (${tracks.reduce((a, t) => a + t.length, 0) / 100} samples each on average): ` +
+    `${s.toFixed(2)} s (target 10 s: ${(10 / s).toFixed(1)}x faster); mean ${(bits / 10_000).toFixed(0)} bits/pass`,
 );
 if (sink < 0) console.log(sink);
 
@@ -132,7 +136,10 @@ if (sink < 0) console.log(sink);
   const msPoint = msCpuSum / points.length;
   const evals = keys.reduce((a, k) => a + (k.optimisation?.evaluations ?? 0), 0) / points.length;
   console.log(
-    `optimisation per SatQuMA run2 point (protocol + window, ${points.length} points, ${evals.toFixed(0)} evaluations each on average): ${msPoint.toFixed(1)} ms CPU (${msWall.toFixed(1)} ms wall; best of 3 per point); SatQuMA 3200-3600 ms per point: ${(3200 / msPoint).toFixed(0)}x faster by CPU time, ${(3200 / msWall).toFixed(0)}x by wall time (goal 30x)`,
+    `optimisation per SatQuMA run2 point (protocol + window, ${points.length} points, ${evals.toFixed(0)} ` +
+      `evaluations each on average): ${msPoint.toFixed(1)} ms CPU (${msWall.toFixed(1)} ms wall; best of ` +
+      `3 per point); SatQuMA 3200-3600 ms per point: ${(3200 / msPoint).toFixed(0)}x faster by CPU time, ` +
+      `${(3200 / msWall).toFixed(0)}x by wall time (goal 30x)`,
   );
   const bounds = (
     JSON.parse(readFileSync(new URL('../test/fixtures/satquma/run2-bounds.json', import.meta.url), 'utf8')) as {
@@ -140,6 +147,7 @@ if (sink < 0) console.log(sink);
     }
   ).points;
   console.log(
-    `  keys (P_ec/ls dB: qkdsat vs the most SatQuMA's optimiser can reach, run2-bounds.json): ${points.map((q, i) => `${q.pec}/${q.ls}: ${keys[i]!.secureKeyBits} vs ${bounds[i]!.bits}`).join(', ')}`,
+    `  keys (P_ec/ls dB: qkdsat vs the most SatQuMA's optimiser can reach, run2-bounds.json): ` +
+      `${points.map((q, i) => `${q.pec}/${q.ls}: ${keys[i]!.secureKeyBits} vs ${bounds[i]!.bits}`).join(', ')}`,
   );
 }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRelay } from '../relay/index.js';
+import { postEtsi } from './etsi-post.js';
 import { KeyMaterial } from '../relay/domain/key-material.js';
 import { linkId } from '../relay/domain/links.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -77,31 +78,7 @@ const agentFor = (sae: string) =>
     key: readFileSync(join(pki, `sae/${sae}.key`)),
   });
 const agents = { 'sae-graz-a': agentFor('sae-graz-a'), 'sae-matera-a': agentFor('sae-matera-a') };
-function call(
-  sae: keyof typeof agents,
-  path: string,
-  body: string,
-): Promise<{ status: number; json: { keys: { key_ID: string }[] } }> {
-  return new Promise((res, rej) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: kmePort,
-        method: 'POST',
-        path,
-        agent: agents[sae],
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (r) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => res({ status: r.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));
-      },
-    );
-    req.on('error', rej);
-    req.end(body);
-  });
-}
+const call = (sae: keyof typeof agents, path: string, body: string) => postEtsi(agents[sae], kmePort, path, body);
 
 async function measure(ms: number): Promise<{ p50: number; p99: number; max: number; pairs: number; errors: number }> {
   const lat: number[] = [];
@@ -150,7 +127,8 @@ for (let i = 0; i < 600; i += 1) {
 }
 
 const fmt = (r: Awaited<ReturnType<typeof measure>>) =>
-  `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.pairs} pairs, ${r.errors} errors`;
+  `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.pairs} ` +
+  `pairs, ${r.errors} errors`;
 await measure(1000);
 const alone = await measure(5000);
 const from = '2022-08-10T00:00:00Z',

@@ -50,15 +50,19 @@ for (const planning of ['expected', 'robust'] as const) {
     );
   const s = (out[planning] = summary(reports));
   console.log(
-    `${planning.padEnd(8)} ${seeds} seeds x ${days} days: worst pair p10 monthly ${(s.worstP10 * 100).toFixed(1)} %, p50 ${(s.worstP50 * 100).toFixed(1)} %; mean delivered ${(s.delivered / 1e6).toFixed(1)} Mbit; ${(s.ms / 1000).toFixed(1)} s per run`,
+    `${planning.padEnd(8)} ${seeds} seeds x ${days} days: worst pair p10 monthly ` +
+      `${(s.worstP10 * 100).toFixed(1)} %, p50 ${(s.worstP50 * 100).toFixed(1)} %; mean delivered ` +
+      `${(s.delivered / 1e6).toFixed(1)} Mbit; ${(s.ms / 1000).toFixed(1)} s per run`,
   );
   for (const p of s.per)
     console.log(
-      `         ${p.pair.padEnd(20)} p10 ${(p.p10 * 100).toFixed(1).padStart(5)} %, p50 ${(p.p50 * 100).toFixed(1).padStart(5)} %, months with no key ${(p.zeroMonths * 100).toFixed(1)} %`,
+      `         ${p.pair.padEnd(20)} p10 ${(p.p10 * 100).toFixed(1).padStart(5)} %, p50 ` +
+        `${(p.p50 * 100).toFixed(1).padStart(5)} %, months with no key ${(p.zeroMonths * 100).toFixed(1)} %`,
     );
 }
 const e = out.expected!,
   r = out.robust!;
 console.log(
-  `robust / expected: worst-pair p10 ${(r.worstP10 * 100).toFixed(1)} % vs ${(e.worstP10 * 100).toFixed(1)} %; expected total key ${((r.delivered / e.delivered - 1) * 100).toFixed(1)} %`,
+  `robust / expected: worst-pair p10 ${(r.worstP10 * 100).toFixed(1)} % vs ` +
+    `${(e.worstP10 * 100).toFixed(1)} %; expected total key ${((r.delivered / e.delivered - 1) * 100).toFixed(1)} %`,
 );

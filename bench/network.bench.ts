@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { readNetworkConfigFile } from '../network/index.js';
 import { checkLedger, type NetworkConfig } from '../network/domain/index.js';
 import { runNetworkSimulation } from '../src/network-run.js';
+import { EXTRA_OBSERVATORIES } from './observatories.js';
 
 const args = process.argv.slice(2);
 const seed = Number(args[args.indexOf('--seed') + 1] ?? 1) || 1;
@@ -35,9 +36,13 @@ async function year(solver: 'heuristic' | 'exact', times: number) {
   );
   const ms = r.report.runtimeMs;
   console.log(
-    `demo network, 365 days, ${solver}: ${(ms / 1000).toFixed(1)} s (bar: ${solver === 'heuristic' ? '60 s' : '600 s'}); ${r.report.replans} re-plans, ${r.report.satellites[0]!.passesExecuted} passes; ` +
-      `delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit; checker ${check.ok ? 'ok' : check.violations.slice(0, 3).join('; ')}; ` +
-      `${((365 * 86_400_000) / ms).toExponential(2)}x real time = ${((365 * 86_400_000) / LIVE_DEMO_SPEED / ms).toFixed(0)}x the 60x live demo` +
+    `demo network, 365 days, ${solver}: ${(ms / 1000).toFixed(1)} s (bar: ` +
+      `${solver === 'heuristic' ? '60 s' : '600 s'}); ${r.report.replans} re-plans, ` +
+      `${r.report.satellites[0]!.passesExecuted} passes; ` +
+      `delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit; checker ` +
+      `${check.ok ? 'ok' : check.violations.slice(0, 3).join('; ')}; ` +
+      `${((365 * 86_400_000) / ms).toExponential(2)}x real time = ` +
+      `${((365 * 86_400_000) / LIVE_DEMO_SPEED / ms).toFixed(0)}x the 60x live demo` +
       (times > 1
         ? `; second run byte-identical (without runtimeMs): ${out.every((x) => strip(x.report) === strip(r.report))}`
         : ''),
@@ -45,34 +50,12 @@ async function year(solver: 'heuristic' | 'exact', times: number) {
 }
 
 async function big() {
-  const extra: [string, number, number, number][] = [
-    ['maunakea', 19.82, -155.47, 4200],
-    ['paranal', -24.63, -70.4, 2635],
-    ['siding-spring', -31.27, 149.06, 1165],
-    ['calar-alto', 37.22, -2.55, 2168],
-    ['kitt-peak', 31.96, -111.6, 2096],
-    ['hanle', 32.78, 78.96, 4500],
-    ['mt-abu', 24.65, 72.78, 1680],
-    ['sutherland', -32.38, 20.81, 1798],
-    ['mt-stromlo', -35.32, 149.0, 770],
-    ['la-palma', 28.76, -17.89, 2396],
-  ];
   const { config: demo } = readNetworkConfigFile(resolve(root, 'config/network-demo.json'));
   const shipped = (await import('../tle/domain/index.js')).StationListSchema.parse(
     JSON.parse((await import('node:fs')).readFileSync(resolve(root, 'tle/data/stations.json'), 'utf8')),
   );
-  // The ten extra sites have no shipped climatology: a flat 0.6 (bench-only assumption).
-  const stations = [
-    ...shipped,
-    ...extra.map(([id, lat, lon, alt]) => ({
-      id,
-      name: id,
-      latitudeDeg: lat,
-      longitudeDeg: lon,
-      altitudeM: alt,
-      clearSky: Array(12).fill(0.6) as number[],
-    })),
-  ];
+  // Ten more observatories (bench/observatories.ts: clear-sky 0.6, a bench-only assumption).
+  const stations = [...shipped, ...EXTRA_OBSERVATORIES];
   const cfg: NetworkConfig = {
     ...demo,
     stationsFile: undefined,
@@ -121,7 +104,10 @@ async function big() {
     planning: 'expected',
   });
   console.log(
-    `20 stations x ${r.report.satellites.length} satellites x 90 days, heuristic: ${(r.report.runtimeMs / 1000).toFixed(1)} s (bar: 600 s); ${r.report.satellites.reduce((s, x) => s + x.passesExecuted, 0)} passes; delivered ${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit`,
+    `20 stations x ${r.report.satellites.length} satellites x 90 days, heuristic: ` +
+      `${(r.report.runtimeMs / 1000).toFixed(1)} s (bar: 600 s); ` +
+      `${r.report.satellites.reduce((s, x) => s + x.passesExecuted, 0)} passes; delivered ` +
+      `${(r.report.totals.deliveredBits / 1e6).toFixed(1)} Mbit`,
   );
 }
 

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { highsSolver } from '../scheduler/adapters/highs-solver.js';
+import { EXTRA_OBSERVATORIES } from './observatories.js';
 import {
   candidatesFromPasses,
   keyRateYield,
@@ -41,32 +42,10 @@ function instance(): { name: string; cands: Candidate[]; demand: Demand } {
     const root = resolve(import.meta.dirname, '..');
     const sets = parseTleText(readFileSync(resolve(root, 'tle/data/demo.tle'), 'utf8')).accepted;
     const shipped = StationListSchema.parse(JSON.parse(readFileSync(resolve(root, 'tle/data/stations.json'), 'utf8')));
-    // Ten more real observatory sites (coordinates rounded to 0.01 deg) so the instance has 20
-    // stations; their clear-sky probability is a flat 0.6 placeholder (no climatology shipped).
-    const extra: [string, number, number, number][] = [
-      ['maunakea', 19.82, -155.47, 4200],
-      ['paranal', -24.63, -70.4, 2635],
-      ['siding-spring', -31.27, 149.06, 1165],
-      ['calar-alto', 37.22, -2.55, 2168],
-      ['kitt-peak', 31.96, -111.6, 2096],
-      ['hanle', 32.78, 78.96, 4500],
-      ['mt-abu', 24.65, 72.78, 1680],
-      ['sutherland', -32.38, 20.81, 1798],
-      ['mt-stromlo', -35.32, 149.0, 770],
-      ['la-palma', 28.76, -17.89, 2396],
-    ];
     const stations = [
       ...shipped,
-      ...StationListSchema.parse(
-        extra.map(([id, lat, lon, alt]) => ({
-          id,
-          name: id,
-          latitudeDeg: lat,
-          longitudeDeg: lon,
-          altitudeM: alt,
-          clearSky: Array(12).fill(0.6),
-        })),
-      ),
+      // Ten more observatories so the instance has 20 stations (bench/observatories.ts).
+      ...StationListSchema.parse(EXTRA_OBSERVATORIES),
     ];
     const fromMs = Date.UTC(2026, 0, 5, 12);
     const { passes } = passesOf(sets, stations, { fromMs, toMs: fromMs + 7 * 86_400_000 });
@@ -101,15 +80,20 @@ function instance(): { name: string; cands: Candidate[]; demand: Demand } {
 }
 
 const fmt = (o: Objective) =>
-  `worst pair ${(o.worstPairFraction * 100).toFixed(2)} %, demand met ${(o.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(o.totalKeyBits / 1e6).toFixed(2)} Mbit`;
+  `worst pair ${(o.worstPairFraction * 100).toFixed(2)} %, demand met ` +
+  `${(o.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(o.totalKeyBits / 1e6).toFixed(2)} Mbit`;
+const boundOf = (p: Plan) =>
+  p.bound ? `bound: ${fmt(p.bound)}; gap ${p.gapPercent!.toFixed(3)} % (${p.status})` : 'no bound';
 const line = (label: string, p: Plan) =>
   console.log(
-    `${label.padEnd(10)} ${p.bookings.length} bookings; ${fmt(p.objective)}; ${p.bound ? `bound: ${fmt(p.bound)}; gap ${p.gapPercent!.toFixed(3)} % (${p.status})` : 'no bound'}; ${(p.solveTimeMs / 1000).toFixed(2)} s`,
+    `${label.padEnd(10)} ${p.bookings.length} bookings; ${fmt(p.objective)}; ${boundOf(p)}; ` +
+      `${(p.solveTimeMs / 1000).toFixed(2)} s`,
   );
 
 const { name, cands, demand } = instance();
 console.log(
-  `instance ${name}: ${cands.length} candidates, ${demand.pairs.length} pairs, ${Object.keys(demand.stations).length} station demands; time limit ${timeLimitS} s`,
+  `instance ${name}: ${cands.length} candidates, ${demand.pairs.length} pairs, ` +
+    `${Object.keys(demand.stations).length} station demands; time limit ${timeLimitS} s`,
 );
 const heur = await planSchedule(cands, demand, { solver: 'heuristic', timeLimitS, gaps, nowMs });
 line('heuristic', heur);
@@ -117,7 +101,10 @@ const exact = await planSchedule(cands, demand, { solver: 'exact', timeLimitS, g
 line('exact', exact);
 const rel = (h: number, e: number) => (e > 0 ? ((e - h) / e) * 100 : 0);
 console.log(
-  `heuristic vs exact: worst pair ${rel(heur.objective.worstPairFraction, exact.objective.worstPairFraction).toFixed(2)} % below, demand met ${rel(heur.objective.demandMetBits, exact.objective.demandMetBits).toFixed(2)} % below, key ${rel(heur.objective.totalKeyBits, exact.objective.totalKeyBits).toFixed(2)} % below`,
+  `heuristic vs exact: worst pair ` +
+    `${rel(heur.objective.worstPairFraction, exact.objective.worstPairFraction).toFixed(2)} % below, ` +
+    `demand met ${rel(heur.objective.demandMetBits, exact.objective.demandMetBits).toFixed(2)} % below, ` +
+    `key ${rel(heur.objective.totalKeyBits, exact.objective.totalKeyBits).toFixed(2)} % below`,
 );
 
 // "Max total key, then allocate": plan ignoring demand, then the best allocation on that fixed selection.
@@ -135,5 +122,9 @@ const seq = fixed.allocation.objective;
 console.log(`max-key-then-allocate: ${fmt(seq)}`);
 console.log(`joint planning: ${fmt(exact.objective)}`);
 console.log(
-  `joint vs sequential: demand met x${(exact.objective.demandMetBits / Math.max(1, seq.demandMetBits)).toFixed(3)} (${rel(seq.demandMetBits, exact.objective.demandMetBits).toFixed(1)} % more of the total met by joint), worst pair fraction ${(seq.worstPairFraction * 100).toFixed(1)} % -> ${(exact.objective.worstPairFraction * 100).toFixed(1)} %`,
+  `joint vs sequential: demand met ` +
+    `x${(exact.objective.demandMetBits / Math.max(1, seq.demandMetBits)).toFixed(3)} ` +
+    `(${rel(seq.demandMetBits, exact.objective.demandMetBits).toFixed(1)} % more of the total met by ` +
+    `joint), worst pair fraction ${(seq.worstPairFraction * 100).toFixed(1)} % -> ` +
+    `${(exact.objective.worstPairFraction * 100).toFixed(1)} %`,
 );

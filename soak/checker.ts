@@ -68,7 +68,7 @@ export interface Figures {
 
 const MAX_LIST = 20;
 
-export async function check(c: CheckInput): Promise<{ violations: Violation[]; figures: Figures }> {
+export async function check(input: CheckInput): Promise<{ violations: Violation[]; figures: Figures }> {
   const violations: Violation[] = [];
   const v = (invariant: string, detail: string) => {
     violations.push({ invariant, detail });
@@ -77,7 +77,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     for (const d of details.slice(0, MAX_LIST)) v(invariant, d);
     if (details.length > MAX_LIST) v(invariant, `... and ${details.length - MAX_LIST} more`);
   };
-  const relay = `${c.prefix}:relay:`;
+  const relay = `${input.prefix}:relay:`;
 
   // --- the audit stream: what it says was deposited, delivered, voided, relayed ---
   const masterDelivered = new Map<string, string>(); // keyId -> master
@@ -92,7 +92,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     bitsRelayed = 0,
     keysServed = 0,
     entries = 0;
-  for await (const e of readAudit(c.redis, relay)) {
+  for await (const e of readAudit(input.redis, relay)) {
     entries += 1;
     const d = e.data as Record<string, unknown>;
     if (e.type === 'deposit') {
@@ -147,7 +147,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   // The KME logs each request as it writes the answer; same host, same clock.
   const etsiLog: { atMs: number; sae: string; path: string; status: number }[] = [];
   try {
-    for (const line of readFileSync(join(c.logDir, 'kme.log'), 'utf8').split('\n')) {
+    for (const line of readFileSync(join(input.logDir, 'kme.log'), 'utf8').split('\n')) {
       if (!line.includes('"etsi request"')) continue;
       try {
         const j = JSON.parse(line) as { time: string; sae: string; path: string; status: number };
@@ -166,7 +166,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     );
   const discardedByClient = new Set<string>();
   const encDiscards = new Map<string, number>(); // master>slave -> keys the client may have discarded
-  for (const h of c.hangUps) {
+  for (const h of input.hangUps) {
     if (!writtenBeforeReset(h)) continue;
     if (h.kind === 'dec') for (const id of h.keyIds) discardedByClient.add(id);
     else encDiscards.set(`${h.master}>${h.slave}`, (encDiscards.get(`${h.master}>${h.slave}`) ?? 0) + 2);
@@ -181,7 +181,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   let pendingAtEnd = 0,
     received = 0,
     discarded = 0;
-  for (const k of c.keys.values()) {
+  for (const k of input.keys.values()) {
     if (k.masterGot !== 1) twice.push(`key ${k.keyId}: master ${k.master} got it ${k.masterGot} times`);
     if (k.slaveHashes.length > 1) twice.push(`key ${k.keyId}: slave ${k.slave} got it ${k.slaveHashes.length} times`);
     if (k.slaveHashes.some((h) => h !== k.masterHash))
@@ -191,11 +191,12 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
       continue;
     }
     if (voided.has(k.keyId)) continue;
-    const [state, master, slave] = await c.redis.hmget(`${relay}seg:${k.keyId}`, 'state', 'master', 'slave');
+    const [state, master, slave] = await input.redis.hmget(`${relay}seg:${k.keyId}`, 'state', 'master', 'slave');
     if (k.refused && state === 'bound') {
       // ETSI 400 is final for a client: the slave was told the key does not exist, yet it is still its key.
       refusedWhileBound.push(
-        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although the key is still bound to it`,
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME answered its slave 400 (not found) although ` +
+          `the key is still bound to it`,
       );
       continue;
     }
@@ -209,11 +210,16 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     }
     if (k.refused)
       refusedNotVoided.push(
-        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void names it (state ${state ?? 'gone'})`,
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the KME refused it to its slave, and no audit void ` +
+          `names it (state ${state ?? 'gone'})`,
       );
     else
       lost.push(
-        `key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and not retrievable (state ${state ?? 'gone'}, audit slave deliveries ${slaveDelivered.get(k.keyId) ?? 0}${k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : ''})`,
+        `key ${k.keyId} (${k.master} -> ${k.slave}): the slave never received it, it is not voided and ` +
+          `not retrievable (state ${state ?? 'gone'}, audit slave deliveries ` +
+          `${slaveDelivered.get(k.keyId) ?? 0}` +
+          (k.hungUp ? ', it was in a dec_keys request the consumer hung up on' : '') +
+          ')',
       );
   }
   capped('key-lost', lost);
@@ -223,11 +229,11 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   capped('key-refused-while-bound', refusedWhileBound);
   capped(
     'key-misdelivered',
-    c.strays.map((s) => `${s.sae} got key ${s.keyId} via ${s.via}, not bound to it`),
+    input.strays.map((s) => `${s.sae} got key ${s.keyId} via ${s.via}, not bound to it`),
   );
   // The audit's deliveries match what consumers received.
   const notReceivedByMaster = [...masterDelivered.keys()]
-    .filter((id) => !c.keys.has(id) && !c.fuzzKeys.has(id))
+    .filter((id) => !input.keys.has(id) && !input.fuzzKeys.has(id))
     .filter((id) => {
       // A master that hung up on an answer the KME had already written: up to its keys are the client's loss.
       const pair = `${masterDelivered.get(id)}>${masterSlave.get(id)}`;
@@ -246,13 +252,14 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     ),
   );
   const notReceivedBySlave = [...slaveDelivered.keys()].filter(
-    (id) => !c.keys.get(id)?.slaveHashes.length && !discardedByClient.has(id),
+    (id) => !input.keys.get(id)?.slaveHashes.length && !discardedByClient.has(id),
   );
   capped(
     'audit-delivered-not-received',
     notReceivedBySlave.map(
       (id) =>
-        `audit delivers key ${id} to its slave ${c.keys.get(id)?.slave ?? '?'}; the slave never received it${c.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`,
+        `audit delivers key ${id} to its slave ${input.keys.get(id)?.slave ?? '?'}; the slave never ` +
+        `received it${input.keys.get(id)?.hungUp ? ' (in a request it hung up on)' : ''}`,
     ),
   );
   capped(
@@ -261,8 +268,8 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   );
   // No key hash under two IDs or two pairs.
   const byHash = new Map<string, Set<string>>();
-  for (const k of c.keys.values()) byHash.set(k.masterHash, (byHash.get(k.masterHash) ?? new Set()).add(k.keyId));
-  for (const [id, h] of c.fuzzKeys) byHash.set(h, (byHash.get(h) ?? new Set()).add(id));
+  for (const k of input.keys.values()) byHash.set(k.masterHash, (byHash.get(k.masterHash) ?? new Set()).add(k.keyId));
+  for (const [id, h] of input.fuzzKeys) byHash.set(h, (byHash.get(h) ?? new Set()).add(id));
   capped(
     'key-hash-unique',
     [...byHash]
@@ -274,17 +281,17 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   );
 
   // --- pools: every deposited bit accounted for; pool bits equal the audit balance ---
-  const ledger = await checkLedger(c.redis, relay);
+  const ledger = await checkLedger(input.redis, relay);
   capped('pool-balance', ledger.problems);
   const strayStates: string[] = [];
   for (const state of ['reserved', 'taken']) {
     // Nothing may stay reserved or leased after the run has quiesced (sweeps had their time).
     let cursor = '0';
     do {
-      const [next, keys] = await c.redis.scan(cursor, 'MATCH', `${relay}seg:*`, 'COUNT', 2000);
+      const [next, keys] = await input.redis.scan(cursor, 'MATCH', `${relay}seg:*`, 'COUNT', 2000);
       cursor = next;
       for (const k of keys)
-        if ((await c.redis.hget(k, 'state')) === state)
+        if ((await input.redis.hget(k, 'state')) === state)
           strayStates.push(`${k.slice(relay.length)} is still ${state} after the run quiesced`);
     } while (cursor !== '0');
   }
@@ -297,7 +304,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   );
 
   // --- bookings ---
-  const ids = await c.redis.zrange(`${c.prefix}:sched:bookings`, 0, -1);
+  const ids = await input.redis.zrange(`${input.prefix}:sched:bookings`, 0, -1);
   const bookings = [] as {
     id: string;
     state: string;
@@ -310,7 +317,7 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     blockId?: string;
   }[];
   for (const id of ids) {
-    const h = await c.redis.hgetall(`${c.prefix}:sched:booking:${id}`);
+    const h = await input.redis.hgetall(`${input.prefix}:sched:booking:${id}`);
     if (!h.id) {
       v('booking-record', `booking ${id} is indexed but has no record`);
       continue;
@@ -353,9 +360,13 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     }
     if (['FAILED', 'CANCELLED', 'SUPERSEDED'].includes(b.state) && !b.reason.trim())
       bookingProblems.push(`booking ${b.id} ${b.state} without a reason`);
-    if (['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state) && b.endMs + c.staleToleranceMs + 30 * 60_000 < c.simNowMs) {
+    if (
+      ['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state) &&
+      b.endMs + input.staleToleranceMs + 30 * 60_000 < input.simNowMs
+    ) {
       bookingProblems.push(
-        `booking ${b.id} (${b.stationId}, LOS ${new Date(b.endMs).toISOString()}) is still ${b.state} at ${new Date(c.simNowMs).toISOString()}: neither executed nor missed with a reason`,
+        `booking ${b.id} (${b.stationId}, LOS ${new Date(b.endMs).toISOString()}) is still ${b.state} at ` +
+          `${new Date(input.simNowMs).toISOString()}: neither executed nor missed with a reason`,
       );
     }
   }
@@ -379,24 +390,24 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
       }
     }
   };
-  scan((b) => b.stationId, c.gaps.stationSlewMs, 'station');
-  scan((b) => b.noradId, c.gaps.satelliteRetargetMs, 'satellite');
+  scan((b) => b.stationId, input.gaps.stationSlewMs, 'station');
+  scan((b) => b.noradId, input.gaps.satelliteRetargetMs, 'satellite');
   capped('no-double-booking', overlaps);
 
   // --- the audit chain and its seals ---
-  const kek = Kek.fromHex(c.kekHex);
-  const verdict = await verifyAudit(c.redis, relay, kek.derive('audit-seal'));
+  const kek = Kek.fromHex(input.kekHex);
+  const verdict = await verifyAudit(input.redis, relay, kek.derive('audit-seal'));
   if (!verdict.ok) v('audit-verifies', `audit chain broken at ${JSON.stringify(verdict.brokenAt)}`);
   if (!(verdict.seals && verdict.seals > 0)) v('audit-verifies', 'no audit seal was written');
 
   // --- logs: no key bytes, KEK or tokens ---
-  const hashes = new Set<string>([...[...c.keys.values()].map((k) => k.masterHash), ...c.fuzzKeys.values()]);
+  const hashes = new Set<string>([...[...input.keys.values()].map((k) => k.masterHash), ...input.fuzzKeys.values()]);
   const leaks: string[] = [];
-  for (const f of readdirSync(c.logDir)) {
-    const text = readFileSync(join(c.logDir, f), 'utf8');
-    if (text.includes(c.kekHex) || text.toLowerCase().includes(c.kekHex.toLowerCase()))
+  for (const f of readdirSync(input.logDir)) {
+    const text = readFileSync(join(input.logDir, f), 'utf8');
+    if (text.includes(input.kekHex) || text.toLowerCase().includes(input.kekHex.toLowerCase()))
       leaks.push(`${f}: contains the KEK`);
-    if (text.includes(c.adminToken)) leaks.push(`${f}: contains the admin token`);
+    if (text.includes(input.adminToken)) leaks.push(`${f}: contains the admin token`);
     for (const m of text.matchAll(/[A-Za-z0-9+/]{20,}={0,2}/g)) {
       const buf = Buffer.from(m[0], 'base64');
       if (buf.length < 8) continue;
@@ -409,18 +420,19 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
   // --- processes: none exited unless the injector killed it ---
   capped(
     'no-unexpected-exit',
-    c.exits
+    input.exits
       .filter((e) => !e.expected)
       .map(
         (e) =>
-          `${e.name} (pid ${e.pid}) exited with code ${e.code} signal ${e.signal} at ${new Date(e.atMs).toISOString()} without being killed`,
+          `${e.name} (pid ${e.pid}) exited with code ${e.code} signal ${e.signal} at ` +
+          `${new Date(e.atMs).toISOString()} without being killed`,
       ),
   );
 
   // --- outages: answers 503 within 1 s, never 500 ---
-  const inOutage = (s: Sample) => c.outages.find((w) => s.atMs - s.ms >= w.fromMs && s.atMs - s.ms <= w.toMs);
+  const inOutage = (s: Sample) => input.outages.find((w) => s.atMs - s.ms >= w.fromMs && s.atMs - s.ms <= w.toMs);
   const outageProblems: string[] = [];
-  for (const s of c.books.probes.samples) {
+  for (const s of input.books.probes.samples) {
     const w = inOutage(s);
     if (!w) continue;
     const answeredAfter = s.atMs > w.toMs;
@@ -430,9 +442,9 @@ export async function check(c: CheckInput): Promise<{ violations: Violation[]; f
     outageProblems.push(`${s.route} during ${w.kind}: ${s.status || 'no answer'} after ${Math.round(s.ms)} ms`);
   }
   capped('outage-503-within-1s', outageProblems);
-  const inWindow = (s: Sample) => c.windows.some((w) => s.atMs >= w.fromMs && s.atMs - s.ms <= w.toMs);
+  const inWindow = (s: Sample) => input.windows.some((w) => s.atMs >= w.fromMs && s.atMs - s.ms <= w.toMs);
   const serverErrors: string[] = [];
-  for (const [name, book] of Object.entries(c.books)) {
+  for (const [name, book] of Object.entries(input.books)) {
     for (const s of book.samples) {
       if (s.status === 500 || (s.status > 500 && s.status !== 503))
         serverErrors.push(`${name}: ${s.route} answered ${s.status}`);

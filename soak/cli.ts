@@ -40,8 +40,17 @@ const report = await runSoak({
   keep: !!o.keep,
 });
 const { violations, faults, bookingsExecuted, bitsDeposited, bitsDelivered, bitsRelayed, keysServed } = report;
-process.stdout.write(
-  `${JSON.stringify({ seed: report.seed, days: report.days, violations: violations.length, faults, bookingsExecuted, bitsDeposited, bitsDelivered, bitsRelayed, keysServed })}\n`,
-);
+const summary = {
+  seed: report.seed,
+  days: report.days,
+  violations: violations.length,
+  faults,
+  bookingsExecuted,
+  bitsDeposited,
+  bitsDelivered,
+  bitsRelayed,
+  keysServed,
+};
+process.stdout.write(`${JSON.stringify(summary)}\n`);
 for (const v of violations.slice(0, 30)) process.stdout.write(`VIOLATION ${v.invariant}: ${v.detail}\n`);
 process.exit(violations.length ? 1 : 0);

@@ -22,8 +22,8 @@ export interface Sample {
 
 export class Traffic {
   readonly samples: Sample[] = [];
-  add(s: Sample): void {
-    this.samples.push(s);
+  add(sample: Sample): void {
+    this.samples.push(sample);
   }
 
   summary(): { requests: number; status: Record<string, number>; p50Ms: number; p99Ms: number } {
@@ -47,13 +47,23 @@ export interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function kindOf503(text: string): string {
+function kindOf503(text: string): string {
   if (/insufficient key/i.test(text)) return 'insufficient';
   if (/too many requests/i.test(text)) return 'rate';
   if (/integrity/i.test(text)) return 'integrity';
   if (/unavailable|not answering|redis|retry/i.test(text)) return 'unavailable';
   return 'other';
 }
+
+/** The traffic sample of an answered call (status 0: the connection failed; its error is the note). */
+const sampleOf = (reply: Reply, route: string): Sample => ({
+  atMs: Date.now(),
+  ms: reply.ms,
+  status: reply.status,
+  route,
+  ...(reply.status === 503 ? { kind: kindOf503(reply.text) } : {}),
+  ...(reply.status === 0 ? { note: reply.text } : {}),
+});
 
 const parse = (text: string): unknown => {
   try {
@@ -124,22 +134,14 @@ export class RestClient {
 
   /** Calls API process `i` (default: round robin). */
   private next = 0;
-  async call(o: CallOptions, book?: Traffic, route = o.path, i?: number): Promise<Reply> {
-    const port = this.ports[i ?? (this.next = (this.next + 1) % this.ports.length)]!;
+  async call(options: CallOptions, book?: Traffic, route = options.path, portIndex?: number): Promise<Reply> {
+    const port = this.ports[portIndex ?? (this.next = (this.next + 1) % this.ports.length)]!;
     const withAuth =
-      this.authorization && !Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
-        ? { ...o, headers: { ...(o.headers ?? {}), authorization: this.authorization } }
-        : o;
+      this.authorization && !Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+        ? { ...options, headers: { ...(options.headers ?? {}), authorization: this.authorization } }
+        : options;
     const r = await call(httpRequest, this.agent, port, withAuth);
-    if (r.status >= 0)
-      book?.add({
-        atMs: Date.now(),
-        ms: r.ms,
-        status: r.status,
-        route,
-        ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}),
-        ...(r.status === 0 ? { note: r.text } : {}),
-      });
+    if (r.status >= 0) book?.add(sampleOf(r, route));
     return r;
   }
 
@@ -199,17 +201,9 @@ export class EtsiClient {
     return a;
   }
 
-  async call(sae: string, o: CallOptions, book?: Traffic, route = o.path): Promise<Reply> {
-    const r = await call(httpsRequest, this.agentOf(sae), this.port, o);
-    if (r.status >= 0)
-      book?.add({
-        atMs: Date.now(),
-        ms: r.ms,
-        status: r.status,
-        route,
-        ...(r.status === 503 ? { kind: kindOf503(r.text) } : {}),
-        ...(r.status === 0 ? { note: r.text } : {}),
-      });
+  async call(sae: string, options: CallOptions, book?: Traffic, route = options.path): Promise<Reply> {
+    const r = await call(httpsRequest, this.agentOf(sae), this.port, options);
+    if (r.status >= 0) book?.add(sampleOf(r, route));
     return r;
   }
 

@@ -70,7 +70,10 @@ export class Consumers {
   private stopAll = false;
   private loops: Promise<void>[] = [];
   hangUps = { enc: 0, dec: 0 };
-  /** Each injected hang-up: who, what, and when the connection was reset (the checker asks the KME's log whether it had written the answer by then). */
+  /**
+   * Each injected hang-up: who, what, and when the connection was reset (the checker asks the KME's log whether it had
+   * written the answer by then).
+   */
   readonly hangUpLog: HangUp[] = [];
 
   constructor(
@@ -237,7 +240,8 @@ export class Consumers {
       raw.on('error', () => resolve(false));
       const s = tlsConnect({ socket: raw, ...this.etsi.tlsOf(sae) }, () => {
         s.write(
-          `POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-soak-hangup: ${randomUUID()}\r\n\r\n${body}`,
+          `POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ` +
+            `${Buffer.byteLength(body)}\r\nx-soak-hangup: ${randomUUID()}\r\n\r\n${body}`,
           () => {
             resetAtMs = Date.now();
             raw.resetAndDestroy();

@@ -200,7 +200,7 @@ export function fuzzCases(
   routes: { method: string; path: string }[],
   saes: string[],
   seed: number,
-  n: number,
+  count: number,
 ): FuzzCase[] {
   const rest = fc
     .tuple(
@@ -243,7 +243,7 @@ export function fuzzCases(
       ...(body && method !== 'GET' ? { body } : {}),
       sae,
     }));
-  return fc.sample(fc.oneof({ weight: 3, arbitrary: rest }, { weight: 2, arbitrary: etsi }), { seed, numRuns: n });
+  return fc.sample(fc.oneof({ weight: 3, arbitrary: rest }, { weight: 2, arbitrary: etsi }), { seed, numRuns: count });
 }
 
 /** Sends the cases one by one (bounded: one in flight); keys a fuzz call ever got are handed to `onKeys`. */

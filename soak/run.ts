@@ -10,14 +10,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { REPO_ROOT } from '../src/platform/config.js';
-import { check, type Violation, type Window } from './checker.js';
+import { check, type Figures, type Violation, type Window } from './checker.js';
 import { EtsiClient, readPki, RestClient, Traffic } from './clients.js';
 import { Consumers, type Pair } from './consumers.js';
 import { fuzzCases, runFuzz } from './fuzz.js';
 import { Rng } from './rng.js';
 import { startSystem, type ServiceProcess, type System } from './system.js';
 
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   'kill-worker',
   'kill-api',
   'kill-kme',
@@ -31,13 +31,13 @@ export const FAULT_KINDS = [
   'consumer-hangup',
   'station-readd',
 ] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Real time one injection takes on average (kill and restart, outage and recovery, pause past the lock). */
 const FAULT_SLOT_MS = 4500;
 
 /** The fastest clock at which every day's injections fit into that day (at most 1440x, a day per minute). */
-export const defaultSpeed = (faultsPerDay: number): number =>
+const defaultSpeed = (faultsPerDay: number): number =>
   Math.min(1440, Math.floor(86_400_000 / (Math.max(1, faultsPerDay * FAULT_KINDS.length) * FAULT_SLOT_MS)));
 
 export interface SoakOptions {
@@ -58,7 +58,10 @@ export interface SoakOptions {
   log?: (msg: string) => void;
 }
 
-export interface SoakReport {
+/** The checker's figures the report carries under their own names (it renames or groups the rest). */
+type ReportedFigures = Omit<Figures, 'bitsDeposited_pass' | 'auditEntries' | 'auditSeals'>;
+
+export interface SoakReport extends ReportedFigures {
   seed: number;
   days: number;
   speed: number;
@@ -67,17 +70,7 @@ export interface SoakReport {
   realSeconds: number;
   faults: Record<string, number>;
   faultsFired: Record<string, number>;
-  bookingsExecuted: number;
-  bookings: Record<string, number>;
-  bitsDeposited: number;
   bitsDepositedByPasses: number;
-  bitsDelivered: number;
-  bitsRelayed: number;
-  keysServed: number;
-  keysReceivedBySlaves: number;
-  keysPendingAtEnd: number;
-  keysVoided: number;
-  keysDiscardedByHungUpClients: number;
   violations: Violation[];
   http: ReturnType<Traffic['summary']>;
   etsi: ReturnType<Traffic['summary']>;
@@ -168,18 +161,18 @@ function soakConfig(dir: string): {
 const tleChecksum = (line: string) =>
   [...line.slice(0, 68)].reduce((s, ch) => s + (ch === '-' ? 1 : /\d/.test(ch) ? Number(ch) : 0), 0) % 10;
 
-export async function runSoak(o: SoakOptions): Promise<SoakReport> {
-  const log = o.log ?? ((m: string) => process.stderr.write(`[soak] ${m}\n`));
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? ((m: string) => process.stderr.write(`[soak] ${m}\n`));
   const t0 = Date.now();
-  const speed = o.speed ?? defaultSpeed(o.faultsPerDay);
-  const rng = new Rng(o.seed);
-  const runDir = o.runDir ?? join(REPO_ROOT, 'var', 'soak', `run-${o.seed}-${process.pid}`);
+  const speed = options.speed ?? defaultSpeed(options.faultsPerDay);
+  const rng = new Rng(options.seed);
+  const runDir = options.runDir ?? join(REPO_ROOT, 'var', 'soak', `run-${options.seed}-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const cfg = soakConfig(runDir);
   const kekHex = randomBytes(32).toString('hex');
   const adminToken = randomBytes(24).toString('base64url');
-  const prefix = `{soak${o.seed}}`;
+  const prefix = `{soak${options.seed}}`;
   const env: Record<string, string> = {
     QKDSAT_CONFIG: cfg.path,
     QKDSAT_VAR_DIR: join(runDir, 'var'),
@@ -190,11 +183,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     QKDSAT_CLOCK_START: SIM_START,
     QKDSAT_CLOCK_SPEED: String(speed),
     LOG_LEVEL: 'info',
-    ...(o.mutation ? { QKDSAT_TEST_MUTATION: o.mutation } : {}),
+    ...(options.mutation ? { QKDSAT_TEST_MUTATION: options.mutation } : {}),
   };
-  const runMs = (o.days * 86_400_000) / speed;
+  const runMs = (options.days * 86_400_000) / speed;
   log(
-    `seed ${o.seed}, ${o.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of run time; dir ${runDir}${o.mutation ? `; MUTATION ${o.mutation}` : ''}`,
+    `seed ${options.seed}, ${options.days} simulated days at ${speed}x: ${Math.round(runMs / 1000)} s of ` +
+      `run time; dir ${runDir}${options.mutation ? `; MUTATION ${options.mutation}` : ''}`,
   );
 
   const sys: System = await startSystem(runDir, env);
@@ -330,11 +324,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     );
 
     // --- fuzzing, spread over the run ---
-    const nFuzz = Math.max(20, Math.round(o.fuzzPerDay * o.days));
+    const nFuzz = Math.max(20, Math.round(options.fuzzPerDay * options.days));
     const cases = fuzzCases(
       routes,
       PAIRS.flatMap((p) => [p.master, p.slave]),
-      o.seed,
+      options.seed,
       nFuzz,
     );
     tasks.push(
@@ -394,7 +388,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     // --- the fault injector: each kind faultsPerDay times per simulated day, in seeded order ---
     const fRng = rng.fork();
     const schedule: FaultKind[] = [];
-    for (let d = 0; d < Math.max(1, Math.round(o.faultsPerDay * o.days)); d += 1) schedule.push(...FAULT_KINDS);
+    for (let d = 0; d < Math.max(1, Math.round(options.faultsPerDay * options.days)); d += 1)
+      schedule.push(...FAULT_KINDS);
     for (let i = schedule.length - 1; i > 0; i -= 1) {
       const j = fRng.int(0, i);
       [schedule[i], schedule[j]] = [schedule[j]!, schedule[i]!];
@@ -484,10 +479,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           e.call('sae-graz-a', { method: 'GET', path: '/api/v1/keys/sae-matera-a/status', timeoutMs: 1000 }),
         ]);
         if (rs.every((r) => r.status === 200) || Date.now() - t > 30_000) {
-          log(
-            `ready again after ${Date.now() - t} ms${Date.now() - t > 2000 ? ` (last answers: api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status})` : ''}`,
-          );
-          return Date.now() - t;
+          const waitedMs = Date.now() - t;
+          const lastAnswers = `api-0 ${rs[0]!.status}, api-1 ${rs[1]!.status}, kme ${rs[2]!.status}`;
+          log(`ready again after ${waitedMs} ms${waitedMs > 2000 ? ` (last answers: ${lastAnswers})` : ''}`);
+          return waitedMs;
         }
         await sleep(25);
       }
@@ -719,10 +714,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const fuzzSummary = books.fuzz.summary();
   const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
   const report: SoakReport = {
-    seed: o.seed,
-    days: o.days,
+    seed: options.seed,
+    days: options.days,
     speed,
-    mutation: o.mutation ?? null,
+    mutation: options.mutation ?? null,
     startedAt: new Date(t0).toISOString(),
     realSeconds: Math.round((Date.now() - t0) / 1000),
     faults,
@@ -755,7 +750,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     processStarts: Object.fromEntries(sys.procs.map((p) => [p.name, p.starts])),
     audit: { entries: figures.auditEntries, seals: figures.auditSeals },
   };
-  writeReport(report, o.reportDir ?? join(REPO_ROOT, 'var', 'reports'), o.reportName);
+  writeReport(report, options.reportDir ?? join(REPO_ROOT, 'var', 'reports'), options.reportName);
   // For a post-mortem: every answer (status, latency, route; never a body) and the fault windows.
   // The consumers' records (key IDs and SHA-256 of the bytes, never the bytes).
   writeFileSync(
@@ -775,7 +770,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       books: Object.fromEntries(Object.entries(books).map(([k, b]) => [k, b.samples])),
     }),
   );
-  if (!o.keep && violations.length === 0) rmSync(runDir, { recursive: true, force: true });
+  if (!options.keep && violations.length === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`run directory kept: ${runDir}`);
   return report;
 }
@@ -793,34 +788,43 @@ function createHashOf(b64: string): string {
   return h;
 }
 
-export function writeReport(r: SoakReport, dir: string, reportName?: string): void {
+function writeReport(report: SoakReport, dir: string, reportName?: string): void {
   mkdirSync(dir, { recursive: true });
-  const name = reportName ?? (r.mutation ? `soak-mutation-${r.mutation}` : 'soak-latest');
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(r, null, 2) + '\n');
+  const name = reportName ?? (report.mutation ? `soak-mutation-${report.mutation}` : 'soak-latest');
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
   const table = (o: Record<string, number>) =>
     Object.entries(o)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ') || '-';
   const md = [
-    `# qkdsat soak: seed ${r.seed}, ${r.days} simulated days${r.mutation ? ` (MUTATION ${r.mutation})` : ''}`,
+    `# qkdsat soak: seed ${report.seed}, ${report.days} simulated ` +
+      `days${report.mutation ? ` (MUTATION ${report.mutation})` : ''}`,
     '',
-    `Started ${r.startedAt}, ${r.realSeconds} s real time at ${r.speed}x.`,
+    `Started ${report.startedAt}, ${report.realSeconds} s real time at ${report.speed}x.`,
     '',
-    `**Violations: ${r.violations.length}**`,
-    ...r.violations.map((v) => `- ${v.invariant}: ${v.detail}`),
+    `**Violations: ${report.violations.length}**`,
+    ...report.violations.map((v) => `- ${v.invariant}: ${v.detail}`),
     '',
-    `- faults: ${table(r.faults)} (proxy faults that fired: ${table(r.faultsFired)})`,
-    `- bookings executed ${r.bookingsExecuted} (states: ${table(r.bookings)})`,
-    `- bits deposited ${r.bitsDeposited} (by passes ${r.bitsDepositedByPasses}), delivered ${r.bitsDelivered}, relayed ${r.bitsRelayed}`,
-    `- keys served ${r.keysServed}, received by slaves ${r.keysReceivedBySlaves}, voided ${r.keysVoided}, still bound at the end ${r.keysPendingAtEnd}, written before a consumer's hang-up ${r.keysDiscardedByHungUpClients}`,
-    `- relays: ${table(r.relays)}; consumer hang-ups: enc ${r.hangUps.enc}, dec ${r.hangUps.dec}`,
-    `- REST: ${r.http.requests} requests, p50 ${r.http.p50Ms} ms, p99 ${r.http.p99Ms} ms, status ${table(r.http.status)}`,
-    `- ETSI: ${r.etsi.requests} requests, p50 ${r.etsi.p50Ms} ms, p99 ${r.etsi.p99Ms} ms, status ${table(r.etsi.status)}`,
-    `- under load bursts: REST p99 ${r.load.http.p99Ms} ms (${r.load.http.requests} requests), ETSI status p99 ${r.load.etsi.p99Ms} ms (${r.load.etsi.requests} requests)`,
-    `- fuzz: ${r.fuzz.requests} requests, status ${table(r.fuzz.status)}`,
-    `- Redis outage probes: ${r.outageProbes.requests}, status ${table(r.outageProbes.status)}, p99 ${r.outageProbes.p99Ms} ms`,
-    `- recovery: Redis restart to ready ${r.recovery.redisRestartMs ?? '-'} ms (max), worker takeover ${r.recovery.workerTakeoverMs ?? '-'} ms (max of ${r.recovery.workerTakeovers.length})`,
-    `- audit: ${r.audit.entries} entries, ${r.audit.seals} seals`,
+    `- faults: ${table(report.faults)} (proxy faults that fired: ${table(report.faultsFired)})`,
+    `- bookings executed ${report.bookingsExecuted} (states: ${table(report.bookings)})`,
+    `- bits deposited ${report.bitsDeposited} (by passes ${report.bitsDepositedByPasses}), delivered ` +
+      `${report.bitsDelivered}, relayed ${report.bitsRelayed}`,
+    `- keys served ${report.keysServed}, received by slaves ${report.keysReceivedBySlaves}, voided ` +
+      `${report.keysVoided}, still bound at the end ${report.keysPendingAtEnd}, written before a ` +
+      `consumer's hang-up ${report.keysDiscardedByHungUpClients}`,
+    `- relays: ${table(report.relays)}; consumer hang-ups: enc ${report.hangUps.enc}, dec ${report.hangUps.dec}`,
+    `- REST: ${report.http.requests} requests, p50 ${report.http.p50Ms} ms, p99 ${report.http.p99Ms} ms, ` +
+      `status ${table(report.http.status)}`,
+    `- ETSI: ${report.etsi.requests} requests, p50 ${report.etsi.p50Ms} ms, p99 ${report.etsi.p99Ms} ms, ` +
+      `status ${table(report.etsi.status)}`,
+    `- under load bursts: REST p99 ${report.load.http.p99Ms} ms (${report.load.http.requests} requests), ` +
+      `ETSI status p99 ${report.load.etsi.p99Ms} ms (${report.load.etsi.requests} requests)`,
+    `- fuzz: ${report.fuzz.requests} requests, status ${table(report.fuzz.status)}`,
+    `- Redis outage probes: ${report.outageProbes.requests}, status ${table(report.outageProbes.status)}, ` +
+      `p99 ${report.outageProbes.p99Ms} ms`,
+    `- recovery: Redis restart to ready ${report.recovery.redisRestartMs ?? '-'} ms (max), worker ` +
+      `takeover ${report.recovery.workerTakeoverMs ?? '-'} ms (max of ${report.recovery.workerTakeovers.length})`,
+    `- audit: ${report.audit.entries} entries, ${report.audit.seals} seals`,
     '',
   ].join('\n');
   writeFileSync(join(dir, `${name}.md`), md);

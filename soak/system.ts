@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../src/platform/config.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -37,7 +37,7 @@ export interface ExitRecord {
 }
 
 /** A redis-server the soak owns: SIGKILL and restart from its AOF, SIGSTOP/SIGCONT. */
-export class RedisServer {
+class RedisServer {
   private child: ChildProcess | undefined;
   readonly url: string;
   private expectExit = false;
@@ -234,7 +234,7 @@ export class ServiceProcess {
   }
 }
 
-export interface SystemPorts {
+interface SystemPorts {
   api: number[];
   kme: number;
 }

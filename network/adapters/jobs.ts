@@ -7,7 +7,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../../src/platform/logger.js';
 import type { NetworkConfig, NetworkReport, Planning } from '../domain/index.js';
 
-export const NETWORK_QUEUE = 'network_sims';
+const NETWORK_QUEUE = 'network_sims';
 
 export interface NetworkJobData {
   config: NetworkConfig;

@@ -20,7 +20,7 @@ import {
 } from '../domain/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const CLIMATOLOGY_FILE = resolve(here, '../data/climatology.json');
+const CLIMATOLOGY_FILE = resolve(here, '../data/climatology.json');
 
 const ClimatologyFileSchema = z.object({
   stations: z.record(z.string(), z.object({ clearNight: z.array(z.number().min(0).max(1)).length(12) })),
@@ -44,7 +44,7 @@ function readText(path: string, field: string): string {
   }
 }
 
-export function parseNetworkConfig(raw: unknown): NetworkConfig {
+function parseNetworkConfig(raw: unknown): NetworkConfig {
   const r = NetworkConfigSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;

@@ -13,7 +13,7 @@ const PresetId = z.string().refine((id) => PRESETS.some((p) => p.id === id), {
   message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
 });
 
-export const TerminalSchema = z.object({
+const TerminalSchema = z.object({
   /** Preset of the terminal's payload/protocol for the yield model (src/core/presets). */
   preset: PresetId.default('micius-xinglong'),
   /** Onboard key buffer, bits: key shared with ground stations held between passes. */
@@ -26,15 +26,17 @@ export const TerminalSchema = z.object({
 });
 export type Terminal = z.infer<typeof TerminalSchema>;
 
-export const SatelliteRefSchema = TerminalSchema.extend({
-  /** A catalogued satellite (from `tleFiles`) or one of the constellation presets (`preset` ids in constellations.ts). */
+const SatelliteRefSchema = TerminalSchema.extend({
+  /**
+   * A catalogued satellite (from `tleFiles`) or one of the constellation presets (`preset` ids in constellations.ts).
+   */
   noradId: z.number().int().positive().optional(),
   constellationPreset: z.string().optional(),
 }).refine((s) => (s.noradId === undefined) !== (s.constellationPreset === undefined), {
   message: 'give exactly one of noradId or constellationPreset',
 });
 
-export const WalkerSchema = TerminalSchema.extend({
+const WalkerSchema = TerminalSchema.extend({
   /** Walker-delta pattern `i:t/p/f`: inclination deg, total satellites, planes, phasing. */
   pattern: z.string().regex(/^\d+(\.\d+)?:\d+\/\d+\/\d+$/, 'i:t/p/f, e.g. 53:24/6/1'),
   altitudeKm: z.number().min(200).max(2000),
@@ -51,7 +53,10 @@ export const NetworkConfigSchema = z
     tleFiles: z.array(z.string()).default([]),
     satellites: z.array(SatelliteRefSchema).default([]),
     walker: z.array(WalkerSchema).default([]),
-    /** Monthly clear-night probabilities: 'demo' = network/data/climatology.json (cited), 'stations' = each station's clearSky. */
+    /**
+     * Monthly clear-night probabilities: 'demo' = network/data/climatology.json (cited), 'stations' = each station's
+     * clearSky.
+     */
     climatology: z
       .union([z.enum(['demo', 'stations']), z.record(z.string(), z.array(z.number().min(0).max(1)).length(12))])
       .default('demo'),

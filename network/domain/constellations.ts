@@ -40,26 +40,26 @@ export const raanForLtanDeg = (ltanHours: number, epochMs: number): number => {
 };
 
 /** A circular-orbit element set at `epochMs` (no drag: what-if orbits have no measured B*). */
-export function elementSetOf(o: OrbitSpec, epochMs: number): ElementSet {
+export function elementSetOf(orbit: OrbitSpec, epochMs: number): ElementSet {
   const d = new Date(epochMs);
   const year = d.getUTCFullYear();
   const dayOfYear = 1 + (epochMs - Date.UTC(year, 0, 1)) / 86_400_000;
   const norm = (x: number) => ((x % 360) + 360) % 360;
   return {
-    noradId: o.noradId,
-    name: o.name,
+    noradId: orbit.noradId,
+    name: orbit.name,
     classification: 'U',
     intlDesignator: '',
     epoch: d.toISOString(),
     epochMs,
     epochYear: year,
     epochDayOfYear: dayOfYear,
-    meanMotionRevPerDay: meanMotionRevPerDay(o.altitudeKm),
+    meanMotionRevPerDay: meanMotionRevPerDay(orbit.altitudeKm),
     eccentricity: 0.0001,
-    inclinationDeg: o.inclinationDeg,
-    raanDeg: norm(o.raanDeg),
+    inclinationDeg: orbit.inclinationDeg,
+    raanDeg: norm(orbit.raanDeg),
     argOfPerigeeDeg: 0,
-    meanAnomalyDeg: norm(o.meanAnomalyDeg),
+    meanAnomalyDeg: norm(orbit.meanAnomalyDeg),
     meanMotionDot: 0,
     meanMotionDdot: 0,
     bstar: 0,
@@ -140,7 +140,9 @@ export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
     ltanHours: 0,
     terminalPreset: 'micius-xinglong',
     source:
-      'Liao et al. 2017, Nature 549, 43: sun-synchronous orbit at ~500 km, launched 2016-08-16, passes over Xinglong around local midnight; orbit 471 x 485 km, 97.3 deg in August 2023 (COSPAR 2016-051A, de.wikipedia "Micius (Satellit)").',
+      'Liao et al. 2017, Nature 549, 43: sun-synchronous orbit at ~500 km, launched 2016-08-16, passes ' +
+      'over Xinglong around local midnight; orbit 471 x 485 km, 97.3 deg in August 2023 (COSPAR ' +
+      '2016-051A, de.wikipedia "Micius (Satellit)").',
     assumptions:
       'circular 478 km; LTAN 00:00 approximated from the midnight passes; prefer the catalog TLE (noradId 41731).',
   },
@@ -152,7 +154,9 @@ export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
     ltanHours: 22.5,
     terminalPreset: 'jinan1-portable',
     source:
-      'Li et al. 2025, "Microsatellite-based real-time quantum key distribution", Nature 640, 47-54 (doi:10.1038/s41586-025-08739-z): ~23 kg payload, portable 100 kg stations, up to 1.07 Mbit per pass; ~500 km sun-synchronous orbit, launched 2022-07-27 (as summarised by qni.pages.dev/case-studies/jinan-1).',
+      'Li et al. 2025, "Microsatellite-based real-time quantum key distribution", Nature 640, 47-54 ' +
+      '(doi:10.1038/s41586-025-08739-z): ~23 kg payload, portable 100 kg stations, up to 1.07 Mbit per ' +
+      'pass; ~500 km sun-synchronous orbit, launched 2022-07-27 (as summarised by qni.pages.dev/case-studies/jinan-1).',
     assumptions: 'LTAN 22:30 and the catalog number are assumptions.',
   },
   {
@@ -173,7 +177,8 @@ export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
     ltanHours: 23,
     terminalPreset: 'generic-500km-810nm',
     source:
-      'Canadian Space Agency QEYSSat mission (Jennewein et al. 2014, Proc. SPIE 9254, 925402): uplink QKD microsatellite in LEO.',
+      'Canadian Space Agency QEYSSat mission (Jennewein et al. 2014, Proc. SPIE 9254, 925402): uplink QKD ' +
+      'microsatellite in LEO.',
     assumptions:
       'sun-synchronous 600 km, LTAN 23:00; downlink generic terminal preset stands in for its uplink receiver.',
   },
@@ -189,13 +194,13 @@ export const SATELLITE_PRESETS: readonly SatellitePreset[] = [
   },
 ];
 
-export function presetOrbit(p: SatellitePreset, epochMs: number): OrbitSpec {
+export function presetOrbit(preset: SatellitePreset, epochMs: number): OrbitSpec {
   return {
-    noradId: p.noradId,
-    name: p.name,
-    altitudeKm: p.altitudeKm,
-    inclinationDeg: p.inclinationDeg ?? sunSynchronousInclinationDeg(p.altitudeKm),
-    raanDeg: raanForLtanDeg(p.ltanHours, epochMs),
+    noradId: preset.noradId,
+    name: preset.name,
+    altitudeKm: preset.altitudeKm,
+    inclinationDeg: preset.inclinationDeg ?? sunSynchronousInclinationDeg(preset.altitudeKm),
+    raanDeg: raanForLtanDeg(preset.ltanHours, epochMs),
     meanAnomalyDeg: 0,
   };
 }

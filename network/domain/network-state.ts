@@ -105,24 +105,24 @@ export class NetworkState {
 
   /** A booked pass ran (clear or clouded) and produced `bits` of key with its station. */
   passRan(
-    e: { id: string; stationId: string; noradId: number; startMs: number; endMs: number; clear: boolean },
+    pass: { id: string; stationId: string; noradId: number; startMs: number; endMs: number; clear: boolean },
     bits: number,
   ): void {
-    this.ledger.push({ kind: 'pass', atMs: e.endMs, ...e, secureBits: bits });
-    const gs = this.stationCounters.get(e.stationId)!,
-      ss = this.satelliteCounters.get(e.noradId)!;
+    this.ledger.push({ kind: 'pass', atMs: pass.endMs, ...pass, secureBits: bits });
+    const gs = this.stationCounters.get(pass.stationId)!,
+      ss = this.satelliteCounters.get(pass.noradId)!;
     gs.passes += 1;
-    gs.busyMs += e.endMs - e.startMs;
+    gs.busyMs += pass.endMs - pass.startMs;
     ss.passes += 1;
     if (bits <= 0) return;
-    const left = this.relayArriving(e.noradId, e.stationId, bits, e.endMs);
-    const buf = this.buffers.get(e.noradId)!;
-    const d = buf.deposit(e.stationId, left, e.endMs);
+    const left = this.relayArriving(pass.noradId, pass.stationId, bits, pass.endMs);
+    const buf = this.buffers.get(pass.noradId)!;
+    const d = buf.deposit(pass.stationId, left, pass.endMs);
     this.ledger.push({
       kind: 'deposit',
-      atMs: e.endMs,
-      stationId: e.stationId,
-      noradId: e.noradId,
+      atMs: pass.endMs,
+      stationId: pass.stationId,
+      noradId: pass.noradId,
       storedBits: d.storedBits,
       discardedBits: d.discardedBits,
     });
@@ -131,7 +131,7 @@ export class NetworkState {
     ss.discarded += d.discardedBits;
     ss.peak = Math.max(ss.peak, buf.levelBits);
     ss.dayPeak = Math.max(ss.dayPeak, buf.levelBits);
-    this.relayHeld(e.noradId, e.endMs);
+    this.relayHeld(pass.noradId, pass.endMs);
   }
 
   /** Key arriving from g is XORed at once with partner key waiting on board (needs no storage); returns the rest. */

@@ -1,6 +1,7 @@
 /** The simulation's JSON output (the CLI's `--format json` and the REST job result). */
 import { z } from 'zod';
 import { toIso } from '../../src/core/time/index.js';
+import { PairDeliveryWire } from '../../scheduler/domain/wire.js';
 import type { SimulationResult } from './simulate.js';
 
 export const NetworkReportSchema = z
@@ -12,11 +13,7 @@ export const NetworkReportSchema = z
     planning: z.enum(['expected', 'robust']),
     replans: z.number(),
     pairs: z.array(
-      z.object({
-        a: z.string(),
-        b: z.string(),
-        demandBits: z.number(),
-        deliveredBits: z.number(),
+      PairDeliveryWire.extend({
         starvedDays: z.number(),
         monthly: z.array(
           z.object({
@@ -74,11 +71,11 @@ export interface ReportMeta {
   buffers: Record<number, number>;
 }
 
-/** q-quantile by the nearest-rank rule (deterministic, no interpolation). */
-export function quantile(xs: readonly number[], q: number): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+/** The `probability`-quantile by the nearest-rank rule (deterministic, no interpolation). */
+export function quantile(values: readonly number[], probability: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(probability * sorted.length) - 1))]!;
 }
 
 /**
@@ -86,9 +83,7 @@ export function quantile(xs: readonly number[], q: number): number {
  * simulated in it): for each pair, the 10th percentile (nearest rank) of its monthly
  * delivered/demand; the minimum over pairs.
  */
-export function worstPairP10(
-  pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[],
-): number {
+function worstPairP10(pairs: readonly { monthly: readonly { demandBits: number; deliveredBits: number }[] }[]): number {
   if (!pairs.length) return 1;
   return Math.min(
     ...pairs.map((p) =>
@@ -100,17 +95,17 @@ export function worstPairP10(
   );
 }
 
-export function toReport(r: SimulationResult, m: ReportMeta): NetworkReport {
-  const onboardExpired = r.satellites.reduce((s, x) => s + x.expiredBits, 0);
-  const groundExpired = r.ledger.reduce((s, e) => s + (e.kind === 'expire-ground' ? e.bits : 0), 0);
+export function toReport(result: SimulationResult, meta: ReportMeta): NetworkReport {
+  const onboardExpired = result.satellites.reduce((s, x) => s + x.expiredBits, 0);
+  const groundExpired = result.ledger.reduce((s, e) => s + (e.kind === 'expire-ground' ? e.bits : 0), 0);
   return {
-    days: m.days,
-    seed: m.seed,
-    start: toIso(m.startMs),
-    solver: m.solver,
-    planning: m.planning,
-    replans: r.replans,
-    pairs: r.pairs.map((p) => ({
+    days: meta.days,
+    seed: meta.seed,
+    start: toIso(meta.startMs),
+    solver: meta.solver,
+    planning: meta.planning,
+    replans: result.replans,
+    pairs: result.pairs.map((p) => ({
       a: p.a,
       b: p.b,
       demandBits: p.demandBits,
@@ -119,7 +114,7 @@ export function toReport(r: SimulationResult, m: ReportMeta): NetworkReport {
       monthly: p.monthly,
       relayedBits: p.relayedBits,
     })),
-    stations: r.stations.map((g) => ({
+    stations: result.stations.map((g) => ({
       id: g.id,
       passesExecuted: g.passesExecuted,
       clearNights: g.clearNights,
@@ -129,22 +124,22 @@ export function toReport(r: SimulationResult, m: ReportMeta): NetworkReport {
       localDemandBits: g.localDemandBits,
       localDeliveredBits: g.localDeliveredBits,
     })),
-    satellites: r.satellites.map((x) => ({
+    satellites: result.satellites.map((x) => ({
       noradId: x.noradId,
       passesExecuted: x.passesExecuted,
       storagePeakBits: x.storagePeakBits,
-      bufferBits: m.buffers[x.noradId]!,
+      bufferBits: meta.buffers[x.noradId]!,
       depositedBits: x.depositedBits,
       discardedBits: x.discardedBits,
       expiredBits: x.expiredBits,
       storageDaily: x.storageDaily,
     })),
     totals: {
-      depositedBits: r.satellites.reduce((s, x) => s + x.depositedBits, 0),
+      depositedBits: result.satellites.reduce((s, x) => s + x.depositedBits, 0),
       expiredBits: onboardExpired + groundExpired,
-      deliveredBits: r.pairs.reduce((s, p) => s + p.deliveredBits, 0),
-      worstPairP10MonthlyFraction: Math.round(worstPairP10(r.pairs) * 1e6) / 1e6,
+      deliveredBits: result.pairs.reduce((s, p) => s + p.deliveredBits, 0),
+      worstPairP10MonthlyFraction: Math.round(worstPairP10(result.pairs) * 1e6) / 1e6,
     },
-    runtimeMs: m.runtimeMs,
+    runtimeMs: meta.runtimeMs,
   };
 }

@@ -21,21 +21,25 @@ const plan = (
 ) => planSchedule(c, d, { solver: 'heuristic', timeLimitS: 5, gaps, fixedIds, nowMs: () => 0 });
 
 describe('robust planning (sample-average approximation)', () => {
-  it('scenarios: passes of one station-night share one draw, certain passes are always clear, frequencies match the forecast', () => {
-    const rand = mulberry32(1);
-    const hits = new Map<string, number>();
-    const n = 2000;
-    for (let k = 0; k < n; k += 1) {
-      const s = drawScenario(inst.candidates, 0, rand);
-      for (const c of inst.candidates) if (s.has(c.id)) hits.set(c.id, (hits.get(c.id) ?? 0) + 1);
-    }
-    for (const c of inst.candidates) {
-      const f = (hits.get(c.id) ?? 0) / n;
-      expect(Math.abs(f - c.clearSkyProbability)).toBeLessThan(4 * Math.sqrt(0.25 / n) + 1e-9);
-    }
-    const certain = inst.candidates.map((c) => ({ ...c, clearSkyProbability: 1 }));
-    expect(drawScenario(certain, 0.5, rand).size).toBe(certain.length);
-  });
+  it(
+    'scenarios: passes of one station-night share one draw, certain passes are always clear, ' +
+      'frequencies match the forecast',
+    () => {
+      const rand = mulberry32(1);
+      const hits = new Map<string, number>();
+      const n = 2000;
+      for (let k = 0; k < n; k += 1) {
+        const s = drawScenario(inst.candidates, 0, rand);
+        for (const c of inst.candidates) if (s.has(c.id)) hits.set(c.id, (hits.get(c.id) ?? 0) + 1);
+      }
+      for (const c of inst.candidates) {
+        const f = (hits.get(c.id) ?? 0) / n;
+        expect(Math.abs(f - c.clearSkyProbability)).toBeLessThan(4 * Math.sqrt(0.25 / n) + 1e-9);
+      }
+      const certain = inst.candidates.map((c) => ({ ...c, clearSkyProbability: 1 }));
+      expect(drawScenario(certain, 0.5, rand).size).toBe(certain.length);
+    },
+  );
 
   it('the chosen plan scores at least as well as the expected-value plan on the evaluation scenarios', async () => {
     for (const seed of [1, 2, 3]) {

@@ -24,7 +24,10 @@ type PlanPort = (cands: Candidate[], demand: Demand, fixedIds: ReadonlySet<strin
 
 const NIGHT_MS = 12 * 3_600_000;
 
-/** One clear/cloud draw per station-night (passes at a station less than 12 h apart share a night), persistent across nights. */
+/**
+ * One clear/cloud draw per station-night (passes at a station less than 12 h apart share a night), persistent across
+ * nights.
+ */
 export function drawScenario(cands: readonly Candidate[], persistence: number, rand: () => number): Set<string> {
   const byStation = new Map<string, Candidate[]>();
   for (const c of cands) {
@@ -93,12 +96,12 @@ export function scorePlan(
   };
 }
 
-export function compareScores(a: RobustScore, b: RobustScore): number {
-  if (Math.abs(a.cvarWorst - b.cvarWorst) > 1e-6) return a.cvarWorst - b.cvarWorst;
-  if (Math.abs(a.meanWorst - b.meanWorst) > 1e-6) return a.meanWorst - b.meanWorst;
+export function compareScores(first: RobustScore, second: RobustScore): number {
+  if (Math.abs(first.cvarWorst - second.cvarWorst) > 1e-6) return first.cvarWorst - second.cvarWorst;
+  if (Math.abs(first.meanWorst - second.meanWorst) > 1e-6) return first.meanWorst - second.meanWorst;
   return compareObjectives(
-    { worstPairFraction: 0, demandMetBits: a.meanMet, totalKeyBits: a.meanKey },
-    { worstPairFraction: 0, demandMetBits: b.meanMet, totalKeyBits: b.meanKey },
+    { worstPairFraction: 0, demandMetBits: first.meanMet, totalKeyBits: first.meanKey },
+    { worstPairFraction: 0, demandMetBits: second.meanMet, totalKeyBits: second.meanKey },
     1e-6,
   );
 }
@@ -108,20 +111,20 @@ export async function robustPlan(
   demand: Demand,
   fixedIds: ReadonlySet<string>,
   plan: PlanPort,
-  o: RobustOptions,
+  options: RobustOptions,
 ): Promise<Plan> {
   const base = await plan(cands, demand, fixedIds);
   if (!demand.pairs.length || cands.length === 0) return base;
-  const train = Array.from({ length: o.scenarios }, () => drawScenario(cands, o.persistence, o.rand));
-  const test = Array.from({ length: o.scenarios }, () => drawScenario(cands, o.persistence, o.rand));
+  const train = Array.from({ length: options.scenarios }, () => drawScenario(cands, options.persistence, options.rand));
+  const test = Array.from({ length: options.scenarios }, () => drawScenario(cands, options.persistence, options.rand));
   const byId = new Map(cands.map((c) => [c.id, c]));
   let best = base,
-    bestScore = scorePlan(base.bookings, demand, test, o.cvarFraction);
+    bestScore = scorePlan(base.bookings, demand, test, options.cvarFraction);
   for (const sc of train) {
     const alt = await plan(realised(cands, sc), demand, fixedIds);
     // The alternative's passes, carried with their forecast weights (not the scenario's 0/1).
     const bookings = alt.bookings.map((b) => byId.get(b.id)!);
-    const score = scorePlan(bookings, demand, test, o.cvarFraction);
+    const score = scorePlan(bookings, demand, test, options.cvarFraction);
     if (compareScores(score, bestScore) > 0) {
       best = { ...alt, bookings };
       bestScore = score;

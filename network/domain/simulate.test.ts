@@ -63,7 +63,7 @@ describe('network simulation (synthetic network, heuristic planner, seeded pass 
     );
   });
 
-  it('statistics: delivery per station over seeds matches the sum of its pass yields x clear-night probability', async () => {
+  it('statistics: delivery per station over seeds = sum of its pass yields x clear-night probability', async () => {
     // No forecast skill and no persistence: a plan made at t knows only nights before t, and each
     // night is an independent draw, so every executed pass deposits yield x factor (log-normal,
     // mean 1) with probability p. Per seed, D = deposited - sum(yield x p) over the executed passes

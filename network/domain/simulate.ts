@@ -20,16 +20,13 @@
  * Expiry is applied before every event at the instant each block's lifetime ended.
  */
 import type { Candidate, Demand } from '../../scheduler/domain/candidate.js';
-import { weightBits } from '../../scheduler/domain/candidate.js';
 import type { Plan } from '../../scheduler/domain/plan.js';
 import type { Booking } from '../../scheduler/domain/booking.js';
 import type { LedgerEntry } from './ledger.js';
-import { mulberry32 } from '../../src/core/keyrate/random.js';
-import type { KeyBuffer } from './storage.js';
+import { fnv1a, mulberry32 } from '../../src/core/keyrate/random.js';
 import { NetworkState, type SimPair, type SimSatellite } from './network-state.js';
 import {
   DAY_MS,
-  fnv1a,
   forecastClear,
   isClear,
   nightOf,
@@ -38,9 +35,10 @@ import {
   type WeatherStation,
 } from './weather.js';
 import { robustPlan } from './robust.js';
+import { fitToBuffer, HELD_PREFIX, heldPseudoPasses, horizonDemand } from './replan-inputs.js';
 import type { Planning } from './config.schema.js';
 
-export interface PassOutcome {
+interface PassOutcome {
   secureBits: number;
   cloudy: boolean;
 }
@@ -108,32 +106,33 @@ export interface SimulationResult {
   replans: number;
 }
 
-export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
-  const endMs = s.startMs + s.days * DAY_MS;
-  const horizonMs = s.horizonHours * 3_600_000;
+export async function simulateNetwork(setup: SimulationSetup, ports: SimulationPorts): Promise<SimulationResult> {
+  const endMs = setup.startMs + setup.days * DAY_MS;
+  const horizonMs = setup.horizonHours * 3_600_000;
   const weather = realiseWeather(
-    s.stations,
-    s.startMs - DAY_MS,
+    setup.stations,
+    setup.startMs - DAY_MS,
     endMs + horizonMs + 2 * DAY_MS,
-    s.seed,
-    s.weather.persistence,
+    setup.seed,
+    setup.weather.persistence,
   );
-  const station = new Map(s.stations.map((g) => [g.id, g]));
+  const station = new Map(setup.stations.map((g) => [g.id, g]));
   const wx = (g: string): StationWeather => weather.get(g)!;
   const net = new NetworkState(
-    s.stations.map((g) => g.id),
-    s.satellites,
-    s.pairs,
-    s.keys.groundLifetimeMs,
-    s.keys.targetDays,
+    setup.stations.map((g) => g.id),
+    setup.satellites,
+    setup.pairs,
+    setup.keys.groundLifetimeMs,
+    setup.keys.targetDays,
   );
   const executed = new Set<string>();
   let bookings: Candidate[] = [];
   let replans = 0;
-  // Planning scenarios draw from their own stream (the weather seeds per station), so robust planning never shifts the weather.
-  const rand = mulberry32((s.seed ^ 0x9e3779b9) >>> 0);
+  // Planning scenarios draw from their own stream (the weather seeds per station), so robust planning never shifts the
+  // weather.
+  const rand = mulberry32((setup.seed ^ 0x9e3779b9) >>> 0);
   // Key at a station nobody asks for could only fill the onboard buffers: such passes are not planned.
-  const served = new Set([...s.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(s.stationDemand)]);
+  const served = new Set([...setup.pairs.flatMap((p) => [p.a, p.b]), ...Object.keys(setup.stationDemand)]);
 
   const executePass = async (b: Candidate) => {
     executed.add(b.id);
@@ -151,7 +150,9 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       planId: 'network',
       updatedMs: b.endMs,
     };
-    const out = clear ? await ports.runPass(booking, (s.seed ^ fnv1a(b.id)) >>> 0) : { secureBits: 0, cloudy: true };
+    const out = clear
+      ? await ports.runPass(booking, (setup.seed ^ fnv1a(b.id)) >>> 0)
+      : { secureBits: 0, cloudy: true };
     net.passRan(
       { id: b.id, stationId: b.stationId, noradId: b.noradId, startMs: b.startMs, endMs: b.endMs, clear },
       Math.max(0, Math.floor(out.secureBits)),
@@ -159,7 +160,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
   };
   const replan = async (nowMs: number) => {
     replans += 1;
-    const frozenUntil = nowMs + s.frozenMinutes * 60_000;
+    const frozenUntil = nowMs + setup.frozenMinutes * 60_000;
     const frozen = bookings.filter((b) => b.startMs < frozenUntil);
     const frozenIds = new Set(frozen.map((b) => b.id));
     const fresh = (await ports.candidates(nowMs, nowMs + horizonMs)).filter(
@@ -178,28 +179,32 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
         wx(c.stationId),
         nightOf(station.get(c.stationId)!.longitudeDeg, c.startMs),
         nowMs,
-        s.weather,
+        setup.weather,
       ),
     });
     const held = heldPseudoPasses(net.buffers, nowMs);
     const cands = [...frozen.map(forecast), ...fresh.map(forecast), ...held];
     const fixed = new Set([...frozenIds, ...held.map((h) => h.id)]);
-    const demand = horizonDemand(s, net.pools, horizonMs);
+    const demand = horizonDemand(setup, net.pools, horizonMs);
     const plan =
-      s.planning === 'robust'
-        ? await robustPlan(cands, demand, fixed, ports.plan, { ...s.robust, persistence: s.weather.persistence, rand })
+      setup.planning === 'robust'
+        ? await robustPlan(cands, demand, fixed, ports.plan, {
+            ...setup.robust,
+            persistence: setup.weather.persistence,
+            rand,
+          })
         : await ports.plan(cands, demand, fixed);
     bookings = fitToBuffer(
       plan.bookings.filter((b) => !b.id.startsWith(HELD_PREFIX)),
       net.buffers,
-      s.pairs,
+      setup.pairs,
       frozenIds,
     );
-    await ports.onProgress?.(Math.min(1, (nowMs - s.startMs) / (endMs - s.startMs)));
+    await ports.onProgress?.(Math.min(1, (nowMs - setup.startMs) / (endMs - setup.startMs)));
   };
 
-  let nextReplan = s.startMs;
-  let nextDraw = s.startMs + DAY_MS;
+  let nextReplan = setup.startMs;
+  let nextDraw = setup.startMs + DAY_MS;
   for (;;) {
     const pass = bookings.reduce<Candidate | undefined>(
       (m, b) => (!m || b.endMs < m.endMs || (b.endMs === m.endMs && b.id < m.id) ? b : m),
@@ -213,7 +218,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       bookings = bookings.filter((b) => b !== pass);
       await executePass(pass);
     } else if (nextDraw === t) {
-      net.dailyDraw(t, s.stationDemand);
+      net.dailyDraw(t, setup.stationDemand);
       nextDraw += DAY_MS;
     } else {
       await replan(t);
@@ -222,7 +227,7 @@ export async function simulateNetwork(s: SimulationSetup, ports: SimulationPorts
       nextReplan = n;
     }
   }
-  return resultOf(s, net, wx, replans);
+  return resultOf(setup, net, wx, replans);
 }
 
 function resultOf(
@@ -283,98 +288,4 @@ function resultOf(
       };
     }),
   };
-}
-
-export const HELD_PREFIX = 'held_';
-
-/**
- * Key already on board enters the plan as fixed pseudo-passes in the past (one per satellite and
- * station, two hours apart so they conflict with nothing), weighted by the bits held.
- */
-export function heldPseudoPasses(buffers: ReadonlyMap<number, KeyBuffer>, nowMs: number): Candidate[] {
-  const out: Candidate[] = [];
-  let k = 0;
-  for (const [noradId, b] of [...buffers].sort(([x], [y]) => x - y)) {
-    for (const g of b.owners()) {
-      const startMs = nowMs - 400 * DAY_MS + k * 2 * 3_600_000;
-      k += 1;
-      out.push({
-        id: `${HELD_PREFIX}${g}_${noradId}`,
-        noradId,
-        stationId: g,
-        startMs,
-        endMs: startMs + 1000,
-        expectedSecureBits: b.held(g),
-        clearSkyProbability: 1,
-      });
-    }
-  }
-  return out;
-}
-
-/** What each pair and station still needs over the horizon (see the header). */
-export function horizonDemand(
-  s: Pick<SimulationSetup, 'pairs' | 'stationDemand' | 'keys'>,
-  pools: ReadonlyMap<string, KeyBuffer>,
-  horizonMs: number,
-): Demand {
-  const days = horizonMs / DAY_MS;
-  return {
-    pairs: s.pairs.map((p) => ({
-      a: p.a,
-      b: p.b,
-      bits: Math.max(
-        p.bitsPerDay * 0.1,
-        p.bitsPerDay * (days + s.keys.targetDays) - (pools.get(`${p.a}~${p.b}`)?.levelBits ?? 0),
-      ),
-    })),
-    stations: Object.fromEntries(Object.entries(s.stationDemand).map(([g, v]) => [g, v * days])),
-  };
-}
-
-/**
- * Trims a plan to the onboard buffers: walks the bookings in time with their expected key, relays
- * as the simulation would (arriving key against waiting partner key first, then pairs with both
- * ends on board) and drops a (non-frozen) booking whose clear-sky key would not fit in the buffer
- * space expected free at its end (its key would overflow) unless partner key waits on board for it.
- */
-export function fitToBuffer(
-  plan: readonly Candidate[],
-  buffers: ReadonlyMap<number, KeyBuffer>,
-  pairs: readonly SimPair[],
-  frozenIds: ReadonlySet<string>,
-): Candidate[] {
-  const level = new Map<number, Map<string, number>>();
-  for (const [s, b] of buffers) level.set(s, new Map(b.owners().map((g) => [g, b.held(g)])));
-  const total = (s: number) => [...level.get(s)!.values()].reduce((a, b) => a + b, 0);
-  const kept: Candidate[] = [];
-  for (const c of [...plan].sort((x, y) => x.endMs - y.endMs || x.id.localeCompare(y.id))) {
-    const cap = buffers.get(c.noradId)!.capacityBits;
-    const free = Math.max(0, cap - total(c.noradId));
-    const row = level.get(c.noradId)!;
-    const partners = pairs
-      .filter((p) => p.a === c.stationId || p.b === c.stationId)
-      .map((p) => (p.a === c.stationId ? p.b : p.a));
-    // Partner key waiting on board: this pass's key relays against it as it arrives, without storage.
-    const waiting = partners.reduce((s, g) => s + (row.get(g) ?? 0), 0);
-    if (!frozenIds.has(c.id) && c.expectedSecureBits > 0 && waiting <= 0 && free < c.expectedSecureBits) continue;
-    kept.push(c);
-    let e = weightBits(c);
-    for (const g of partners) {
-      const r = Math.min(e, row.get(g) ?? 0);
-      if (r > 0) {
-        row.set(g, row.get(g)! - r);
-        e -= r;
-      }
-    }
-    row.set(c.stationId, (row.get(c.stationId) ?? 0) + Math.min(e, free));
-    for (const p of pairs) {
-      const r = Math.min(row.get(p.a) ?? 0, row.get(p.b) ?? 0);
-      if (r > 0) {
-        row.set(p.a, row.get(p.a)! - r);
-        row.set(p.b, row.get(p.b)! - r);
-      }
-    }
-  }
-  return kept.sort((x, y) => x.startMs - y.startMs || x.id.localeCompare(y.id));
 }

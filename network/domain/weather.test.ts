@@ -72,7 +72,7 @@ describe('weather: two-state Markov chain per station', () => {
     expect(new Date(midnightOf(lon, n)).getUTCHours()).toBe(16);
   });
 
-  it('forecasts: full skill at zero lead is the realised weather, zero skill is climatology, skill fades with lead', () => {
+  it('forecasts: full skill at zero lead is the realised weather, zero skill climatology; skill fades', () => {
     const w = realiseWeather(
       [{ id: 'g', longitudeDeg: 0, clearNight: Array(12).fill(0.6) }],
       0,

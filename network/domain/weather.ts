@@ -15,7 +15,7 @@
  * A forecast issued at time t for a night blends the realised state into climatology with a skill
  * that decays with lead time: p = clim + skill e^(-lead/decay) (realised - clim).
  */
-import { mulberry32 } from '../../src/core/keyrate/random.js';
+import { fnv1a, mulberry32 } from '../../src/core/keyrate/random.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -23,16 +23,6 @@ export interface WeatherStation {
   id: string;
   longitudeDeg: number;
   clearNight: readonly number[];
-}
-
-/** FNV-1a 32-bit hash of a string (stable seeds from ids). */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 const offsetMs = (longitudeDeg: number) => (longitudeDeg / 360) * DAY_MS;
@@ -46,8 +36,8 @@ export const midnightOf = (longitudeDeg: number, night: number): number =>
   (night + 1) * DAY_MS - offsetMs(longitudeDeg);
 
 /** Climatological clear-night probability of night n (calendar month of its local midnight). */
-export const climatologyOf = (s: WeatherStation, night: number): number =>
-  s.clearNight[new Date((night + 1) * DAY_MS).getUTCMonth()]!;
+const climatologyOf = (station: WeatherStation, night: number): number =>
+  station.clearNight[new Date((night + 1) * DAY_MS).getUTCMonth()]!;
 
 /** Transition probabilities P(clear | clear), P(clear | cloudy) with exact marginal p1 (see above). */
 export function transition(p0: number, p1: number, persistence: number): { fromClear: number; fromCloudy: number } {
@@ -91,11 +81,11 @@ export function realiseWeather(
   return out;
 }
 
-export function isClear(w: StationWeather, night: number): boolean {
-  const k = night - w.firstNight;
-  if (k < 0 || k >= w.clear.length)
-    throw new RangeError(`night ${night} outside the realised weather of ${w.station.id}`);
-  return w.clear[k] === 1;
+export function isClear(weather: StationWeather, night: number): boolean {
+  const k = night - weather.firstNight;
+  if (k < 0 || k >= weather.clear.length)
+    throw new RangeError(`night ${night} outside the realised weather of ${weather.station.id}`);
+  return weather.clear[k] === 1;
 }
 
 export interface ForecastSkill {
@@ -104,9 +94,14 @@ export interface ForecastSkill {
 }
 
 /** Forecast clear-night probability of `night`, issued at `issuedMs`. */
-export function forecastClear(w: StationWeather, night: number, issuedMs: number, f: ForecastSkill): number {
-  const clim = climatologyOf(w.station, night);
-  const leadH = Math.max(0, midnightOf(w.station.longitudeDeg, night) - issuedMs) / 3_600_000;
-  const skill = f.forecastSkill * Math.exp(-leadH / f.skillDecayHours);
-  return clim + skill * ((isClear(w, night) ? 1 : 0) - clim);
+export function forecastClear(
+  weather: StationWeather,
+  night: number,
+  issuedMs: number,
+  forecast: ForecastSkill,
+): number {
+  const clim = climatologyOf(weather.station, night);
+  const leadH = Math.max(0, midnightOf(weather.station.longitudeDeg, night) - issuedMs) / 3_600_000;
+  const skill = forecast.forecastSkill * Math.exp(-leadH / forecast.skillDecayHours);
+  return clim + skill * ((isClear(weather, night) ? 1 : 0) - clim);
 }

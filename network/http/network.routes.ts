@@ -28,7 +28,8 @@ export interface NetworkRouteDeps {
 
 const Body = z.object({
   config: NetworkConfigSchema.optional().describe(
-    "an inline network config; files (stationsFile, tleFiles) are not read from a request: absent = the server's network config",
+    'an inline network config; files (stationsFile, tleFiles) are not read from a request: absent = the ' +
+      "server's network config",
   ),
   start: z.string().refine((s) => !Number.isNaN(parseIso(s)), 'ISO-8601 with a zone'),
   days: z.number().int().min(1).max(3660),
@@ -62,7 +63,7 @@ const STATE: Record<string, z.infer<typeof Status>['state']> = {
   failed: 'failed',
 };
 
-export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
+export function registerNetworkRoutes(api: Api, deps: NetworkRouteDeps): void {
   api.route({
     method: 'post',
     path: '/v1/network-simulations',
@@ -78,7 +79,8 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
           if (f === 'stationsFile' ? body.config.stationsFile !== undefined : body.config.tleFiles.length > 0) {
             throw new QkdsatError(
               'VALIDATION',
-              `body.config.${f}: files are not read from a request; give stations inline and satellites as constellationPreset or walker`,
+              `body.config.${f}: files are not read from a request; give stations inline and satellites ` +
+                `as constellationPreset or walker`,
               [{ path: ['body', 'config', f], message: 'not allowed in a request' }],
             );
           }
@@ -91,9 +93,9 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
             [{ path: ['body', 'config', 'satellites', i, 'noradId'], message: 'needs tleFiles' }],
           );
         ({ config, baseDir } = { config: body.config, baseDir: '.' });
-      } else ({ config, baseDir } = d.defaultConfig());
+      } else ({ config, baseDir } = deps.defaultConfig());
       const id = `netsim_${randomUUID()}`;
-      await d.enqueue(id, {
+      await deps.enqueue(id, {
         config,
         baseDir,
         startMs: parseIso(body.start),
@@ -106,7 +108,7 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
     },
   });
   const find = async (id: string) => {
-    const s = await d.status(id);
+    const s = await deps.status(id);
     if (!s) throw new QkdsatError('NOT_FOUND', `network simulation ${id} not found`);
     return s;
   };
@@ -145,7 +147,7 @@ export function registerNetworkRoutes(api: Api, d: NetworkRouteDeps): void {
           'CONFLICT',
           `network simulation ${params.id} is ${STATE[s.state] ?? s.state}, not completed`,
         );
-      res.type('text/html').send(d.renderHtml(s.report));
+      res.type('text/html').send(deps.renderHtml(s.report));
       return undefined;
     },
   });

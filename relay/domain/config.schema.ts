@@ -94,4 +94,3 @@ export const RelayConfigSchema = z
   });
 
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
-export type SaeConfig = RelayConfig['saes'][number];

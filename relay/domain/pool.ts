@@ -4,31 +4,28 @@
  */
 import { KeyMaterial } from './key-material.js';
 
-/** Lifecycle of stored key material (segments) and of delivered keys. */
-export const KEY_STATES = ['available', 'reserved', 'delivered', 'consumed', 'voided', 'expired'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
-
 /** ETSI GS QKD 020's words for relay outcomes. */
 export type RelayOutcome = 'relayed' | 'voided' | 'failed' | 'key not present';
 
-/** Splits material into pieces of `segmentBits` (the last may be shorter). Does not consume `m`. */
-export function segment(m: KeyMaterial, segmentBits: number): KeyMaterial[] {
+/** Splits material into pieces of `segmentBits` (the last may be shorter). Does not consume `material`. */
+export function segment(material: KeyMaterial, segmentBits: number): KeyMaterial[] {
   const step = segmentBits / 8;
   const out: KeyMaterial[] = [];
-  for (let at = 0; at < m.lengthBytes; at += step) out.push(m.slice(at, Math.min(m.lengthBytes, at + step)));
+  for (let at = 0; at < material.lengthBytes; at += step)
+    out.push(material.slice(at, Math.min(material.lengthBytes, at + step)));
   return out;
 }
 
-/** `number` keys of `sizeBits` from the front of `m`, and what is left (undefined when nothing). */
+/** `number` keys of `sizeBits` from the front of `material`, and what is left (undefined when nothing). */
 export function cutKeys(
-  m: KeyMaterial,
+  material: KeyMaterial,
   number: number,
   sizeBits: number,
 ): { keys: KeyMaterial[]; remainder?: KeyMaterial } {
   const step = sizeBits / 8;
-  if (m.lengthBytes < number * step) throw new RangeError('not enough material to cut');
+  if (material.lengthBytes < number * step) throw new RangeError('not enough material to cut');
   const keys: KeyMaterial[] = [];
-  for (let i = 0; i < number; i += 1) keys.push(m.slice(i * step, (i + 1) * step));
+  for (let i = 0; i < number; i += 1) keys.push(material.slice(i * step, (i + 1) * step));
   const used = number * step;
-  return used < m.lengthBytes ? { keys, remainder: m.slice(used, m.lengthBytes) } : { keys };
+  return used < material.lengthBytes ? { keys, remainder: material.slice(used, material.lengthBytes) } : { keys };
 }

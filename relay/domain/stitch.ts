@@ -54,7 +54,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** What trusted node `nodes[i]` announces between hops i-1 and i (0-based hops). */
-export function announce(
+function announce(
   relayId: string,
   node: string,
   index: number,
@@ -69,8 +69,11 @@ export function announce(
   return { node, index, xor, tag: mac(authKey, concatBytes(label(relayId, index, 'announce'), xor)) };
 }
 
-export function verifyAnnouncement(relayId: string, a: Announcement, authKey: Uint8Array, mac: Mac): boolean {
-  return bytesEqual(mac(authKey, concatBytes(label(relayId, a.index, 'announce'), a.xor)), a.tag);
+function verifyAnnouncement(relayId: string, announcement: Announcement, authKey: Uint8Array, mac: Mac): boolean {
+  return bytesEqual(
+    mac(authKey, concatBytes(label(relayId, announcement.index, 'announce'), announcement.xor)),
+    announcement.tag,
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { QkdsatError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Logger } from '../../src/platform/logger.js';
 import { m as metrics } from '../../src/platform/metrics.js';
+import { ACTIVE } from '../domain/booking.js';
 import type { Candidate, Demand } from '../domain/candidate.js';
 import type { MilpSolver } from '../domain/milp.js';
 import { planSchedule, type Plan, type SolverKind } from '../domain/plan.js';
@@ -65,9 +66,7 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
       { path: ['horizonHours'], message: 'must be positive' },
     ]);
   const frozenUntil = now + d.settings.frozenMinutes * 60_000;
-  const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) =>
-    ['SCHEDULED', 'PREPASS', 'PASS'].includes(b.state),
-  );
+  const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) => ACTIVE.has(b.state));
   const frozen = existing.filter((b) => b.state !== 'SCHEDULED' || b.startMs < frozenUntil);
   const found = await d.candidates(fromMs, toMs, {
     ...(req.allowStale ? { allowStale: true } : {}),

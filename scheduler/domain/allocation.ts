@@ -8,7 +8,7 @@
  * `allocate` is the fast pure allocator (progressive filling) used by the heuristic; the MILP
  * allocates exactly. Both return the same `Allocation` shape.
  */
-import { pairKey, weightBits, type Candidate, type Demand } from './candidate.js';
+import { weightBits, type Candidate, type Demand } from './candidate.js';
 
 export interface Objective {
   /** Worst pair's delivered/demand (1 when there is no pair demand). */
@@ -34,14 +34,14 @@ export interface Allocation {
 const EPS = 1e-9;
 
 /**
- * Lexicographic comparison; > 0 when a is better. Each level has a relative tolerance and an
+ * Lexicographic comparison; > 0 when `first` is better. Each level has a relative tolerance and an
  * absolute floor (1e-6 of a fraction, 1 bit) so solver round-off never decides.
  */
-export function compareObjectives(a: Objective, b: Objective, relTol = 1e-9): number {
+export function compareObjectives(first: Objective, second: Objective, relTol = 1e-9): number {
   const levels: [number, number, number][] = [
-    [a.worstPairFraction, b.worstPairFraction, 1e-6],
-    [a.demandMetBits, b.demandMetBits, 1],
-    [a.totalKeyBits, b.totalKeyBits, 1],
+    [first.worstPairFraction, second.worstPairFraction, 1e-6],
+    [first.demandMetBits, second.demandMetBits, 1],
+    [first.totalKeyBits, second.totalKeyBits, 1],
   ];
   for (const [x, y, abs] of levels) {
     if (Math.abs(x - y) > Math.max(abs, relTol * Math.max(Math.abs(x), Math.abs(y)))) return x - y;
@@ -195,5 +195,3 @@ export function objectiveOf(
     totalKeyBits: chosen.reduce((s, c) => s + weightBits(c), 0),
   };
 }
-
-export { pairKey };

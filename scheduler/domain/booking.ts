@@ -5,15 +5,7 @@
  */
 import { z } from 'zod';
 
-export const BookingStateSchema = z.enum([
-  'SCHEDULED',
-  'PREPASS',
-  'PASS',
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'SUPERSEDED',
-]);
+const BookingStateSchema = z.enum(['SCHEDULED', 'PREPASS', 'PASS', 'COMPLETED', 'CANCELLED', 'FAILED', 'SUPERSEDED']);
 export type BookingState = z.infer<typeof BookingStateSchema>;
 
 export const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {
@@ -51,5 +43,5 @@ export const BookingSchema = z.object({
 export type Booking = z.infer<typeof BookingSchema>;
 
 /** A job that fires more than `toleranceMs` after AOS missed its pass (e.g. the workers were down). */
-export const isStale = (b: Pick<Booking, 'startMs' | 'state'>, nowMs: number, toleranceMs: number): boolean =>
-  b.state === 'SCHEDULED' && nowMs > b.startMs + toleranceMs;
+export const isStale = (booking: Pick<Booking, 'startMs' | 'state'>, nowMs: number, toleranceMs: number): boolean =>
+  booking.state === 'SCHEDULED' && nowMs > booking.startMs + toleranceMs;

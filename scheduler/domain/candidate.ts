@@ -5,19 +5,21 @@
  */
 import { z } from 'zod';
 
-export const CandidateSchema = z.object({
-  id: z.string().min(1),
-  noradId: z.number().int().positive(),
-  stationId: z.string().min(1),
-  startMs: z.number(),
-  endMs: z.number(),
-  expectedSecureBits: z.number().nonnegative(),
-  clearSkyProbability: z.number().min(0).max(1),
-  maxElevationDeg: z.number().optional(),
+export interface Candidate {
+  /** The pass id (`passId`), also its BullMQ job id. */
+  id: string;
+  noradId: number;
+  stationId: string;
+  startMs: number;
+  endMs: number;
+  /** Secure key of the pass if the sky is clear, bits (>= 0). */
+  expectedSecureBits: number;
+  /** The station's clear-sky probability for the pass's month, 0..1. */
+  clearSkyProbability: number;
+  maxElevationDeg?: number;
   /** Epoch of the element set the pass was predicted from (its age is reported with the booking). */
-  elementSetEpochMs: z.number().optional(),
-});
-export type Candidate = z.infer<typeof CandidateSchema>;
+  elementSetEpochMs?: number;
+}
 
 export const DemandSchema = z.object({
   stations: z.record(z.string(), z.number().nonnegative()).default({}),
@@ -33,21 +35,24 @@ export interface Gaps {
 }
 
 /** Expected key of a candidate, bits. */
-export const weightBits = (c: Candidate): number => c.expectedSecureBits * c.clearSkyProbability;
+export const weightBits = (candidate: Candidate): number =>
+  candidate.expectedSecureBits * candidate.clearSkyProbability;
 
 /**
  * The two words for expected key, the same in every view (JSON, iCal, CLI, dashboard):
  * `expectedSecureBits` if the sky is clear, `expectedSecureBitsWeather` = that times the station's
  * clear-sky probability (what the planner weighs).
  */
-export const expectedSecureBitsWeather = (c: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>): number =>
-  Math.round(c.expectedSecureBits * c.clearSkyProbability);
+export const expectedSecureBitsWeather = (
+  candidate: Pick<Candidate, 'expectedSecureBits' | 'clearSkyProbability'>,
+): number => Math.round(candidate.expectedSecureBits * candidate.clearSkyProbability);
 
 /** Deterministic id, also the BullMQ job id (no ':'): pass_<station>_<norad>_<aosMs>. */
 export const passId = (stationId: string, noradId: number, aosMs: number): string =>
   `pass_${stationId}_${noradId}_${Math.round(aosMs)}`;
 
-export const pairKey = (a: string, b: string): string => (a < b ? `${a}~${b}` : `${b}~${a}`);
+export const pairKey = (stationA: string, stationB: string): string =>
+  stationA < stationB ? `${stationA}~${stationB}` : `${stationB}~${stationA}`;
 
 /** Unknown stations in a demand, as issues naming the field (e.g. `demand.pairs.0.b`). */
 export function demandIssues(

@@ -12,16 +12,20 @@ function bruteConflict(chosen: Candidate[]): boolean {
 }
 
 describe('conflicts', () => {
-  it('a station never tracks two passes closer than the slew gap, a satellite never serves two stations closer than the retarget gap', () => {
-    fc.assert(
-      fc.property(arbCandidates(), (cands) => {
-        const { chosen } = heuristicPlan(cands, { stations: {}, pairs: [{ a: 'g0', b: 'g1', bits: 1e6 }] }, gaps);
-        expect(bruteConflict(chosen)).toBe(false);
-        expect(findConflict(chosen, gaps)).toBeUndefined();
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'a station never tracks two passes closer than the slew gap, a satellite never serves two stations ' +
+      'closer than the retarget gap',
+    () => {
+      fc.assert(
+        fc.property(arbCandidates(), (cands) => {
+          const { chosen } = heuristicPlan(cands, { stations: {}, pairs: [{ a: 'g0', b: 'g1', bits: 1e6 }] }, gaps);
+          expect(bruteConflict(chosen)).toBe(false);
+          expect(findConflict(chosen, gaps)).toBeUndefined();
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
   it('every conflicting pair lies in one clique row, and no clique row holds a non-conflicting pair', () => {
     fc.assert(
       fc.property(arbCandidates(20), (cands) => {

@@ -7,15 +7,15 @@
  */
 import type { Candidate, Gaps } from './candidate.js';
 
-export type ResourceKey = string;
-export const stationResource = (c: Pick<Candidate, 'stationId'>): ResourceKey => `station:${c.stationId}`;
-export const satelliteResource = (c: Pick<Candidate, 'noradId'>): ResourceKey => `sat:${c.noradId}`;
+type ResourceKey = string;
+const stationResource = (candidate: Pick<Candidate, 'stationId'>): ResourceKey => `station:${candidate.stationId}`;
+const satelliteResource = (candidate: Pick<Candidate, 'noradId'>): ResourceKey => `sat:${candidate.noradId}`;
 
-export function conflicts(a: Candidate, b: Candidate, gaps: Gaps): boolean {
-  if (a.id === b.id) return false;
-  const overlap = (g: number) => a.startMs < b.endMs + g && b.startMs < a.endMs + g;
-  if (a.stationId === b.stationId && overlap(gaps.stationSlewMs)) return true;
-  if (a.noradId === b.noradId && overlap(gaps.satelliteRetargetMs)) return true;
+export function conflicts(first: Candidate, second: Candidate, gaps: Gaps): boolean {
+  if (first.id === second.id) return false;
+  const overlap = (g: number) => first.startMs < second.endMs + g && second.startMs < first.endMs + g;
+  if (first.stationId === second.stationId && overlap(gaps.stationSlewMs)) return true;
+  if (first.noradId === second.noradId && overlap(gaps.satelliteRetargetMs)) return true;
   return false;
 }
 

@@ -31,25 +31,31 @@ describe('heuristic', () => {
   // Worst-pair level: the level the heuristic's search targets (the lower levels are compared in milp.prop.test.ts).
   // The heuristic's own allocation is progressive filling (its resolution is proven in allocation.test.ts), so
   // what is compared with brute force is its selection, allocated exactly.
-  it('selects a set whose exact worst-pair fraction is the brute-force optimum on small instances, and never exceeds the MILP bound', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbCandidates(6), async (cands) => {
-        let best = 0;
-        for (let mask = 0; mask < 1 << cands.length; mask += 1) {
-          const set: Candidate[] = cands.filter((_, i) => mask & (1 << i));
-          if (set.some((a) => set.some((b) => conflicts(a, b, gaps)))) continue;
-          best = Math.max(best, await exactWorst(set));
-        }
-        const heur = await planSchedule(cands, demand, { solver: 'heuristic', timeLimitS: 5, gaps, nowMs });
-        const exact = await planSchedule(cands, demand, { solver: 'exact', timeLimitS: 5, gaps, milp, nowMs });
-        // The LP's resolution: ~1e-6 of the largest pass in bits (see allocation.test.ts), over the smallest pair demand.
-        const tol =
-          1e-9 * best +
-          (1e-6 * Math.max(1, ...cands.map((c) => c.expectedSecureBits))) / Math.min(...pairs.map((p) => p.bits));
-        expect(heur.objective.worstPairFraction).toBeLessThanOrEqual(exact.bound!.worstPairFraction + tol);
-        expect(await exactWorst(heur.bookings)).toBeGreaterThanOrEqual(best - tol);
-      }),
-      { numRuns: 30 },
-    );
-  }, 120_000);
+  it(
+    'selects a set whose exact worst-pair fraction is the brute-force optimum on small instances, and ' +
+      'never exceeds the MILP bound',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbCandidates(6), async (cands) => {
+          let best = 0;
+          for (let mask = 0; mask < 1 << cands.length; mask += 1) {
+            const set: Candidate[] = cands.filter((_, i) => mask & (1 << i));
+            if (set.some((a) => set.some((b) => conflicts(a, b, gaps)))) continue;
+            best = Math.max(best, await exactWorst(set));
+          }
+          const heur = await planSchedule(cands, demand, { solver: 'heuristic', timeLimitS: 5, gaps, nowMs });
+          const exact = await planSchedule(cands, demand, { solver: 'exact', timeLimitS: 5, gaps, milp, nowMs });
+          // The LP's resolution: ~1e-6 of the largest pass in bits (see allocation.test.ts), over the smallest pair
+          // demand.
+          const tol =
+            1e-9 * best +
+            (1e-6 * Math.max(1, ...cands.map((c) => c.expectedSecureBits))) / Math.min(...pairs.map((p) => p.bits));
+          expect(heur.objective.worstPairFraction).toBeLessThanOrEqual(exact.bound!.worstPairFraction + tol);
+          expect(await exactWorst(heur.bookings)).toBeGreaterThanOrEqual(best - tol);
+        }),
+        { numRuns: 30 },
+      );
+    },
+    120_000,
+  );
 });

@@ -9,10 +9,10 @@
 import { z } from 'zod';
 import { calibrateLink, type LinkConfig, type MeasuredLossRow } from '../../src/core/channel/index.js';
 
-export const MAX_CURVES = 5;
-export const OUTCOME_FIT = ['opticsEfficiency', 'aerosolOpticalDepth'];
+const MAX_CURVES = 5;
+const OUTCOME_FIT = ['opticsEfficiency', 'aerosolOpticalDepth'];
 
-export const LossRowSchema = z.object({
+const LossRowSchema = z.object({
   timeS: z.number(),
   rangeKm: z.number().positive().max(1e6),
   elevationDeg: z.number().gt(0).max(90),
@@ -99,7 +99,9 @@ export function updateLinkCalibration(
       ...current,
       receiver: { ...current.receiver, opticsEfficiency: eff },
       calibration: {
-        data: `booking ${key.bookingId}: sifted ${outcome.siftedBits} bits vs ${Math.round(predictedSiftedBits)} predicted`,
+        data:
+          `booking ${key.bookingId}: sifted ${outcome.siftedBits} bits vs ` +
+          `${Math.round(predictedSiftedBits)} predicted`,
         rows: 1,
         fitted: { opticsEfficiency: { value: eff, standardError: eff / Math.sqrt(outcome.siftedBits) } },
         rmsResidualDb: 0,

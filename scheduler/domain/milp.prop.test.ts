@@ -19,7 +19,7 @@ const demand = {
 };
 
 describe('exact engine', () => {
-  it('the heuristic never beats the MILP bound, the exact plan never loses to the heuristic, neither double-books', async () => {
+  it('the heuristic never beats the MILP bound, the exact plan never loses to it, neither double-books', async () => {
     await fc.assert(
       fc.asyncProperty(arbCandidates(25), async (cands) => {
         const heur = await planSchedule(cands, demand, { solver: 'heuristic', timeLimitS: 5, gaps, nowMs });

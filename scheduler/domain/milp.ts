@@ -66,7 +66,10 @@ interface Model {
   level: [Lin, Lin, Lin];
   pairs: { a: string; b: string; bits: number; sats: number[]; index: number }[];
   unit: number;
-  /** The worst-pair variable z is the fraction divided by this upper bound of it, so z is O(1) even when key is far below demand. */
+  /**
+   * The worst-pair variable z is the fraction divided by this upper bound of it, so z is O(1) even when key is far
+   * below demand.
+   */
   zScale: number;
 }
 

@@ -98,7 +98,7 @@ export async function planSchedule(cands: readonly Candidate[], demand: Demand, 
 }
 
 /** Relative gap at the first lexicographic level where the plan falls short of the proven bound. */
-export function lexGapPercent(obj: Objective, bound: Objective): number {
+function lexGapPercent(obj: Objective, bound: Objective): number {
   const levels: [number, number][] = [
     [obj.worstPairFraction, bound.worstPairFraction],
     [obj.demandMetBits, bound.demandMetBits],

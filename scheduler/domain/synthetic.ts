@@ -8,7 +8,7 @@
  */
 import { mulberry32 } from '../../src/core/keyrate/random.js';
 import type { Candidate, Demand } from './candidate.js';
-import { passId } from './candidate.js';
+import { pairKey, passId } from './candidate.js';
 
 export { mulberry32 };
 
@@ -75,7 +75,7 @@ export function syntheticDemand(
   while (out.pairs.length < pairs && seen.size < stationIds.length ** 2) {
     const a = stationIds[Math.floor(rnd() * stationIds.length)]!,
       b = stationIds[Math.floor(rnd() * stationIds.length)]!;
-    const key = a < b ? `${a}~${b}` : `${b}~${a}`;
+    const key = pairKey(a, b);
     if (a === b || seen.has(key)) {
       seen.add(key);
       continue;

@@ -15,9 +15,9 @@ import { allocate } from './allocation.js';
 import type { Candidate, Demand } from './candidate.js';
 
 /** Passes at one station closer than this belong to one night (one cloud draw). */
-export const NIGHT_GAP_MS = 6 * 3_600_000;
+const NIGHT_GAP_MS = 6 * 3_600_000;
 
-export interface Spread {
+interface Spread {
   mean: number;
   p10: number;
   p50: number;

@@ -4,6 +4,13 @@ import { toIso } from '../../src/core/time/index.js';
 import type { Plan } from './plan.js';
 import { expectedSecureBitsWeather } from './candidate.js';
 
+/** A pair's demand and the key it got: the common part of plan and network-report pairs. */
+export const PairDeliveryWire = z.object({
+  a: z.string(),
+  b: z.string(),
+  demandBits: z.number(),
+  deliveredBits: z.number(),
+});
 const ObjectiveWire = z.object({ worstPairFraction: z.number(), demandMetBits: z.number(), totalKeyBits: z.number() });
 const SpreadWire = z.object({ mean: z.number(), p10: z.number(), p50: z.number(), p90: z.number(), min: z.number() });
 const WeatherWire = z
@@ -38,11 +45,7 @@ export const PlanWireSchema = z
       }),
     ),
     pairs: z.array(
-      z.object({
-        a: z.string(),
-        b: z.string(),
-        demandBits: z.number(),
-        deliveredBits: z.number(),
+      PairDeliveryWire.extend({
         via: z.array(z.object({ noradId: z.number(), bits: z.number() })),
       }),
     ),
@@ -65,9 +68,9 @@ const obj = (o: Plan['objective']) => ({
   totalKeyBits: round(o.totalKeyBits),
 });
 
-export function planToWire(p: Plan): PlanWire {
+export function planToWire(plan: Plan): PlanWire {
   return {
-    bookings: p.bookings.map((b) => ({
+    bookings: plan.bookings.map((b) => ({
       id: b.id,
       noradId: b.noradId,
       stationId: b.stationId,
@@ -83,20 +86,20 @@ export function planToWire(p: Plan): PlanWire {
           }
         : {}),
     })),
-    pairs: p.pairs.map((q) => ({
+    pairs: plan.pairs.map((q) => ({
       a: q.a,
       b: q.b,
       demandBits: q.demandBits,
       deliveredBits: round(q.deliveredBits),
       via: Object.entries(q.via).map(([s, bits]) => ({ noradId: Number(s), bits: round(bits) })),
     })),
-    stations: Object.fromEntries(Object.entries(p.stationMetBits).map(([g, v]) => [g, round(v)])),
-    objective: obj(p.objective),
-    bound: p.bound && obj(p.bound),
-    gapPercent: p.gapPercent === null ? null : Math.round(p.gapPercent * 1e4) / 1e4,
-    solver: p.solver,
-    status: p.status,
-    solveTimeMs: Math.round(p.solveTimeMs),
-    ...(p.weather ? { weather: p.weather } : {}),
+    stations: Object.fromEntries(Object.entries(plan.stationMetBits).map(([g, v]) => [g, round(v)])),
+    objective: obj(plan.objective),
+    bound: plan.bound && obj(plan.bound),
+    gapPercent: plan.gapPercent === null ? null : Math.round(plan.gapPercent * 1e4) / 1e4,
+    solver: plan.solver,
+    status: plan.status,
+    solveTimeMs: Math.round(plan.solveTimeMs),
+    ...(plan.weather ? { weather: plan.weather } : {}),
   };
 }

@@ -18,7 +18,7 @@ import { QkdsatError } from '../../src/core/errors.js';
 import { propagatorOf, toPassStation, type ElementSet, type Station } from '../../tle/domain/index.js';
 import type { PassYieldBits } from './from-passes.js';
 
-export const DEFAULT_PRESET = 'micius-xinglong';
+const DEFAULT_PRESET = 'micius-xinglong';
 /** Track sampling step; passYield scales its per-slot counts by the step. */
 const TRACK_STEP_S = 5;
 

@@ -1,114 +1,25 @@
 // qkdsat dashboard: plain ES module, talks only to the public REST API.
-import { drawDemand, drawKeyHistory, shadeLane, showPass, stationLabel, timeAxis } from './insight.js';
-const W = 1000,
-  H = 500;
-const proj = (lonDeg, latDeg) => [((lonDeg + 180) / 360) * W, ((90 - latDeg) / 180) * H];
-const svgNs = 'http://www.w3.org/2000/svg';
+import { shadeLane, stationLabel, timeAxis } from './insight.js';
+import { drawDemand, drawKeyHistory } from './key-charts.js';
+import { getJson, getPaged, token } from './api.js';
+import { drawLand, drawSatellites, drawStations } from './map.js';
+import { showPass } from './pass-detail.js';
 const $ = (sel) => document.querySelector(sel);
-const el = (name, attrs = {}, ns) => {
-  const node = ns ? document.createElementNS(ns, name) : document.createElement(name);
+const el = (name, attrs = {}) => {
+  const node = document.createElement(name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
 };
 
-// Bearer token for writes (and for reads when auth.openReads is off), kept in this browser only.
-const token = () => window.localStorage.getItem('qkdsat-token') ?? '';
-async function getJson(path, init = {}) {
-  const headers = { ...(init.headers ?? {}), ...(token() ? { authorization: `Bearer ${token()}` } : {}) };
-  const res = await fetch(path, { ...init, headers });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${body.detail ?? ''}`);
-  return body;
-}
 const setStatus = (text) => {
   $('#status').textContent = text;
 };
-
-/** Items of a paged list route (`{ items, nextCursor }`), following at most `maxPages` cursors. */
-async function getPaged(path, maxPages = 5) {
-  const items = [];
-  let cursor = null;
-  for (let i = 0; i < maxPages; i += 1) {
-    const sep = path.includes('?') ? '&' : '?';
-    const page = await getJson(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
-    items.push(...(page.items ?? []));
-    cursor = page.nextCursor;
-    if (!cursor) break;
-  }
-  return items;
-}
-
-function ringPath(ring) {
-  let d = '',
-    prevX;
-  for (const [lon, lat] of ring) {
-    const [x, y] = proj(lon, lat);
-    d += (prevX === undefined || Math.abs(x - prevX) > W / 2 ? 'M' : 'L') + x.toFixed(1) + ',' + y.toFixed(1);
-    prevX = x;
-  }
-  return d + 'Z';
-}
-
-async function drawLand(svg) {
-  const topo = await getJson('/vendor/world-atlas/land-110m.json');
-  const land = window.topojson.feature(topo, topo.objects.land);
-  let d = '';
-  for (const f of land.features ?? [land]) {
-    const g = f.geometry ?? f;
-    const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-    for (const poly of polys) for (const ring of poly) d += ringPath(ring);
-  }
-  svg.append(el('path', { d, class: 'land' }, svgNs));
-}
-
-function drawStations(svg, stations) {
-  for (const s of stations) {
-    const [x, y] = proj(s.longitudeDeg, s.latitudeDeg);
-    const g = el('g', { 'data-station': s.id }, svgNs);
-    g.append(el('circle', { cx: x, cy: y, r: 4, class: 'station' }, svgNs));
-    const t = el('text', { x: x + 6, y: y - 4 }, svgNs);
-    t.textContent = s.id;
-    const title = el('title', {}, svgNs);
-    title.textContent = s.name ?? s.id;
-    g.append(t, title);
-    svg.append(g);
-  }
-}
 
 // The service's clock: real, or simulated (demo runs at the demo catalog's epoch, accelerated).
 let clockOffsetMs = 0,
   clockSpeed = 1,
   clockRead = Date.now();
 const serviceNow = () => clockRead + clockOffsetMs + (Date.now() - clockRead) * clockSpeed;
-
-async function drawSatellites(svg, satellites) {
-  const now = serviceNow();
-  for (const sat of satellites.slice(0, 12)) {
-    try {
-      const track = await getJson(
-        `/v1/satellites/${sat.noradId}/track?from=${new Date(now).toISOString()}&minutes=95&stepS=60`,
-      );
-      const pts = track.points ?? [];
-      if (!pts.length) continue;
-      svg.append(
-        el(
-          'path',
-          { d: ringPath(pts.map((p) => [p.longitudeDeg, p.latitudeDeg])).slice(0, -1), class: 'track' },
-          svgNs,
-        ),
-      );
-      const [x, y] = proj(pts[0].longitudeDeg, pts[0].latitudeDeg);
-      const g = el('g', { 'data-satellite': sat.noradId }, svgNs);
-      g.append(el('circle', { cx: x, cy: y, r: 3.5, class: 'sat' }, svgNs));
-      const t = el('text', { x: x + 5, y: y + 12 }, svgNs);
-      t.textContent = sat.name ?? String(sat.noradId);
-      g.append(t);
-      svg.append(g);
-    } catch {
-      /* a decayed or failing element set is simply not drawn */
-    }
-  }
-}
 
 let currentStations = [];
 let currentQkd = null;
@@ -123,7 +34,9 @@ let timelineFrom = 0,
 function moveNowLine() {
   const line = document.querySelector('#timeline .now');
   if (line)
-    line.style.left = `calc(var(--name-w) + (100% - var(--name-w)) * ${Math.min(1, Math.max(0, (serviceNow() - timelineFrom) / (timelineTo - timelineFrom)))})`;
+    line.style.left =
+      `calc(var(--name-w) + (100% - var(--name-w)) * ` +
+      `${Math.min(1, Math.max(0, (serviceNow() - timelineFrom) / (timelineTo - timelineFrom)))})`;
 }
 
 /**
@@ -171,7 +84,9 @@ async function drawTimeline(stations, qkd) {
         class: 'pass' + (booking ? ' booked' : '') + (executed ? ' executed' : ''),
         'data-norad': String(p.noradId),
         'data-pass-id': id,
-        title: `${p.noradId} ${p.aos} max ${Number(p.maxElevationDeg).toFixed(1)}°${booking ? ` · ${booking.state}` : ' · predicted'}`,
+        title:
+          `${p.noradId} ${p.aos} max ` +
+          `${Number(p.maxElevationDeg).toFixed(1)}°${booking ? ` · ${booking.state}` : ' · predicted'}`,
         'aria-label': `pass of ${p.noradId} over ${s.id} at ${p.aos}`,
       });
       if (booking) bar.dataset.booked = 'true';
@@ -245,7 +160,9 @@ $('#plan-form').addEventListener('submit', async (ev) => {
       drawDemand(plan);
     }
     $('#plan-out').textContent = o
-      ? `${plan.booked} booked, ${plan.superseded} superseded; worst pair ${(o.worstPairFraction * 100).toFixed(1)} %, demand met ${(o.demandMetBits / 1e3).toFixed(0)} kbit, key ${(o.totalKeyBits / 1e3).toFixed(0)} kbit (${plan.plan.solver} ${plan.plan.status})\n\n` +
+      ? `${plan.booked} booked, ${plan.superseded} superseded; worst pair ` +
+        `${(o.worstPairFraction * 100).toFixed(1)} %, demand met ${(o.demandMetBits / 1e3).toFixed(0)} ` +
+        `kbit, key ${(o.totalKeyBits / 1e3).toFixed(0)} kbit (${plan.plan.solver} ${plan.plan.status})\n\n` +
         JSON.stringify(plan.plan.pairs, null, 2)
       : JSON.stringify(plan, null, 2);
     await drawTimeline(currentStations, currentQkd);
@@ -254,18 +171,21 @@ $('#plan-form').addEventListener('submit', async (ev) => {
   }
 });
 
-// Network simulation: a BullMQ job; poll its progress, then show its report (a finished run also by id or #netsim=<id>).
+// Network simulation: a BullMQ job; poll its progress, then show its report (a finished run also by id or
+// #netsim=<id>).
 async function showNetsim(id) {
   for (let i = 0; i < 3600; i += 1) {
     const s = await getJson(`/v1/network-simulations/${id}`);
     if (s.state === 'completed') {
       const t = s.report.totals;
       $('#netsim-out').textContent =
-        `${id}: ${s.report.days} days, delivered ${(t.deliveredBits / 1e6).toFixed(2)} Mbit, worst pair p10 monthly ${(t.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand (${s.report.runtimeMs} ms)\n` +
+        `${id}: ${s.report.days} days, delivered ${(t.deliveredBits / 1e6).toFixed(2)} Mbit, worst pair ` +
+        `p10 monthly ${(t.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand (${s.report.runtimeMs} ms)\n` +
         s.report.pairs
           .map(
             (p) =>
-              `${p.a} ~ ${p.b}: ${(p.deliveredBits / 1e6).toFixed(2)} / ${(p.demandBits / 1e6).toFixed(2)} Mbit, ${p.starvedDays} starved days`,
+              `${p.a} ~ ${p.b}: ${(p.deliveredBits / 1e6).toFixed(2)} / ` +
+              `${(p.demandBits / 1e6).toFixed(2)} Mbit, ${p.starvedDays} starved days`,
           )
           .join('\n');
       const frame = $('#netsim-report');
@@ -349,13 +269,14 @@ async function main() {
   drawStations(svg, stations);
   const lastPlan = window.localStorage.getItem('qkdsat.lastPlan');
   await Promise.all([
-    drawSatellites(svg, satellites),
+    drawSatellites(svg, satellites, serviceNow()),
     drawPools(),
     drawHistory(),
     (lastPlan ? getJson(`/v1/plans/${lastPlan}`).catch(() => null) : Promise.resolve(null)).then(drawDemand),
   ]);
   setStatus(
-    `${stations.length} stations, ${currentQkd ? `${currentQkd.size} QKD satellites` : `${satellites.length} satellites shown`}`,
+    `${stations.length} stations, ` +
+      `${currentQkd ? `${currentQkd.size} QKD satellites` : `${satellites.length} satellites shown`}`,
   );
   document.body.dataset.ready = 'true';
 }

@@ -15,32 +15,36 @@ const run = (...args: string[]) => {
 };
 
 describe('qkdsat calibrate', () => {
-  it('fits, reports values with standard errors, χ² and elevation bins, and --out writes a link --config that names its data', () => {
-    const out = join(dir, 'calibrated.json');
-    const r = run(
-      'calibrate',
-      '--measured',
-      measured,
-      '--preset',
-      'micius-xinglong',
-      '--fit',
-      'opticsEfficiency,aerosolOpticalDepth',
-      '--out',
-      out,
-    );
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
-    expect(j.normalisation).toBe('emitted');
-    expect(j.parameters.map((p: { name: string }) => p.name)).toEqual(['opticsEfficiency', 'aerosolOpticalDepth']);
-    expect(j.parameters[0].standardError).toBeGreaterThan(0);
-    expect(j.rmsResidualDb).toBeLessThan(1.2);
-    expect(j.residualsByElevation.length).toBeGreaterThan(2);
-    const cfg = JSON.parse(readFileSync(out, 'utf8'));
-    expect(cfg.calibration.data).toBe('micius2017_measured_loss.csv');
-    const link = run('link', '--config', out, '--range-km', '800', '--elevation-deg', '35');
-    expect(link.code).toBe(0);
-    expect(JSON.parse(link.out).normalisation).toBe('emitted');
-  });
+  it(
+    'fits, reports values with standard errors, χ² and elevation bins, and --out writes a link --config ' +
+      'that names its data',
+    () => {
+      const out = join(dir, 'calibrated.json');
+      const r = run(
+        'calibrate',
+        '--measured',
+        measured,
+        '--preset',
+        'micius-xinglong',
+        '--fit',
+        'opticsEfficiency,aerosolOpticalDepth',
+        '--out',
+        out,
+      );
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j.normalisation).toBe('emitted');
+      expect(j.parameters.map((p: { name: string }) => p.name)).toEqual(['opticsEfficiency', 'aerosolOpticalDepth']);
+      expect(j.parameters[0].standardError).toBeGreaterThan(0);
+      expect(j.rmsResidualDb).toBeLessThan(1.2);
+      expect(j.residualsByElevation.length).toBeGreaterThan(2);
+      const cfg = JSON.parse(readFileSync(out, 'utf8'));
+      expect(cfg.calibration.data).toBe('micius2017_measured_loss.csv');
+      const link = run('link', '--config', out, '--range-km', '800', '--elevation-deg', '35');
+      expect(link.code).toBe(0);
+      expect(JSON.parse(link.out).normalisation).toBe('emitted');
+    },
+  );
   it('exits 2 naming the problem: unknown parameter, sec-law parameter on a table link, bad row', () => {
     const bad = run(
       'calibrate',

@@ -21,7 +21,7 @@ const run = (...args: string[]) => {
 const demo = join(root, 'config/network-demo.json');
 
 describe('qkdsat network simulate', () => {
-  it('prints the JSON contract; the same seed gives the same bytes apart from runtimeMs; writes the HTML report', () => {
+  it('prints the JSON contract; same seed, same bytes apart from runtimeMs; writes the HTML report', () => {
     const html = join(dir, 'r.html');
     const a = run(
       '--config',

@@ -1,4 +1,7 @@
-/** Access control: roles viewer < planner < admin, open reads, 401/403 problems, per-token rate limit, tokens never logged. */
+/**
+ * Access control: roles viewer < planner < admin, open reads, 401/403 problems, per-token rate limit, tokens never
+ * logged.
+ */
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,7 @@
-/** Catalog scale: every list pages, passes page through a large catalog under a work budget, ETag/304, NDJSON. Real Redis, random prefix. */
+/**
+ * Catalog scale: every list pages, passes page through a large catalog under a work budget, ETag/304, NDJSON. Real
+ * Redis, random prefix.
+ */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('GET /v1/satellites at scale', () => {
-  it(`pages through ${N} satellites in NORAD order, each page at most limit, the last with nextCursor null`, async () => {
+  it(`pages through ${N} satellites in NORAD order, each page at most limit, the last nextCursor null`, async () => {
     const seen: number[] = [];
     let cursor: string | null | undefined,
       pages = 0;
@@ -109,29 +112,34 @@ describe('GET /v1/satellites at scale', () => {
 });
 
 describe('GET /v1/passes at scale', () => {
-  it(`pages a ${N}-satellite x 1-station x 1-hour query under a per-page work budget and finds what one page of a larger budget finds`, async () => {
-    const q = { ...window, station: 'graz' };
-    const items: { noradId: number; aos: string }[] = [];
-    let cursor: string | null | undefined,
-      pages = 0;
-    do {
-      const r = await request(appSmall)
+  it(
+    `pages a ${N}-satellite x 1-station x 1-hour query under a per-page work budget and finds what one ` +
+      `page of a larger budget finds`,
+    async () => {
+      const q = { ...window, station: 'graz' };
+      const items: { noradId: number; aos: string }[] = [];
+      let cursor: string | null | undefined,
+        pages = 0;
+      do {
+        const r = await request(appSmall)
+          .get('/v1/passes')
+          .query({ ...q, limit: 40, ...(cursor ? { cursor } : {}) });
+        expect(r.status).toBe(200);
+        expect(r.body.items.length).toBeLessThanOrEqual(40);
+        items.push(...r.body.items);
+        cursor = r.body.nextCursor;
+        pages += 1;
+      } while (cursor);
+      expect(pages).toBeGreaterThanOrEqual(N / 600);
+      const whole = await request(appBig)
         .get('/v1/passes')
-        .query({ ...q, limit: 40, ...(cursor ? { cursor } : {}) });
-      expect(r.status).toBe(200);
-      expect(r.body.items.length).toBeLessThanOrEqual(40);
-      items.push(...r.body.items);
-      cursor = r.body.nextCursor;
-      pages += 1;
-    } while (cursor);
-    expect(pages).toBeGreaterThanOrEqual(N / 600);
-    const whole = await request(appBig)
-      .get('/v1/passes')
-      .query({ ...q, paged: 'false' });
-    expect(whole.status).toBe(200);
-    expect(items).toEqual([...whole.body.passes].sort((a, b) => a.noradId - b.noradId || a.aos.localeCompare(b.aos)));
-    expect(items.length).toBeGreaterThan(50);
-  }, 120_000);
+        .query({ ...q, paged: 'false' });
+      expect(whole.status).toBe(200);
+      expect(items).toEqual([...whole.body.passes].sort((a, b) => a.noradId - b.noradId || a.aos.localeCompare(b.aos)));
+      expect(items.length).toBeGreaterThan(50);
+    },
+    120_000,
+  );
   it('streams the same passes as NDJSON, page after page', async () => {
     const q = { ...window, station: 'graz' };
     const whole = await request(appBig)
@@ -206,7 +214,7 @@ describe('GET /v1/passes at scale', () => {
 });
 
 describe('POST /v1/satellites at scale', () => {
-  it('accepts a 30,000-object OMM JSON catalog (beyond the 2 MB limit of other bodies) and pages through it', async () => {
+  it('accepts a 30,000-object OMM JSON catalog (over the 2 MB limit of other bodies), pages through it', async () => {
     const api = new Api();
     const p2 = `{qkdsat-scale30-${randomBytes(4).toString('hex')}}`;
     const cat = new RedisCatalog(redis, p2),

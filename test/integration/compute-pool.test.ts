@@ -1,4 +1,7 @@
-/** The compute thread pool: same results as inline, concurrent searches do not share state, errors keep their code, the loop stays free. */
+/**
+ * The compute thread pool: same results as inline, concurrent searches do not share state, errors keep their code, the
+ * loop stays free.
+ */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createComputePool } from '../../src/compute/index.js';

@@ -91,7 +91,7 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     await expectConsistent();
   });
 
-  it('two SAE pairs drawing from that pool get disjoint keys, each only to its own slave (the overlap regression)', async () => {
+  it('two SAE pairs on that pool get disjoint keys, each only to its own slave (overlap regression)', async () => {
     await s.depositFibre(64 * 256);
     const pairs = [
       ['sae-graz-a', 'sae-matera-a'],
@@ -114,29 +114,33 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     await expectConsistent();
   });
 
-  it('enc_keys and dec_keys whose replies are lost, or whose connection resets mid-script, answer once and serve once', async () => {
-    await s.depositFibre(16 * 256);
-    proxy.dropReply('sae-graz-b');
-    const e1 = await enc('sae-graz-b', 'sae-matera-b');
-    proxy.resetAfterSend('sae-graz-a');
-    const e2 = await enc('sae-graz-a', 'sae-matera-a');
-    for (const [r, m, sl] of [
-      [e1, 'sae-graz-b', 'sae-matera-b'],
-      [e2, 'sae-graz-a', 'sae-matera-a'],
-    ] as const) {
-      // Either the re-sent script answered its first outcome (200), or the outcome was unknown (503, retry).
-      expect([200, 503]).toContain(r.status);
-      if (r.status === 200) record(m, sl, r.body.keys);
-    }
-    const e3 = await enc('sae-graz-a', 'sae-matera-a', { number: 2 });
-    record('sae-graz-a', 'sae-matera-a', e3.body.keys);
-    proxy.dropReply('sae-matera-a');
-    await fetchBySlave(e3.body.keys.map((k: { key_ID: string }) => k.key_ID));
-    expect(proxy.fired['drop-reply']).toBeGreaterThanOrEqual(3);
-    expect(proxy.fired.reset).toBeGreaterThanOrEqual(1);
-    await leasesSweptPast(direct, s.relay.prefix, Date.now()); // unknown outcomes are settled
-    await expectConsistent();
-  });
+  it(
+    'enc_keys and dec_keys whose replies are lost, or whose connection resets mid-script, answer ' +
+      'once and serve once',
+    async () => {
+      await s.depositFibre(16 * 256);
+      proxy.dropReply('sae-graz-b');
+      const e1 = await enc('sae-graz-b', 'sae-matera-b');
+      proxy.resetAfterSend('sae-graz-a');
+      const e2 = await enc('sae-graz-a', 'sae-matera-a');
+      for (const [r, m, sl] of [
+        [e1, 'sae-graz-b', 'sae-matera-b'],
+        [e2, 'sae-graz-a', 'sae-matera-a'],
+      ] as const) {
+        // Either the re-sent script answered its first outcome (200), or the outcome was unknown (503, retry).
+        expect([200, 503]).toContain(r.status);
+        if (r.status === 200) record(m, sl, r.body.keys);
+      }
+      const e3 = await enc('sae-graz-a', 'sae-matera-a', { number: 2 });
+      record('sae-graz-a', 'sae-matera-a', e3.body.keys);
+      proxy.dropReply('sae-matera-a');
+      await fetchBySlave(e3.body.keys.map((k: { key_ID: string }) => k.key_ID));
+      expect(proxy.fired['drop-reply']).toBeGreaterThanOrEqual(3);
+      expect(proxy.fired.reset).toBeGreaterThanOrEqual(1);
+      await leasesSweptPast(direct, s.relay.prefix, Date.now()); // unknown outcomes are settled
+      await expectConsistent();
+    },
+  );
 
   it('replies delayed past the timeout: ETSI and REST answer 503 within a second, then recover', async () => {
     await s.depositFibre(8 * 256);
@@ -156,7 +160,8 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     expect(ready.status).toBe(503);
     expect(pools.status).toBe(503);
     expect(took).toBeLessThan(1500);
-    await leasesSweptPast(direct, s.relay.prefix, Date.now() + 3000); // delayed replies drain; the delayed enc_keys' lease is settled (voided)
+    // delayed replies drain; the delayed enc_keys' lease is settled (voided)
+    await leasesSweptPast(direct, s.relay.prefix, Date.now() + 3000);
     const again = await enc('sae-graz-a', 'sae-matera-a');
     expect(again.status).toBe(200);
     record('sae-graz-a', 'sae-matera-a', again.body.keys);
@@ -192,48 +197,53 @@ describe('key path under lost replies, resets, stalls and hang-ups (fault proxy,
     await expectConsistent();
   });
 
-  it('a client that hangs up before its dec_keys answer gets the keys on retry; enc_keys keys it never saw are voided', async () => {
-    await s.depositFibre(8 * 256);
-    const e = await enc('sae-graz-a', 'sae-matera-a', { number: 2 });
-    record('sae-graz-a', 'sae-matera-a', e.body.keys);
-    const ids = e.body.keys.map((k: { key_ID: string }) => k.key_ID) as string[];
-    const hangUp = async (sae: string, path: string, body: string) => {
-      const cred = testPki().certs.get(sae)!;
-      const sock = tlsConnect({
-        host: '127.0.0.1',
-        port: s.port,
-        ca: testPki().ca.cert,
-        cert: cred.cert,
-        key: cred.key,
-        servername: 'localhost',
-      });
-      await new Promise((r) => sock.once('secureConnect', r));
-      sock.write(
-        `POST ${path} HTTP/1.1\r\nhost: kme\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  it(
+    'a client that hangs up before its dec_keys answer gets the keys on retry; enc_keys keys it ' +
+      'never saw are voided',
+    async () => {
+      await s.depositFibre(8 * 256);
+      const e = await enc('sae-graz-a', 'sae-matera-a', { number: 2 });
+      record('sae-graz-a', 'sae-matera-a', e.body.keys);
+      const ids = e.body.keys.map((k: { key_ID: string }) => k.key_ID) as string[];
+      const hangUp = async (sae: string, path: string, body: string) => {
+        const cred = testPki().certs.get(sae)!;
+        const sock = tlsConnect({
+          host: '127.0.0.1',
+          port: s.port,
+          ca: testPki().ca.cert,
+          cert: cred.cert,
+          key: cred.key,
+          servername: 'localhost',
+        });
+        await new Promise((r) => sock.once('secureConnect', r));
+        sock.write(
+          `POST ${path} HTTP/1.1\r\nhost: kme\r\ncontent-type: application/json\r\ncontent-length: ` +
+            `${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+        sock.destroy();
+      };
+      await hangUp(
+        'sae-matera-a',
+        '/api/v1/keys/sae-graz-a/dec_keys',
+        JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }),
       );
-      sock.destroy();
-    };
-    await hangUp(
-      'sae-matera-a',
-      '/api/v1/keys/sae-graz-a/dec_keys',
-      JSON.stringify({ key_IDs: ids.map((key_ID) => ({ key_ID })) }),
-    );
-    await hangUp('sae-graz-b', '/api/v1/keys/sae-matera-b/enc_keys', '{"number":3}');
-    await leasesSweptPast(direct, s.relay.prefix, Date.now());
-    await fetchBySlave(ids);
-    const audit = [];
-    for await (const a of readAudit(direct, s.relay.prefix)) audit.push(a);
-    const settled = audit.filter(
-      (a) => (a.type === 'release' || a.type === 'void') && (a.data as { master?: string }).master !== undefined,
-    );
-    expect(settled.some((a) => a.type === 'release' && (a.data.keyIds as string[]).includes(ids[0]!))).toBe(true);
-    expect(
-      settled.some(
-        (a) => a.type === 'void' && a.data.master === 'sae-graz-b' && (a.data.voidedKeyIds as string[]).length === 3,
-      ),
-    ).toBe(true);
-    await expectConsistent();
-  });
+      await hangUp('sae-graz-b', '/api/v1/keys/sae-matera-b/enc_keys', '{"number":3}');
+      await leasesSweptPast(direct, s.relay.prefix, Date.now());
+      await fetchBySlave(ids);
+      const audit = [];
+      for await (const a of readAudit(direct, s.relay.prefix)) audit.push(a);
+      const settled = audit.filter(
+        (a) => (a.type === 'release' || a.type === 'void') && (a.data as { master?: string }).master !== undefined,
+      );
+      expect(settled.some((a) => a.type === 'release' && (a.data.keyIds as string[]).includes(ids[0]!))).toBe(true);
+      expect(
+        settled.some(
+          (a) => a.type === 'void' && a.data.master === 'sae-graz-b' && (a.data.voidedKeyIds as string[]).length === 3,
+        ),
+      ).toBe(true);
+      await expectConsistent();
+    },
+  );
 
   it('a relay of the largest allowed size succeeds in bounded chunks; the process keeps serving', async () => {
     const bits = MAX_RELAY_BITS;

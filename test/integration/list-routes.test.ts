@@ -121,35 +121,39 @@ describe('list routes (class rule)', () => {
 });
 
 describe('access control on the composed service', () => {
-  it('refuses writes without a token on every component, relay included (401 problem), and reads are open in the demo', async () => {
-    const app = createApp({ logger: createLogger('silent'), api: services.api, version: 'test' });
-    for (const [method, url] of [
-      ['post', '/v1/plans'],
-      ['post', '/v1/relays'],
-      ['put', '/v1/stations/x'],
-      ['delete', '/v1/stations/graz'],
-      ['post', '/v1/satellites'],
-      ['post', '/v1/bookings/pass_a_1_2/cancel'],
-    ] as const) {
-      const r = await request(app)[method](url).send({});
-      expect(r.status, `${method} ${url}`).toBe(401);
-      expect(r.body.issues[0].path).toBe('headers.authorization');
-    }
-    expect((await request(app).get('/v1/stations')).status).toBe(200);
-    const planner = (await import('node:fs')).readFileSync(join(varDir, 'planner-token'), 'utf8').trim();
-    const viewer = (await import('node:fs')).readFileSync(join(varDir, 'viewer-token'), 'utf8').trim();
-    expect((await request(app).put('/v1/stations/x').set('authorization', `Bearer ${viewer}`).send({})).status).toBe(
-      403,
-    );
-    expect((await request(app).put('/v1/stations/x').set('authorization', `Bearer ${planner}`).send({})).status).toBe(
-      400,
-    );
-    // The queue overview needs admin, even with open reads.
-    const admin = (await import('node:fs')).readFileSync(join(varDir, 'admin-token'), 'utf8').trim();
-    expect((await request(app).get('/v1/admin/queues')).status).toBe(401);
-    expect((await request(app).get('/v1/admin/queues').set('authorization', `Bearer ${planner}`)).status).toBe(403);
-    const q = await request(app).get('/v1/admin/queues').set('authorization', `Bearer ${admin}`);
-    expect(q.status).toBe(200);
-    expect(Object.keys(q.body.queues).sort()).toEqual(['passes', 'plans']);
-  });
+  it(
+    'refuses writes without a token on every component, relay included (401 problem), and reads are ' +
+      'open in the demo',
+    async () => {
+      const app = createApp({ logger: createLogger('silent'), api: services.api, version: 'test' });
+      for (const [method, url] of [
+        ['post', '/v1/plans'],
+        ['post', '/v1/relays'],
+        ['put', '/v1/stations/x'],
+        ['delete', '/v1/stations/graz'],
+        ['post', '/v1/satellites'],
+        ['post', '/v1/bookings/pass_a_1_2/cancel'],
+      ] as const) {
+        const r = await request(app)[method](url).send({});
+        expect(r.status, `${method} ${url}`).toBe(401);
+        expect(r.body.issues[0].path).toBe('headers.authorization');
+      }
+      expect((await request(app).get('/v1/stations')).status).toBe(200);
+      const planner = (await import('node:fs')).readFileSync(join(varDir, 'planner-token'), 'utf8').trim();
+      const viewer = (await import('node:fs')).readFileSync(join(varDir, 'viewer-token'), 'utf8').trim();
+      expect((await request(app).put('/v1/stations/x').set('authorization', `Bearer ${viewer}`).send({})).status).toBe(
+        403,
+      );
+      expect((await request(app).put('/v1/stations/x').set('authorization', `Bearer ${planner}`).send({})).status).toBe(
+        400,
+      );
+      // The queue overview needs admin, even with open reads.
+      const admin = (await import('node:fs')).readFileSync(join(varDir, 'admin-token'), 'utf8').trim();
+      expect((await request(app).get('/v1/admin/queues')).status).toBe(401);
+      expect((await request(app).get('/v1/admin/queues').set('authorization', `Bearer ${planner}`)).status).toBe(403);
+      const q = await request(app).get('/v1/admin/queues').set('authorization', `Bearer ${admin}`);
+      expect(q.status).toBe(200);
+      expect(Object.keys(q.body.queues).sort()).toEqual(['passes', 'plans']);
+    },
+  );
 });

@@ -39,23 +39,26 @@ async function finished(id: string) {
 }
 
 describe('POST /v1/network-simulations (BullMQ job, worker in this process)', () => {
-  it("runs the server's network config as a job, reports progress to 100 % and serves the report and its HTML", async () => {
-    const r = await request(app)
-      .post('/v1/network-simulations')
-      .send({ start: '2022-08-10T00:00:00Z', days: 2, seed: 4 });
-    expect(r.status).toBe(202);
-    expect(r.body).toMatchObject({ state: 'queued' });
-    const s = await finished(r.body.id);
-    expect(s.state).toBe('completed');
-    expect(s.progress).toBe(100);
-    expect(s.report).toMatchObject({ days: 2, seed: 4, solver: 'heuristic', planning: 'expected' });
-    expect(s.report.pairs.map((p: { a: string }) => p.a)).toEqual(['xinglong', 'nanshan', 'delingha']);
-    expect(s.report.satellites[0]).toMatchObject({ noradId: 41731 });
-    const html = await request(app).get(`/v1/network-simulations/${r.body.id}/report.html`);
-    expect(html.headers['content-type']).toMatch(/text\/html/);
-    expect(html.text).toContain('Delivered key per pair per month');
-    expect(html.text).toContain('new Chart(');
-  });
+  it(
+    "runs the server's network config as a job, reports progress to 100 % and serves the report " + 'and its HTML',
+    async () => {
+      const r = await request(app)
+        .post('/v1/network-simulations')
+        .send({ start: '2022-08-10T00:00:00Z', days: 2, seed: 4 });
+      expect(r.status).toBe(202);
+      expect(r.body).toMatchObject({ state: 'queued' });
+      const s = await finished(r.body.id);
+      expect(s.state).toBe('completed');
+      expect(s.progress).toBe(100);
+      expect(s.report).toMatchObject({ days: 2, seed: 4, solver: 'heuristic', planning: 'expected' });
+      expect(s.report.pairs.map((p: { a: string }) => p.a)).toEqual(['xinglong', 'nanshan', 'delingha']);
+      expect(s.report.satellites[0]).toMatchObject({ noradId: 41731 });
+      const html = await request(app).get(`/v1/network-simulations/${r.body.id}/report.html`);
+      expect(html.headers['content-type']).toMatch(/text\/html/);
+      expect(html.text).toContain('Delivered key per pair per month');
+      expect(html.text).toContain('new Chart(');
+    },
+  );
 
   it('an inline network of field presets and a Walker constellation runs; files in a request are refused', async () => {
     const stations = [

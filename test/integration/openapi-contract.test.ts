@@ -57,7 +57,7 @@ describe('response contract check', () => {
   });
   const app = createApp({ logger: createLogger('silent'), api, version: 'test' });
 
-  it('reports an undeclared status, a body off its schema and an undeclared error status; not a declared one', async () => {
+  it('reports an undeclared status, a body off its schema, an undeclared error status; not declared ones', async () => {
     await request(app).get('/v1/t/undeclared');
     await request(app).get('/v1/t/wrong-body');
     await request(app).get('/v1/t/undeclared-error');
@@ -91,7 +91,8 @@ describe('the composed service keeps its OpenAPI contract', () => {
   });
 
   it('declares bearer security, the 202 of async plans and examples on problems', () => {
-    const doc = openApiDocument(composed.services.api, VERSION) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const doc = openApiDocument(composed.services.api, VERSION) as any;
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/v1/plans'].post.responses['202']).toBeDefined();
     expect(doc.paths['/v1/network-simulations'].post.responses['202']).toBeDefined();

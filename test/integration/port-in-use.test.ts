@@ -61,22 +61,33 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
 }
 
 describe('port in use', () => {
-  it('REST port (PORT) or KME port (KME_PORT) in use: exit 1, one line naming the port and its variable, never "listening"', async () => {
-    const [restPort, kmePort, free1, free2] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const blockers = await Promise.all([occupy(restPort), occupy(kmePort)]);
-    const [rest, kme] = await Promise.all([
-      runMain({ PORT: String(restPort), KME_PORT: String(free1) }),
-      runMain({ PORT: String(free2), KME_PORT: String(kmePort) }),
-    ]);
-    for (const b of blockers) b.close();
-    expect(rest.code).toBe(1);
-    expect(rest.stderr.trim().split('\n')).toEqual([
-      `qkdsat: port ${restPort} on 127.0.0.1 is in use (PORT); stop the other process or set PORT to a free port`,
-    ]);
-    expect(rest.stdout).not.toMatch(/REST listening/);
-    expect(kme.code).toBe(1);
-    expect(kme.stderr.trim().split('\n')).toEqual([
-      `qkdsat: port ${kmePort} on 127.0.0.1 is in use (KME_PORT); stop the other process or set KME_PORT to a free port`,
-    ]);
-  }, 60_000);
+  it(
+    'REST port (PORT) or KME port (KME_PORT) in use: exit 1, one line naming the port and its ' +
+      'variable, never "listening"',
+    async () => {
+      const [restPort, kmePort, free1, free2] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
+      const blockers = await Promise.all([occupy(restPort), occupy(kmePort)]);
+      const [rest, kme] = await Promise.all([
+        runMain({ PORT: String(restPort), KME_PORT: String(free1) }),
+        runMain({ PORT: String(free2), KME_PORT: String(kmePort) }),
+      ]);
+      for (const b of blockers) b.close();
+      expect(rest.code).toBe(1);
+      expect(rest.stderr.trim().split('\n')).toEqual([
+        `qkdsat: port ${restPort} on 127.0.0.1 is in use (PORT); stop the other process or set PORT to a free port`,
+      ]);
+      expect(rest.stdout).not.toMatch(/REST listening/);
+      expect(kme.code).toBe(1);
+      expect(kme.stderr.trim().split('\n')).toEqual([
+        `qkdsat: port ${kmePort} on 127.0.0.1 is in use (KME_PORT); stop the other process or set ` +
+          `KME_PORT to a free port`,
+      ]);
+    },
+    60_000,
+  );
 });

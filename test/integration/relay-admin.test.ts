@@ -44,7 +44,7 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
     for (const f of fixtures) await f.cleanup();
   });
 
-  it('without the token, or with a wrong one, answers 401 problem+json naming the problem, before reading the body', async () => {
+  it('without the token or with a wrong one: 401 problem+json naming the problem before reading the body', async () => {
     const f = make();
     const s = await serve(f);
     try {
@@ -104,47 +104,51 @@ describe('POST /v1/admin/deposits needs the admin role (real Redis)', () => {
     }
   });
 
-  it('with the endpoint on and no QKDSAT_ADMIN_TOKEN, a random token is written 0600 under var/ and kept; the log names the file only', async () => {
-    const f = make();
-    const config = loadConfig({ ...f.env, QKDSAT_ADMIN_TOKEN: undefined }, {});
-    expect(config.env.QKDSAT_ADMIN_TOKEN).toBeUndefined();
-    const path = join(f.env.QKDSAT_VAR_DIR!, 'admin-token');
-    const first = await serve(f, config);
-    let token: string;
-    try {
-      expect(statSync(path).mode & 0o777).toBe(0o600);
-      token = readFileSync(path, 'utf8').trim();
-      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const log = first.logs.lines.join('\n');
-      expect(log).toContain(path);
-      expect(log).not.toContain(token);
-      await request(first.app).post('/v1/admin/deposits').send(DEPOSIT).expect(401);
-      await request(first.app)
-        .post('/v1/admin/deposits')
-        .set('authorization', `Bearer ${f.adminToken}`)
-        .send(DEPOSIT)
-        .expect(401);
-      await request(first.app)
-        .post('/v1/admin/deposits')
-        .set('authorization', `Bearer ${token}`)
-        .send(DEPOSIT)
-        .expect(201);
-    } finally {
-      await first.close();
-    }
-    // A restart (or another process on the same var/) uses the same token.
-    const second = await serve(f, config);
-    try {
-      expect(readFileSync(path, 'utf8').trim()).toBe(token);
-      await request(second.app)
-        .post('/v1/admin/deposits')
-        .set('authorization', `Bearer ${token}`)
-        .send(DEPOSIT)
-        .expect(201);
-    } finally {
-      await second.close();
-    }
-  });
+  it(
+    'with the endpoint on and no QKDSAT_ADMIN_TOKEN, a random token is written 0600 under var/ and kept; ' +
+      'the log names the file only',
+    async () => {
+      const f = make();
+      const config = loadConfig({ ...f.env, QKDSAT_ADMIN_TOKEN: undefined }, {});
+      expect(config.env.QKDSAT_ADMIN_TOKEN).toBeUndefined();
+      const path = join(f.env.QKDSAT_VAR_DIR!, 'admin-token');
+      const first = await serve(f, config);
+      let token: string;
+      try {
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        token = readFileSync(path, 'utf8').trim();
+        expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        const log = first.logs.lines.join('\n');
+        expect(log).toContain(path);
+        expect(log).not.toContain(token);
+        await request(first.app).post('/v1/admin/deposits').send(DEPOSIT).expect(401);
+        await request(first.app)
+          .post('/v1/admin/deposits')
+          .set('authorization', `Bearer ${f.adminToken}`)
+          .send(DEPOSIT)
+          .expect(401);
+        await request(first.app)
+          .post('/v1/admin/deposits')
+          .set('authorization', `Bearer ${token}`)
+          .send(DEPOSIT)
+          .expect(201);
+      } finally {
+        await first.close();
+      }
+      // A restart (or another process on the same var/) uses the same token.
+      const second = await serve(f, config);
+      try {
+        expect(readFileSync(path, 'utf8').trim()).toBe(token);
+        await request(second.app)
+          .post('/v1/admin/deposits')
+          .set('authorization', `Bearer ${token}`)
+          .send(DEPOSIT)
+          .expect(201);
+      } finally {
+        await second.close();
+      }
+    },
+  );
 
   it('with the endpoint off there is no route', async () => {
     const f = make({ adminDeposits: false });

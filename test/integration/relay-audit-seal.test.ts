@@ -9,7 +9,9 @@ afterAll(async () => {
   for (const f of fixtures) await f.cleanup();
 });
 
-/** What someone with write access to Redis but without the KEK can do: edit an entry and rebuild every hash after it. */
+/**
+ * What someone with write access to Redis but without the KEK can do: edit an entry and rebuild every hash after it.
+ */
 async function rebuildChain(f: Fixture, prefix: string, edit: (seq: number, data: string) => string): Promise<void> {
   const entries = [];
   for await (const e of readAudit(f.redis, prefix)) entries.push(e);

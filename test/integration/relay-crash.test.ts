@@ -149,7 +149,9 @@ describe('crash: SIGKILL in the middle of deliveries and relays, restart on the 
         if (e.type === 'expire' && e.data.link) add(e.data.link as string, -(e.data.bits as number));
       }
       console.log(
-        `crash test: ${masterGot.size} keys to masters before SIGKILL, ${audit.filter((e) => e.type === 'release').length} reservations released after restart, ${audit.filter((e) => e.type === 'relay').length} relays`,
+        `crash test: ${masterGot.size} keys to masters before SIGKILL, ` +
+          `${audit.filter((e) => e.type === 'release').length} reservations released after restart, ` +
+          `${audit.filter((e) => e.type === 'relay').length} relays`,
       );
       const stats = await core.store.poolStats();
       for (const s of stats) expect(s.storedBits, s.link).toBe(acc.get(s.link) ?? 0);

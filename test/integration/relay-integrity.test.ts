@@ -71,7 +71,7 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     await f.cleanup();
   });
 
-  it('enc_keys (reserve and commit): the corrupt segment is voided, the rest released, a JSON 503, nothing taken', async () => {
+  it('enc_keys (reserve and commit): corrupt segment voided, the rest released, JSON 503, nothing taken', async () => {
     const before = await poolBits(LINK);
     const head = await f.redis.lrange(k(`pool:${LINK}`), 0, 5);
     await tamper(k(`seg:${head[1]}`));
@@ -103,41 +103,45 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     expect(await poolBits(LINK)).toBe(before - 256 - 1024);
   });
 
-  it('enc_keys (one-script fast path): the corrupt unit is voided, the others return to the pool with their own lifetime', async () => {
-    const before = await poolBits(LINK);
-    const head = await f.redis.lrange(k(`pool:${LINK}`), 0, 3);
-    const expiresAt = await f.redis.hget(k(`seg:${head[0]}`), 'expiresAt');
-    await tamper(k(`seg:${head[1]}`));
-    const r = await enc({ number: 3, size: 256 });
-    expect(r.status).toBe(503);
-    expect(r.body).toEqual({ message: INTEGRITY });
-    voidedIds.push(head[1]!);
-    expect(await poolBits(LINK)).toBe(before - 256);
-    expect(await f.redis.lrange(k(`pool:${LINK}`), 0, 2)).toEqual([head[0], head[2], head[3]]);
-    for (const id of [head[0], head[2]]) {
-      expect(await f.redis.hgetall(k(`seg:${id}`))).toMatchObject({ link: LINK, bits: '256', state: 'available' });
-      expect(await f.redis.hexists(k(`seg:${id}`), 'master')).toBe(0);
-      expect(await f.redis.zscore(k('expiry'), `s:${id}`)).not.toBeNull();
-    }
-    expect(await f.redis.hget(k(`seg:${head[0]}`), 'expiresAt')).toBe(expiresAt);
-    expect(await f.redis.exists(k(`seg:${head[1]}`))).toBe(0);
-    const a = await lastAudit();
-    expect(a.type).toBe('void');
-    // Nothing was audited as delivered (the response never left), so only the voided unit is drawn.
-    expect(a.data).toMatchObject({
-      reason: 'integrity',
-      side: 'master',
-      voided: [{ keyId: head[1], link: LINK, bits: 256 }],
-      drawn: { [LINK]: 256 },
-      returnedKeyIds: [head[0], head[2]],
-    });
-    expect((await verifyAudit(f.redis, relay.prefix)).ok).toBe(true);
-    const keys = await roundTrip({ number: 3, size: 256 });
-    expect(keys.map((x) => x.key_ID)).toEqual([head[0], head[2], head[3]]);
-    expect(await poolBits(LINK)).toBe(before - 256 - 768);
-  });
+  it(
+    'enc_keys (one-script fast path): the corrupt unit is voided, the others return to the pool with ' +
+      'their own lifetime',
+    async () => {
+      const before = await poolBits(LINK);
+      const head = await f.redis.lrange(k(`pool:${LINK}`), 0, 3);
+      const expiresAt = await f.redis.hget(k(`seg:${head[0]}`), 'expiresAt');
+      await tamper(k(`seg:${head[1]}`));
+      const r = await enc({ number: 3, size: 256 });
+      expect(r.status).toBe(503);
+      expect(r.body).toEqual({ message: INTEGRITY });
+      voidedIds.push(head[1]!);
+      expect(await poolBits(LINK)).toBe(before - 256);
+      expect(await f.redis.lrange(k(`pool:${LINK}`), 0, 2)).toEqual([head[0], head[2], head[3]]);
+      for (const id of [head[0], head[2]]) {
+        expect(await f.redis.hgetall(k(`seg:${id}`))).toMatchObject({ link: LINK, bits: '256', state: 'available' });
+        expect(await f.redis.hexists(k(`seg:${id}`), 'master')).toBe(0);
+        expect(await f.redis.zscore(k('expiry'), `s:${id}`)).not.toBeNull();
+      }
+      expect(await f.redis.hget(k(`seg:${head[0]}`), 'expiresAt')).toBe(expiresAt);
+      expect(await f.redis.exists(k(`seg:${head[1]}`))).toBe(0);
+      const a = await lastAudit();
+      expect(a.type).toBe('void');
+      // Nothing was audited as delivered (the response never left), so only the voided unit is drawn.
+      expect(a.data).toMatchObject({
+        reason: 'integrity',
+        side: 'master',
+        voided: [{ keyId: head[1], link: LINK, bits: 256 }],
+        drawn: { [LINK]: 256 },
+        returnedKeyIds: [head[0], head[2]],
+      });
+      expect((await verifyAudit(f.redis, relay.prefix)).ok).toBe(true);
+      const keys = await roundTrip({ number: 3, size: 256 });
+      expect(keys.map((x) => x.key_ID)).toEqual([head[0], head[2], head[3]]);
+      expect(await poolBits(LINK)).toBe(before - 256 - 768);
+    },
+  );
 
-  it('dec_keys: a corrupt key bound to the slave is voided (a JSON 503 naming it); the others can be fetched again', async () => {
+  it('dec_keys: a corrupt key bound to the slave is voided (JSON 503 naming it); others stay fetchable', async () => {
     const e = await enc({ number: 3 });
     expect(e.status).toBe(200);
     const ids = e.body.keys.map((x: { key_ID: string }) => x.key_ID) as string[];
@@ -185,30 +189,34 @@ describe('stored key material that fails AES-GCM authentication is voided, never
     await roundTrip({ number: 2, size: 256 });
   });
 
-  it('a segment sealed under another KEK fails a relay cleanly: outcome failed, the segment voided, the next relay works', async () => {
-    await relay.sink.deposit('graz', 43_001, 8192, { source: 'test' });
-    await relay.sink.deposit('xinglong', 43_001, 8192, { source: 'test' });
-    const up = linkId('satellite', 'graz', 'sat-43001');
-    const [first] = await f.redis.lrange(k(`pool:${up}`), 0, 0);
-    const other = new Kek(randomBytes(32));
-    const m = KeyMaterial.adopt(new Uint8Array(randomBytes(32)));
-    await f.redis.hset(k(`seg:${first}`), 'ct', other.encrypt(m, first!));
-    m.zeroise();
-    const relayed = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 1024 });
-    expect(relayed.status).toBe(200);
-    expect(relayed.body).toMatchObject({ outcome: 'failed', reason: INTEGRITY });
-    voidedIds.push(first!);
-    expect(await poolBits(up)).toBe(8192 - 256);
-    expect(await poolBits(linkId('satellite', 'sat-43001', 'xinglong'))).toBe(8192);
-    const a = await lastAudit();
-    expect(a.data).toMatchObject({
-      reason: 'integrity',
-      voided: [{ segment: first, link: up, bits: 256 }],
-      drawn: { [up]: 256 },
-    });
-    const again = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 1024 });
-    expect(again.body.outcome).toBe('relayed');
-  });
+  it(
+    'a segment sealed under another KEK fails a relay cleanly: outcome failed, the segment voided, ' +
+      'the next relay works',
+    async () => {
+      await relay.sink.deposit('graz', 43_001, 8192, { source: 'test' });
+      await relay.sink.deposit('xinglong', 43_001, 8192, { source: 'test' });
+      const up = linkId('satellite', 'graz', 'sat-43001');
+      const [first] = await f.redis.lrange(k(`pool:${up}`), 0, 0);
+      const other = new Kek(randomBytes(32));
+      const m = KeyMaterial.adopt(new Uint8Array(randomBytes(32)));
+      await f.redis.hset(k(`seg:${first}`), 'ct', other.encrypt(m, first!));
+      m.zeroise();
+      const relayed = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 1024 });
+      expect(relayed.status).toBe(200);
+      expect(relayed.body).toMatchObject({ outcome: 'failed', reason: INTEGRITY });
+      voidedIds.push(first!);
+      expect(await poolBits(up)).toBe(8192 - 256);
+      expect(await poolBits(linkId('satellite', 'sat-43001', 'xinglong'))).toBe(8192);
+      const a = await lastAudit();
+      expect(a.data).toMatchObject({
+        reason: 'integrity',
+        voided: [{ segment: first, link: up, bits: 256 }],
+        drawn: { [up]: 256 },
+      });
+      const again = await request(app).post('/v1/relays').send({ from: 'graz', to: 'xinglong', bits: 1024 });
+      expect(again.body.outcome).toBe('relayed');
+    },
+  );
 
   it('the log names the voided IDs, never key bytes, and no request got a 500; the audit chain verifies', async () => {
     const all = logs.lines.join('\n');

@@ -59,8 +59,11 @@ describe('ETSI GS QKD 014 KME over mutual TLS (real Redis)', () => {
     expect(s.max_SAE_ID_count).toBeGreaterThanOrEqual(0);
   });
 
-  it('the master gets keys, the bound slave gets the same bytes by ID, a replay is a 400 with the spec message', async () => {
-    const enc = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-matera-a/enc_keys', { number: 3, size: 256 });
+  it('the master gets keys, the bound slave the same bytes by ID, a replay is 400 with the spec message', async () => {
+    const enc = await etsi(port, 'sae-graz-a', 'POST', '/api/v1/keys/sae-matera-a/enc_keys', {
+      number: 3,
+      size: 256,
+    });
     expect(enc.status).toBe(200);
     expect(enc.headers['cache-control']).toBe('no-store');
     expect(enc.body.keys).toHaveLength(3);

@@ -88,7 +88,8 @@ describe('scheduler REST', () => {
     expect(b0.expectedSecureBitsWeather).toBe(Math.round(b0.expectedSecureBits * b0.clearSkyProbability));
     const unfolded = ics.text.replace(/\r\n /g, '');
     expect(unfolded).toContain(
-      `expectedSecureBits ${Math.round(b0.expectedSecureBits)} (if the sky is clear)\\; expectedSecureBitsWeather ${b0.expectedSecureBitsWeather}`,
+      `expectedSecureBits ${Math.round(b0.expectedSecureBits)} (if the sky is clear)\\; ` +
+        `expectedSecureBitsWeather ${b0.expectedSecureBitsWeather}`,
     );
     expect(r.body.plan.bookings[0].expectedSecureBitsWeather).toBe(
       Math.round(r.body.plan.bookings[0].expectedSecureBits * r.body.plan.bookings[0].clearSkyProbability),

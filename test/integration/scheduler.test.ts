@@ -128,39 +128,44 @@ describe('scheduler on BullMQ and Redis', () => {
     expect(log[0]!.split(' ')[0]).not.toBe(String(first.pid));
   });
 
-  it('restarting the planner duplicates neither the job scheduler nor bookings, and racing planners never double-book', async () => {
-    const t = setup();
-    const t0 = t.clock.now() + 60 * 60_000;
-    t.setCandidates(candidatesAt(t0, 12));
-    const a = t.make();
-    await a.boot();
-    const p1 = await a.replan({ horizonHours: 4 });
-    const b = t.make();
-    await b.boot();
-    await b.boot();
-    const p2 = await b.replan({ horizonHours: 4 });
-    expect(p2.booked).toBe(0);
-    // Simulated clock: no wall-time job scheduler, one chained delayed re-plan at the next cron time in simulated time.
-    expect(await a.queues.plans.getJobSchedulers()).toHaveLength(0);
-    expect(
-      (await a.queues.plans.getDelayed()).filter((j) => j.id?.startsWith('replan_cron_')).map((j) => j.id),
-    ).toHaveLength(1);
-    const active = (await a.store.list()).filter((x) => x.state === 'SCHEDULED');
-    expect(active.map((x) => x.id).sort()).toEqual(p1.plan.bookings.map((x) => x.id).sort());
-    expect(await a.queues.passes.getDelayedCount()).toBe(active.length);
-    // Two planners racing on shifted candidate sets: the store never holds conflicting active bookings.
-    t.setCandidates([...candidatesAt(t0 + 7_000, 12), ...candidatesAt(t0 + 20_000, 12)]);
-    await Promise.all([
-      a.replan({ horizonHours: 4, solver: 'heuristic' }),
-      b.replan({ horizonHours: 4, solver: 'heuristic' }),
-    ]);
-    const now = (await a.store.list()).filter((x) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(x.state));
-    const gaps = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
-    for (const x of now) for (const y of now) expect(conflicts(x, y, gaps)).toBe(false);
-    await sleep(10);
-  });
+  it(
+    'restarting the planner duplicates neither the job scheduler nor bookings, and racing planners ' +
+      'never double-book',
+    async () => {
+      const t = setup();
+      const t0 = t.clock.now() + 60 * 60_000;
+      t.setCandidates(candidatesAt(t0, 12));
+      const a = t.make();
+      await a.boot();
+      const p1 = await a.replan({ horizonHours: 4 });
+      const b = t.make();
+      await b.boot();
+      await b.boot();
+      const p2 = await b.replan({ horizonHours: 4 });
+      expect(p2.booked).toBe(0);
+      // Simulated clock: no wall-time job scheduler, one chained delayed re-plan at the next cron time in simulated
+      // time.
+      expect(await a.queues.plans.getJobSchedulers()).toHaveLength(0);
+      expect(
+        (await a.queues.plans.getDelayed()).filter((j) => j.id?.startsWith('replan_cron_')).map((j) => j.id),
+      ).toHaveLength(1);
+      const active = (await a.store.list()).filter((x) => x.state === 'SCHEDULED');
+      expect(active.map((x) => x.id).sort()).toEqual(p1.plan.bookings.map((x) => x.id).sort());
+      expect(await a.queues.passes.getDelayedCount()).toBe(active.length);
+      // Two planners racing on shifted candidate sets: the store never holds conflicting active bookings.
+      t.setCandidates([...candidatesAt(t0 + 7_000, 12), ...candidatesAt(t0 + 20_000, 12)]);
+      await Promise.all([
+        a.replan({ horizonHours: 4, solver: 'heuristic' }),
+        b.replan({ horizonHours: 4, solver: 'heuristic' }),
+      ]);
+      const now = (await a.store.list()).filter((x) => ['SCHEDULED', 'PREPASS', 'PASS'].includes(x.state));
+      const gaps = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
+      for (const x of now) for (const y of now) expect(conflicts(x, y, gaps)).toBe(false);
+      await sleep(10);
+    },
+  );
 
-  it('on the real clock the re-plan is one BullMQ job scheduler (cron in UTC), however often processes boot', async () => {
+  it('on the real clock the re-plan is one BullMQ job scheduler (cron, UTC) however often processes boot', async () => {
     const prefix = `{t${randomBytes(5).toString('hex')}}`;
     prefixes.push(prefix);
     const make = () => {

@@ -13,7 +13,7 @@ const config = (start: string, speed = '60') =>
   loadConfig({ QKDSAT_CLOCK: 'simulated', QKDSAT_CLOCK_START: start, QKDSAT_CLOCK_SPEED: speed }, {});
 
 describe('shared simulated clock', () => {
-  it('processes booted at different wall times read one simulated timeline; another configured start replaces it', async () => {
+  it('processes booted at other wall times share one simulated timeline; a new start setting replaces it', async () => {
     const key = `{t${randomBytes(5).toString('hex')}}:clock`;
     let wall = 1_000_000;
     const api = await sharedClockOf(config('2022-08-10T00:00:00Z'), redis, key, () => wall);

@@ -23,17 +23,26 @@ const measured = parsed.value;
 
 describe('Micius calibrated on the measured pass (QNET digitisation of Liao et al. 2017)', () => {
   const fit = calibrateLink(MICIUS_XINGLONG.link, measured, { fit: ['opticsEfficiency', 'aerosolOpticalDepth'] });
-  it('two fitted parameters leave ≤ 1.2 dB RMS over 645-1,200 km, and the preset holds exactly what the fit returns', () => {
-    console.log(
-      `micius calibration: ${fit.parameters.map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.standardError.toPrecision(2)}`).join(', ')}; RMS ${fit.rmsResidualDb.toFixed(3)} dB, χ² ${fit.chiSquare.toFixed(1)} / ${fit.degreesOfFreedom}; bins ${fit.residualsByElevation.map((b) => `${b.fromDeg}-${b.toDeg}°: ${b.meanDb.toFixed(2)}`).join(', ')}`,
-    );
-    expect(fit.converged).toBe(true);
-    expect(fit.rmsResidualDb).toBeLessThanOrEqual(1.2);
-    expect(Math.min(...measured.map((r) => r.rangeKm))).toBeLessThan(646);
-    expect(Math.max(...measured.map((r) => r.rangeKm))).toBeGreaterThan(1190);
-    expect(fit.parameters[0]!.value).toBeCloseTo(MICIUS_XINGLONG_CALIBRATED.link.receiver.opticsEfficiency, 4);
-    expect(fit.parameters[1]!.value).toBeCloseTo(MICIUS_XINGLONG_CALIBRATED.link.atmosphere.aerosolOpticalDepth!, 4);
-  });
+  it(
+    'two fitted parameters leave ≤ 1.2 dB RMS over 645-1,200 km, and the preset holds exactly what ' +
+      'the fit returns',
+    () => {
+      const parameters = fit.parameters
+        .map((p) => `${p.name} ${p.value.toPrecision(4)} ± ${p.standardError.toPrecision(2)}`)
+        .join(', ');
+      const bins = fit.residualsByElevation.map((b) => `${b.fromDeg}-${b.toDeg}°: ${b.meanDb.toFixed(2)}`).join(', ');
+      console.log(
+        `micius calibration: ${parameters}; RMS ${fit.rmsResidualDb.toFixed(3)} dB, ` +
+          `χ² ${fit.chiSquare.toFixed(1)} / ${fit.degreesOfFreedom}; bins ${bins}`,
+      );
+      expect(fit.converged).toBe(true);
+      expect(fit.rmsResidualDb).toBeLessThanOrEqual(1.2);
+      expect(Math.min(...measured.map((r) => r.rangeKm))).toBeLessThan(646);
+      expect(Math.max(...measured.map((r) => r.rangeKm))).toBeGreaterThan(1190);
+      expect(fit.parameters[0]!.value).toBeCloseTo(MICIUS_XINGLONG_CALIBRATED.link.receiver.opticsEfficiency, 4);
+      expect(fit.parameters[1]!.value).toBeCloseTo(MICIUS_XINGLONG_CALIBRATED.link.atmosphere.aerosolOpticalDepth!, 4);
+    },
+  );
   it('whole-pass finite key with the calibrated preset is within 25 % of the published 300,939 bits', () => {
     const track = measured.map((r) => ({
       tMs: r.timeS * 1000,
@@ -43,7 +52,8 @@ describe('Micius calibrated on the measured pass (QNET digitisation of Liao et a
     }));
     const key = simulatePass(track, MICIUS_XINGLONG_CALIBRATED, { window: 'optimal' }).key;
     console.log(
-      `micius calibrated finite key: ${key.secureKeyBits} bits (${(key.secureKeyBits / 300_939).toFixed(3)} of 300,939), QBER ${(100 * key.qberX).toFixed(2)} %`,
+      `micius calibrated finite key: ${key.secureKeyBits} bits ` +
+        `(${(key.secureKeyBits / 300_939).toFixed(3)} of 300,939), QBER ${(100 * key.qberX).toFixed(2)} %`,
     );
     expect(Math.abs(key.secureKeyBits / 300_939 - 1)).toBeLessThanOrEqual(0.25);
   });
@@ -96,7 +106,8 @@ describe('calibration skill on synthetic passes (known truth, 0.3 dB noise, 100 
   it("the other pass's loss is predicted within 0.3 dB RMS in every trial", () => {
     const sorted = [...rms].sort((a, b) => a - b);
     console.log(
-      `synthetic prediction RMS on the 25° pass: median ${sorted[50]!.toFixed(3)} dB, worst ${sorted[99]!.toFixed(3)} dB`,
+      `synthetic prediction RMS on the 25° pass: median ${sorted[50]!.toFixed(3)} dB, worst ` +
+        `${sorted[99]!.toFixed(3)} dB`,
     );
     expect(sorted[99]).toBeLessThanOrEqual(0.3);
   });

@@ -44,13 +44,17 @@ describe('Fresnel-Hankel collected fraction vs independent quadrature', () => {
       table: dB(collectedFractionAt(g, L, j)) - c.lossDb,
     };
   });
-  it(`${cases.length} (range, apertures, waist, jitter) points within 0.1 dB, by direct quadrature and by the per-link table`, () => {
-    expect(cases.length).toBeGreaterThanOrEqual(20);
-    const worst = Math.max(...errs.map((e) => Math.max(Math.abs(e.direct), Math.abs(e.table))));
-    console.log(`diffraction: ${cases.length} points, worst |error| ${worst.toExponential(2)} dB`);
-    expect(worst).toBeLessThan(0.1);
-    expect(worst).toBeLessThan(1e-3);
-  });
+  it(
+    `${cases.length} (range, apertures, waist, jitter) points within 0.1 dB, by direct quadrature and ` +
+      `by the per-link table`,
+    () => {
+      expect(cases.length).toBeGreaterThanOrEqual(20);
+      const worst = Math.max(...errs.map((e) => Math.max(Math.abs(e.direct), Math.abs(e.table))));
+      console.log(`diffraction: ${cases.length} points, worst |error| ${worst.toExponential(2)} dB`);
+      expect(worst).toBeLessThan(0.1);
+      expect(worst).toBeLessThan(1e-3);
+    },
+  );
 });
 
 /** SatQuMA input-opt-calcloss.txt as a link config (its loss table includes everything; no detector term). */
@@ -100,7 +104,9 @@ describe('SatQuMA computed-loss pass (input-opt-calcloss, θ_max 90°)', () => {
     const kT = key(transmitted);
     const kE = key(ours('emitted'));
     console.log(
-      `SatQuMA calc-loss: worst loss difference ${worst.toFixed(4)} dB above 10°; key SatQuMA-mode ${kS}, qkdsat transmitted ${kT} (${(100 * (kT / kS - 1)).toFixed(2)} %), emitted ${kE} (${(100 * (kE / kS - 1)).toFixed(1)} %)`,
+      `SatQuMA calc-loss: worst loss difference ${worst.toFixed(4)} dB above 10°; key SatQuMA-mode ${kS}, ` +
+        `qkdsat transmitted ${kT} (${(100 * (kT / kS - 1)).toFixed(2)} %), emitted ${kE} ` +
+        `(${(100 * (kE / kS - 1)).toFixed(1)} %)`,
     );
     expect(worst).toBeLessThan(0.1);
     expect(Math.abs(kT / kS - 1)).toBeLessThan(0.02);

@@ -44,7 +44,10 @@ const sifted1200 = nearest(1190).siftedRateHz; // the track's far end is 1189-11
 describe('Micius-Xinglong reference pass', () => {
   it('report', () => {
     console.log(
-      `loss gap model - measured: ${Math.min(...lossGapsDb).toFixed(2)} .. ${Math.max(...lossGapsDb).toFixed(2)} dB; sifted ${sifted645.toFixed(0)} /s at 645 km, ${sifted1200.toFixed(0)} /s at 1190 km; finite key ${sim.key.secureKeyBits} bits over ${sim.durationS} s, QBER ${(100 * sim.key.qberX).toFixed(2)} %`,
+      `loss gap model - measured: ${Math.min(...lossGapsDb).toFixed(2)} .. ` +
+        `${Math.max(...lossGapsDb).toFixed(2)} dB; sifted ${sifted645.toFixed(0)} /s at 645 km, ` +
+        `${sifted1200.toFixed(0)} /s at 1190 km; finite key ${sim.key.secureKeyBits} bits over ` +
+        `${sim.durationS} s, QBER ${(100 * sim.key.qberX).toFixed(2)} %`,
     );
     expect(sim.key.secureKeyBits).toBeGreaterThan(0);
   });
@@ -109,7 +112,8 @@ describe('Micius-Xinglong reference pass', () => {
       },
     );
     console.log(
-      `measured-loss finite key: ${r.secureKeyBits} bits (${(r.secureKeyBits / 300_939).toFixed(2)}x of 300,939), QBER ${(100 * r.qberX).toFixed(2)} %`,
+      `measured-loss finite key: ${r.secureKeyBits} bits (${(r.secureKeyBits / 300_939).toFixed(2)}x of ` +
+        `300,939), QBER ${(100 * r.qberX).toFixed(2)} %`,
     );
     expect(r.secureKeyBits / 300_939).toBeGreaterThan(0.5);
     expect(r.secureKeyBits / 300_939).toBeLessThan(2);

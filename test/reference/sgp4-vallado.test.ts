@@ -56,7 +56,8 @@ describe('SGP4 wrapper vs Vallado verification set', () => {
       }
     }
     console.log(
-      `vallado: ${rowsChecked} states, worst position ${(worstKm * 1e6).toFixed(3)} mm, worst velocity ${(worstKmS * 1e9).toFixed(3)} um/s`,
+      `vallado: ${rowsChecked} states, worst position ${(worstKm * 1e6).toFixed(3)} mm, worst velocity ` +
+        `${(worstKmS * 1e9).toFixed(3)} um/s`,
     );
     expect(rowsChecked).toBeGreaterThan(500);
     expect(worstKm).toBeLessThan(1e-6);

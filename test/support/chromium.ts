@@ -44,7 +44,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const found = chromiumCandidates(env).find(executable);
   if (!found)
     throw new Error(
-      'no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, playwright cache): install one with `apt-get install chromium` or set CHROMIUM_PATH',
+      'no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, playwright cache): install one with `apt-get ' +
+        'install chromium` or set CHROMIUM_PATH',
     );
   return found;
 }

@@ -1,4 +1,7 @@
-/** A small synthetic network for the simulation's tests: the scheduler's synthetic passes, its heuristic planner, its seeded pass runner. */
+/**
+ * A small synthetic network for the simulation's tests: the scheduler's synthetic passes, its heuristic planner, its
+ * seeded pass runner.
+ */
 import { planSchedule } from '../../scheduler/domain/plan.js';
 import { syntheticInstance } from '../../scheduler/domain/synthetic.js';
 import { seededPassRunner } from '../../scheduler/adapters/pass-runner.js';

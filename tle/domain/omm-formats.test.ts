@@ -48,7 +48,18 @@ function xmlOmm(fields: Record<string, string> = {}): string {
   };
   const el = (keys: string[]) =>
     keys.map((k) => (f[k as keyof typeof f] === '' ? `<${k}/>` : `<${k}>${f[k as keyof typeof f]}</${k}>`)).join('');
-  return `<omm id="CCSDS_OMM_VERS" version="2.0"><header><CREATION_DATE/><ORIGINATOR/></header><body><segment><metadata>${el(['OBJECT_NAME', 'OBJECT_ID', 'CENTER_NAME', 'REF_FRAME', 'TIME_SYSTEM', 'MEAN_ELEMENT_THEORY'])}</metadata><data><meanElements>${el(['EPOCH', 'MEAN_MOTION', 'ECCENTRICITY', 'INCLINATION', 'RA_OF_ASC_NODE', 'ARG_OF_PERICENTER', 'MEAN_ANOMALY'])}</meanElements><tleParameters>${el(['EPHEMERIS_TYPE', 'CLASSIFICATION_TYPE', 'NORAD_CAT_ID', 'ELEMENT_SET_NO', 'REV_AT_EPOCH', 'BSTAR', 'MEAN_MOTION_DOT', 'MEAN_MOTION_DDOT'])}</tleParameters></data></segment></body></omm>`;
+  const metadata = el(['OBJECT_NAME', 'OBJECT_ID', 'CENTER_NAME', 'REF_FRAME', 'TIME_SYSTEM', 'MEAN_ELEMENT_THEORY']);
+  const meanElements =
+    el(['EPOCH', 'MEAN_MOTION', 'ECCENTRICITY', 'INCLINATION']) +
+    el(['RA_OF_ASC_NODE', 'ARG_OF_PERICENTER', 'MEAN_ANOMALY']);
+  const tleParameters =
+    el(['EPHEMERIS_TYPE', 'CLASSIFICATION_TYPE', 'NORAD_CAT_ID', 'ELEMENT_SET_NO']) +
+    el(['REV_AT_EPOCH', 'BSTAR', 'MEAN_MOTION_DOT', 'MEAN_MOTION_DDOT']);
+  return (
+    `<omm id="CCSDS_OMM_VERS" version="2.0"><header><CREATION_DATE/><ORIGINATOR/></header><body><segment>` +
+    `<metadata>${metadata}</metadata><data><meanElements>${meanElements}</meanElements>` +
+    `<tleParameters>${tleParameters}</tleParameters></data></segment></body></omm>`
+  );
 }
 
 describe('catalog format detection (the one function behind POST /v1/satellites and the CLI --tle)', () => {
@@ -114,7 +125,7 @@ describe('the same satellites from TLE, OMM JSON, OMM XML and OMM KVN', () => {
 });
 
 describe('OMM KVN bad records', () => {
-  it('reports each bad record with its index, first line and the line and column of the bad value; keeps the good', () => {
+  it('reports each bad record with its index, first line, line and column of the bad value; keeps the good', () => {
     const r = parseCatalog(fixture('bad.kvn'));
     expect(r.format).toBe('omm-kvn');
     expect(r.accepted.map((e) => e.noradId)).toEqual([41731, 6791]);
@@ -131,7 +142,8 @@ describe('OMM KVN bad records', () => {
         noradId: 33591,
         issues: [
           "VALIDATION 59:15 TIME_SYSTEM TIME_SYSTEM 'TAI' is not supported: SGP4 epochs are UTC",
-          "VALIDATION 60:23 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat propagates with SGP4 only (SGP4, SGP, SGP/SGP4)",
+          "VALIDATION 60:23 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat " +
+            'propagates with SGP4 only (SGP4, SGP, SGP/SGP4)',
         ],
       },
       {
@@ -221,7 +233,8 @@ describe('OMM XML bad records', () => {
         noradId: 33591,
         issues: [
           "VALIDATION 71:1 TIME_SYSTEM TIME_SYSTEM 'TT' is not supported: SGP4 epochs are UTC",
-          "VALIDATION 71:1 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat propagates with SGP4 only (SGP4, SGP, SGP/SGP4)",
+          "VALIDATION 71:1 MEAN_ELEMENT_THEORY MEAN_ELEMENT_THEORY 'DSST' is not supported: qkdsat " +
+            'propagates with SGP4 only (SGP4, SGP, SGP/SGP4)',
         ],
       },
       {
@@ -267,9 +280,8 @@ describe('OMM XML bad records', () => {
     expect(parseOmmXml('<opm/>').rejected[0]!.issues[0]!.message).toBe(
       'no <omm> element: expected <ndm><omm>...</omm></ndm> or <omm>...</omm>, got <opm>',
     );
-    const twice = parseOmmXml(
-      `<ndm>${xmlOmm().replace('<EPOCH>', '<EPOCH>2026-07-12T00:00:00</EPOCH><EPOCH>')}${xmlOmm({ NORAD_CAT_ID: '5' })}</ndm>`,
-    );
+    const epochTwice = xmlOmm().replace('<EPOCH>', '<EPOCH>2026-07-12T00:00:00</EPOCH><EPOCH>');
+    const twice = parseOmmXml(`<ndm>${epochTwice}${xmlOmm({ NORAD_CAT_ID: '5' })}</ndm>`);
     expect(twice.accepted.map((e) => e.noradId)).toEqual([5]);
     expect(twice.rejected[0]!.issues[0]!.message).toBe('<EPOCH> appears 2 times in one OMM');
     expect(parseOmmXml('<omm><body/></omm>').rejected[0]!.issues.map((i) => i.message)).toEqual([

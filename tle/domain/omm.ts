@@ -102,30 +102,30 @@ function epochOf(text: string): { epochMs: number; year: number; dayOfYear: numb
   return { epochMs: wholeMs + Number(m[7] ?? 0) * 1000, year, dayOfYear: Number(`${dayIndex + 1}.${fraction}`) };
 }
 
-export function elementSetFromOmm(o: OmmRecord): ElementSet {
-  const { epochMs, year, dayOfYear } = epochOf(o.EPOCH);
-  const intl = (o.OBJECT_ID ?? '').replace(/^\d{2}(\d{2})-(\d{3})([A-Z]*)$/, '$1$2$3');
+export function elementSetFromOmm(omm: OmmRecord): ElementSet {
+  const { epochMs, year, dayOfYear } = epochOf(omm.EPOCH);
+  const intl = (omm.OBJECT_ID ?? '').replace(/^\d{2}(\d{2})-(\d{3})([A-Z]*)$/, '$1$2$3');
   return {
-    noradId: o.NORAD_CAT_ID,
-    ...(o.OBJECT_NAME ? { name: o.OBJECT_NAME } : {}),
-    classification: o.CLASSIFICATION_TYPE,
+    noradId: omm.NORAD_CAT_ID,
+    ...(omm.OBJECT_NAME ? { name: omm.OBJECT_NAME } : {}),
+    classification: omm.CLASSIFICATION_TYPE,
     intlDesignator: intl,
     epoch: new Date(Math.round(epochMs)).toISOString(),
     epochMs,
     epochYear: year,
     epochDayOfYear: dayOfYear,
-    meanMotionRevPerDay: o.MEAN_MOTION,
-    eccentricity: o.ECCENTRICITY,
-    inclinationDeg: o.INCLINATION,
-    raanDeg: o.RA_OF_ASC_NODE,
-    argOfPerigeeDeg: o.ARG_OF_PERICENTER,
-    meanAnomalyDeg: o.MEAN_ANOMALY,
-    meanMotionDot: o.MEAN_MOTION_DOT,
-    meanMotionDdot: o.MEAN_MOTION_DDOT,
-    bstar: o.BSTAR,
-    ephemerisType: o.EPHEMERIS_TYPE,
-    elementSetNo: o.ELEMENT_SET_NO,
-    revAtEpoch: o.REV_AT_EPOCH,
+    meanMotionRevPerDay: omm.MEAN_MOTION,
+    eccentricity: omm.ECCENTRICITY,
+    inclinationDeg: omm.INCLINATION,
+    raanDeg: omm.RA_OF_ASC_NODE,
+    argOfPerigeeDeg: omm.ARG_OF_PERICENTER,
+    meanAnomalyDeg: omm.MEAN_ANOMALY,
+    meanMotionDot: omm.MEAN_MOTION_DOT,
+    meanMotionDdot: omm.MEAN_MOTION_DDOT,
+    bstar: omm.BSTAR,
+    ephemerisType: omm.EPHEMERIS_TYPE,
+    elementSetNo: omm.ELEMENT_SET_NO,
+    revAtEpoch: omm.REV_AT_EPOCH,
     source: 'omm',
   };
 }

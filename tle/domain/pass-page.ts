@@ -23,9 +23,9 @@ export interface PassPageOutput {
   failures: SatelliteFailure[];
 }
 
-export function passPage(q: PassPageInput): PassPageOutput {
-  const sets = q.setsJson.map((s) => ElementSetSchema.parse(JSON.parse(s)));
-  const r = passesOf(sets, q.stations, q);
+export function passPage(input: PassPageInput): PassPageOutput {
+  const sets = input.setsJson.map((s) => ElementSetSchema.parse(JSON.parse(s)));
+  const r = passesOf(sets, input.stations, input);
   const bySat = new Map<number, CatalogPass[]>();
   for (const p of r.passes) {
     const l = bySat.get(p.noradId);
@@ -38,7 +38,7 @@ export function passPage(q: PassPageInput): PassPageOutput {
       noradId,
       items: (bySat.get(noradId) ?? [])
         .sort((a, b) => a.aosMs - b.aosMs || a.stationId.localeCompare(b.stationId))
-        .map((p) => JSON.stringify(passToDetailWire(p, q.staleDays))),
+        .map((p) => JSON.stringify(passToDetailWire(p, input.staleDays))),
     })),
     failures: r.failures,
   };

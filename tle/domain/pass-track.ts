@@ -10,7 +10,7 @@ import { passesOf, propagatorOf, toPassStation } from './index.js';
 import type { Station } from './station.js';
 
 /** How far a requested AOS may be from the predicted one. */
-export const AOS_TOLERANCE_MS = 120_000;
+const AOS_TOLERANCE_MS = 120_000;
 
 export function passTrackAt(
   es: ElementSet,

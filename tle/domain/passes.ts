@@ -70,34 +70,34 @@ export function epochAge(
 }
 
 /** The CLI JSON contract of issue 2, plus the element set's epoch and age at TCA (issue 10). */
-export const passToWire = (p: CatalogPass, staleDays = DEFAULT_STALE_AFTER_DAYS): PassWire => ({
-  noradId: p.noradId,
-  stationId: p.stationId,
-  aos: toIso(p.aosMs),
-  tca: toIso(p.tcaMs),
-  los: toIso(p.losMs),
-  maxElevationDeg: r3(p.maxElevationRad / DEG),
-  aosAzimuthDeg: r3(p.aosAzimuthRad / DEG),
-  losAzimuthDeg: r3(p.losAzimuthRad / DEG),
-  minRangeKm: r3(p.minRangeKm),
-  sunElevationDegAtTca: r3(p.sunElevationRadAtTca / DEG),
-  satelliteSunlitAtTca: p.satelliteSunlitAtTca,
-  moonSeparationDegAtTca: r3(p.moonSeparationRadAtTca / DEG),
-  clipped: p.clipped,
-  ...epochAge(p.elementSetEpochMs, p.tcaMs, staleDays),
+export const passToWire = (pass: CatalogPass, staleDays = DEFAULT_STALE_AFTER_DAYS): PassWire => ({
+  noradId: pass.noradId,
+  stationId: pass.stationId,
+  aos: toIso(pass.aosMs),
+  tca: toIso(pass.tcaMs),
+  los: toIso(pass.losMs),
+  maxElevationDeg: r3(pass.maxElevationRad / DEG),
+  aosAzimuthDeg: r3(pass.aosAzimuthRad / DEG),
+  losAzimuthDeg: r3(pass.losAzimuthRad / DEG),
+  minRangeKm: r3(pass.minRangeKm),
+  sunElevationDegAtTca: r3(pass.sunElevationRadAtTca / DEG),
+  satelliteSunlitAtTca: pass.satelliteSunlitAtTca,
+  moonSeparationDegAtTca: r3(pass.moonSeparationRadAtTca / DEG),
+  clipped: pass.clipped,
+  ...epochAge(pass.elementSetEpochMs, pass.tcaMs, staleDays),
 });
 
-export const passToDetailWire = (p: CatalogPass, staleDays = DEFAULT_STALE_AFTER_DAYS): PassDetailWire => ({
-  ...passToWire(p, staleDays),
-  tcaAzimuthDeg: r3(p.tcaAzimuthRad / DEG),
-  culminations: p.culminations,
-  clippedAtStart: p.clippedAtStart,
-  clippedAtEnd: p.clippedAtEnd,
-  endReason: p.endReason,
-  ...(p.decayReason ? { decayReason: p.decayReason } : {}),
-  moonElevationDegAtTca: r3(p.moonElevationRadAtTca / DEG),
-  sunSeparationDegAtTca: r3(p.sunSeparationRadAtTca / DEG),
-  moonIlluminatedFractionAtTca: Math.round(p.moonIlluminatedFractionAtTca * 1e4) / 1e4,
+export const passToDetailWire = (pass: CatalogPass, staleDays = DEFAULT_STALE_AFTER_DAYS): PassDetailWire => ({
+  ...passToWire(pass, staleDays),
+  tcaAzimuthDeg: r3(pass.tcaAzimuthRad / DEG),
+  culminations: pass.culminations,
+  clippedAtStart: pass.clippedAtStart,
+  clippedAtEnd: pass.clippedAtEnd,
+  endReason: pass.endReason,
+  ...(pass.decayReason ? { decayReason: pass.decayReason } : {}),
+  moonElevationDegAtTca: r3(pass.moonElevationRadAtTca / DEG),
+  sunSeparationDegAtTca: r3(pass.sunSeparationRadAtTca / DEG),
+  moonIlluminatedFractionAtTca: Math.round(pass.moonIlluminatedFractionAtTca * 1e4) / 1e4,
 });
 
 export interface CatalogPassQuery {
@@ -144,7 +144,7 @@ const MAX_PASS_MS = 6 * 3_600_000;
 export function passesOf(
   sets: readonly ElementSet[],
   stations: readonly Station[],
-  q: CatalogPassQuery,
+  query: CatalogPassQuery,
 ): { passes: CatalogPass[]; failures: SatelliteFailure[] } {
   const bySat = new Map<number, ElementSet[]>();
   for (const es of sets) {
@@ -154,8 +154,8 @@ export function passesOf(
   }
   const passStations = stations.map(toPassStation);
   const options = {
-    ...(q.minElevationDeg !== undefined ? { minElevationRad: q.minElevationDeg * DEG } : {}),
-    ...(q.refraction ? { refraction: true } : {}),
+    ...(query.minElevationDeg !== undefined ? { minElevationRad: query.minElevationDeg * DEG } : {}),
+    ...(query.refraction ? { refraction: true } : {}),
   };
   const passes: CatalogPass[] = [];
   const failures: SatelliteFailure[] = [];
@@ -171,42 +171,42 @@ export function passesOf(
   const total = bySat.size;
   for (const group of bySat.values()) {
     if (group.length > 1) continue;
-    const sat = propagate(group[0]!, q.fromMs);
+    const sat = propagate(group[0]!, query.fromMs);
     epochOf.set(group[0]!.noradId, group[0]!.epochMs);
     if (sat) singles.push(sat);
-    else q.onProgress?.(++done, total);
+    else query.onProgress?.(++done, total);
   }
   // Satellites with one set: one search, one track per satellite shared by all stations.
   const r = findPasses(singles, passStations, {
-    fromMs: q.fromMs,
-    toMs: q.toMs,
+    fromMs: query.fromMs,
+    toMs: query.toMs,
     ...options,
-    onProgress: () => q.onProgress?.(++done, total),
-    ...(q.onTrack ? { onTrack: q.onTrack } : {}),
+    onProgress: () => query.onProgress?.(++done, total),
+    ...(query.onTrack ? { onTrack: query.onTrack } : {}),
   });
   for (const pass of r.passes) passes.push({ ...pass, elementSetEpochMs: epochOf.get(pass.noradId)! });
   failures.push(...r.failures);
   for (const group of bySat.values()) {
     if (group.length === 1) continue;
-    for (const seg of setSegments(group, q.fromMs, q.toMs)) {
+    for (const seg of setSegments(group, query.fromMs, query.toMs)) {
       const sat = propagate(seg.es, seg.fromMs);
       if (!sat) continue;
-      const last = seg.toMs >= q.toMs;
+      const last = seg.toMs >= query.toMs;
       const found = findPasses([sat], passStations, {
         fromMs: seg.fromMs,
-        toMs: last ? q.toMs : Math.min(q.toMs, seg.toMs + MAX_PASS_MS),
+        toMs: last ? query.toMs : Math.min(query.toMs, seg.toMs + MAX_PASS_MS),
         ...options,
       });
       for (const pass of found.passes) {
         // A pass whose AOS lies in the next set's segment belongs to that set; a pass clipped at
         // this segment's start began in the previous one, which found it whole.
         if (!last && pass.aosMs >= seg.toMs) continue;
-        if (seg.fromMs > q.fromMs && pass.clippedAtStart) continue;
+        if (seg.fromMs > query.fromMs && pass.clippedAtStart) continue;
         passes.push({ ...pass, elementSetEpochMs: seg.es.epochMs });
       }
       failures.push(...found.failures);
     }
-    q.onProgress?.(++done, total);
+    query.onProgress?.(++done, total);
   }
   return { passes: sortPasses(passes), failures };
 }

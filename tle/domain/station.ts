@@ -30,16 +30,16 @@ export const StationListSchema = z.array(StationSchema);
 
 export const DEFAULT_MIN_ELEVATION_DEG = 10;
 
-export function toPassStation(s: Station): PassStation {
+export function toPassStation(station: Station): PassStation {
   return {
-    id: s.id,
-    latitudeRad: s.latitudeDeg * DEG,
-    longitudeRad: s.longitudeDeg * DEG,
-    altitudeKm: s.altitudeM / 1000,
-    minElevationRad: (s.minElevationDeg ?? DEFAULT_MIN_ELEVATION_DEG) * DEG,
-    ...(s.horizonMask
+    id: station.id,
+    latitudeRad: station.latitudeDeg * DEG,
+    longitudeRad: station.longitudeDeg * DEG,
+    altitudeKm: station.altitudeM / 1000,
+    minElevationRad: (station.minElevationDeg ?? DEFAULT_MIN_ELEVATION_DEG) * DEG,
+    ...(station.horizonMask
       ? {
-          horizonMask: s.horizonMask.map((p) => ({
+          horizonMask: station.horizonMask.map((p) => ({
             azimuthRad: p.azimuthDeg * DEG,
             elevationRad: p.elevationDeg * DEG,
           })),

@@ -21,16 +21,18 @@ const angle = (name: string, from: number): FieldSpec => ({
   expect: 'an angle ddd.dddd',
 });
 
+const catalogNumber = (line: 1 | 2): FieldSpec => ({
+  name: 'catalogNumber',
+  line,
+  from: 3,
+  to: 7,
+  pattern: /^(?:[ 0-9]{4}[0-9]|[A-HJ-NP-Z][0-9]{4})$/,
+  expect: 'a 5-digit or alpha-5 catalog number',
+});
+
 export const FIELDS: FieldSpec[] = [
   { name: 'lineNumber', line: 1, from: 1, to: 1, pattern: /^1$/, expect: "'1'" },
-  {
-    name: 'catalogNumber',
-    line: 1,
-    from: 3,
-    to: 7,
-    pattern: /^(?:[ 0-9]{4}[0-9]|[A-HJ-NP-Z][0-9]{4})$/,
-    expect: 'a 5-digit or alpha-5 catalog number',
-  },
+  catalogNumber(1),
   { name: 'classification', line: 1, from: 8, to: 8, pattern: /^[UCS ]$/, expect: 'U, C or S' },
   { name: 'intlDesignator', line: 1, from: 10, to: 17, pattern: /^[0-9 ]{5}[A-Z ]{3}$/, expect: 'YYNNNPPP' },
   { name: 'epochYear', line: 1, from: 19, to: 20, pattern: /^[0-9]{2}$/, expect: 'a two-digit year' },
@@ -56,14 +58,7 @@ export const FIELDS: FieldSpec[] = [
   { name: 'elementSetNo', line: 1, from: 65, to: 68, pattern: /^[ 0-9]{3}[0-9]$/, expect: 'up to 4 digits' },
   { name: 'checksum', line: 1, from: 69, to: 69, pattern: /^[0-9]$/, expect: 'a checksum digit' },
   { name: 'lineNumber', line: 2, from: 1, to: 1, pattern: /^2$/, expect: "'2'" },
-  {
-    name: 'catalogNumber',
-    line: 2,
-    from: 3,
-    to: 7,
-    pattern: /^(?:[ 0-9]{4}[0-9]|[A-HJ-NP-Z][0-9]{4})$/,
-    expect: 'a 5-digit or alpha-5 catalog number',
-  },
+  catalogNumber(2),
   angle('inclination', 9),
   angle('raan', 18),
   {
@@ -91,7 +86,8 @@ export const FIELDS: FieldSpec[] = [
 /** Columns that must be blank. */
 export const BLANKS: Record<1 | 2, number[]> = { 1: [2, 9, 18, 33, 44, 53, 62, 64], 2: [2, 8, 17, 26, 34, 43, 52] };
 
-export const field = (line: string, f: { from: number; to: number }): string => line.slice(f.from - 1, f.to);
+export const field = (line: string, columns: { from: number; to: number }): string =>
+  line.slice(columns.from - 1, columns.to);
 
 /** Checksum: digits count their value, '-' counts 1, everything else 0; modulo 10 over columns 1-68. */
 export function checksum(line: string): number {

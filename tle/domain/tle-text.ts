@@ -171,12 +171,26 @@ const withChecksum = (l: string) => l + String(checksum(l));
 export function formatTle(es: ElementSet): { line1: string; line2: string } | undefined {
   const cat = encodeCatalogNumber(es.noradId);
   if (!cat) return undefined;
-  const st = es.tleStyle ?? {};
-  const s = (line: 1 | 2, name: string, canonical: string) => st[`${line}:${name}`] ?? canonical;
+  const style = es.tleStyle ?? {};
+  // A field as the source text wrote it when that differs from the canonical form (see tleStyle).
+  const s = (line: 1 | 2, name: string, canonical: string) => style[`${line}:${name}`] ?? canonical;
   const yy = String(es.epochYear % 100).padStart(2, '0');
-  const l1 = `1 ${s(1, 'catalogNumber', cat)}${s(1, 'classification', es.classification)} ${s(1, 'intlDesignator', es.intlDesignator.padEnd(8))} ${s(1, 'epochYear', yy)}${s(1, 'epochDay', es.epochDayOfYear.toFixed(8).padStart(12, '0'))} ${s(1, 'meanMotionDot', formatDecimalField(es.meanMotionDot))} ${s(1, 'meanMotionDdot', formatExpField(es.meanMotionDdot))} ${s(1, 'bstar', formatExpField(es.bstar))} ${s(1, 'ephemerisType', String(es.ephemerisType))} ${s(1, 'elementSetNo', String(es.elementSetNo % 10000).padStart(4))}`;
   const ang = (v: number) => v.toFixed(4).padStart(8);
-  const l2 = `2 ${s(2, 'catalogNumber', cat)} ${s(2, 'inclination', ang(es.inclinationDeg))} ${s(2, 'raan', ang(es.raanDeg))} ${s(2, 'eccentricity', String(Math.round(es.eccentricity * 1e7)).padStart(7, '0'))} ${s(2, 'argOfPerigee', ang(es.argOfPerigeeDeg))} ${s(2, 'meanAnomaly', ang(es.meanAnomalyDeg))} ${s(2, 'meanMotion', es.meanMotionRevPerDay.toFixed(8).padStart(11))}${s(2, 'revAtEpoch', String(es.revAtEpoch % 100000).padStart(5))}`;
+  const l1 =
+    `1 ${s(1, 'catalogNumber', cat)}${s(1, 'classification', es.classification)} ` +
+    `${s(1, 'intlDesignator', es.intlDesignator.padEnd(8))} ` +
+    `${s(1, 'epochYear', yy)}${s(1, 'epochDay', es.epochDayOfYear.toFixed(8).padStart(12, '0'))} ` +
+    `${s(1, 'meanMotionDot', formatDecimalField(es.meanMotionDot))} ` +
+    `${s(1, 'meanMotionDdot', formatExpField(es.meanMotionDdot))} ${s(1, 'bstar', formatExpField(es.bstar))} ` +
+    `${s(1, 'ephemerisType', String(es.ephemerisType))} ` +
+    `${s(1, 'elementSetNo', String(es.elementSetNo % 10000).padStart(4))}`;
+  const l2 =
+    `2 ${s(2, 'catalogNumber', cat)} ${s(2, 'inclination', ang(es.inclinationDeg))} ` +
+    `${s(2, 'raan', ang(es.raanDeg))} ` +
+    `${s(2, 'eccentricity', String(Math.round(es.eccentricity * 1e7)).padStart(7, '0'))} ` +
+    `${s(2, 'argOfPerigee', ang(es.argOfPerigeeDeg))} ${s(2, 'meanAnomaly', ang(es.meanAnomalyDeg))} ` +
+    `${s(2, 'meanMotion', es.meanMotionRevPerDay.toFixed(8).padStart(11))}` +
+    `${s(2, 'revAtEpoch', String(es.revAtEpoch % 100000).padStart(5))}`;
   return { line1: withChecksum(l1), line2: withChecksum(l2) };
 }
 
@@ -197,6 +211,9 @@ export function parseTleText(text: string): ParseReport {
     report.rejected.push(r);
     index += 1;
   };
+  /** A record whose line structure is wrong, reported at `issueLine` (1-based) from column 1. */
+  const rejectFormat = (firstLine: number, issueLine: number, message: string, snippet: string | undefined) =>
+    reject(firstLine, [{ code: 'TLE_FORMAT', line: issueLine, column: 1, message }], snippet);
   for (let i = 0; i < lines.length;) {
     const l = lines[i]!;
     if (l.trim() === '') {
@@ -209,37 +226,18 @@ export function parseTleText(text: string): ParseReport {
       name = l.replace(/^0 /, '').trim();
       at = i + 1;
       if (!isLine(lines[at], '1')) {
-        reject(
-          i + 1,
-          [
-            {
-              code: 'TLE_FORMAT',
-              line: at + 1,
-              column: 1,
-              message: `name line '${name.slice(0, 24)}' is not followed by a line starting '1 '`,
-            },
-          ],
-          l,
-        );
+        rejectFormat(i + 1, at + 1, `name line '${name.slice(0, 24)}' is not followed by a line starting '1 '`, l);
         i = at;
         continue;
       }
     }
     if (isLine(lines[at], '2')) {
-      reject(
-        at + 1,
-        [{ code: 'TLE_FORMAT', line: at + 1, column: 1, message: 'line 2 without a preceding line 1' }],
-        lines[at],
-      );
+      rejectFormat(at + 1, at + 1, 'line 2 without a preceding line 1', lines[at]);
       i = at + 1;
       continue;
     }
     if (!isLine(lines[at + 1], '2')) {
-      reject(
-        at + 1,
-        [{ code: 'TLE_FORMAT', line: at + 2, column: 1, message: "line 1 is not followed by a line starting '2 '" }],
-        lines[at],
-      );
+      rejectFormat(at + 1, at + 2, "line 1 is not followed by a line starting '2 '", lines[at]);
       i = at + 1;
       continue;
     }

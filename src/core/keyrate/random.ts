@@ -1,4 +1,15 @@
 /** Seeded pseudo-random numbers for Monte-Carlo draws (mulberry32; Box-Muller normals). Pure. */
+
+/** FNV-1a 32-bit hash of a string: a stable seed from an id (a station, a booking). */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
