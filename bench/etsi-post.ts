@@ -1,31 +1,48 @@
-/** One ETSI GS QKD 014 POST over mutual TLS as the KME benches make it (the SAE's keep-alive agent). */
-import { request, type Agent } from 'node:https';
+/**
+ * The KME benches' SAE client: ETSI GS QKD 014 POSTs over mutual TLS on keep-alive connections
+ * (undici, the Node.js project's HTTP client: it costs the load generator about half the CPU of
+ * node:https, and the generator shares this machine's two cores with the service it measures).
+ */
+import { Pool } from 'undici';
 
 export interface KeysReply {
   status: number;
   json: { keys: { key_ID: string }[] };
 }
 
-export function postEtsi(agent: Agent, port: number, path: string, body: string): Promise<KeysReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path,
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+export interface SaeCredentials {
+  ca: string | Buffer;
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export interface SaeClient {
+  post(path: string, body: string): Promise<KeysReply>;
+  /** The HTTP status of a GET (e.g. status, to wait for the KME); 0 when it could not connect. */
+  get(path: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A client for one SAE: up to `connections` keep-alive connections to the KME at 127.0.0.1:`port`. */
+export function saeClient(port: number, credentials: SaeCredentials, connections: number): SaeClient {
+  const pool = new Pool(`https://127.0.0.1:${port}`, {
+    connections,
+    connect: { ...credentials, servername: 'localhost' },
   });
+  return {
+    async post(path, body) {
+      const reply = await pool.request({ method: 'POST', path, body, headers: { 'content-type': 'application/json' } });
+      return { status: reply.statusCode, json: (await reply.body.json()) as KeysReply['json'] };
+    },
+    async get(path) {
+      try {
+        const reply = await pool.request({ method: 'GET', path });
+        await reply.body.dump();
+        return reply.statusCode;
+      } catch {
+        return 0;
+      }
+    },
+    close: () => pool.close(),
+  };
 }

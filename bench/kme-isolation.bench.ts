@@ -8,12 +8,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRelay } from '../relay/index.js';
-import { postEtsi } from './etsi-post.js';
+import { saeClient } from './etsi-post.js';
 import { KeyMaterial } from '../relay/domain/key-material.js';
 import { linkId } from '../relay/domain/links.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -70,15 +69,18 @@ for (
 )
   await new Promise((r) => setTimeout(r, 100));
 
-const agentFor = (sae: string) =>
-  new Agent({
-    keepAlive: true,
-    ca: readFileSync(join(pki, 'ca.crt')),
-    cert: readFileSync(join(pki, `sae/${sae}.crt`)),
-    key: readFileSync(join(pki, `sae/${sae}.key`)),
-  });
-const agents = { 'sae-graz-a': agentFor('sae-graz-a'), 'sae-matera-a': agentFor('sae-matera-a') };
-const call = (sae: keyof typeof agents, path: string, body: string) => postEtsi(agents[sae], kmePort, path, body);
+const clientOf = (sae: string) =>
+  saeClient(
+    kmePort,
+    {
+      ca: readFileSync(join(pki, 'ca.crt')),
+      cert: readFileSync(join(pki, `sae/${sae}.crt`)),
+      key: readFileSync(join(pki, `sae/${sae}.key`)),
+    },
+    8,
+  );
+const clients = { 'sae-graz-a': clientOf('sae-graz-a'), 'sae-matera-a': clientOf('sae-matera-a') };
+const call = (sae: keyof typeof clients, path: string, body: string) => clients[sae].post(path, body);
 
 async function measure(ms: number): Promise<{ p50: number; p99: number; max: number; pairs: number; errors: number }> {
   const lat: number[] = [];
@@ -111,18 +113,7 @@ async function measure(ms: number): Promise<{ p50: number; p99: number; max: num
 process.on('exit', () => api.kill('SIGTERM'));
 // The KME child listens once its status answers.
 for (let i = 0; i < 600; i += 1) {
-  const ok = await new Promise<boolean>((res) => {
-    const req = request(
-      { host: '127.0.0.1', port: kmePort, path: '/api/v1/keys/sae-matera-a/status', agent: agents['sae-graz-a'] },
-      (r) => {
-        r.resume();
-        res(r.statusCode === 200);
-      },
-    );
-    req.on('error', () => res(false));
-    req.end();
-  });
-  if (ok) break;
+  if ((await clients['sae-graz-a'].get('/api/v1/keys/sae-matera-a/status')) === 200) break;
   await new Promise((r) => setTimeout(r, 100));
 }
 
@@ -168,6 +159,7 @@ console.log(`  during heavy REST calls: ${fmt(loaded)} (target p99 < 50 ms; rati
 console.log(
   `  heavy calls (all done after ${((performance.now() - t0) / 1000).toFixed(1)} s): ${heavyStatus.join('; ')}`,
 );
+await Promise.all(Object.values(clients).map((client) => client.close()));
 api.kill('SIGTERM');
 await new Promise((r) => api.once('exit', r));
 redis.disconnect();

@@ -8,14 +8,13 @@
  * so the loop is written out.)
  */
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'node:https';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRelay } from '../relay/index.js';
-import { postEtsi } from './etsi-post.js';
+import { saeClient, type SaeClient } from './etsi-post.js';
 import { KeyMaterial } from '../relay/domain/key-material.js';
 import { linkId } from '../relay/domain/links.js';
 import { fixture, testPki } from '../test/integration/relay-support.js';
@@ -65,18 +64,18 @@ const kmePort = await new Promise<number>((resolve, reject) => {
 });
 
 const pki = testPki();
-const agents = new Map<string, Agent>();
-const agentFor = (sae: string) => {
-  let a = agents.get(sae);
-  if (!a) {
-    const c = pki.certs.get(sae)!;
-    a = new Agent({ keepAlive: true, maxSockets: CLIENTS, ca: pki.ca.cert, cert: c.cert, key: c.key });
-    agents.set(sae, a);
+const clients = new Map<string, SaeClient>();
+const clientOf = (sae: string) => {
+  let client = clients.get(sae);
+  if (!client) {
+    const { cert, key } = pki.certs.get(sae)!;
+    client = saeClient(kmePort, { ca: pki.ca.cert, cert, key }, CLIENTS);
+    clients.set(sae, client);
   }
-  return a;
+  return client;
 };
 
-const call = (sae: string, path: string, body: string) => postEtsi(agentFor(sae), kmePort, path, body);
+const call = (sae: string, path: string, body: string) => clientOf(sae).post(path, body);
 
 const latencies: number[] = [];
 let errors = 0;
@@ -157,7 +156,7 @@ console.log(
     `${(latencies.length / cpuS).toFixed(0)} pairs/s (load average ${loadavg()[0]!.toFixed(1)} on ` +
     `${cpus().length} CPUs)`,
 );
-for (const a of agents.values()) a.destroy();
+await Promise.all([...clients.values()].map((client) => client.close()));
 child.kill('SIGTERM');
 await f.cleanup();
 redisServer.kill();
