@@ -162,7 +162,10 @@ export class Search {
     return solveFrom(aboveThreshold, a, b, ga, x, Number.NaN, this.tolMs, lastElevationRatePerMs);
   }
 
-  /** Crossing inside a bracket of g = elevation - threshold and the elevation rate (rad/s): Newton from the Hermite root. */
+  /**
+   * Crossing inside a bracket of g = elevation - threshold and the elevation rate (rad/s): Newton
+   * from the Hermite root.
+   */
   crossingBetween(thresholdRad: number, bracket: Bracket): Instant {
     const { t0, t1, v0, d0, v1, d1 } = bracket;
     const hS = (t1 - t0) / 1000;
