@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createPropagator } from '../src/core/orbit/index.js';
 import { gmstRad, lookAngles, siteOf, temeToEcef } from '../src/core/frames/index.js';
 import { findPasses, type PassSatellite, type PassStation } from '../src/core/passes/index.js';
+import { DEG } from '../src/core/units.js';
 
 const require = createRequire(import.meta.url);
 const jspredict = require('jspredict') as {
@@ -22,7 +23,6 @@ const jspredict = require('jspredict') as {
   ) => { start: number; end: number; maxElevation: number }[];
 };
 
-const DEG = Math.PI / 180;
 const DAY = 86_400_000;
 const quick = process.argv.includes('--quick');
 const T0 = Date.parse('2022-08-10T00:00:00Z');

@@ -6,8 +6,7 @@
 import type { Pass } from '../../src/core/passes/index.js';
 import type { Station } from '../../tle/domain/index.js';
 import { passId, type Candidate } from './candidate.js';
-
-const DEG = Math.PI / 180;
+import { DEG } from '../../src/core/units.js';
 
 export interface OpticalConstraints {
   maxSunElevationDeg: number;

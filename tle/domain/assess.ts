@@ -3,6 +3,7 @@ import { createPropagator, type Propagator } from '../../src/core/orbit/index.js
 import type { ElementSet } from './element-set.js';
 import { ommOf } from './omm.js';
 import { formatTle } from './tle-text.js';
+import { MU_WGS72_KM3_S2 } from '../../src/core/units.js';
 
 /** SGP4 error grows by roughly 1-3 km a day from epoch (Vallado et al. 2006), so 14 days by default. */
 export const DEFAULT_STALE_AFTER_DAYS = 14;
@@ -11,7 +12,6 @@ export const DEFAULT_STALE_AFTER_DAYS = 14;
  * e.g. Starlink 2022-02 losses at ~210 km); configurable.
  */
 export const DEFAULT_REENTRY_PERIGEE_KM = 180;
-const MU_WGS72_KM3_S2 = 398600.8;
 const EARTH_RADIUS_WGS72_KM = 6378.135;
 
 export interface Assessment {

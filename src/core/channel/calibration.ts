@@ -8,6 +8,7 @@ import { err, ok, type Issue, type Result } from '../errors.js';
 import { levenbergMarquardt } from './least-squares.js';
 import { linkFactors, newLinkFactors } from './link-budget.js';
 import type { LinkConfig } from './types.js';
+import { DEG } from '../units.js';
 
 export interface MeasuredLossRow {
   timeS: number;
@@ -139,8 +140,6 @@ export interface CalibrationResult {
   converged: boolean;
   link: LinkConfig;
 }
-
-const DEG = Math.PI / 180;
 
 /** Modelled loss (dB) for each row under config c. */
 export function modelLossDb(c: LinkConfig, rows: readonly MeasuredLossRow[], includeDetector = false): Float64Array {

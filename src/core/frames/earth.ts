@@ -4,12 +4,12 @@
  */
 import type { Instant } from '../time/index.js';
 import type { Vec3 } from './vectors.js';
+import { TWO_PI } from '../units.js';
 
 /** WGS84 ellipsoid (NIMA TR8350.2). */
 export const WGS84_A_KM = 6378.137;
 export const WGS84_F = 1 / 298.257223563;
 const E2 = WGS84_F * (2 - WGS84_F);
-const TWO_PI = 2 * Math.PI;
 
 /** GMST, IAU 1982 (Vallado, Fundamentals of Astrodynamics, eq. 3-47), as satellite.js gstime. */
 export function gmstRad(t: Instant): number {

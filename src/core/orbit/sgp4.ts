@@ -5,12 +5,11 @@
 import * as sat from 'satellite.js';
 import type { Instant } from '../time/index.js';
 import type { Vec3 } from '../frames/vectors.js';
+import { MS_PER_DAY, MU_WGS72_KM3_S2 } from '../units.js';
 
-const MS_PER_DAY = 86_400_000;
 const UNIX_EPOCH_JD = 2440587.5;
 /** WGS72 Earth radius and mu used by SGP4 (Spacetrack Report #3). */
 const EARTH_RADIUS_WGS72_KM = 6378.135;
-const MU_WGS72_KM3_S2 = 398600.8;
 
 /** satellite.js SatRecError codes -> reasons (Vallado et al. 2006, sgp4 error codes). */
 const SGP4_REASONS: Record<number, string> = {

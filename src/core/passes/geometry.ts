@@ -4,6 +4,7 @@ import type { Propagator } from '../orbit/index.js';
 import type { Instant } from '../time/index.js';
 import { maskFunction } from './mask.js';
 import type { PassStation } from './model.js';
+import { DEG } from '../units.js';
 
 export interface StationGeometry {
   station: PassStation;
@@ -40,8 +41,7 @@ export function lookAt(propagator: Propagator, site: Site, t: Instant, refractio
 /** Geometric elevation whose apparent elevation (with standard refraction) is `apparentRad`. */
 export function geometricForApparentRad(apparentRad: number): number {
   // e + refraction(e) increases with e: bisection on [apparent - 1 deg, apparent].
-  const deg = Math.PI / 180;
-  let lo = apparentRad - deg,
+  let lo = apparentRad - DEG,
     hi = apparentRad;
   for (let i = 0; i < 60; i += 1) {
     const mid = (lo + hi) / 2;

@@ -3,8 +3,8 @@ import { createPropagator } from '../orbit/index.js';
 import { findPasses } from './find-passes.js';
 import { sampleTrack, trackSampler } from './sample-track.js';
 import type { Track } from './track.js';
+import { DEG } from '../units.js';
 
-const DEG = Math.PI / 180;
 const c = createPropagator({
   kind: 'tle',
   line1: '1 41731U 16051A   22221.75514260  .00001864  00000-0  72455-4 0  9994',

@@ -3,6 +3,7 @@ import { ecefToTeme, gmstRad, refractionRad, temeToEcef, type Vec3 } from '../fr
 import { shadowFraction, shadowFractionWithSun, sunPositionAu } from '../orbit/index.js';
 import { SkyEphemeris } from '../sky/index.js';
 import type { Instant } from '../time/index.js';
+import { TWO_PI } from '../units.js';
 import { stationGeometry } from './geometry.js';
 import type { PassSatellite, PassStation } from './model.js';
 import { buildTrack, nodeStepMs, type Track } from './track.js';
@@ -147,7 +148,7 @@ function samplePositions(
     const u = dx * up.x + dy * up.y + dz * up.z;
     const rangeKm = Math.sqrt(e * e + nn * nn + u * u);
     let azimuthRad = Math.atan2(e, nn);
-    if (azimuthRad < 0) azimuthRad += 2 * Math.PI;
+    if (azimuthRad < 0) azimuthRad += TWO_PI;
     let elevationRad = Math.asin(u / rangeKm);
     if (options.refraction) elevationRad += refractionRad(elevationRad);
     const sky = ephemeris.at(tMs, site);

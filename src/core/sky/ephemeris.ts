@@ -9,9 +9,9 @@ import * as Astronomy from 'astronomy-engine';
 import { gmstRad, type Site } from '../frames/earth.js';
 import type { Vec3 } from '../frames/vectors.js';
 import type { Instant } from '../time/index.js';
+import { DEG } from '../units.js';
 
 const KM_PER_AU = 149_597_870.7;
-const DEG = Math.PI / 180;
 const NODE_MS = 3_600_000;
 
 interface Node {

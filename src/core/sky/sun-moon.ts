@@ -4,6 +4,7 @@
  */
 import * as Astronomy from 'astronomy-engine';
 import type { Instant } from '../time/index.js';
+import { DEG } from '../units.js';
 
 export interface SkyBody {
   azimuthRad: number;
@@ -14,8 +15,6 @@ export interface SkyAt {
   moon: SkyBody;
   moonIlluminatedFraction: number;
 }
-
-const DEG = Math.PI / 180;
 
 function horizontal(body: Astronomy.Body, date: Date, observer: Astronomy.Observer): SkyBody {
   const eq = Astronomy.Equator(body, date, observer, true, true);

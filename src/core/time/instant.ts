@@ -1,10 +1,7 @@
 /** An instant: UTC milliseconds since the Unix epoch. The core never reads the wall clock. */
-export type Instant = number;
+import { MS_PER_DAY } from '../units.js';
 
-export const MS_PER_S = 1000;
-export const MS_PER_MIN = 60_000;
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_DAY = 86_400_000;
+export type Instant = number;
 
 /** ISO-8601 UTC with milliseconds, e.g. 2024-05-09T13:03:29.100Z. */
 export const toIso = (t: Instant): string => new Date(Math.round(t)).toISOString();
