@@ -3,7 +3,7 @@
  * exceptional ones throw `QkdsatError`. Exactly two tables map codes onward: to HTTP
  * (src/api/errors.ts) and to BullMQ retry/no-retry (scheduler adapters).
  */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   VALIDATION: 'invalid input',
   NOT_FOUND: 'resource not found',
   CONFLICT: 'conflicting state',
@@ -46,8 +46,3 @@ export class QkdsatError extends Error {
 export type Result<T, E = Issue[]> = { ok: true; value: T } | { ok: false; error: E };
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
-
-/** Throws a VALIDATION error for a single field. */
-export function invalid(path: string, message: string): never {
-  throw new QkdsatError('VALIDATION', `${path}: ${message}`, [{ path: path.split('.'), message }]);
-}

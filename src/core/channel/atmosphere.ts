@@ -23,7 +23,7 @@ export function atmosphericTransmittance(atm: AtmosphereConfig, elevationRad: nu
 }
 
 /** Linear interpolation, clamped to the end values; xs ascending. */
-export function interpolate(xs: ArrayLike<number>, ys: ArrayLike<number>, x: number): number {
+function interpolate(xs: ArrayLike<number>, ys: ArrayLike<number>, x: number): number {
   const n = xs.length;
   if (x <= xs[0]!) return ys[0]!;
   if (x >= xs[n - 1]!) return ys[n - 1]!;

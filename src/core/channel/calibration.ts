@@ -156,7 +156,7 @@ export function modelLossDb(c: LinkConfig, rows: readonly MeasuredLossRow[], inc
   return out;
 }
 
-export function fitParameter(name: string): FitParameter | undefined {
+function fitParameter(name: string): FitParameter | undefined {
   return FIT_PARAMETERS.find((p) => p.name === name);
 }
 

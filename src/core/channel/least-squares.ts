@@ -29,7 +29,7 @@ const sumSq = (r: ArrayLike<number>) => {
 };
 
 /** Solves A x = b (A symmetric positive definite, small) by Cholesky; undefined if not positive definite. */
-export function choleskySolve(A: number[][], b: number[]): number[] | undefined {
+function choleskySolve(A: number[][], b: number[]): number[] | undefined {
   const n = b.length;
   const L = A.map(() => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
@@ -58,7 +58,7 @@ export function choleskySolve(A: number[][], b: number[]): number[] | undefined 
 }
 
 /** Inverse of a small symmetric positive definite matrix (column by column); NaNs if singular. */
-export function invertSpd(A: number[][]): number[][] {
+function invertSpd(A: number[][]): number[][] {
   const n = A.length;
   const cols = A.map(
     (_, j) =>

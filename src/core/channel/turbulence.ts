@@ -5,7 +5,7 @@
 import type { TurbulenceConfig } from './types.js';
 
 /** Cn²(h) [m^-2/3]: 0.00594 (v/27)² (1e-5 h)^10 e^(-h/1000) + 2.7e-16 e^(-h/1500) + A e^(-h_g/100). */
-export function hufnagelValleyCn2(altitudeM: number, heightAboveGroundM: number, t: TurbulenceConfig): number {
+function hufnagelValleyCn2(altitudeM: number, heightAboveGroundM: number, t: TurbulenceConfig): number {
   const v = t.rmsWindSpeedMs ?? 21;
   const a = t.groundCn2M23 ?? 1.7e-14;
   const h = altitudeM;

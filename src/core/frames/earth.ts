@@ -8,7 +8,7 @@ import { TWO_PI } from '../units.js';
 
 /** WGS84 ellipsoid (NIMA TR8350.2). */
 export const WGS84_A_KM = 6378.137;
-export const WGS84_F = 1 / 298.257223563;
+const WGS84_F = 1 / 298.257223563;
 const E2 = WGS84_F * (2 - WGS84_F);
 
 /** GMST, IAU 1982 (Vallado, Fundamentals of Astrodynamics, eq. 3-47), as satellite.js gstime. */

@@ -53,7 +53,7 @@ export function decode(x: number[], base: Protocol): Protocol {
   };
 }
 
-export function encode(p: Protocol): number[] {
+function encode(p: Protocol): number[] {
   const mu3 = p.intensities[2];
   const lo = mu1Min(mu3);
   const span = 1 - 3 * P_FLOOR;

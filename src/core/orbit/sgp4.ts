@@ -114,13 +114,6 @@ export function createPropagator(source: ElementSource): CreateResult {
   };
 }
 
-/** Propagation by minutes since epoch (Vallado's verification cases are given this way). */
-export function propagateMinutes(source: ElementSource, tsinceMin: number): PropagationResult {
-  const c = createPropagator(source);
-  if (!c.ok) return c;
-  return c.propagator.propagateMinutes(tsinceMin);
-}
-
 /**
  * Fraction of the Sun's disc hidden by the Earth seen from the satellite (0 lit, 1 umbra), with
  * satellite.js's Sun (Vallado's low-precision series; adequate for shadow entry to ~1 s).

@@ -1,7 +1,5 @@
 /** Per-satellite geometry helpers shared by the pass finder and the track sampler. */
-import { gmstRad, lookAngles, refractionRad, siteOf, temeToEcef, type LookAngles, type Site } from '../frames/index.js';
-import type { Propagator } from '../orbit/index.js';
-import type { Instant } from '../time/index.js';
+import { refractionRad, siteOf, type Site } from '../frames/index.js';
 import { maskFunction } from './mask.js';
 import type { PassStation } from './model.js';
 import { DEG } from '../units.js';
@@ -27,15 +25,6 @@ export function stationGeometry(station: PassStation, minElevationOverrideRad?: 
     minMaskRad: station.horizonMask?.length ? Math.max(minEl, lowestHorizon) : minEl,
     hasHorizon: (station.horizonMask?.length ?? 0) >= 2,
   };
-}
-
-/** Look angles with optional refraction, or undefined when SGP4 fails at t. */
-export function lookAt(propagator: Propagator, site: Site, t: Instant, refraction: boolean): LookAngles | undefined {
-  const s = propagator.propagate(t);
-  if (!s.ok) return undefined;
-  const la = lookAngles(site, temeToEcef(s.positionTemeKm, gmstRad(t)));
-  if (refraction) la.elevationRad += refractionRad(la.elevationRad);
-  return la;
 }
 
 /** Geometric elevation whose apparent elevation (with standard refraction) is `apparentRad`. */

@@ -1,6 +1,4 @@
 /** An instant: UTC milliseconds since the Unix epoch. The core never reads the wall clock. */
-import { MS_PER_DAY } from '../units.js';
-
 export type Instant = number;
 
 /** ISO-8601 UTC with milliseconds, e.g. 2024-05-09T13:03:29.100Z. */
@@ -11,6 +9,3 @@ export function parseIso(text: string): Instant {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return Number.NaN;
   return Date.parse(text);
 }
-
-/** Days between two instants (b - a). */
-export const daysBetween = (a: Instant, b: Instant): number => (b - a) / MS_PER_DAY;
