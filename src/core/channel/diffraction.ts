@@ -161,6 +161,9 @@ export class CollectedFractionTable {
   }
 }
 
+// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
+// Fresnel integrals): the exception to the core's no-module-state rule.
+// eslint-disable-next-line no-restricted-syntax
 const tables = new Map<string, CollectedFractionTable>();
 
 /** The shared table for a geometry and jitter (bounded cache, oldest dropped first). */

@@ -28,6 +28,9 @@ import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
 /** Cap on any one term so results stay finite and JSON-serialisable. */
 const MAX_DB = 400;
 const toDb = (eta: number) => Math.min(MAX_DB, Math.max(0, -10 * Math.log10(Math.max(eta, 1e-300))));
+// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
+// Fresnel integrals): the exception to the core's no-module-state rule.
+// eslint-disable-next-line no-restricted-syntax
 const momentCache = new WeakMap<LinkConfig, TurbulenceMoments>();
 
 interface Diffraction {
@@ -36,6 +39,9 @@ interface Diffraction {
   scale: number;
   w0: number;
 }
+// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
+// Fresnel integrals): the exception to the core's no-module-state rule.
+// eslint-disable-next-line no-restricted-syntax
 const diffractionCache = new WeakMap<LinkConfig, Diffraction>();
 
 /** The link's diffraction tables (no jitter, with jitter) and its normalisation factor (§2.3). */
