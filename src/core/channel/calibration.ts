@@ -5,6 +5,7 @@
  * or, with `lossIncludesDetector`, its total.
  */
 import { err, ok, type Issue, type Result } from '../errors.js';
+import { dataRows, rowIssue } from '../text-table.js';
 import { levenbergMarquardt } from './least-squares.js';
 import { linkFactors, newLinkFactors } from './link-budget.js';
 import type { LinkConfig } from './types.js';
@@ -251,51 +252,40 @@ function elevationBins(rows: readonly MeasuredLossRow[], resid: Float64Array, wi
 
 const COLUMNS = ['time_s', 'range_km', 'elevation_deg', 'loss_db', 'sigma_db'];
 
+/** What is wrong with a measured-loss row, if anything. */
+function measuredLossIssue(line: number, cells: string[], values: number[]): Issue | undefined {
+  if (cells.length < 4) return rowIssue(line, 'expected time_s, range_km, elevation_deg, loss_db[, sigma_db]');
+  const bad = values.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0)
+    return rowIssue(line, `${COLUMNS[bad]} is not a number: '${cells[bad]}'`, { index: bad + 1, name: COLUMNS[bad]! });
+  const [, rangeKm, elevationDeg, , sigmaDb] = values;
+  if (!(rangeKm! > 0)) return rowIssue(line, 'range_km must be > 0', { index: 2, name: 'range_km' });
+  if (!(elevationDeg! > 0 && elevationDeg! <= 90))
+    return rowIssue(line, 'elevation_deg must be in (0, 90]', { index: 3, name: 'elevation_deg' });
+  if (sigmaDb !== undefined && !(sigmaDb > 0))
+    return rowIssue(line, 'sigma_db must be > 0', { index: 5, name: 'sigma_db' });
+  return undefined;
+}
+
 /** Parses `time_s, range_km, elevation_deg, loss_db[, sigma_db]` (`#` comments, optional header row). */
 export function parseMeasuredLoss(text: string): Result<MeasuredLossRow[], Issue[]> {
   const rows: MeasuredLossRow[] = [];
   const issues: Issue[] = [];
-  let seen = false;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const header = !seen && /^[A-Za-z_]/.test(line);
-    seen = true;
-    if (header) return;
-    const cells = line.split(',').map((s) => s.trim());
-    if (cells.length < 4) {
-      issues.push({
-        path: ['row', i + 1],
-        line: i + 1,
-        message: 'expected time_s, range_km, elevation_deg, loss_db[, sigma_db]',
-      });
-      return;
+  for (const { line, cells } of dataRows(text)) {
+    const values = cells.slice(0, 5).map((cell) => (cell === '' ? Number.NaN : Number(cell)));
+    const issue = measuredLossIssue(line, cells, values);
+    if (issue) issues.push(issue);
+    else {
+      const [timeS, rangeKm, elevationDeg, lossDb, sigmaDb] = values as [
+        number,
+        number,
+        number,
+        number,
+        number | undefined,
+      ];
+      rows.push({ timeS, rangeKm, elevationDeg, lossDb, ...(sigmaDb !== undefined ? { sigmaDb } : {}) });
     }
-    const v = cells.slice(0, 5).map((s) => (s === '' ? Number.NaN : Number(s)));
-    const bad = v.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) {
-      issues.push({
-        path: ['row', i + 1, COLUMNS[bad]!],
-        line: i + 1,
-        column: bad + 1,
-        message: `${COLUMNS[bad]} is not a number: '${cells[bad]}'`,
-      });
-      return;
-    }
-    const [timeS, rangeKm, elevationDeg, lossDb, sigmaDb] = v as [number, number, number, number, number | undefined];
-    if (!(rangeKm > 0))
-      issues.push({ path: ['row', i + 1, 'range_km'], line: i + 1, column: 2, message: 'range_km must be > 0' });
-    else if (!(elevationDeg > 0 && elevationDeg <= 90))
-      issues.push({
-        path: ['row', i + 1, 'elevation_deg'],
-        line: i + 1,
-        column: 3,
-        message: 'elevation_deg must be in (0, 90]',
-      });
-    else if (sigmaDb !== undefined && !(sigmaDb > 0))
-      issues.push({ path: ['row', i + 1, 'sigma_db'], line: i + 1, column: 5, message: 'sigma_db must be > 0' });
-    else rows.push({ timeS, rangeKm, elevationDeg, lossDb, ...(sigmaDb !== undefined ? { sigmaDb } : {}) });
-  });
+  }
   if (issues.length) return err(issues);
   if (rows.length === 0) return err([{ path: [], message: 'no data rows' }]);
   return ok(rows);

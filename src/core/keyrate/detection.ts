@@ -75,18 +75,16 @@ function addSlot(
     e1 = d1 * ebar;
     e2 = d2 * ebar;
   }
-  out[o + NX] = out[prev + NX]! + wX * pk[0] * d0;
-  out[o + NX + 1] = out[prev + NX + 1]! + wX * pk[1] * d1;
-  out[o + NX + 2] = out[prev + NX + 2]! + wX * pk[2] * d2;
-  out[o + NZ] = out[prev + NZ]! + wZ * pk[0] * d0;
-  out[o + NZ + 1] = out[prev + NZ + 1]! + wZ * pk[1] * d1;
-  out[o + NZ + 2] = out[prev + NZ + 2]! + wZ * pk[2] * d2;
-  out[o + MX] = out[prev + MX]! + wX * pk[0] * e0;
-  out[o + MX + 1] = out[prev + MX + 1]! + wX * pk[1] * e1;
-  out[o + MX + 2] = out[prev + MX + 2]! + wX * pk[2] * e2;
-  out[o + MZ] = out[prev + MZ]! + wZ * pk[0] * e0;
-  out[o + MZ + 1] = out[prev + MZ + 1]! + wZ * pk[1] * e1;
-  out[o + MZ + 2] = out[prev + MZ + 2]! + wZ * pk[2] * e2;
+  // Per intensity k: detections D_k and errors E_k weighted by p_k into the X and Z basis sums.
+  for (let k = 0; k < 3; k += 1) {
+    const weight = pk[k]!,
+      detection = k === 0 ? d0 : k === 1 ? d1 : d2,
+      error = k === 0 ? e0 : k === 1 ? e1 : e2;
+    out[o + NX + k] = out[prev + NX + k]! + wX * weight * detection;
+    out[o + NZ + k] = out[prev + NZ + k]! + wZ * weight * detection;
+    out[o + MX + k] = out[prev + MX + k]! + wX * weight * error;
+    out[o + MZ + k] = out[prev + MZ + k]! + wZ * weight * error;
+  }
 }
 
 /**
