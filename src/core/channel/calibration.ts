@@ -143,14 +143,14 @@ export interface CalibrationResult {
 }
 
 /** Modelled loss (dB) for each row under config c. */
-export function modelLossDb(c: LinkConfig, rows: readonly MeasuredLossRow[], includeDetector = false): Float64Array {
+export function modelLossDb(link: LinkConfig, rows: readonly MeasuredLossRow[], includeDetector = false): Float64Array {
   const f = newLinkFactors();
   const g = { rangeKm: 0, elevationRad: 0 };
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     g.rangeKm = rows[i]!.rangeKm;
     g.elevationRad = rows[i]!.elevationDeg * DEG;
-    linkFactors(c, g, { skipScintillation: true }, f);
+    linkFactors(link, g, { skipScintillation: true }, f);
     const eta = includeDetector ? f.efficiency : f.geo * f.point * f.turb * f.atm * f.optics * f.system;
     out[i] = -10 * Math.log10(Math.max(eta, 1e-300));
   }
@@ -161,32 +161,32 @@ function fitParameter(name: string): FitParameter | undefined {
   return FIT_PARAMETERS.find((p) => p.name === name);
 }
 
-/** Fits `o.fit` of link `c` to the rows. Throws RangeError naming a bad parameter. */
+/** Fits `options.fit` of link `config` to the rows. Throws RangeError naming a bad parameter. */
 export function calibrateLink(
-  c: LinkConfig,
+  config: LinkConfig,
   rows: readonly MeasuredLossRow[],
-  o: CalibrationOptions,
+  options: CalibrationOptions,
 ): CalibrationResult {
-  const params = o.fit.map((n) => {
+  const params = options.fit.map((n) => {
     const p = fitParameter(n);
     if (!p)
       throw new RangeError(`unknown fit parameter '${n}' (known: ${FIT_PARAMETERS.map((q) => q.name).join(', ')})`);
-    p.get(c); // throws for a sec-law parameter on a table atmosphere
+    p.get(config); // throws for a sec-law parameter on a table atmosphere
     return p;
   });
-  if (new Set(o.fit).size !== o.fit.length) throw new RangeError('a fit parameter is listed twice');
+  if (new Set(options.fit).size !== options.fit.length) throw new RangeError('a fit parameter is listed twice');
   if (rows.length <= params.length)
     throw new RangeError(`need more rows (${rows.length}) than fitted parameters (${params.length})`);
   const withSigma = rows.every((r) => r.sigmaDb !== undefined && r.sigmaDb > 0);
   const sigma = rows.map((r) => (withSigma ? r.sigmaDb! : 1));
-  const apply = (x: number[]) => params.reduce((cc, p, j) => p.set(cc, x[j]!), c);
-  const include = o.lossIncludesDetector ?? false;
+  const apply = (x: number[]) => params.reduce((cc, p, j) => p.set(cc, x[j]!), config);
+  const include = options.lossIncludesDetector ?? false;
   const residuals = (x: number[]) => {
     const m = modelLossDb(apply(x), rows, include);
     for (let i = 0; i < m.length; i++) m[i] = (m[i]! - rows[i]!.lossDb) / sigma[i]!;
     return m;
   };
-  const x0 = params.map((p) => Math.min(p.upper, Math.max(p.lower, p.get(c))));
+  const x0 = params.map((p) => Math.min(p.upper, Math.max(p.lower, p.get(config))));
   const lower = params.map((p) => p.lower);
   const upper = params.map((p) => p.upper);
   const r = levenbergMarquardt(residuals, x0, { lower, upper });
@@ -208,7 +208,7 @@ export function calibrateLink(
   const link: LinkConfig = {
     ...fitted,
     calibration: {
-      data: o.dataName ?? 'measured loss curve',
+      data: options.dataName ?? 'measured loss curve',
       rows: rows.length,
       fitted: Object.fromEntries(parameters.map((p) => [p.name, { value: p.value, standardError: p.standardError }])),
       rmsResidualDb,
@@ -223,7 +223,7 @@ export function calibrateLink(
     reducedChiSquare: reduced,
     sigmaSource: withSigma ? 'column' : 'residuals',
     rmsResidualDb,
-    residualsByElevation: elevationBins(rows, resid, o.elevationBinDeg ?? 10),
+    residualsByElevation: elevationBins(rows, resid, options.elevationBinDeg ?? 10),
     iterations: r.iterations,
     evaluations: r.evaluations,
     converged: r.converged,

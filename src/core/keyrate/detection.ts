@@ -27,9 +27,13 @@ export interface SlotChannel {
  * series to x^6, whose remainder x^7/5040 is below 2e-15 of the value; else expm1. Exact to double
  * precision either way, and several times cheaper than exp in the optimiser's inner loop.
  */
-export function oneMinusExp(x: number): number {
-  if (x < 1e-2) return x * (1 - x * (1 / 2 - x * (1 / 6 - x * (1 / 24 - x * (1 / 120 - x / 720)))));
-  return -Math.expm1(-x);
+export function oneMinusExp(exponent: number): number {
+  if (exponent < 1e-2)
+    return (
+      exponent *
+      (1 - exponent * (1 / 2 - exponent * (1 / 6 - exponent * (1 / 24 - exponent * (1 / 120 - exponent / 720)))))
+    );
+  return -Math.expm1(-exponent);
 }
 
 /**
@@ -91,11 +95,11 @@ function addSlot(
  * Prefix sums of the count vector over slots: row i (0..n) holds the sums of slots [0, i).
  * `windowCounts(prefix, i, j)` then gives any window in O(1). For the window search.
  */
-export function countPrefixSums(channel: SlotChannel, p: Protocol, excessLossDb = 0): Float64Array {
+export function countPrefixSums(channel: SlotChannel, protocol: Protocol, excessLossDb = 0): Float64Array {
   const n = channel.eta.length;
   const out = new Float64Array((n + 1) * COUNT_FIELDS);
   const scale = Math.pow(10, -excessLossDb / 10);
-  for (let t = 0; t < n; t++) addSlot(channel, p, scale, t, out, t * COUNT_FIELDS, (t + 1) * COUNT_FIELDS);
+  for (let t = 0; t < n; t++) addSlot(channel, protocol, scale, t, out, t * COUNT_FIELDS, (t + 1) * COUNT_FIELDS);
   return out;
 }
 
@@ -105,7 +109,7 @@ export function countPrefixSums(channel: SlotChannel, p: Protocol, excessLossDb 
  */
 export function windowTotals(
   channel: SlotChannel,
-  p: Protocol,
+  protocol: Protocol,
   excessLossDb: number,
   start: number,
   end: number,
@@ -113,7 +117,7 @@ export function windowTotals(
 ): Float64Array {
   out.fill(0);
   const scale = Math.pow(10, -excessLossDb / 10);
-  for (let t = start; t < end; t++) addSlot(channel, p, scale, t, out, 0, 0);
+  for (let t = start; t < end; t++) addSlot(channel, protocol, scale, t, out, 0, 0);
   return out;
 }
 

@@ -118,14 +118,14 @@ export function createPropagator(source: ElementSource): CreateResult {
  * Fraction of the Sun's disc hidden by the Earth seen from the satellite (0 lit, 1 umbra), with
  * satellite.js's Sun (Vallado's low-precision series; adequate for shadow entry to ~1 s).
  */
-export function shadowFraction(t: Instant, positionTemeKm: Vec3): number {
-  const jd = t / MS_PER_DAY + UNIX_EPOCH_JD;
+export function shadowFraction(instant: Instant, positionTemeKm: Vec3): number {
+  const jd = instant / MS_PER_DAY + UNIX_EPOCH_JD;
   return sat.shadowFraction(sat.sunPos(jd).rsun, positionTemeKm as sat.EciVec3<sat.Kilometer>);
 }
 
 /** satellite.js's Sun position (ECI, AU) at t, for `shadowFractionWithSun` over a short span. */
-export function sunPositionAu(t: Instant): Vec3 {
-  const r = sat.sunPos(t / MS_PER_DAY + UNIX_EPOCH_JD).rsun;
+export function sunPositionAu(instant: Instant): Vec3 {
+  const r = sat.sunPos(instant / MS_PER_DAY + UNIX_EPOCH_JD).rsun;
   return { x: r.x, y: r.y, z: r.z };
 }
 

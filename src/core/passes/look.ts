@@ -65,16 +65,25 @@ function look(
 }
 
 /** Look angles and their rates from `site` at t through `cursor`'s track, into `out`. */
-export function lookAt(cursor: TrackCursor, site: SiteFrame, t: Instant, out: LookState): LookState {
-  const p = positionAt(cursor, t);
-  out.atMs = t;
+export function lookAt(cursor: TrackCursor, site: SiteFrame, instant: Instant, out: LookState): LookState {
+  const p = positionAt(cursor, instant);
+  out.atMs = instant;
   return look(out, site, p.x, p.y, p.z, p.vx, p.vy, p.vz);
 }
 
 /** Look angles and their rates from `site` at window node k of `track` (no interpolation), into `out`. */
-export function lookAtNode(track: Track, site: SiteFrame, k: number, out: LookState): LookState {
-  out.atMs = track.t[k]!;
-  return look(out, site, track.x[k]!, track.y[k]!, track.z[k]!, track.vx[k]!, track.vy[k]!, track.vz[k]!);
+export function lookAtNode(track: Track, site: SiteFrame, nodeIndex: number, out: LookState): LookState {
+  out.atMs = track.t[nodeIndex]!;
+  return look(
+    out,
+    site,
+    track.x[nodeIndex]!,
+    track.y[nodeIndex]!,
+    track.z[nodeIndex]!,
+    track.vx[nodeIndex]!,
+    track.vy[nodeIndex]!,
+    track.vz[nodeIndex]!,
+  );
 }
 
 /** Azimuth (rad, from north through east) of a look. */

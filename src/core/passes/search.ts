@@ -77,12 +77,12 @@ export class PassPoints {
     this.r = new Float64Array(size);
     this.dr = new Float64Array(size);
   }
-  put(i: number, t: Instant, el: number, elRate: number, range: number, rangeRate: number): void {
-    this.t[i] = t;
-    this.e[i] = el;
-    this.de[i] = elRate;
-    this.r[i] = range;
-    this.dr[i] = rangeRate;
+  put(index: number, instant: Instant, el: number, elRate: number, range: number, rangeRate: number): void {
+    this.t[index] = instant;
+    this.e[index] = el;
+    this.de[index] = elRate;
+    this.r[index] = range;
+    this.dr[index] = rangeRate;
   }
 }
 
@@ -121,12 +121,12 @@ export class Search {
   ) {}
 
   /** Look angles at t, into `last`. */
-  lookAt(t: Instant): LookState {
-    return lookAt(this.cursor, this.station.frame, t, this.last);
+  lookAt(instant: Instant): LookState {
+    return lookAt(this.cursor, this.station.frame, instant, this.last);
   }
   /** ECEF position and velocity at t (the cursor's output: read it before the next evaluation). */
-  positionAt(t: Instant): PositionState {
-    return positionAt(this.cursor, t);
+  positionAt(instant: Instant): PositionState {
+    return positionAt(this.cursor, instant);
   }
   readonly elevationRate = (t: Instant): number => this.lookAt(t).elevationRateRadS;
   readonly rangeRate = (t: Instant): number => this.lookAt(t).rangeRateKmS;
@@ -135,31 +135,31 @@ export class Search {
    * A look value at t, the root of its rate just found: the solver's last evaluation, within the
    * tolerance of t, is kept (the value is stationary there; the difference is < 1e-9 of it).
    */
-  lastValue(t: Instant, key: 'elevationRad' | 'rangeKm'): number {
+  lastValue(instant: Instant, key: 'elevationRad' | 'rangeKm'): number {
     const last = this.last;
-    return last.atMs === t || Math.abs(last.atMs - t) <= this.tolMs ? last[key] : this.lookAt(t)[key];
+    return last.atMs === instant || Math.abs(last.atMs - instant) <= this.tolMs ? last[key] : this.lookAt(instant)[key];
   }
 
   /** Looks at node k (once per station). */
-  node(k: number): void {
+  node(nodeIndex: number): void {
     const nl = this.nodes;
-    if (nl.stamp[k] === nl.current) return;
-    const la = lookAtNode(this.track, this.station.frame, k, this.last);
-    nl.el[k] = la.elevationRad;
-    nl.elRate[k] = la.elevationRateRadS;
-    nl.range[k] = la.rangeKm;
-    nl.rangeRate[k] = la.rangeRateKmS;
-    nl.stamp[k] = nl.current;
+    if (nl.stamp[nodeIndex] === nl.current) return;
+    const la = lookAtNode(this.track, this.station.frame, nodeIndex, this.last);
+    nl.el[nodeIndex] = la.elevationRad;
+    nl.elRate[nodeIndex] = la.elevationRateRadS;
+    nl.range[nodeIndex] = la.rangeKm;
+    nl.rangeRate[nodeIndex] = la.rangeRateKmS;
+    nl.stamp[nodeIndex] = nl.current;
   }
 
   /**
-   * Root of e(t) - thresholdRad in [a, b], ga = g(a) and g(b) of opposite signs, from the guess x:
-   * Newton's method on the elevation rate (quadratic convergence leaves microseconds).
+   * Root of g = elevation - thresholdRad in [lo, hi], gLo = g(lo) and g(hi) of opposite signs, from
+   * `guess`: Newton's method on the elevation rate (quadratic convergence leaves microseconds).
    */
-  crossing(thresholdRad: number, a: Instant, b: Instant, ga: number, x: Instant): Instant {
+  crossing(thresholdRad: number, lo: Instant, hi: Instant, gLo: number, guess: Instant): Instant {
     const aboveThreshold = (t: Instant) => this.lookAt(t).elevationRad - thresholdRad;
     const lastElevationRatePerMs = () => this.last.elevationRateRadS / 1000;
-    return solveFrom(aboveThreshold, a, b, ga, x, Number.NaN, this.tolMs, lastElevationRatePerMs);
+    return solveFrom(aboveThreshold, lo, hi, gLo, guess, Number.NaN, this.tolMs, lastElevationRatePerMs);
   }
 
   /**

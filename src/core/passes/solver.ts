@@ -5,10 +5,10 @@
 import type { Instant } from '../time/index.js';
 
 /** Cubic Hermite on s in [0, 1] with values v0, v1 and slopes m0, m1 (per unit s) at the ends. */
-export function hermite(v0: number, m0: number, v1: number, m1: number, s: number): number {
-  const s2 = s * s,
-    s3 = s2 * s;
-  return (2 * s3 - 3 * s2 + 1) * v0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * v1 + (s3 - s2) * m1;
+export function hermite(v0: number, m0: number, v1: number, m1: number, fraction: number): number {
+  const s2 = fraction * fraction,
+    s3 = s2 * fraction;
+  return (2 * s3 - 3 * s2 + 1) * v0 + (s3 - 2 * s2 + fraction) * m0 + (-2 * s3 + 3 * s2) * v1 + (s3 - s2) * m1;
 }
 
 /** Coefficients a, b of the Hermite's derivative p'(s) = a s^2 + b s + m0. */
@@ -47,37 +47,39 @@ export function hermiteRootAt(v0: number, m0: number, v1: number, m1: number): n
 }
 
 /**
- * Root of f in [a, b] (f(a) = fa, f(b) of the other sign) from the guess x where f' ~ slope (per
- * ms): Newton steps when `slopeAt` gives f' at the point just evaluated, else secant steps on the
- * last two evaluations; bisection whenever a step leaves the bracket. A step below half the
- * tolerance is final (x + step can round to x at epoch-ms magnitudes).
+ * Root of `residual` in [lo, hi] (residualAtLo at lo, the other sign at hi) from `guess` where its
+ * slope (per ms) is about `slope`: Newton steps when `slopeAt` gives the slope at the point just
+ * evaluated, else secant steps on the last two evaluations; bisection whenever a step leaves the
+ * bracket. A step below half the tolerance is final (x + step can round to x at epoch-ms magnitudes).
  */
 export function solveFrom(
-  f: (t: Instant) => number,
-  a: Instant,
-  b: Instant,
-  fa: number,
-  x: Instant,
+  residual: (t: Instant) => number,
+  lo: Instant,
+  hi: Instant,
+  residualAtLo: number,
+  guess: Instant,
   slope: number,
   tolMs: number,
   slopeAt?: () => number,
 ): Instant {
+  let x = guess,
+    fa = residualAtLo;
   let px = Number.NaN,
     pf = 0;
   for (let i = 0; i < 100; i += 1) {
-    const fx = f(x);
+    const fx = residual(x);
     if (fx === 0) return x;
     if (slopeAt) slope = slopeAt();
     else if (!Number.isNaN(px) && x !== px) slope = (fx - pf) / (x - px);
     if (fx > 0 === fa > 0) {
-      a = x;
+      lo = x;
       fa = fx;
-    } else b = x;
+    } else hi = x;
     const step = -fx / slope;
     if (Math.abs(step) <= tolMs / 2) return x + step;
     let next = x + step;
-    if (!(next > a && next < b)) next = (a + b) / 2;
-    if (b - a <= tolMs) return next;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (hi - lo <= tolMs) return next;
     px = x;
     pf = fx;
     x = next;

@@ -123,15 +123,15 @@ function prepare(cursor: TrackCursor, k: number): void {
 }
 
 /** ECEF position (km) and velocity (km/s) at t from the interpolating polynomial, into `cursor.position`. */
-export function positionAt(cursor: TrackCursor, t: Instant): PositionState {
-  const k = intervalOf(cursor, t);
+export function positionAt(cursor: TrackCursor, instant: Instant): PositionState {
+  const k = intervalOf(cursor, instant);
   if (cursor.ready[k] === 0) prepare(cursor, k);
   const m = cursor.order[k]!,
     zb = k * STENCIL,
     cb = k * 3 * STENCIL,
     z = cursor.stencilTimes,
     c = cursor.coef;
-  const s = (t - cursor.nodes.t[k]!) / 1000;
+  const s = (instant - cursor.nodes.t[k]!) / 1000;
   let x = c[cb + m - 1]!,
     y = c[cb + STENCIL + m - 1]!,
     w = c[cb + 2 * STENCIL + m - 1]!;

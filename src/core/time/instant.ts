@@ -2,7 +2,7 @@
 export type Instant = number;
 
 /** ISO-8601 UTC with milliseconds, e.g. 2024-05-09T13:03:29.100Z. */
-export const toIso = (t: Instant): string => new Date(Math.round(t)).toISOString();
+export const toIso = (instant: Instant): string => new Date(Math.round(instant)).toISOString();
 
 /** Parses ISO-8601 with an explicit zone; returns NaN when it is not one. */
 export function parseIso(text: string): Instant {
