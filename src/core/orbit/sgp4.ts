@@ -5,11 +5,9 @@
 import * as sat from 'satellite.js';
 import type { Instant } from '../time/index.js';
 import type { Vec3 } from '../frames/vectors.js';
-import { MS_PER_DAY, MU_WGS72_KM3_S2 } from '../units.js';
+import { EARTH_RADIUS_WGS72_KM, MS_PER_DAY, MU_WGS72_KM3_S2 } from '../units.js';
 
 const UNIX_EPOCH_JD = 2440587.5;
-/** WGS72 Earth radius and mu used by SGP4 (Spacetrack Report #3). */
-const EARTH_RADIUS_WGS72_KM = 6378.135;
 
 /** satellite.js SatRecError codes -> reasons (Vallado et al. 2006, sgp4 error codes). */
 const SGP4_REASONS: Record<number, string> = {
