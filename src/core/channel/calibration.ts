@@ -47,7 +47,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => c.receiver.opticsEfficiency,
     set: (c, v) => ({ ...c, receiver: { ...c.receiver, opticsEfficiency: v } }),
     prior:
-      'receiver optics and analyser throughput: 0.3-0.7 typical of a 1 m class OGS with BB84 analyser (Liao et al. 2017 do not publish it; Bourgoin et al., New J. Phys. 15, 023006, 2013, budget 3-5 dB)',
+      'receiver optics and analyser throughput: 0.3-0.7 typical of a 1 m class OGS with BB84 analyser ' +
+      '(Liao et al. 2017 do not publish it; Bourgoin et al., New J. Phys. 15, 023006, 2013, budget 3-5 dB)',
   },
   {
     name: 'transmitterOpticsEfficiency',
@@ -66,7 +67,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => secLaw(c, 'zenithTransmittance').zenithTransmittance,
     set: (c, v) => ({ ...c, atmosphere: { ...secLaw(c, 'zenithTransmittance'), zenithTransmittance: v } }),
     prior:
-      'clear-sky MODTRAN zenith transmittance at sea level: 0.876 (785 nm), 0.814 (810 nm), 0.895 (850 nm) (SatQuMA MODTRAN table, docs/physics.md §2.5)',
+      'clear-sky MODTRAN zenith transmittance at sea level: 0.876 (785 nm), 0.814 (810 nm), 0.895 (850 nm) ' +
+      '(SatQuMA MODTRAN table, docs/physics.md §2.5)',
   },
   {
     name: 'airmassExponent',
@@ -76,7 +78,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => secLaw(c, 'airmassExponent').airmassExponent ?? 1,
     set: (c, v) => ({ ...c, atmosphere: { ...secLaw(c, 'airmassExponent'), airmassExponent: v } }),
     prior:
-      '1 for a plane-parallel atmosphere; MODTRAN departs from it below ~15° (docs/physics.md §2.5; Kasten & Young, Appl. Opt. 28, 4735, 1989)',
+      '1 for a plane-parallel atmosphere; MODTRAN departs from it below ~15° ' +
+      '(docs/physics.md §2.5; Kasten & Young, Appl. Opt. 28, 4735, 1989)',
   },
   {
     name: 'aerosolOpticalDepth',
@@ -86,7 +89,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => c.atmosphere.aerosolOpticalDepth ?? 0,
     set: (c, v) => ({ ...c, atmosphere: { ...c.atmosphere, aerosolOpticalDepth: v } }),
     prior:
-      'extra vertical aerosol optical depth beyond the clear-sky model: AERONET 870 nm climatology 0.02-0.5 for continental sites (Holben et al., Remote Sens. Environ. 66, 1, 1998)',
+      'extra vertical aerosol optical depth beyond the clear-sky model: AERONET 870 nm climatology 0.02-0.5 ' +
+      'for continental sites (Holben et al., Remote Sens. Environ. 66, 1, 1998)',
   },
   {
     name: 'pointingJitterRad',
@@ -132,7 +136,10 @@ export interface CalibrationResult {
   chiSquare: number;
   degreesOfFreedom: number;
   reducedChiSquare: number;
-  /** `column`: χ² uses the rows' sigma_db; `residuals`: χ² uses σ = 1 dB and the standard errors are scaled by sqrt(χ²/dof). */
+  /**
+   * `column`: χ² uses the rows' sigma_db; `residuals`: χ² uses σ = 1 dB and the standard errors are
+   * scaled by sqrt(χ²/dof).
+   */
   sigmaSource: 'column' | 'residuals';
   rmsResidualDb: number;
   residualsByElevation: Array<{ fromDeg: number; toDeg: number; rows: number; meanDb: number; rmsDb: number }>;

@@ -168,7 +168,9 @@ const tables = new Map<string, CollectedFractionTable>();
 
 /** The shared table for a geometry and jitter (bounded cache, oldest dropped first). */
 export function collectedFractionTable(geometry: BeamGeometry, jitterRad = 0): CollectedFractionTable {
-  const key = `${geometry.wavelengthM}|${geometry.txApertureRadiusM}|${geometry.waistM}|${geometry.rxApertureRadiusM}|${jitterRad}`;
+  const key =
+    `${geometry.wavelengthM}|${geometry.txApertureRadiusM}|${geometry.waistM}|` +
+    `${geometry.rxApertureRadiusM}|${jitterRad}`;
   let t = tables.get(key);
   if (!t) {
     if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);

@@ -23,7 +23,10 @@ export interface TurbulenceMoments {
   mu56: number;
 }
 
-/** Path integrals from the station altitude h0 to 30 km (Simpson, 3000 intervals, log-spaced is not needed at 10 m steps). */
+/**
+ * Path integrals from the station altitude h0 to 30 km (Simpson, 3000 intervals, log-spaced is not
+ * needed at 10 m steps).
+ */
 export function turbulenceMoments(stationAltitudeM: number, turbulence: TurbulenceConfig): TurbulenceMoments {
   const top = 30_000;
   const n = 3000;
