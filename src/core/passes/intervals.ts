@@ -16,7 +16,7 @@ import type { Instant } from '../time/index.js';
 import { DEG } from '../units.js';
 import { lookAzimuthRad } from './look.js';
 import type { Search } from './search.js';
-import { hermite, hermiteExtremumAt, type Bracket } from './solver.js';
+import { hermite, hermiteExtremumAt } from './solver.js';
 
 export interface Interval {
   aos: Instant;
@@ -109,17 +109,14 @@ function nodeIntervalEvents(
   const { track, nodes } = search;
   search.node(k);
   search.node(k + 1);
-  const bracket: Bracket = {
-    t0: track.t[k]!,
-    t1: track.t[k + 1]!,
-    v0: nodes.el[k]! - thresholdRad,
-    d0: nodes.elRate[k]!,
-    v1: nodes.el[k + 1]! - thresholdRad,
-    d1: nodes.elRate[k + 1]!,
-  };
-  const { t0, t1, v0: g0, d0, v1: g1, d1 } = bracket;
+  const t0 = track.t[k]!,
+    t1 = track.t[k + 1]!,
+    g0 = nodes.el[k]! - thresholdRad,
+    d0 = nodes.elRate[k]!,
+    g1 = nodes.el[k + 1]! - thresholdRad,
+    d1 = nodes.elRate[k + 1]!;
   if (g0 > 0 !== g1 > 0) {
-    intervals.event(search.crossingBetween(thresholdRad, bracket), g1 > 0);
+    intervals.event(search.crossingBetween(thresholdRad, { t0, t1, v0: g0, d0, v1: g1, d1 }), g1 > 0);
     return;
   }
   if (!(g0 > 0 ? d0 < 0 && d1 > 0 : d0 > 0 && d1 < 0)) return;
@@ -128,7 +125,7 @@ function nodeIntervalEvents(
   const hS = (t1 - t0) / 1000;
   const estimate = hermite(g0, d0 * hS, g1, d1 * hS, hermiteExtremumAt(g0, d0 * hS, g1, d1 * hS));
   if (!(g0 > 0 ? estimate < marginRad : estimate > -marginRad)) return;
-  const tm = search.culminationBetween(bracket);
+  const tm = search.culminationBetween({ t0, t1, v0: g0, d0, v1: g1, d1 });
   const la = search.lookAt(tm);
   const gm = la.elevationRad - thresholdRad,
     dm = la.elevationRateRadS;

@@ -152,14 +152,18 @@ export class Search {
     nl.stamp[nodeIndex] = nl.current;
   }
 
+  /** The threshold of the crossing being solved, and its residual and slope (bound once per search). */
+  private thresholdRad = 0;
+  private readonly aboveThreshold = (t: Instant): number => this.lookAt(t).elevationRad - this.thresholdRad;
+  private readonly lastElevationRatePerMs = (): number => this.last.elevationRateRadS / 1000;
+
   /**
    * Root of g = elevation - thresholdRad in [lo, hi], gLo = g(lo) and g(hi) of opposite signs, from
    * `guess`: Newton's method on the elevation rate (quadratic convergence leaves microseconds).
    */
-  crossing(thresholdRad: number, lo: Instant, hi: Instant, gLo: number, guess: Instant): Instant {
-    const aboveThreshold = (t: Instant) => this.lookAt(t).elevationRad - thresholdRad;
-    const lastElevationRatePerMs = () => this.last.elevationRateRadS / 1000;
-    return solveFrom(aboveThreshold, lo, hi, gLo, guess, Number.NaN, this.tolMs, lastElevationRatePerMs);
+  private crossing(thresholdRad: number, lo: Instant, hi: Instant, gLo: number, guess: Instant): Instant {
+    this.thresholdRad = thresholdRad;
+    return solveFrom(this.aboveThreshold, lo, hi, gLo, guess, Number.NaN, this.tolMs, this.lastElevationRatePerMs);
   }
 
   /**

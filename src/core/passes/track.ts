@@ -61,16 +61,26 @@ class NodeGrid {
   readonly y: Float64Array;
   readonly z: Float64Array;
   readonly r: Float64Array;
+  /** ECEF velocities, filled once the positions are in (fillNodeVelocities). */
+  readonly vx: Float64Array;
+  readonly vy: Float64Array;
+  readonly vz: Float64Array;
   maxRate = 0;
   maxSpeed = 0;
   minRadius = Infinity;
   maxRadius = 0;
+  /** One buffer for the track's eight arrays: one allocation per track instead of eight. */
   constructor(capacity: number) {
-    this.t = new Float64Array(capacity);
-    this.x = new Float64Array(capacity);
-    this.y = new Float64Array(capacity);
-    this.z = new Float64Array(capacity);
-    this.r = new Float64Array(capacity);
+    const buffer = new ArrayBuffer(8 * capacity * Float64Array.BYTES_PER_ELEMENT);
+    const column = (i: number) => new Float64Array(buffer, i * capacity * Float64Array.BYTES_PER_ELEMENT, capacity);
+    this.t = column(0);
+    this.x = column(1);
+    this.y = column(2);
+    this.z = column(3);
+    this.r = column(4);
+    this.vx = column(5);
+    this.vy = column(6);
+    this.vz = column(7);
   }
   /** Adds the TEME state (position, velocity) at t as an ECEF node. */
   add(t: Instant, position: Vec, velocity: Vec, inWindow: boolean): void {
@@ -168,20 +178,29 @@ export function buildTrack(sat: PassSatellite, fromMs: Instant, toMs: Instant, s
       grid.add(toMs + j * outsideStepMs, state.positionTemeKm, state.velocityTemeKmS, false);
     }
   }
-  const nodes: TrackNodes = { n: grid.n, t: grid.t, x: grid.x, y: grid.y, z: grid.z, first, stepMs: windowStepMs };
-  const velocities = nodeVelocities(nodes, last, capacity);
-  return {
-    ...nodes,
+  // One object shape for every track (failure or not): the evaluators stay monomorphic.
+  const track: Track = {
+    n: grid.n,
+    t: grid.t,
+    x: grid.x,
+    y: grid.y,
+    z: grid.z,
+    first,
+    stepMs: windowStepMs,
     r: grid.r,
-    ...velocities,
+    vx: grid.vx,
+    vy: grid.vy,
+    vz: grid.vz,
     last,
     maxGroundRateRadMs: (grid.maxRate * 1.1 + EARTH_RATE_RAD_S) / 1000,
     maxSpeedKmS: grid.maxSpeed,
     minRadiusKm: grid.minRadius,
     maxRadiusKm: grid.maxRadius,
     endReason: failure ? 'decayed' : 'window',
-    ...(failure ? { failure } : {}),
+    failure,
   };
+  fillNodeVelocities(track);
+  return track;
 }
 
 /**
@@ -200,23 +219,19 @@ const DERIVATIVE_WEIGHTS = Array.from({ length: STENCIL }, (_, j) => {
   return sum;
 });
 
-/** Velocities at the window nodes: fixed weights on evenly spaced stencils, else the polynomial. */
-function nodeVelocities(
-  nodes: TrackNodes,
-  last: number,
-  capacity: number,
-): { vx: Float64Array; vy: Float64Array; vz: Float64Array } {
-  const vx = new Float64Array(capacity),
-    vy = new Float64Array(capacity),
-    vz = new Float64Array(capacity);
-  const { t, x, y, z, n, stepMs } = nodes;
+/**
+ * Velocities at the window nodes (part of building the track): fixed weights on evenly spaced
+ * stencils, else the polynomial.
+ */
+function fillNodeVelocities(track: Track): void {
+  const { t, x, y, z, vx, vy, vz, n, stepMs } = track;
   let cursor: TrackCursor | undefined;
-  for (let k = nodes.first; k <= last; k += 1) {
+  for (let k = track.first; k <= track.last; k += 1) {
     const lo = k - EXTRA;
     let even = lo >= 0 && lo + STENCIL <= n && stepMs > 0;
     for (let j = 1; even && j < STENCIL; j += 1) even = Math.abs(t[lo + j]! - t[lo + j - 1]! - stepMs) <= 1e-6 * stepMs;
     if (!even) {
-      const p = positionAt((cursor ??= cursorOn(nodes)), t[k]!);
+      const p = positionAt((cursor ??= cursorOn(track)), t[k]!);
       vx[k] = p.vx;
       vy[k] = p.vy;
       vz[k] = p.vz;
@@ -236,5 +251,4 @@ function nodeVelocities(
     vy[k] = sy * inv;
     vz[k] = sz * inv;
   }
-  return { vx, vy, vz };
 }
