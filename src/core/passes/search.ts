@@ -120,11 +120,11 @@ export class Search {
     readonly tolMs: number,
   ) {}
 
-  /** Look angles at t, into `last`. */
+  /** Look angles at `instant`, into `last`. */
   lookAt(instant: Instant): LookState {
     return lookAt(this.cursor, this.station.frame, instant, this.last);
   }
-  /** ECEF position and velocity at t (the cursor's output: read it before the next evaluation). */
+  /** ECEF position and velocity at `instant` (the cursor's output: read it before the next evaluation). */
   positionAt(instant: Instant): PositionState {
     return positionAt(this.cursor, instant);
   }
@@ -140,7 +140,7 @@ export class Search {
     return last.atMs === instant || Math.abs(last.atMs - instant) <= this.tolMs ? last[key] : this.lookAt(instant)[key];
   }
 
-  /** Looks at node k (once per station). */
+  /** Looks at node `nodeIndex` (once per station). */
   node(nodeIndex: number): void {
     const nl = this.nodes;
     if (nl.stamp[nodeIndex] === nl.current) return;
