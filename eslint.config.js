@@ -24,6 +24,28 @@ export default tseslint.config(
     },
   },
   {
+    // No module-level mutable state in the core: scratch and caches belong to a call (a workspace
+    // object passed explicitly), never to the module, so concurrent calls cannot share them.
+    files: ['src/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Program > VariableDeclaration[kind="let"], ExportNamedDeclaration > VariableDeclaration[kind="let"]',
+          message: 'No module-level `let` in src/core: pass state explicitly.',
+        },
+        {
+          selector:
+            ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > ' +
+            'NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$|Array$/]',
+          message: 'No module-level mutable collection in src/core (scratch or cache): allocate it per call.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/web/**/*.js'],
     languageOptions: {
       globals: {

@@ -40,7 +40,10 @@ function perPair(): Candidate[] {
 }
 const shared = (): Candidate[] => candidatesOf({ sets, stations, fromMs, toMs, terminals: undefined, preset });
 
-/** Pass search only (what the change is about), and the whole generation including the key-rate yield of every candidate. */
+/**
+ * Pass search only (what the change is about), and the whole generation including the key-rate
+ * yield of every candidate.
+ */
 function passSearchPerPair() {
   let n = 0;
   for (const es of sets) for (const st of stations) n += passesOf([es], [st], { fromMs, toMs }).passes.length;
@@ -71,12 +74,15 @@ const worst = Math.max(
 );
 const same = a.length === b.length && worst <= 1e-6;
 console.log(
-  `candidates: ${sets.length} satellites x ${stations.length} stations x 7 days: ${b.length} candidates (${same ? 'the same' : 'DIFFERENT'} as the per-pair search; largest yield difference ${worst.toExponential(1)} relative)`,
+  `candidates: ${sets.length} satellites x ${stations.length} stations x 7 days: ${b.length} candidates ` +
+    `(${same ? 'the same' : 'DIFFERENT'} as the per-pair search; ` +
+    `largest yield difference ${worst.toExponential(1)} relative)`,
 );
 const pp = best(passSearchPerPair),
   ps = best(passSearchShared);
 console.log(
-  `pass search   per pair ${pp.toFixed(0)} ms, one track per satellite ${ps.toFixed(0)} ms: ${(pp / ps).toFixed(1)}x faster`,
+  `pass search   per pair ${pp.toFixed(0)} ms, one track per satellite ${ps.toFixed(0)} ms: ` +
+    `${(pp / ps).toFixed(1)}x faster`,
 );
 // The key-rate yield of each candidate (link budget per second + finite key) is the same work in both.
 const yieldOnly = (() => {
@@ -88,6 +94,8 @@ const gp = best(perPair, 3),
   gs = best(shared, 3),
   gy = best(yieldOnly, 3);
 console.log(
-  `generation    per pair ${gp.toFixed(0)} ms, one track per satellite ${gs.toFixed(0)} ms: ${(gp / gs).toFixed(1)}x faster (of which track sampling + key-rate yield of the ${b.length} candidates: ${gy.toFixed(0)} ms)`,
+  `generation    per pair ${gp.toFixed(0)} ms, one track per satellite ${gs.toFixed(0)} ms: ` +
+    `${(gp / gs).toFixed(1)}x faster (of which track sampling + key-rate yield of the ${b.length} candidates: ` +
+    `${gy.toFixed(0)} ms)`,
 );
 if (!same) process.exitCode = 1;

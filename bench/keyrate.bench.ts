@@ -15,10 +15,10 @@ import {
   type TrackSample,
 } from '../src/core/keyrate/index.js';
 import { GENERIC_500KM_810NM } from '../src/core/presets/index.js';
+import { DEG } from '../src/core/units.js';
 
 const R = 6371;
 const H = 500;
-const DEG = Math.PI / 180;
 
 /** Circular-orbit pass with maximum elevation maxElDeg, 1 s samples above 0°, ~7.6 km/s ground track. */
 function track(maxElDeg: number): TrackSample[] {

@@ -16,11 +16,11 @@ export function seedOf(text: string): number {
   return h;
 }
 
-export const seededPassRunner: RunPass = async (b, seed) => {
+export const seededPassRunner: RunPass = async (booking, seed) => {
   const rnd = mulberry32(seed);
-  const cloudy = rnd() > b.clearSkyProbability;
+  const cloudy = rnd() > booking.clearSkyProbability;
   // Box-Muller normal; log-normal with E[factor] = 1.
   const n = Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const factor = Math.exp(0.3 * n - 0.045);
-  return { cloudy, secureBits: cloudy ? 0 : Math.floor(b.expectedSecureBits * factor) };
+  return { cloudy, secureBits: cloudy ? 0 : Math.floor(booking.expectedSecureBits * factor) };
 };

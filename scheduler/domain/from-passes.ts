@@ -6,8 +6,7 @@
 import type { Pass } from '../../src/core/passes/index.js';
 import type { Station } from '../../tle/domain/index.js';
 import { passId, type Candidate } from './candidate.js';
-
-const DEG = Math.PI / 180;
+import { DEG } from '../../src/core/units.js';
 
 export interface OpticalConstraints {
   maxSunElevationDeg: number;
@@ -61,8 +60,8 @@ export function candidatesFromPasses(
  * grows with time above ~30 degrees; roughly 1e5 bits for a low pass to ~1e6 for an overhead
  * one at 500 km (order of Micius/Liao et al. 2017 per-pass figures). Replace via the port.
  */
-export const elevationProxyYield: PassYieldBits = (p) => {
-  const durationS = (p.losMs - p.aosMs) / 1000;
-  const s = Math.sin(p.maxElevationRad);
+export const elevationProxyYield: PassYieldBits = (pass) => {
+  const durationS = (pass.losMs - pass.aosMs) / 1000;
+  const s = Math.sin(pass.maxElevationRad);
   return 1e6 * s ** 4 * Math.min(1, durationS / 400);
 };

@@ -25,6 +25,7 @@ import {
   TrackSampleSchema,
   trackFromWire,
 } from './simulations.schemas.js';
+import { DEG } from '../core/units.js';
 
 export interface SimulationDeps {
   /** Samples (1 s steps) of the pass of `noradId` over `stationId` starting at `aosMs`; throws NOT_FOUND if none. */
@@ -36,7 +37,6 @@ export interface SimulationDeps {
 /** A catalog pass's track, with the epoch of the element set it was predicted from. */
 export type ResolvedTrack = TrackSample[] | { track: TrackSample[]; elementSetEpochMs: number; staleDays?: number };
 
-const DEG = Math.PI / 180;
 const MAX_TRACK = 4 * 3600;
 
 const SkySchema = z.object({

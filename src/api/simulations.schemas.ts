@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
 import { protocolIssues, type Protocol } from '../core/keyrate/index.js';
+import { DEG } from '../core/units.js';
 
 const prob = z.number().min(0).max(1);
 const pos = z.number().positive();
@@ -186,7 +187,6 @@ export const KeyResultSchema = z.object({
   optimisation: z.object({ evaluations: z.number(), timeMs: z.number().optional() }).optional(),
 });
 
-const DEG = Math.PI / 180;
 export const trackFromWire = (sample: z.infer<typeof TrackSampleSchema>) => ({
   tMs: sample.tMs,
   rangeKm: sample.rangeKm,

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { linkBudget, parseTransmittanceTable, tableAtWavelength, type LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
+import { dataRows, rowIssue } from '../core/text-table.js';
 import { findPreset, PRESETS } from '../core/presets/index.js';
 import { LinkConfigFileSchema } from '../api/simulations.schemas.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
@@ -43,35 +44,28 @@ interface GeometryRow {
 
 function parseGeometry(text: string, path: string): GeometryRow[] {
   const rows: GeometryRow[] = [];
-  let seenLine = false;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const isHeader = !seenLine && /^[A-Za-z_]/.test(line);
-    seenLine = true;
-    if (isHeader) return; // an optional header row: time_s,elevation_rad,range_km
-    const cells = line.split(',').map((s) => s.trim());
-    const names = ['time_s', 'elevation_rad', 'range_km'];
+  const names = ['time_s', 'elevation_rad', 'range_km'];
+  for (const { line, cells } of dataRows(text)) {
     const v = cells.slice(0, 3).map((c) => (c === '' ? Number.NaN : Number(c)));
     if (cells.length < 3)
       throw new QkdsatError(
         'VALIDATION',
-        `--geometry: ${path} line ${i + 1}: expected time_s, elevation_rad, range_km`,
-        [{ path: ['row', i + 1], line: i + 1, message: 'expected 3 columns' }],
+        `--geometry: ${path} line ${line}: expected time_s, elevation_rad, range_km`,
+        [rowIssue(line, 'expected 3 columns')],
       );
     const bad = v.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0)
       throw new QkdsatError(
         'VALIDATION',
-        `--geometry: ${path} line ${i + 1}: ${names[bad]} is not a number: '${cells[bad]}'`,
-        [{ path: ['row', i + 1, names[bad]!], line: i + 1, column: bad + 1, message: 'not a number' }],
+        `--geometry: ${path} line ${line}: ${names[bad]} is not a number: '${cells[bad]}'`,
+        [rowIssue(line, 'not a number', { index: bad + 1, name: names[bad]! })],
       );
     if (!(v[2]! > 0))
-      throw new QkdsatError('VALIDATION', `--geometry: ${path} line ${i + 1}: range_km must be > 0`, [
-        { path: ['row', i + 1, 'range_km'], line: i + 1, column: 3, message: 'must be > 0' },
+      throw new QkdsatError('VALIDATION', `--geometry: ${path} line ${line}: range_km must be > 0`, [
+        rowIssue(line, 'must be > 0', { index: 3, name: 'range_km' }),
       ]);
     rows.push({ timeS: v[0]!, elevationRad: v[1]!, rangeKm: v[2]! });
-  });
+  }
   if (rows.length === 0) throw new UsageError(`--geometry: ${path} has no data rows`);
   return rows;
 }

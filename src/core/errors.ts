@@ -93,8 +93,3 @@ export class QkdsatError extends Error {
 export type Result<T, E = Issue[]> = { ok: true; value: T } | { ok: false; error: E };
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
-
-/** Throws a VALIDATION error for a single field. */
-export function invalid(path: string, message: string): never {
-  throw new QkdsatError('VALIDATION', `${path}: ${message}`, [{ path: path.split('.'), message }]);
-}

@@ -13,8 +13,8 @@ import {
 } from '../../src/core/channel/index.js';
 import { mulberry32, normal, simulatePass } from '../../src/core/keyrate/index.js';
 import { MICIUS_XINGLONG, MICIUS_XINGLONG_CALIBRATED } from '../../src/core/presets/index.js';
+import { DEG } from '../../src/core/units.js';
 
-const DEG = Math.PI / 180;
 const parsed = parseMeasuredLoss(
   readFileSync(new URL('../fixtures/micius/micius2017_measured_loss.csv', import.meta.url), 'utf8'),
 );

@@ -13,10 +13,10 @@ import {
   type LinkConfig,
 } from '../../src/core/channel/index.js';
 import { parseLossTable, passKey, SATQUMA_PROTOCOL } from '../../src/core/keyrate/index.js';
+import { DEG } from '../../src/core/units.js';
 
 const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const dB = (eta: number) => -10 * Math.log10(eta);
-const DEG = Math.PI / 180;
 
 interface Case {
   wavelengthNm: number;

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createPropagator } from '../../src/core/orbit/index.js';
 import { findPasses, type PassStation } from '../../src/core/passes/index.js';
+import { DEG } from '../../src/core/units.js';
 
-const DEG = Math.PI / 180;
 const dir = new URL('../fixtures/orbits/', import.meta.url);
 const inputs = JSON.parse(readFileSync(new URL('inputs.json', dir), 'utf8'));
 const ref = JSON.parse(readFileSync(new URL('passes_skyfield_ut1_eq_utc.json', dir), 'utf8'));

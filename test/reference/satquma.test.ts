@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLossTable, passKey, SATQUMA_PROTOCOL, type Protocol } from '../../src/core/keyrate/index.js';
+import { DEG } from '../../src/core/units.js';
 
 const table = parseLossTable(readFileSync(new URL('../fixtures/satquma/FS_loss_XI0.csv', import.meta.url), 'utf8'));
 if (!table.ok) throw new Error('fixture does not parse');
 const series = { timeS: table.value.timeS, elevationRad: table.value.elevationRad, eta: table.value.efficiency };
-const DEG = Math.PI / 180;
 const run = (p: Protocol, ls = 0, halfWidthS = 220) =>
   passKey(series, p, { window: { halfWidthS }, minElevationRad: 10 * DEG, excessLossDb: ls, optimise: false });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);

@@ -3,6 +3,7 @@ import { createPropagator, type Propagator } from '../../src/core/orbit/index.js
 import type { ElementSet } from './element-set.js';
 import { ommOf } from './omm.js';
 import { formatTle } from './tle-text.js';
+import { EARTH_RADIUS_WGS72_KM, MS_PER_DAY, MU_WGS72_KM3_S2, TWO_PI } from '../../src/core/units.js';
 
 /** SGP4 error grows by roughly 1-3 km a day from epoch (Vallado et al. 2006), so 14 days by default. */
 export const DEFAULT_STALE_AFTER_DAYS = 14;
@@ -11,8 +12,6 @@ export const DEFAULT_STALE_AFTER_DAYS = 14;
  * e.g. Starlink 2022-02 losses at ~210 km); configurable.
  */
 export const DEFAULT_REENTRY_PERIGEE_KM = 180;
-const MU_WGS72_KM3_S2 = 398600.8;
-const EARTH_RADIUS_WGS72_KM = 6378.135;
 
 export interface Assessment {
   epochAgeDays: number;
@@ -27,10 +26,10 @@ export function assessElementSet(
   staleAfterDays = DEFAULT_STALE_AFTER_DAYS,
   reentryPerigeeKm = DEFAULT_REENTRY_PERIGEE_KM,
 ): Assessment {
-  const nRadS = (es.meanMotionRevPerDay * 2 * Math.PI) / 86_400;
+  const nRadS = (es.meanMotionRevPerDay * TWO_PI) / 86_400;
   const aKm = Math.cbrt(MU_WGS72_KM3_S2 / (nRadS * nRadS));
   const perigeeAltitudeKm = aKm * (1 - es.eccentricity) - EARTH_RADIUS_WGS72_KM;
-  const epochAgeDays = (nowMs - es.epochMs) / 86_400_000;
+  const epochAgeDays = (nowMs - es.epochMs) / MS_PER_DAY;
   return {
     epochAgeDays,
     stale: Math.abs(epochAgeDays) > staleAfterDays,
@@ -39,7 +38,12 @@ export function assessElementSet(
   };
 }
 
-/** An SGP4 propagator for the element set: from its TLE lines when it has some, else from OMM. */
+/**
+ * An SGP4 propagator for the element set: from its TLE lines when it has some, else from OMM. The
+ * TLE text fixes the elements' precision and satellite.js's epoch arithmetic (year + day of year);
+ * the OMM route moves positions by up to 7 m after 3 days on the LEO catalog, and a satrec built
+ * from the numbers would have to reproduce that parsing bit for bit: the text route stays.
+ */
 export function propagatorOf(es: ElementSet): { ok: true; propagator: Propagator } | { ok: false; reason: string } {
   const tle = formatTle(es);
   const c = createPropagator(tle ? { kind: 'tle', ...tle } : { kind: 'omm', omm: ommOf(es) });

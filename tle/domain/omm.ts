@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { createPropagator, type OmmJson } from '../../src/core/orbit/index.js';
 import type { ElementSet, ParseReport, RecordIssue, RejectedRecord } from './element-set.js';
+import { MS_PER_DAY } from '../../src/core/units.js';
 
-const MS_PER_DAY = 86_400_000;
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Sentinel message for an absent field; validateOmmRecord names the field. */
 const REQUIRED = 'required';

@@ -11,8 +11,8 @@ import { toIso } from '../../src/core/time/index.js';
 import { DEFAULT_STALE_AFTER_DAYS, propagatorOf } from './assess.js';
 import type { ElementSet } from './element-set.js';
 import { toPassStation, type Station } from './station.js';
+import { DEG } from '../../src/core/units.js';
 
-const DEG = Math.PI / 180;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export const PassWireSchema = z

@@ -1,8 +1,7 @@
 /** Optical ground stations: the wire schema (degrees, metres) and the core view (radians, km). */
 import { z } from 'zod';
 import type { PassStation } from '../../src/core/passes/index.js';
-
-const DEG = Math.PI / 180;
+import { DEG } from '../../src/core/units.js';
 
 export const StationIdSchema = z
   .string()

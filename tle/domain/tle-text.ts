@@ -7,8 +7,7 @@ import { createPropagator } from '../../src/core/orbit/index.js';
 import { decodeCatalogNumber, encodeCatalogNumber } from './alpha5.js';
 import type { ElementSet, ParseReport, RecordIssue, RejectedRecord } from './element-set.js';
 import { BLANKS, checksum, field, FIELDS, formatDecimalField, formatExpField, parseExpField } from './tle-fields.js';
-
-const MS_PER_DAY = 86_400_000;
+import { MS_PER_DAY } from '../../src/core/units.js';
 
 /** Two-digit years: 57-99 -> 1957-1999, 00-56 -> 2000-2056 (the Space-Track convention). */
 export const fullYear = (yy: number): number => (yy < 57 ? 2000 + yy : 1900 + yy);

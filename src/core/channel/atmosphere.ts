@@ -23,7 +23,7 @@ export function atmosphericTransmittance(atm: AtmosphereConfig, elevationRad: nu
 }
 
 /** Linear interpolation, clamped to the end values; xs ascending. */
-export function interpolate(xs: ArrayLike<number>, ys: ArrayLike<number>, x: number): number {
+function interpolate(xs: ArrayLike<number>, ys: ArrayLike<number>, x: number): number {
   const n = xs.length;
   if (x <= xs[0]!) return ys[0]!;
   if (x >= xs[n - 1]!) return ys[n - 1]!;
@@ -85,8 +85,8 @@ export function parseTransmittanceTable(text: string): Result<MultiWavelengthTab
 }
 
 /** The column for one wavelength, linearly interpolated between neighbouring columns. */
-export function tableAtWavelength(t: MultiWavelengthTable, wavelengthNm: number): Result<TransmittanceTable> {
-  const ws = t.wavelengthNm;
+export function tableAtWavelength(multiTable: MultiWavelengthTable, wavelengthNm: number): Result<TransmittanceTable> {
+  const ws = multiTable.wavelengthNm;
   if (wavelengthNm < ws[0]! - 1e-9 || wavelengthNm > ws[ws.length - 1]! + 1e-9) {
     return err([
       {
@@ -97,8 +97,8 @@ export function tableAtWavelength(t: MultiWavelengthTable, wavelengthNm: number)
   }
   const idx = ws.map((_, j) => j);
   return ok({
-    elevationDeg: t.elevationDeg.slice(),
-    transmittance: t.transmittance.map((row) =>
+    elevationDeg: multiTable.elevationDeg.slice(),
+    transmittance: multiTable.transmittance.map((row) =>
       interpolate(
         ws,
         idx.map((j) => row[j]!),

@@ -11,6 +11,7 @@
  *   from -18° (night) to 0° (1e-3 at sunset).
  */
 import type { SkyGeometry } from './types.js';
+import { DEG } from '../units.js';
 
 const PLANCK_JS = 6.62607015e-34;
 const LIGHT_MS = 299_792_458;
@@ -18,7 +19,6 @@ const H_NIGHT = 4.8e-9;
 const H_FULL_MOON_90 = 3e-8;
 const H_SUNSET = 1e-3;
 const H_DAY = 1.2e-2;
-const DEG = Math.PI / 180;
 
 const ksScattering = (rhoDeg: number) => 10 ** 5.36 * (1.06 + Math.cos(rhoDeg * DEG) ** 2) + 10 ** (6.15 - rhoDeg / 40);
 

@@ -5,9 +5,11 @@
  * or, with `lossIncludesDetector`, its total.
  */
 import { err, ok, type Issue, type Result } from '../errors.js';
+import { dataRows, rowIssue } from '../text-table.js';
 import { levenbergMarquardt } from './least-squares.js';
 import { linkFactors, newLinkFactors } from './link-budget.js';
 import type { LinkConfig } from './types.js';
+import { DEG } from '../units.js';
 
 export interface MeasuredLossRow {
   timeS: number;
@@ -45,7 +47,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => c.receiver.opticsEfficiency,
     set: (c, v) => ({ ...c, receiver: { ...c.receiver, opticsEfficiency: v } }),
     prior:
-      'receiver optics and analyser throughput: 0.3-0.7 typical of a 1 m class OGS with BB84 analyser (Liao et al. 2017 do not publish it; Bourgoin et al., New J. Phys. 15, 023006, 2013, budget 3-5 dB)',
+      'receiver optics and analyser throughput: 0.3-0.7 typical of a 1 m class OGS with BB84 analyser ' +
+      '(Liao et al. 2017 do not publish it; Bourgoin et al., New J. Phys. 15, 023006, 2013, budget 3-5 dB)',
   },
   {
     name: 'transmitterOpticsEfficiency',
@@ -64,7 +67,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => secLaw(c, 'zenithTransmittance').zenithTransmittance,
     set: (c, v) => ({ ...c, atmosphere: { ...secLaw(c, 'zenithTransmittance'), zenithTransmittance: v } }),
     prior:
-      'clear-sky MODTRAN zenith transmittance at sea level: 0.876 (785 nm), 0.814 (810 nm), 0.895 (850 nm) (SatQuMA MODTRAN table, docs/physics.md §2.5)',
+      'clear-sky MODTRAN zenith transmittance at sea level: 0.876 (785 nm), 0.814 (810 nm), 0.895 (850 nm) ' +
+      '(SatQuMA MODTRAN table, docs/physics.md §2.5)',
   },
   {
     name: 'airmassExponent',
@@ -74,7 +78,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => secLaw(c, 'airmassExponent').airmassExponent ?? 1,
     set: (c, v) => ({ ...c, atmosphere: { ...secLaw(c, 'airmassExponent'), airmassExponent: v } }),
     prior:
-      '1 for a plane-parallel atmosphere; MODTRAN departs from it below ~15° (docs/physics.md §2.5; Kasten & Young, Appl. Opt. 28, 4735, 1989)',
+      '1 for a plane-parallel atmosphere; MODTRAN departs from it below ~15° ' +
+      '(docs/physics.md §2.5; Kasten & Young, Appl. Opt. 28, 4735, 1989)',
   },
   {
     name: 'aerosolOpticalDepth',
@@ -84,7 +89,8 @@ export const FIT_PARAMETERS: readonly FitParameter[] = [
     get: (c) => c.atmosphere.aerosolOpticalDepth ?? 0,
     set: (c, v) => ({ ...c, atmosphere: { ...c.atmosphere, aerosolOpticalDepth: v } }),
     prior:
-      'extra vertical aerosol optical depth beyond the clear-sky model: AERONET 870 nm climatology 0.02-0.5 for continental sites (Holben et al., Remote Sens. Environ. 66, 1, 1998)',
+      'extra vertical aerosol optical depth beyond the clear-sky model: AERONET 870 nm climatology 0.02-0.5 ' +
+      'for continental sites (Holben et al., Remote Sens. Environ. 66, 1, 1998)',
   },
   {
     name: 'pointingJitterRad',
@@ -130,7 +136,10 @@ export interface CalibrationResult {
   chiSquare: number;
   degreesOfFreedom: number;
   reducedChiSquare: number;
-  /** `column`: χ² uses the rows' sigma_db; `residuals`: χ² uses σ = 1 dB and the standard errors are scaled by sqrt(χ²/dof). */
+  /**
+   * `column`: χ² uses the rows' sigma_db; `residuals`: χ² uses σ = 1 dB and the standard errors are
+   * scaled by sqrt(χ²/dof).
+   */
   sigmaSource: 'column' | 'residuals';
   rmsResidualDb: number;
   residualsByElevation: Array<{ fromDeg: number; toDeg: number; rows: number; meanDb: number; rmsDb: number }>;
@@ -140,53 +149,51 @@ export interface CalibrationResult {
   link: LinkConfig;
 }
 
-const DEG = Math.PI / 180;
-
 /** Modelled loss (dB) for each row under config c. */
-export function modelLossDb(c: LinkConfig, rows: readonly MeasuredLossRow[], includeDetector = false): Float64Array {
+export function modelLossDb(link: LinkConfig, rows: readonly MeasuredLossRow[], includeDetector = false): Float64Array {
   const f = newLinkFactors();
   const g = { rangeKm: 0, elevationRad: 0 };
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     g.rangeKm = rows[i]!.rangeKm;
     g.elevationRad = rows[i]!.elevationDeg * DEG;
-    linkFactors(c, g, { skipScintillation: true }, f);
+    linkFactors(link, g, { skipScintillation: true }, f);
     const eta = includeDetector ? f.efficiency : f.geo * f.point * f.turb * f.atm * f.optics * f.system;
     out[i] = -10 * Math.log10(Math.max(eta, 1e-300));
   }
   return out;
 }
 
-export function fitParameter(name: string): FitParameter | undefined {
+function fitParameter(name: string): FitParameter | undefined {
   return FIT_PARAMETERS.find((p) => p.name === name);
 }
 
-/** Fits `o.fit` of link `c` to the rows. Throws RangeError naming a bad parameter. */
+/** Fits `options.fit` of link `config` to the rows. Throws RangeError naming a bad parameter. */
 export function calibrateLink(
-  c: LinkConfig,
+  config: LinkConfig,
   rows: readonly MeasuredLossRow[],
-  o: CalibrationOptions,
+  options: CalibrationOptions,
 ): CalibrationResult {
-  const params = o.fit.map((n) => {
+  const params = options.fit.map((n) => {
     const p = fitParameter(n);
     if (!p)
       throw new RangeError(`unknown fit parameter '${n}' (known: ${FIT_PARAMETERS.map((q) => q.name).join(', ')})`);
-    p.get(c); // throws for a sec-law parameter on a table atmosphere
+    p.get(config); // throws for a sec-law parameter on a table atmosphere
     return p;
   });
-  if (new Set(o.fit).size !== o.fit.length) throw new RangeError('a fit parameter is listed twice');
+  if (new Set(options.fit).size !== options.fit.length) throw new RangeError('a fit parameter is listed twice');
   if (rows.length <= params.length)
     throw new RangeError(`need more rows (${rows.length}) than fitted parameters (${params.length})`);
   const withSigma = rows.every((r) => r.sigmaDb !== undefined && r.sigmaDb > 0);
   const sigma = rows.map((r) => (withSigma ? r.sigmaDb! : 1));
-  const apply = (x: number[]) => params.reduce((cc, p, j) => p.set(cc, x[j]!), c);
-  const include = o.lossIncludesDetector ?? false;
+  const apply = (x: number[]) => params.reduce((cc, p, j) => p.set(cc, x[j]!), config);
+  const include = options.lossIncludesDetector ?? false;
   const residuals = (x: number[]) => {
     const m = modelLossDb(apply(x), rows, include);
     for (let i = 0; i < m.length; i++) m[i] = (m[i]! - rows[i]!.lossDb) / sigma[i]!;
     return m;
   };
-  const x0 = params.map((p) => Math.min(p.upper, Math.max(p.lower, p.get(c))));
+  const x0 = params.map((p) => Math.min(p.upper, Math.max(p.lower, p.get(config))));
   const lower = params.map((p) => p.lower);
   const upper = params.map((p) => p.upper);
   const r = levenbergMarquardt(residuals, x0, { lower, upper });
@@ -208,7 +215,7 @@ export function calibrateLink(
   const link: LinkConfig = {
     ...fitted,
     calibration: {
-      data: o.dataName ?? 'measured loss curve',
+      data: options.dataName ?? 'measured loss curve',
       rows: rows.length,
       fitted: Object.fromEntries(parameters.map((p) => [p.name, { value: p.value, standardError: p.standardError }])),
       rmsResidualDb,
@@ -223,7 +230,7 @@ export function calibrateLink(
     reducedChiSquare: reduced,
     sigmaSource: withSigma ? 'column' : 'residuals',
     rmsResidualDb,
-    residualsByElevation: elevationBins(rows, resid, o.elevationBinDeg ?? 10),
+    residualsByElevation: elevationBins(rows, resid, options.elevationBinDeg ?? 10),
     iterations: r.iterations,
     evaluations: r.evaluations,
     converged: r.converged,
@@ -252,51 +259,40 @@ function elevationBins(rows: readonly MeasuredLossRow[], resid: Float64Array, wi
 
 const COLUMNS = ['time_s', 'range_km', 'elevation_deg', 'loss_db', 'sigma_db'];
 
+/** What is wrong with a measured-loss row, if anything. */
+function measuredLossIssue(line: number, cells: string[], values: number[]): Issue | undefined {
+  if (cells.length < 4) return rowIssue(line, 'expected time_s, range_km, elevation_deg, loss_db[, sigma_db]');
+  const bad = values.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0)
+    return rowIssue(line, `${COLUMNS[bad]} is not a number: '${cells[bad]}'`, { index: bad + 1, name: COLUMNS[bad]! });
+  const [, rangeKm, elevationDeg, , sigmaDb] = values;
+  if (!(rangeKm! > 0)) return rowIssue(line, 'range_km must be > 0', { index: 2, name: 'range_km' });
+  if (!(elevationDeg! > 0 && elevationDeg! <= 90))
+    return rowIssue(line, 'elevation_deg must be in (0, 90]', { index: 3, name: 'elevation_deg' });
+  if (sigmaDb !== undefined && !(sigmaDb > 0))
+    return rowIssue(line, 'sigma_db must be > 0', { index: 5, name: 'sigma_db' });
+  return undefined;
+}
+
 /** Parses `time_s, range_km, elevation_deg, loss_db[, sigma_db]` (`#` comments, optional header row). */
 export function parseMeasuredLoss(text: string): Result<MeasuredLossRow[], Issue[]> {
   const rows: MeasuredLossRow[] = [];
   const issues: Issue[] = [];
-  let seen = false;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const header = !seen && /^[A-Za-z_]/.test(line);
-    seen = true;
-    if (header) return;
-    const cells = line.split(',').map((s) => s.trim());
-    if (cells.length < 4) {
-      issues.push({
-        path: ['row', i + 1],
-        line: i + 1,
-        message: 'expected time_s, range_km, elevation_deg, loss_db[, sigma_db]',
-      });
-      return;
+  for (const { line, cells } of dataRows(text)) {
+    const values = cells.slice(0, 5).map((cell) => (cell === '' ? Number.NaN : Number(cell)));
+    const issue = measuredLossIssue(line, cells, values);
+    if (issue) issues.push(issue);
+    else {
+      const [timeS, rangeKm, elevationDeg, lossDb, sigmaDb] = values as [
+        number,
+        number,
+        number,
+        number,
+        number | undefined,
+      ];
+      rows.push({ timeS, rangeKm, elevationDeg, lossDb, ...(sigmaDb !== undefined ? { sigmaDb } : {}) });
     }
-    const v = cells.slice(0, 5).map((s) => (s === '' ? Number.NaN : Number(s)));
-    const bad = v.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) {
-      issues.push({
-        path: ['row', i + 1, COLUMNS[bad]!],
-        line: i + 1,
-        column: bad + 1,
-        message: `${COLUMNS[bad]} is not a number: '${cells[bad]}'`,
-      });
-      return;
-    }
-    const [timeS, rangeKm, elevationDeg, lossDb, sigmaDb] = v as [number, number, number, number, number | undefined];
-    if (!(rangeKm > 0))
-      issues.push({ path: ['row', i + 1, 'range_km'], line: i + 1, column: 2, message: 'range_km must be > 0' });
-    else if (!(elevationDeg > 0 && elevationDeg <= 90))
-      issues.push({
-        path: ['row', i + 1, 'elevation_deg'],
-        line: i + 1,
-        column: 3,
-        message: 'elevation_deg must be in (0, 90]',
-      });
-    else if (sigmaDb !== undefined && !(sigmaDb > 0))
-      issues.push({ path: ['row', i + 1, 'sigma_db'], line: i + 1, column: 5, message: 'sigma_db must be > 0' });
-    else rows.push({ timeS, rangeKm, elevationDeg, lossDb, ...(sigmaDb !== undefined ? { sigmaDb } : {}) });
-  });
+  }
   if (issues.length) return err(issues);
   if (rows.length === 0) return err([{ path: [], message: 'no data rows' }]);
   return ok(rows);

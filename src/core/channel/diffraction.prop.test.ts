@@ -5,7 +5,9 @@ import { fresnelCollectedFraction, ricianCdf, transmittedFraction } from './diff
 import { besselJ0, gaussLegendre } from './special.js';
 
 describe('diffraction invariants (docs/physics.md §2.2-2.4)', () => {
-  it('an untruncated Gaussian collects 1 - exp(-2 a_R²/w(L)²) at every range (Fresnel propagation is exact for it)', () => {
+  const exact =
+    'an untruncated Gaussian collects 1 - exp(-2 a_R²/w(L)²) at every range ' + '(Fresnel propagation is exact for it)';
+  it(exact, () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0.02, max: 0.5, noNaN: true }),

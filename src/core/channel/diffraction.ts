@@ -65,21 +65,21 @@ export function ricianCdf(alpha: number, beta: number): number {
 }
 
 /** Power fraction through the transmit aperture: 1 - e^(-2 aT²/w0²). */
-export function transmittedFraction(g: BeamGeometry): number {
-  return -Math.expm1((-2 * g.txApertureRadiusM ** 2) / g.waistM ** 2);
+export function transmittedFraction(geometry: BeamGeometry): number {
+  return -Math.expm1((-2 * geometry.txApertureRadiusM ** 2) / geometry.waistM ** 2);
 }
 
 /**
  * η for one range by direct quadrature (docs/physics.md §2.2). `jitterSigmaM` = σ_p L, the rms offset
  * per axis of the beam centre at the receiver. Relative to the emitted power.
  */
-export function fresnelCollectedFraction(g: BeamGeometry, rangeM: number, jitterSigmaM = 0): number {
-  const k = (2 * Math.PI) / g.wavelengthM;
+export function fresnelCollectedFraction(geometry: BeamGeometry, rangeM: number, jitterSigmaM = 0): number {
+  const k = (2 * Math.PI) / geometry.wavelengthM;
   const L = rangeM;
-  const aR = g.rxApertureRadiusM;
+  const aR = geometry.rxApertureRadiusM;
   const sigma = jitterSigmaM;
   // Beyond 6.5 w0 the Gaussian is below e^-42 of its peak: nothing left to truncate.
-  const rhoMax = Math.min(g.txApertureRadiusM, 6.5 * g.waistM);
+  const rhoMax = Math.min(geometry.txApertureRadiusM, 6.5 * geometry.waistM);
   const yMax = sigma > 0 ? aR + 9 * sigma : aR;
   // ρ nodes: oscillation of J0(kρy/L) e^(ikρ²/2L) over [0, rhoMax] is at most (kρ yMax + kρ²/2)/L rad.
   const phase = (k * rhoMax * (yMax + rhoMax / 2)) / L;
@@ -92,7 +92,7 @@ export function fresnelCollectedFraction(g: BeamGeometry, rangeM: number, jitter
   const kr = new Float64Array(nr);
   for (let j = 0; j < nr; j++) {
     const r = rx[j]!;
-    const a = rw[j]! * r * Math.exp(-(r * r) / g.waistM ** 2);
+    const a = rw[j]! * r * Math.exp(-(r * r) / geometry.waistM ** 2);
     const ph = (k * r * r) / (2 * L);
     re[j] = a * Math.cos(ph);
     im[j] = a * Math.sin(ph);
@@ -123,7 +123,7 @@ export function fresnelCollectedFraction(g: BeamGeometry, rangeM: number, jitter
     p += yw[i]! * y * (ur * ur + ui * ui) * K;
   }
   const collected = 2 * Math.PI * (k / L) ** 2 * p;
-  return collected / ((Math.PI * g.waistM ** 2) / 2);
+  return collected / ((Math.PI * geometry.waistM ** 2) / 2);
 }
 
 /** Table step in ln L (nodes every 2.5 %), and the number of cached geometries. */
@@ -134,14 +134,14 @@ const MAX_TABLES = 64;
 export class CollectedFractionTable {
   private readonly nodes = new Map<number, number>();
   constructor(
-    private readonly g: BeamGeometry,
+    private readonly geometry: BeamGeometry,
     private readonly jitterRad: number,
   ) {}
   private node(i: number): number {
     let v = this.nodes.get(i);
     if (v === undefined) {
       const L = Math.exp(i * LN_STEP);
-      v = Math.log(Math.max(1e-300, fresnelCollectedFraction(this.g, L, this.jitterRad * L)));
+      v = Math.log(Math.max(1e-300, fresnelCollectedFraction(this.geometry, L, this.jitterRad * L)));
       this.nodes.set(i, v);
     }
     return v;
@@ -161,15 +161,20 @@ export class CollectedFractionTable {
   }
 }
 
+// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
+// Fresnel integrals): the exception to the core's no-module-state rule.
+// eslint-disable-next-line no-restricted-syntax
 const tables = new Map<string, CollectedFractionTable>();
 
 /** The shared table for a geometry and jitter (bounded cache, oldest dropped first). */
-export function collectedFractionTable(g: BeamGeometry, jitterRad = 0): CollectedFractionTable {
-  const key = `${g.wavelengthM}|${g.txApertureRadiusM}|${g.waistM}|${g.rxApertureRadiusM}|${jitterRad}`;
+export function collectedFractionTable(geometry: BeamGeometry, jitterRad = 0): CollectedFractionTable {
+  const key =
+    `${geometry.wavelengthM}|${geometry.txApertureRadiusM}|${geometry.waistM}|` +
+    `${geometry.rxApertureRadiusM}|${jitterRad}`;
   let t = tables.get(key);
   if (!t) {
     if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);
-    t = new CollectedFractionTable(g, jitterRad);
+    t = new CollectedFractionTable(geometry, jitterRad);
     tables.set(key, t);
   }
   return t;
@@ -179,6 +184,6 @@ export function collectedFractionTable(g: BeamGeometry, jitterRad = 0): Collecte
  * η(L) relative to the emitted power, from the per-geometry table (docs/physics.md §2.4): within
  * 1e-5 dB of `fresnelCollectedFraction` (tested), and O(1) per call once the nodes near L exist.
  */
-export function collectedFractionAt(g: BeamGeometry, rangeM: number, jitterRad = 0): number {
-  return collectedFractionTable(g, jitterRad).at(rangeM);
+export function collectedFractionAt(geometry: BeamGeometry, rangeM: number, jitterRad = 0): number {
+  return collectedFractionTable(geometry, jitterRad).at(rangeM);
 }

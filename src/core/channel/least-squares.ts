@@ -29,7 +29,7 @@ const sumSq = (r: ArrayLike<number>) => {
 };
 
 /** Solves A x = b (A symmetric positive definite, small) by Cholesky; undefined if not positive definite. */
-export function choleskySolve(A: number[][], b: number[]): number[] | undefined {
+function choleskySolve(A: number[][], b: number[]): number[] | undefined {
   const n = b.length;
   const L = A.map(() => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
@@ -58,7 +58,7 @@ export function choleskySolve(A: number[][], b: number[]): number[] | undefined 
 }
 
 /** Inverse of a small symmetric positive definite matrix (column by column); NaNs if singular. */
-export function invertSpd(A: number[][]): number[][] {
+function invertSpd(A: number[][]): number[][] {
   const n = A.length;
   const cols = A.map(
     (_, j) =>
@@ -109,9 +109,9 @@ function normalEquations(J: Float64Array[], r: Float64Array): { JtJ: number[][];
 export function levenbergMarquardt(
   residuals: (x: number[]) => Float64Array,
   x0: number[],
-  o: LeastSquaresOptions,
+  options: LeastSquaresOptions,
 ): LeastSquaresResult {
-  const clamp = (x: number[]) => x.map((v, j) => Math.min(o.upper[j]!, Math.max(o.lower[j]!, v)));
+  const clamp = (x: number[]) => x.map((v, j) => Math.min(options.upper[j]!, Math.max(options.lower[j]!, v)));
   let evaluations = 0;
   const f = (x: number[]) => {
     evaluations++;
@@ -123,10 +123,10 @@ export function levenbergMarquardt(
   let lambda = 1e-3;
   let converged = false;
   let it = 0;
-  const maxIt = o.maxIterations ?? 100;
-  const tol = o.relativeTolerance ?? 1e-10;
+  const maxIt = options.maxIterations ?? 100;
+  const tol = options.relativeTolerance ?? 1e-10;
   for (; it < maxIt && !converged; it++) {
-    const J = jacobian(f, x, r, o.lower, o.upper);
+    const J = jacobian(f, x, r, options.lower, options.upper);
     const { JtJ, Jtr } = normalEquations(J, r);
     let improved = false;
     for (let tries = 0; tries < 30 && !improved; tries++) {
@@ -154,7 +154,7 @@ export function levenbergMarquardt(
     }
     if (!improved) converged = true; // no downhill step at any damping: a (bounded) minimum
   }
-  const J = jacobian(f, x, r, o.lower, o.upper);
+  const J = jacobian(f, x, r, options.lower, options.upper);
   return {
     x,
     chiSquare: chi,

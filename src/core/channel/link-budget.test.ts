@@ -4,8 +4,7 @@ import { atmosphericTransmittance, parseTransmittanceTable, tableAtWavelength } 
 import { beamRadiusM, collectedFraction, truncationFactor } from './beam.js';
 import { skyRadiance } from './background.js';
 import { linkBudget } from './link-budget.js';
-
-const DEG = Math.PI / 180;
+import { DEG } from '../units.js';
 
 describe('Gaussian beam', () => {
   it('w(L) -> θ L in the far field with θ = λ/(π w0)', () => {

@@ -28,6 +28,9 @@ import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
 /** Cap on any one term so results stay finite and JSON-serialisable. */
 const MAX_DB = 400;
 const toDb = (eta: number) => Math.min(MAX_DB, Math.max(0, -10 * Math.log10(Math.max(eta, 1e-300))));
+// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
+// Fresnel integrals): the exception to the core's no-module-state rule.
+// eslint-disable-next-line no-restricted-syntax
 const momentCache = new WeakMap<LinkConfig, TurbulenceMoments>();
 
 interface Diffraction {
@@ -36,6 +39,9 @@ interface Diffraction {
   scale: number;
   w0: number;
 }
+// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
+// Fresnel integrals): the exception to the core's no-module-state rule.
+// eslint-disable-next-line no-restricted-syntax
 const diffractionCache = new WeakMap<LinkConfig, Diffraction>();
 
 /** The link's diffraction tables (no jitter, with jitter) and its normalisation factor (§2.3). */
@@ -62,7 +68,7 @@ function diffraction(c: LinkConfig): Diffraction {
   return d;
 }
 
-export const normalisationOf = (c: LinkConfig): Normalisation => c.transmitter.normalisation ?? 'emitted';
+export const normalisationOf = (link: LinkConfig): Normalisation => link.transmitter.normalisation ?? 'emitted';
 
 function moments(c: LinkConfig): TurbulenceMoments | undefined {
   if (!c.turbulence) return undefined;
@@ -120,57 +126,57 @@ export const newLinkFactors = (): LinkFactors => ({
   extraneousCountProbability: 0,
 });
 
-/** Computes every factor of the budget into `f` (docs/physics.md §2). */
+/** Computes every factor of the budget into `factors` (docs/physics.md §2). */
 export function linkFactors(
-  c: LinkConfig,
-  g: LinkGeometry,
-  o: LinkOptions = {},
-  f: LinkFactors = newLinkFactors(),
+  link: LinkConfig,
+  geometry: LinkGeometry,
+  options: LinkOptions = {},
+  factors: LinkFactors = newLinkFactors(),
 ): LinkFactors {
-  const lambda = c.wavelengthNm * 1e-9;
-  const L = g.rangeKm * 1000;
-  const tx = c.transmitter;
-  const rx = c.receiver;
-  const d = diffraction(c);
+  const lambda = link.wavelengthNm * 1e-9;
+  const L = geometry.rangeKm * 1000;
+  const tx = link.transmitter;
+  const rx = link.receiver;
+  const d = diffraction(link);
   const w = beamRadiusM(d.w0, lambda, L);
   const geo = d.geo.at(L) * d.scale;
   const wJit = jitteredRadiusM(w, tx.pointingJitterRad, L);
-  f.geo = geo;
+  factors.geo = geo;
   // Informational: exact over untruncated-Gaussian collection (the part of η_geo due to the aperture).
-  f.trunc = geo / collectedFraction(rx.apertureRadiusM, w);
-  f.point = tx.pointingJitterRad > 0 ? (d.jittered.at(L) * d.scale) / geo : 1;
-  f.turb = 1;
-  f.scintillationIndex = 0;
-  const m = moments(c);
+  factors.trunc = geo / collectedFraction(rx.apertureRadiusM, w);
+  factors.point = tx.pointingJitterRad > 0 ? (d.jittered.at(L) * d.scale) / geo : 1;
+  factors.turb = 1;
+  factors.scintillationIndex = 0;
+  const m = moments(link);
   if (m) {
-    if (c.direction === 'uplink') {
-      const wLt = uplinkLongTermRadiusM(wJit, lambda, L, coherenceRadiusM(m, lambda, g.elevationRad));
-      f.turb = collectedFraction(rx.apertureRadiusM, wLt) / collectedFraction(rx.apertureRadiusM, wJit);
-      f.scintillationIndex = rytovVariance(m, lambda, g.elevationRad);
-    } else if (!o.skipScintillation) {
-      f.scintillationIndex = downlinkScintillationIndex(m, lambda, g.elevationRad, 2 * rx.apertureRadiusM);
+    if (link.direction === 'uplink') {
+      const wLt = uplinkLongTermRadiusM(wJit, lambda, L, coherenceRadiusM(m, lambda, geometry.elevationRad));
+      factors.turb = collectedFraction(rx.apertureRadiusM, wLt) / collectedFraction(rx.apertureRadiusM, wJit);
+      factors.scintillationIndex = rytovVariance(m, lambda, geometry.elevationRad);
+    } else if (!options.skipScintillation) {
+      factors.scintillationIndex = downlinkScintillationIndex(m, lambda, geometry.elevationRad, 2 * rx.apertureRadiusM);
     }
   }
-  f.atm = atmosphericTransmittance(c.atmosphere, g.elevationRad);
-  f.optics = tx.opticsEfficiency * rx.opticsEfficiency;
-  f.system = Math.pow(10, -c.systemLossDb / 10);
-  const det = c.detector;
+  factors.atm = atmosphericTransmittance(link.atmosphere, geometry.elevationRad);
+  factors.optics = tx.opticsEfficiency * rx.opticsEfficiency;
+  factors.system = Math.pow(10, -link.systemLossDb / 10);
+  const det = link.detector;
   const nDet = det.count ?? 4;
-  const channelEta = f.geo * f.point * f.turb * f.atm * f.optics * f.system;
+  const channelEta = factors.geo * factors.point * factors.turb * factors.atm * factors.optics * factors.system;
   // Dead time: non-paralysable, 1 / (1 + R τ) with R the signal click rate per detector.
   let deadTime = 1;
-  if (det.deadTimeS && o.meanPhotonNumber && o.repetitionRateHz) {
-    const perDet = (o.repetitionRateHz * o.meanPhotonNumber * channelEta * det.efficiency) / nDet;
+  if (det.deadTimeS && options.meanPhotonNumber && options.repetitionRateHz) {
+    const perDet = (options.repetitionRateHz * options.meanPhotonNumber * channelEta * det.efficiency) / nDet;
     deadTime = 1 / (1 + perDet * det.deadTimeS);
   }
-  f.detector = det.efficiency * deadTime;
-  f.efficiency = channelEta * f.detector;
-  f.beamRadiusM = w;
-  f.skyRadiance = g.sky ? skyRadiance(g.sky) : 0;
-  f.backgroundCountRateHz =
-    g.sky && rx.fieldOfViewRad && rx.filterBandwidthNm
+  factors.detector = det.efficiency * deadTime;
+  factors.efficiency = channelEta * factors.detector;
+  factors.beamRadiusM = w;
+  factors.skyRadiance = geometry.sky ? skyRadiance(geometry.sky) : 0;
+  factors.backgroundCountRateHz =
+    geometry.sky && rx.fieldOfViewRad && rx.filterBandwidthNm
       ? backgroundCountRateHz(
-          f.skyRadiance,
+          factors.skyRadiance,
           rx.fieldOfViewRad,
           rx.apertureRadiusM,
           rx.filterBandwidthNm,
@@ -179,22 +185,22 @@ export function linkFactors(
           lambda,
         )
       : 0;
-  f.darkCountRateHz = (det.darkCountRateHz ?? 0) * nDet;
-  f.extraneousCountProbability = Math.min(
+  factors.darkCountRateHz = (det.darkCountRateHz ?? 0) * nDet;
+  factors.extraneousCountProbability = Math.min(
     0.49,
-    ((f.darkCountRateHz + f.backgroundCountRateHz) / nDet) * (det.gateWidthS ?? 1e-9),
+    ((factors.darkCountRateHz + factors.backgroundCountRateHz) / nDet) * (det.gateWidthS ?? 1e-9),
   );
-  return f;
+  return factors;
 }
 
-export function linkBudget(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}): LinkBudget {
-  const f = linkFactors(c, g, o);
+export function linkBudget(link: LinkConfig, geometry: LinkGeometry, options: LinkOptions = {}): LinkBudget {
+  const f = linkFactors(link, geometry, options);
   const geometricDb = toDb(f.geo);
   const atmosphereDb = toDb(f.atm);
   const pointingDb = toDb(f.point);
   const turbulenceDb = toDb(f.turb);
   const opticsDb = toDb(f.optics);
-  const systemDb = c.systemLossDb;
+  const systemDb = link.systemLossDb;
   const detectorDb = toDb(f.detector);
   const channelDb = geometricDb + atmosphereDb + pointingDb + turbulenceDb + opticsDb + systemDb;
   const totalDb = channelDb + detectorDb;
@@ -210,7 +216,7 @@ export function linkBudget(c: LinkConfig, g: LinkGeometry, o: LinkOptions = {}):
     channelDb,
     totalDb,
     efficiency: Math.pow(10, -totalDb / 10),
-    normalisation: normalisationOf(c),
+    normalisation: normalisationOf(link),
     scintillationIndex: f.scintillationIndex,
     beamRadiusM: f.beamRadiusM,
     darkCountRateHz: f.darkCountRateHz,

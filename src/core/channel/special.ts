@@ -7,8 +7,8 @@
  * J0(x), A&S 9.4.1 (|x| <= 3, |error| < 5e-8) and 9.4.3 (|x| > 3, modulus/phase form, |error| < 1.6e-8 in
  * f0 and 7e-8 in θ0).
  */
-export function besselJ0(x: number): number {
-  const ax = Math.abs(x);
+export function besselJ0(argument: number): number {
+  const ax = Math.abs(argument);
   if (ax <= 3) {
     const y = (ax / 3) ** 2;
     return 1 + y * (-2.2499997 + y * (1.2656208 + y * (-0.3163866 + y * (0.0444479 + y * (-0.0039444 + y * 0.00021)))));
@@ -25,8 +25,8 @@ export function besselJ0(x: number): number {
 }
 
 /** e^(-|x|) I0(x): A&S 9.8.1 (|x| <= 3.75, |ε| < 1.6e-7 relative) and 9.8.2 (|x| > 3.75, |ε| < 1.9e-7). */
-export function besselI0e(x: number): number {
-  const ax = Math.abs(x);
+export function besselI0e(argument: number): number {
+  const ax = Math.abs(argument);
   if (ax <= 3.75) {
     const t = (ax / 3.75) ** 2;
     return (
@@ -49,28 +49,28 @@ export function besselI0e(x: number): number {
 }
 
 /** n-point Gauss-Legendre nodes and weights on [-1, 1] (Newton on P_n; Golub-Welsch accuracy ~1e-15). */
-export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
-  const x = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < Math.ceil(n / 2); i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+export function gaussLegendre(order: number): { x: Float64Array; w: Float64Array } {
+  const x = new Float64Array(order);
+  const w = new Float64Array(order);
+  for (let i = 0; i < Math.ceil(order / 2); i++) {
+    let z = Math.cos((Math.PI * (i + 0.75)) / (order + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
       let p0 = 1;
       let p1 = z;
-      for (let k = 2; k <= n; k++) {
+      for (let k = 2; k <= order; k++) {
         const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
         p0 = p1;
         p1 = p2;
       }
-      dp = (n * (z * p1 - p0)) / (z * z - 1);
+      dp = (order * (z * p1 - p0)) / (z * z - 1);
       const dz = p1 / dp;
       z -= dz;
       if (Math.abs(dz) < 1e-15) break;
     }
     x[i] = -z;
-    x[n - 1 - i] = z;
-    w[i] = w[n - 1 - i] = 2 / ((1 - z * z) * dp * dp);
+    x[order - 1 - i] = z;
+    w[i] = w[order - 1 - i] = 2 / ((1 - z * z) * dp * dp);
   }
   return { x, w };
 }

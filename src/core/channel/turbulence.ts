@@ -5,7 +5,7 @@
 import type { TurbulenceConfig } from './types.js';
 
 /** Cn²(h) [m^-2/3]: 0.00594 (v/27)² (1e-5 h)^10 e^(-h/1000) + 2.7e-16 e^(-h/1500) + A e^(-h_g/100). */
-export function hufnagelValleyCn2(altitudeM: number, heightAboveGroundM: number, t: TurbulenceConfig): number {
+function hufnagelValleyCn2(altitudeM: number, heightAboveGroundM: number, t: TurbulenceConfig): number {
   const v = t.rmsWindSpeedMs ?? 21;
   const a = t.groundCn2M23 ?? 1.7e-14;
   const h = altitudeM;
@@ -23,8 +23,11 @@ export interface TurbulenceMoments {
   mu56: number;
 }
 
-/** Path integrals from the station altitude h0 to 30 km (Simpson, 3000 intervals, log-spaced is not needed at 10 m steps). */
-export function turbulenceMoments(stationAltitudeM: number, t: TurbulenceConfig): TurbulenceMoments {
+/**
+ * Path integrals from the station altitude h0 to 30 km (Simpson, 3000 intervals, log-spaced is not
+ * needed at 10 m steps).
+ */
+export function turbulenceMoments(stationAltitudeM: number, turbulence: TurbulenceConfig): TurbulenceMoments {
   const top = 30_000;
   const n = 3000;
   const dh = (top - stationAltitudeM) / n;
@@ -33,7 +36,7 @@ export function turbulenceMoments(stationAltitudeM: number, t: TurbulenceConfig)
   for (let i = 0; i <= n; i++) {
     const hg = i * dh;
     const w = i === 0 || i === n ? 1 : i % 2 ? 4 : 2;
-    const c = hufnagelValleyCn2(stationAltitudeM + hg, hg, t);
+    const c = hufnagelValleyCn2(stationAltitudeM + hg, hg, turbulence);
     mu0 += w * c;
     mu56 += w * c * hg ** (5 / 6);
   }
@@ -41,15 +44,15 @@ export function turbulenceMoments(stationAltitudeM: number, t: TurbulenceConfig)
 }
 
 /** Fried-type coherence radius ρ0 = [1.46 k² sec ζ μ0]^(-3/5) (plane wave; uplink beam spread uses it). */
-export function coherenceRadiusM(m: TurbulenceMoments, wavelengthM: number, elevationRad: number): number {
+export function coherenceRadiusM(moments: TurbulenceMoments, wavelengthM: number, elevationRad: number): number {
   const k = (2 * Math.PI) / wavelengthM;
-  return (1.46 * k * k * (1 / Math.max(1e-3, Math.sin(elevationRad))) * m.mu0) ** (-3 / 5);
+  return (1.46 * k * k * (1 / Math.max(1e-3, Math.sin(elevationRad))) * moments.mu0) ** (-3 / 5);
 }
 
 /** Rytov variance σ_R² = 2.25 k^(7/6) sec^(11/6) ζ μ_5/6 (slant path, Andrews & Phillips eq. 12.42). */
-export function rytovVariance(m: TurbulenceMoments, wavelengthM: number, elevationRad: number): number {
+export function rytovVariance(moments: TurbulenceMoments, wavelengthM: number, elevationRad: number): number {
   const k = (2 * Math.PI) / wavelengthM;
-  return 2.25 * k ** (7 / 6) * (1 / Math.max(1e-3, Math.sin(elevationRad))) ** (11 / 6) * m.mu56;
+  return 2.25 * k ** (7 / 6) * (1 / Math.max(1e-3, Math.sin(elevationRad))) ** (11 / 6) * moments.mu56;
 }
 
 /**
@@ -58,7 +61,7 @@ export function rytovVariance(m: TurbulenceMoments, wavelengthM: number, elevati
  * slant length through the turbulent layer (taken as 20 km / sin el).
  */
 export function downlinkScintillationIndex(
-  m: TurbulenceMoments,
+  moments: TurbulenceMoments,
   wavelengthM: number,
   elevationRad: number,
   apertureDiameterM: number,
@@ -66,7 +69,7 @@ export function downlinkScintillationIndex(
   const k = (2 * Math.PI) / wavelengthM;
   const lt = 20_000 / Math.max(1e-3, Math.sin(elevationRad));
   const a = (1 + (1.062 * k * apertureDiameterM * apertureDiameterM) / (4 * lt)) ** (-7 / 6);
-  return rytovVariance(m, wavelengthM, elevationRad) * a;
+  return rytovVariance(moments, wavelengthM, elevationRad) * a;
 }
 
 /** Uplink long-term beam radius: w_LT² = w² + 2 (λ L / (π ρ0))² (docs/physics.md §2). */

@@ -1,32 +1,30 @@
 /**
- * Generic event search over a switching function g(t) (Orekit's g-function, Skyfield's
- * find_discrete): sample with a step short enough that no sign change or extremum hides between
- * samples, then refine each sign change by Brent's method and each extremum by golden-section
- * search, both to a tolerance in milliseconds. Constraints combine with and/or/not.
+ * Root and extremum refinement of a switching function g(t) (Orekit's g-function), to a tolerance
+ * in milliseconds: Brent's root finder for a sign change and Brent's maximiser for an extremum
+ * between samples. The pass finder's horizon-mask search samples g and refines with these.
  */
 import type { Instant } from '../time/index.js';
 
 /** g(t) > 0 means the constraint holds at t. */
 export type Switching = (t: Instant) => number;
 
-export const and =
-  (...gs: Switching[]): Switching =>
-  (t) =>
-    Math.min(...gs.map((g) => g(t)));
-export const or =
-  (...gs: Switching[]): Switching =>
-  (t) =>
-    Math.max(...gs.map((g) => g(t)));
-export const not =
-  (g: Switching): Switching =>
-  (t) =>
-    -g(t);
-
 /**
  * Root of g in [a, b] given g(a), g(b) of opposite signs (Brent 1973, "zeroin"), to `tolMs`.
  * Returns the end of the final bracket on the positive side rounded to the tolerance.
  */
-export function brentRoot(g: Switching, a: Instant, b: Instant, ga: number, gb: number, tolMs = 1): Instant {
+export function brentRoot(
+  switching: Switching,
+  from: Instant,
+  to: Instant,
+  valueAtFrom: number,
+  valueAtTo: number,
+  tolMs = 1,
+): Instant {
+  const g = switching;
+  let a = from,
+    b = to,
+    ga = valueAtFrom,
+    gb = valueAtTo;
   if (ga === 0) return a;
   if (gb === 0) return b;
   let c = a,
@@ -84,60 +82,14 @@ export function brentRoot(g: Switching, a: Instant, b: Instant, ga: number, gb: 
   return b;
 }
 
-/** Maximum of a unimodal f on [a, b] by golden-section search to `tolMs`. */
-export function goldenMax(f: Switching, a: Instant, b: Instant, tolMs = 1): { t: Instant; value: number } {
-  const r = (Math.sqrt(5) - 1) / 2;
-  let x1 = b - r * (b - a),
-    x2 = a + r * (b - a);
-  let f1 = f(x1),
-    f2 = f(x2);
-  while (b - a > tolMs) {
-    if (f1 < f2) {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + r * (b - a);
-      f2 = f(x2);
-    } else {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - r * (b - a);
-      f1 = f(x1);
-    }
-  }
-  const t = (a + b) / 2;
-  return { t, value: f(t) };
-}
-
-export interface Crossing {
-  t: Instant;
-  rising: boolean;
-}
-
-/**
- * All sign changes of g in [from, to] on a grid of `stepMs`, each refined to `tolMs`.
- * Sign changes closer together than the step can hide; choose the step from the dynamics.
- */
-export function findCrossings(g: Switching, from: Instant, to: Instant, stepMs: number, tolMs = 1): Crossing[] {
-  const out: Crossing[] = [];
-  let t0 = from,
-    g0 = g(from);
-  while (t0 < to) {
-    const t1 = Math.min(t0 + stepMs, to);
-    const g1 = g(t1);
-    if (g0 > 0 !== g1 > 0) out.push({ t: brentRoot(g, t0, t1, g0, g1, tolMs), rising: g1 > 0 });
-    t0 = t1;
-    g0 = g1;
-  }
-  return out;
-}
-
 /**
  * Maximum of f on [a, b] by Brent's method (golden section + parabolic interpolation; Brent 1973,
  * ch. 5 "localmin"): about 10 evaluations for a smooth peak instead of golden section's 35.
  */
-export function brentMax(f: Switching, a: Instant, b: Instant, tolMs = 1): { t: Instant; value: number } {
+export function brentMax(objective: Switching, from: Instant, to: Instant, tolMs = 1): { t: Instant; value: number } {
+  const f = objective;
+  let a = from,
+    b = to;
   const C = (3 - Math.sqrt(5)) / 2;
   let x = a + C * (b - a),
     w = x,

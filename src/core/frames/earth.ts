@@ -4,16 +4,16 @@
  */
 import type { Instant } from '../time/index.js';
 import type { Vec3 } from './vectors.js';
+import { TWO_PI } from '../units.js';
 
 /** WGS84 ellipsoid (NIMA TR8350.2). */
 export const WGS84_A_KM = 6378.137;
-export const WGS84_F = 1 / 298.257223563;
+const WGS84_F = 1 / 298.257223563;
 const E2 = WGS84_F * (2 - WGS84_F);
-const TWO_PI = 2 * Math.PI;
 
 /** GMST, IAU 1982 (Vallado, Fundamentals of Astrodynamics, eq. 3-47), as satellite.js gstime. */
-export function gmstRad(t: Instant): number {
-  const jdUt1 = t / 86_400_000 + 2440587.5;
+export function gmstRad(instant: Instant): number {
+  const jdUt1 = instant / 86_400_000 + 2440587.5;
   const tut1 = (jdUt1 - 2451545.0) / 36525.0;
   // Horner form of -6.2e-6 T^3 + 0.093104 T^2 + (876600 h + 8640184.812866 s) T + 67310.54841 s
   // (4x faster than with **; same value to 2e-11 rad, below the 3e-9 rad resolution of jdUt1).
@@ -122,17 +122,17 @@ export interface Geodetic {
  * ECEF -> WGS84 geodetic latitude, longitude, height by fixed-point iteration on latitude
  * (Vallado, Fundamentals of Astrodynamics, alg. 12); 6 iterations reach < 1 mm for LEO to GEO.
  */
-export function ecefToGeodetic(p: Vec3): Geodetic {
-  const rxy = Math.hypot(p.x, p.y);
-  const longitudeRad = Math.atan2(p.y, p.x);
-  let lat = Math.atan2(p.z, rxy * (1 - E2));
+export function ecefToGeodetic(positionEcefKm: Vec3): Geodetic {
+  const rxy = Math.hypot(positionEcefKm.x, positionEcefKm.y);
+  const longitudeRad = Math.atan2(positionEcefKm.y, positionEcefKm.x);
+  let lat = Math.atan2(positionEcefKm.z, rxy * (1 - E2));
   let n = WGS84_A_KM;
   for (let i = 0; i < 6; i += 1) {
     const s = Math.sin(lat);
     n = WGS84_A_KM / Math.sqrt(1 - E2 * s * s);
-    lat = Math.atan2(p.z + n * E2 * s, rxy);
+    lat = Math.atan2(positionEcefKm.z + n * E2 * s, rxy);
   }
   const c = Math.cos(lat);
-  const altitudeKm = Math.abs(c) > 1e-9 ? rxy / c - n : Math.abs(p.z) - n * (1 - E2);
+  const altitudeKm = Math.abs(c) > 1e-9 ? rxy / c - n : Math.abs(positionEcefKm.z) - n * (1 - E2);
   return { latitudeRad: lat, longitudeRad, altitudeKm };
 }

@@ -27,9 +27,13 @@ export interface SlotChannel {
  * series to x^6, whose remainder x^7/5040 is below 2e-15 of the value; else expm1. Exact to double
  * precision either way, and several times cheaper than exp in the optimiser's inner loop.
  */
-export function oneMinusExp(x: number): number {
-  if (x < 1e-2) return x * (1 - x * (1 / 2 - x * (1 / 6 - x * (1 / 24 - x * (1 / 120 - x / 720)))));
-  return -Math.expm1(-x);
+export function oneMinusExp(exponent: number): number {
+  if (exponent < 1e-2)
+    return (
+      exponent *
+      (1 - exponent * (1 / 2 - exponent * (1 / 6 - exponent * (1 / 24 - exponent * (1 / 120 - exponent / 720)))))
+    );
+  return -Math.expm1(-exponent);
 }
 
 /**
@@ -75,29 +79,27 @@ function addSlot(
     e1 = d1 * ebar;
     e2 = d2 * ebar;
   }
-  out[o + NX] = out[prev + NX]! + wX * pk[0] * d0;
-  out[o + NX + 1] = out[prev + NX + 1]! + wX * pk[1] * d1;
-  out[o + NX + 2] = out[prev + NX + 2]! + wX * pk[2] * d2;
-  out[o + NZ] = out[prev + NZ]! + wZ * pk[0] * d0;
-  out[o + NZ + 1] = out[prev + NZ + 1]! + wZ * pk[1] * d1;
-  out[o + NZ + 2] = out[prev + NZ + 2]! + wZ * pk[2] * d2;
-  out[o + MX] = out[prev + MX]! + wX * pk[0] * e0;
-  out[o + MX + 1] = out[prev + MX + 1]! + wX * pk[1] * e1;
-  out[o + MX + 2] = out[prev + MX + 2]! + wX * pk[2] * e2;
-  out[o + MZ] = out[prev + MZ]! + wZ * pk[0] * e0;
-  out[o + MZ + 1] = out[prev + MZ + 1]! + wZ * pk[1] * e1;
-  out[o + MZ + 2] = out[prev + MZ + 2]! + wZ * pk[2] * e2;
+  // Per intensity k: detections D_k and errors E_k weighted by p_k into the X and Z basis sums.
+  for (let k = 0; k < 3; k += 1) {
+    const weight = pk[k]!,
+      detection = k === 0 ? d0 : k === 1 ? d1 : d2,
+      error = k === 0 ? e0 : k === 1 ? e1 : e2;
+    out[o + NX + k] = out[prev + NX + k]! + wX * weight * detection;
+    out[o + NZ + k] = out[prev + NZ + k]! + wZ * weight * detection;
+    out[o + MX + k] = out[prev + MX + k]! + wX * weight * error;
+    out[o + MZ + k] = out[prev + MZ + k]! + wZ * weight * error;
+  }
 }
 
 /**
  * Prefix sums of the count vector over slots: row i (0..n) holds the sums of slots [0, i).
  * `windowCounts(prefix, i, j)` then gives any window in O(1). For the window search.
  */
-export function countPrefixSums(channel: SlotChannel, p: Protocol, excessLossDb = 0): Float64Array {
+export function countPrefixSums(channel: SlotChannel, protocol: Protocol, excessLossDb = 0): Float64Array {
   const n = channel.eta.length;
   const out = new Float64Array((n + 1) * COUNT_FIELDS);
   const scale = Math.pow(10, -excessLossDb / 10);
-  for (let t = 0; t < n; t++) addSlot(channel, p, scale, t, out, t * COUNT_FIELDS, (t + 1) * COUNT_FIELDS);
+  for (let t = 0; t < n; t++) addSlot(channel, protocol, scale, t, out, t * COUNT_FIELDS, (t + 1) * COUNT_FIELDS);
   return out;
 }
 
@@ -107,7 +109,7 @@ export function countPrefixSums(channel: SlotChannel, p: Protocol, excessLossDb 
  */
 export function windowTotals(
   channel: SlotChannel,
-  p: Protocol,
+  protocol: Protocol,
   excessLossDb: number,
   start: number,
   end: number,
@@ -115,7 +117,7 @@ export function windowTotals(
 ): Float64Array {
   out.fill(0);
   const scale = Math.pow(10, -excessLossDb / 10);
-  for (let t = start; t < end; t++) addSlot(channel, p, scale, t, out, 0, 0);
+  for (let t = start; t < end; t++) addSlot(channel, protocol, scale, t, out, 0, 0);
   return out;
 }
 

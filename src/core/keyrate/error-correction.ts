@@ -7,13 +7,13 @@ import type { ErrorCorrection } from './protocol.js';
  * implemented by SatQuMA, natural logs in the correction terms):
  *   n h(Q) + (n(1-Q) - F⁻¹(ε_c(1 + 1/√n); n, 1-Q) - 1) ln((1-Q)/Q) - ½ ln n - ln(1/ε_c)
  */
-export function finiteBlockLeakageBits(n: number, qber: number, epsilonCorrectness: number): number {
-  if (n <= 0 || !(qber > 0) || !(qber < 0.5)) return n * binaryEntropy(qber);
-  const quantile = binomialQuantile(epsilonCorrectness * (1 + 1 / Math.sqrt(n)), n, 1 - qber);
+export function finiteBlockLeakageBits(blockBits: number, qber: number, epsilonCorrectness: number): number {
+  if (blockBits <= 0 || !(qber > 0) || !(qber < 0.5)) return blockBits * binaryEntropy(qber);
+  const quantile = binomialQuantile(epsilonCorrectness * (1 + 1 / Math.sqrt(blockBits)), blockBits, 1 - qber);
   return (
-    n * binaryEntropy(qber) +
-    (n * (1 - qber) - quantile - 1) * Math.log((1 - qber) / qber) -
-    0.5 * Math.log(n) -
+    blockBits * binaryEntropy(qber) +
+    (blockBits * (1 - qber) - quantile - 1) * Math.log((1 - qber) / qber) -
+    0.5 * Math.log(blockBits) -
     Math.log(1 / epsilonCorrectness)
   );
 }
@@ -24,12 +24,15 @@ export function finiteBlockLeakageBits(n: number, qber: number, epsilonCorrectne
  * so at ε' = ε_c(1 + 1/√n) the quantile satisfies n(1-Q) - F⁻¹(ε') - 1 < t with
  * t = L/3 + sqrt(L²/9 + 2 L nQ(1-Q)), L = ln(1/ε').
  */
-export function finiteBlockLeakageUpperBound(n: number, qber: number, epsilonCorrectness: number): number {
-  if (n <= 0 || !(qber > 0) || !(qber < 0.5)) return n * binaryEntropy(qber);
-  const L = -Math.log(epsilonCorrectness * (1 + 1 / Math.sqrt(n)));
-  const t = L / 3 + Math.sqrt((L * L) / 9 + 2 * L * n * qber * (1 - qber));
+export function finiteBlockLeakageUpperBound(blockBits: number, qber: number, epsilonCorrectness: number): number {
+  if (blockBits <= 0 || !(qber > 0) || !(qber < 0.5)) return blockBits * binaryEntropy(qber);
+  const L = -Math.log(epsilonCorrectness * (1 + 1 / Math.sqrt(blockBits)));
+  const t = L / 3 + Math.sqrt((L * L) / 9 + 2 * L * blockBits * qber * (1 - qber));
   return (
-    n * binaryEntropy(qber) + t * Math.log((1 - qber) / qber) - 0.5 * Math.log(n) - Math.log(1 / epsilonCorrectness)
+    blockBits * binaryEntropy(qber) +
+    t * Math.log((1 - qber) / qber) -
+    0.5 * Math.log(blockBits) -
+    Math.log(1 / epsilonCorrectness)
   );
 }
 

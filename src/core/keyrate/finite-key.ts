@@ -78,41 +78,46 @@ function vacuumAndSingle(c: Float64Array, off: number, p: Protocol, delta: numbe
 }
 
 /** γ(a,b,c,d) of Lim 2014 eq. 5 with SatQuMA's guards (factor >= 0, log argument >= 1, b <= 1 - 2^-52). */
-export function gammaPhase(a: number, b: number, c: number, d: number): number {
-  b = Math.min(Math.max(b, 0), 1 - 2 ** -52);
-  if (!(c > 0 && d > 0) || b <= 0) return 0;
-  const factor = Math.max(0, ((c + d) * (1 - b) * b) / (c * d * Math.LN2));
-  const arg = Math.max(1, ((c + d) * 441) / (c * d * (1 - b) * b * a * a));
+export function gammaPhase(epsilon: number, errorRate: number, countC: number, countD: number): number {
+  errorRate = Math.min(Math.max(errorRate, 0), 1 - 2 ** -52);
+  if (!(countC > 0 && countD > 0) || errorRate <= 0) return 0;
+  const factor = Math.max(0, ((countC + countD) * (1 - errorRate) * errorRate) / (countC * countD * Math.LN2));
+  const arg = Math.max(
+    1,
+    ((countC + countD) * 441) / (countC * countD * (1 - errorRate) * errorRate * epsilon * epsilon),
+  );
   return Math.sqrt(factor * Math.log2(arg));
 }
 
-/** ℓ from window counts `c` (layout of detection.ts) for protocol `p`. */
-export function finiteKeyLength(c: Float64Array, p: Protocol): FiniteKeyResult {
-  const asymptotic = p.statistics === 'asymptotic';
-  const delta = Math.log(21 / p.epsilonSecrecy);
-  const [m1, m2, m3] = p.intensities;
-  const [, p2, p3] = p.intensityProbabilities;
-  const nX = c[NX]! + c[NX + 1]! + c[NX + 2]!;
-  const nZ = c[NZ]! + c[NZ + 1]! + c[NZ + 2]!;
-  const mX = c[MX]! + c[MX + 1]! + c[MX + 2]!;
-  const mZ = c[MZ]! + c[MZ + 1]! + c[MZ + 2]!;
-  const [sX0, sX1] = vacuumAndSingle(c, NX, p, delta);
-  const [sZ0, sZ1] = vacuumAndSingle(c, NZ, p, delta);
+/** ℓ from window `counts` (layout of detection.ts) for `protocol`. */
+export function finiteKeyLength(counts: Float64Array, protocol: Protocol): FiniteKeyResult {
+  const asymptotic = protocol.statistics === 'asymptotic';
+  const delta = Math.log(21 / protocol.epsilonSecrecy);
+  const [m1, m2, m3] = protocol.intensities;
+  const [, p2, p3] = protocol.intensityProbabilities;
+  const nX = counts[NX]! + counts[NX + 1]! + counts[NX + 2]!;
+  const nZ = counts[NZ]! + counts[NZ + 1]! + counts[NZ + 2]!;
+  const mX = counts[MX]! + counts[MX + 1]! + counts[MX + 2]!;
+  const mZ = counts[MZ]! + counts[MZ + 1]! + counts[MZ + 2]!;
+  const [sX0, sX1] = vacuumAndSingle(counts, NX, protocol, delta);
+  const [sZ0, sZ1] = vacuumAndSingle(counts, NZ, protocol, delta);
   // v_Z1 <= τ1 (m+_Z,μ2 - m-_Z,μ3)/(μ2 - μ3), clipped to [0, m_Z] (Lim 2014 eq. 4; docs/physics.md §5)
-  const t1 = tau(p, 1);
+  const t1 = tau(protocol, 1);
   const vRaw =
     (t1 *
-      (bound(p.statistics, c[MZ + 1]!, mZ, delta, m2, p2, true) -
-        bound(p.statistics, c[MZ + 2]!, mZ, delta, m3, p3, false))) /
+      (bound(protocol.statistics, counts[MZ + 1]!, mZ, delta, m2, p2, true) -
+        bound(protocol.statistics, counts[MZ + 2]!, mZ, delta, m3, p3, false))) /
     (m2 - m3);
   const vZ1 = Math.min(Math.max(vRaw, 0), mZ);
   // φ_X = min(v_Z1/s_Z1 + γ(ε_sec, v_Z1/s_Z1, s_Z1, s_X1), 1/2)
   const ratio = sZ1 > 0 ? vZ1 / sZ1 : 0.5;
-  const phaseErrorX = Math.min(0.5, ratio + (asymptotic ? 0 : gammaPhase(p.epsilonSecrecy, ratio, sZ1, sX1)));
+  const phaseErrorX = Math.min(0.5, ratio + (asymptotic ? 0 : gammaPhase(protocol.epsilonSecrecy, ratio, sZ1, sX1)));
   const qberX = nX > 0 ? mX / nX : 0.5;
-  const lambdaEcBits = errorCorrectionBits(p.errorCorrection, nX, qberX, p.epsilonCorrectness);
+  const lambdaEcBits = errorCorrectionBits(protocol.errorCorrection, nX, qberX, protocol.epsilonCorrectness);
   // ℓ = s_X0 + s_X1 (1 - h(φ_X)) - λ_EC - 6 log2(21/ε_sec) - log2(2/ε_cor)   (Lim 2014 eq. 1)
-  const penalties = asymptotic ? 0 : 6 * Math.log2(21 / p.epsilonSecrecy) + Math.log2(2 / p.epsilonCorrectness);
+  const penalties = asymptotic
+    ? 0
+    : 6 * Math.log2(21 / protocol.epsilonSecrecy) + Math.log2(2 / protocol.epsilonCorrectness);
   const raw = sX0 + sX1 * (1 - binaryEntropy(phaseErrorX)) - lambdaEcBits - penalties;
   const valid = m1 > m2 + m3 && Number.isFinite(raw);
   const secureKeyBits = valid && raw > 0 ? Math.floor(raw) : 0;

@@ -40,8 +40,8 @@ function gainAndQber(eta: number, k: number, y0: number, ed: number): [number, n
   return [q, (E0 * y0 + ed * click) / q];
 }
 
-export function gllpKeyRate(x: GllpInput): GllpResult {
-  const { eta, signal: mu, decoy: nu, darkYield: y0, intrinsicQber: ed } = x;
+export function gllpKeyRate(input: GllpInput): GllpResult {
+  const { eta, signal: mu, decoy: nu, darkYield: y0, intrinsicQber: ed } = input;
   const [qMu, eMu] = gainAndQber(eta, mu, y0, ed);
   const [qNu, eNu] = gainAndQber(eta, nu, y0, ed);
   // Y1_L = μ/(μν - ν²) [ Q_ν e^ν - Q_μ e^μ ν²/μ² - ((μ² - ν²)/μ²) Y0 ]
@@ -54,7 +54,7 @@ export function gllpKeyRate(x: GllpInput): GllpResult {
   const e1 = y1 > 0 ? Math.min(0.5, (eNu * qNu * Math.exp(nu) - E0 * y0) / (y1 * nu)) : 0.5;
   const q1 = y1 * mu * Math.exp(-mu); // Q1_L = Y1_L μ e^(-μ)
   // R >= q { -Q_μ f h(E_μ) + Q1 [1 - h(e1)] }, floored at 0
-  const r = x.siftFactor * (-qMu * x.ecEfficiency * binaryEntropy(eMu) + q1 * (1 - binaryEntropy(e1)));
+  const r = input.siftFactor * (-qMu * input.ecEfficiency * binaryEntropy(eMu) + q1 * (1 - binaryEntropy(e1)));
   return {
     gainSignal: qMu,
     qberSignal: eMu,

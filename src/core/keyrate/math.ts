@@ -1,9 +1,9 @@
 /** Small numerical helpers for the key-rate kernels: binary entropy, log-gamma, binomial quantile. */
 
 /** Binary Shannon entropy h(x) = -x log2 x - (1-x) log2(1-x), with h(0) = h(1) = 0. */
-export function binaryEntropy(x: number): number {
-  if (!(x > 0) || !(x < 1)) return 0;
-  return -x * Math.log2(x) - (1 - x) * Math.log2(1 - x);
+export function binaryEntropy(probability: number): number {
+  if (!(probability > 0) || !(probability < 1)) return 0;
+  return -probability * Math.log2(probability) - (1 - probability) * Math.log2(1 - probability);
 }
 
 const LANCZOS = [
@@ -12,9 +12,9 @@ const LANCZOS = [
 ];
 
 /** ln Γ(x) for x > 0 (Lanczos approximation, g = 7, n = 9; ~1e-15 relative). */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
+export function logGamma(argument: number): number {
+  if (argument < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * argument)) - logGamma(1 - argument);
+  const z = argument - 1;
   let a = LANCZOS[0]!;
   const t = z + 7.5;
   for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
@@ -25,22 +25,26 @@ export function logGamma(x: number): number {
  * Lower quantile of Binomial(n, p): the smallest k with P[K <= k] >= eps. Walks down from the
  * mode with pmf ratios (pmf(k-1) = pmf(k) k q / ((n-k+1) p)), so it is exact and O(sqrt(n ln 1/eps)).
  */
-export function binomialQuantile(eps: number, n: number, p: number): number {
-  n = Math.round(n);
-  if (n <= 0) return 0;
-  if (p >= 1) return n;
-  if (p <= 0) return 0;
-  const q = 1 - p;
-  const mode = Math.min(n, Math.floor((n + 1) * p));
+export function binomialQuantile(eps: number, trials: number, probability: number): number {
+  trials = Math.round(trials);
+  if (trials <= 0) return 0;
+  if (probability >= 1) return trials;
+  if (probability <= 0) return 0;
+  const q = 1 - probability;
+  const mode = Math.min(trials, Math.floor((trials + 1) * probability));
   const logPmfMode =
-    logGamma(n + 1) - logGamma(mode + 1) - logGamma(n - mode + 1) + mode * Math.log(p) + (n - mode) * Math.log(q);
+    logGamma(trials + 1) -
+    logGamma(mode + 1) -
+    logGamma(trials - mode + 1) +
+    mode * Math.log(probability) +
+    (trials - mode) * Math.log(q);
   // Log-pmfs from the mode downwards until the terms are negligible next to eps.
   const logs: number[] = [logPmfMode];
   let k = mode;
   let lp = logPmfMode;
   const floor = Math.log(eps) - 40;
   while (k > 0 && lp > floor) {
-    lp += Math.log(k / (n - k + 1)) + Math.log(q / p);
+    lp += Math.log(k / (trials - k + 1)) + Math.log(q / probability);
     k -= 1;
     logs.push(lp);
   }

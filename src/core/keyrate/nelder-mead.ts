@@ -11,7 +11,7 @@ export interface NelderMeadOptions {
 }
 
 export function nelderMead(
-  f: (x: number[]) => number,
+  objective: (x: number[]) => number,
   x0: number[],
   opts: NelderMeadOptions,
 ): { x: number[]; fx: number; evaluations: number } {
@@ -19,7 +19,7 @@ export function nelderMead(
   let evals = 0;
   const ev = (x: number[]) => {
     evals++;
-    const v = f(x);
+    const v = objective(x);
     return Number.isFinite(v) ? v : Number.MAX_VALUE;
   };
   const simplex: number[][] = [x0.slice()];

@@ -32,18 +32,18 @@ function mu1Min(mu3: number) {
   return Math.max(0.2, 2 * mu3 + 0.05);
 }
 
-export function decode(x: number[], base: Protocol): Protocol {
+export function decode(vector: number[], base: Protocol): Protocol {
   const mu3 = base.intensities[2];
-  const qx = Q_MIN + (Q_MAX - Q_MIN) * logistic(x[0]!);
-  const ea = Math.exp(Math.min(50, x[1]!));
-  const eb = Math.exp(Math.min(50, x[2]!));
+  const qx = Q_MIN + (Q_MAX - Q_MIN) * logistic(vector[0]!);
+  const ea = Math.exp(Math.min(50, vector[1]!));
+  const eb = Math.exp(Math.min(50, vector[2]!));
   const z = ea + eb + 1;
   const span = 1 - 3 * P_FLOOR;
   const p1 = P_FLOOR + (span * ea) / z;
   const p2 = P_FLOOR + (span * eb) / z;
   const lo = mu1Min(mu3);
-  const mu1 = lo + (MU1_MAX - lo) * logistic(x[3]!);
-  const s = S_MIN + (S_MAX - S_MIN) * logistic(x[4]!);
+  const mu1 = lo + (MU1_MAX - lo) * logistic(vector[3]!);
+  const s = S_MIN + (S_MAX - S_MIN) * logistic(vector[4]!);
   const mu2 = mu3 + (mu1 - 2 * mu3) * s;
   return {
     ...base,
@@ -53,7 +53,7 @@ export function decode(x: number[], base: Protocol): Protocol {
   };
 }
 
-export function encode(p: Protocol): number[] {
+function encode(p: Protocol): number[] {
   const mu3 = p.intensities[2];
   const lo = mu1Min(mu3);
   const span = 1 - 3 * P_FLOOR;

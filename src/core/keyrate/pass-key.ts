@@ -46,12 +46,12 @@ const EMPTY = (p: Protocol): PassKeyResult => ({
   protocol: p,
 });
 
-export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOptions): PassKeyResult {
+export function passKey(series: PassSeries, protocol: Protocol, options: PassKeyOptions): PassKeyResult {
   const centre = centreIndex(series.timeS, series.elevationRad);
   const bounds: SlotWindow =
-    o.window === 'optimal'
-      ? elevationWindow(series.elevationRad, o.minElevationRad, centre)
-      : halfWidthWindow(series.timeS, series.elevationRad, o.window.halfWidthS, o.minElevationRad);
+    options.window === 'optimal'
+      ? elevationWindow(series.elevationRad, options.minElevationRad, centre)
+      : halfWidthWindow(series.timeS, series.elevationRad, options.window.halfWidthS, options.minElevationRad);
   if (bounds.end <= bounds.start) return EMPTY(protocol);
   let p = protocol;
   let w = bounds;
@@ -60,26 +60,27 @@ export function passKey(series: PassSeries, protocol: Protocol, o: PassKeyOption
   // elevation window): a window chosen for an unsuited protocol can be one where no protocol gives key.
   // Two rounds suffice in practice; round 2 refines from round 1's protocol only (the window moves by a
   // few slots once the protocol is tuned).
-  for (let round = 0; round < (o.optimise ? 2 : 1); round++) {
-    if (o.optimise) {
-      const r = optimiseProtocol(series, p, w, o.excessLossDb, 400, round > 0);
+  for (let round = 0; round < (options.optimise ? 2 : 1); round++) {
+    if (options.optimise) {
+      const r = optimiseProtocol(series, p, w, options.excessLossDb, 400, round > 0);
       p = r.protocol;
       evaluations += r.evaluations;
     }
-    if (o.window === 'optimal') w = optimalWindow(countPrefixSums(series, p, o.excessLossDb), p, bounds).window;
+    if (options.window === 'optimal')
+      w = optimalWindow(countPrefixSums(series, p, options.excessLossDb), p, bounds).window;
   }
-  let r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
+  let r = finiteKeyLength(windowCounts(countPrefixSums(series, p, options.excessLossDb), w.start, w.end), p);
   if (r.secureKeyBits === 0 && (p !== protocol || w !== bounds)) {
     // No key anywhere: report the requested protocol over the full window rather than whichever
     // point of the search lost least (keeps zero-key answers stable and explainable).
     p = protocol;
     w = bounds;
-    r = finiteKeyLength(windowCounts(countPrefixSums(series, p, o.excessLossDb), w.start, w.end), p);
+    r = finiteKeyLength(windowCounts(countPrefixSums(series, p, options.excessLossDb), w.start, w.end), p);
   }
   return {
     ...r,
     window: { startS: series.timeS[w.start]!, endS: series.timeS[w.end - 1]!, slots: w.end - w.start },
     protocol: p,
-    ...(o.optimise ? { optimisation: { evaluations } } : {}),
+    ...(options.optimise ? { optimisation: { evaluations } } : {}),
   };
 }

@@ -127,15 +127,19 @@ function spread(xs: number[]): Spread {
   return { mean, std, p10: q(0.1), p50: q(0.5), p90: q(0.9) };
 }
 
-export function simulatePass(track: TrackSample[], setup: SimulationSetup, o: SimulateOptions = {}): PassSimulation {
+export function simulatePass(
+  track: TrackSample[],
+  setup: SimulationSetup,
+  options: SimulateOptions = {},
+): PassSimulation {
   const stepS = stepOf(track);
   const protocol = { ...setup.protocol, repetitionRateHz: setup.protocol.repetitionRateHz * stepS };
   const series = seriesOf(track, setup);
   const opts = {
-    window: o.window ?? ('optimal' as const),
+    window: options.window ?? ('optimal' as const),
     minElevationRad: (setup.minElevationDeg * Math.PI) / 180,
-    excessLossDb: o.excessLossDb ?? 0,
-    optimise: o.optimise ?? false,
+    excessLossDb: options.excessLossDb ?? 0,
+    optimise: options.optimise ?? false,
   };
   const key = passKey(series, protocol, opts);
   const start = key.window.slots ? series.timeS.indexOf(key.window.startS) : 0;
@@ -150,7 +154,7 @@ export function simulatePass(track: TrackSample[], setup: SimulationSetup, o: Si
     stepS,
     minLossDb: Number.isFinite(minLossDb) ? minLossDb : 0,
   };
-  if (o.includeSamples) {
+  if (options.includeSamples) {
     out.samples = track.map((t, i) => ({
       tMs: t.tMs,
       rangeKm: t.rangeKm,
@@ -172,8 +176,8 @@ export function simulatePass(track: TrackSample[], setup: SimulationSetup, o: Si
         stepS,
     }));
   }
-  if (o.monteCarlo && o.monteCarlo.draws > 0 && key.window.slots > 0)
-    out.monteCarlo = monteCarlo(series, key.protocol, start, end, opts.excessLossDb, o.monteCarlo);
+  if (options.monteCarlo && options.monteCarlo.draws > 0 && key.window.slots > 0)
+    out.monteCarlo = monteCarlo(series, key.protocol, start, end, opts.excessLossDb, options.monteCarlo);
   return out;
 }
 

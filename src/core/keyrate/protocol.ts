@@ -52,29 +52,31 @@ export const SATQUMA_PROTOCOL: Protocol = {
 const prob01 = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
 
 /** Every rule a protocol must satisfy; an empty list means valid. */
-export function protocolIssues(p: Protocol): Issue[] {
+export function protocolIssues(protocol: Protocol): Issue[] {
   const issues: Issue[] = [];
   const bad = (path: string, message: string) => issues.push({ path: [path], message });
-  if (!(Number.isFinite(p.repetitionRateHz) && p.repetitionRateHz > 0)) bad('repetitionRateHz', 'must be > 0');
-  if (!(p.basisProbabilityX > 0 && p.basisProbabilityX < 1))
+  if (!(Number.isFinite(protocol.repetitionRateHz) && protocol.repetitionRateHz > 0))
+    bad('repetitionRateHz', 'must be > 0');
+  if (!(protocol.basisProbabilityX > 0 && protocol.basisProbabilityX < 1))
     bad('basisProbabilityX', 'must be in (0, 1): both bases need data');
-  const [m1, m2, m3] = p.intensities;
-  if (!p.intensities.every((m) => Number.isFinite(m) && m >= 0)) bad('intensities', 'must be finite and >= 0');
+  const [m1, m2, m3] = protocol.intensities;
+  if (!protocol.intensities.every((m) => Number.isFinite(m) && m >= 0)) bad('intensities', 'must be finite and >= 0');
   else {
     if (!(m2 > m3)) bad('intensities', 'μ2 must be > μ3');
     if (!(m1 > m2 + m3)) bad('intensities', 'μ1 must be > μ2 + μ3');
   }
-  const ps = p.intensityProbabilities;
+  const ps = protocol.intensityProbabilities;
   if (!ps.every((x) => Number.isFinite(x) && x > 0 && x < 1)) bad('intensityProbabilities', 'each must be in (0, 1)');
   else if (Math.abs(ps[0] + ps[1] + ps[2] - 1) > 1e-9)
     bad('intensityProbabilities', `must sum to 1 (sum is ${ps[0] + ps[1] + ps[2]})`);
-  if (!(prob01(p.extraneousCountProbability) && p.extraneousCountProbability < 0.5))
+  if (!(prob01(protocol.extraneousCountProbability) && protocol.extraneousCountProbability < 0.5))
     bad('extraneousCountProbability', 'must be in [0, 0.5)');
-  if (!prob01(p.afterpulseProbability)) bad('afterpulseProbability', 'must be in [0, 1]');
-  if (!(prob01(p.intrinsicQber) && p.intrinsicQber < 0.5)) bad('intrinsicQber', 'must be in [0, 0.5)');
-  if (!(p.epsilonCorrectness > 0 && p.epsilonCorrectness < 1)) bad('epsilonCorrectness', 'must be in (0, 1)');
-  if (!(p.epsilonSecrecy > 0 && p.epsilonSecrecy < 1)) bad('epsilonSecrecy', 'must be in (0, 1)');
-  const ec = p.errorCorrection;
+  if (!prob01(protocol.afterpulseProbability)) bad('afterpulseProbability', 'must be in [0, 1]');
+  if (!(prob01(protocol.intrinsicQber) && protocol.intrinsicQber < 0.5)) bad('intrinsicQber', 'must be in [0, 0.5)');
+  if (!(protocol.epsilonCorrectness > 0 && protocol.epsilonCorrectness < 1))
+    bad('epsilonCorrectness', 'must be in (0, 1)');
+  if (!(protocol.epsilonSecrecy > 0 && protocol.epsilonSecrecy < 1)) bad('epsilonSecrecy', 'must be in (0, 1)');
+  const ec = protocol.errorCorrection;
   if (ec.method === 'fixed-efficiency' && !(ec.efficiency >= 1)) bad('errorCorrection.efficiency', 'must be >= 1');
   if (ec.method === 'finite-block' && ec.efficiency !== undefined && !(ec.efficiency >= 1))
     bad('errorCorrection.efficiency', 'must be >= 1');

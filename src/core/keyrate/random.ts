@@ -21,7 +21,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export function normal(u: () => number): number {
-  const u1 = Math.max(u(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u());
+export function normal(uniform: () => number): number {
+  const u1 = Math.max(uniform(), 1e-300);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * uniform());
 }

@@ -3,8 +3,8 @@ import { countPrefixSums, windowCounts } from './detection.js';
 import { finiteKeyLength } from './finite-key.js';
 import { SATQUMA_PROTOCOL } from './protocol.js';
 import { elevationWindow, halfWidthWindow, optimalWindow } from './window.js';
+import { DEG } from '../units.js';
 
-const DEG = Math.PI / 180;
 // Table order as SatQuMA: time from +5 down to -5, elevation peaking at t = 0.
 const timeS = [5, 4, 3, 2, 1, 0, -1, -2, -3, -4, -5];
 const el = timeS.map((t) => (90 - 15 * Math.abs(t)) * DEG);

@@ -59,15 +59,15 @@ export function elevationWindow(elevationRad: ArrayLike<number>, minElevationRad
   return { start, end };
 }
 
-/** Best [start, end) inside `bounds` for protocol `p`, by alternating exact 1-D scans. */
+/** Best [start, end) inside `bounds` for `protocol`, by alternating exact 1-D scans. */
 export function optimalWindow(
   prefix: Float64Array,
-  p: Protocol,
+  protocol: Protocol,
   bounds: SlotWindow,
 ): { window: SlotWindow; rawKeyBits: number } {
   const buf = new Float64Array(12 as typeof COUNT_FIELDS);
   const score = (s: number, e: number) =>
-    e > s ? finiteKeyLength(windowCounts(prefix, s, e, buf), p).rawKeyBits : -Infinity;
+    e > s ? finiteKeyLength(windowCounts(prefix, s, e, buf), protocol).rawKeyBits : -Infinity;
   let { start, end } = bounds;
   let best = score(start, end);
   for (let iter = 0; iter < 6; iter++) {

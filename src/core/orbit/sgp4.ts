@@ -5,12 +5,9 @@
 import * as sat from 'satellite.js';
 import type { Instant } from '../time/index.js';
 import type { Vec3 } from '../frames/vectors.js';
+import { EARTH_RADIUS_WGS72_KM, MS_PER_DAY, MU_WGS72_KM3_S2 } from '../units.js';
 
-const MS_PER_DAY = 86_400_000;
 const UNIX_EPOCH_JD = 2440587.5;
-/** WGS72 Earth radius and mu used by SGP4 (Spacetrack Report #3). */
-const EARTH_RADIUS_WGS72_KM = 6378.135;
-const MU_WGS72_KM3_S2 = 398600.8;
 
 /** satellite.js SatRecError codes -> reasons (Vallado et al. 2006, sgp4 error codes). */
 const SGP4_REASONS: Record<number, string> = {
@@ -115,25 +112,18 @@ export function createPropagator(source: ElementSource): CreateResult {
   };
 }
 
-/** Propagation by minutes since epoch (Vallado's verification cases are given this way). */
-export function propagateMinutes(source: ElementSource, tsinceMin: number): PropagationResult {
-  const c = createPropagator(source);
-  if (!c.ok) return c;
-  return c.propagator.propagateMinutes(tsinceMin);
-}
-
 /**
  * Fraction of the Sun's disc hidden by the Earth seen from the satellite (0 lit, 1 umbra), with
  * satellite.js's Sun (Vallado's low-precision series; adequate for shadow entry to ~1 s).
  */
-export function shadowFraction(t: Instant, positionTemeKm: Vec3): number {
-  const jd = t / MS_PER_DAY + UNIX_EPOCH_JD;
+export function shadowFraction(instant: Instant, positionTemeKm: Vec3): number {
+  const jd = instant / MS_PER_DAY + UNIX_EPOCH_JD;
   return sat.shadowFraction(sat.sunPos(jd).rsun, positionTemeKm as sat.EciVec3<sat.Kilometer>);
 }
 
 /** satellite.js's Sun position (ECI, AU) at t, for `shadowFractionWithSun` over a short span. */
-export function sunPositionAu(t: Instant): Vec3 {
-  const r = sat.sunPos(t / MS_PER_DAY + UNIX_EPOCH_JD).rsun;
+export function sunPositionAu(instant: Instant): Vec3 {
+  const r = sat.sunPos(instant / MS_PER_DAY + UNIX_EPOCH_JD).rsun;
   return { x: r.x, y: r.y, z: r.z };
 }
 

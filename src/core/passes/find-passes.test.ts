@@ -4,8 +4,8 @@ import { gmstRad, lookAngles, siteOf, temeToEcef } from '../frames/index.js';
 import { findPasses } from './find-passes.js';
 import { maskFunction } from './mask.js';
 import type { Pass, PassStation } from './model.js';
+import { DEG } from '../units.js';
 
-const DEG = Math.PI / 180;
 const prop = (line1: string, line2: string): Propagator => {
   const c = createPropagator({ kind: 'tle', line1, line2 });
   if (!c.ok) throw new Error(c.reason);

@@ -1,9 +1,8 @@
 /** Per-satellite geometry helpers shared by the pass finder and the track sampler. */
-import { gmstRad, lookAngles, refractionRad, siteOf, temeToEcef, type LookAngles, type Site } from '../frames/index.js';
-import type { Propagator } from '../orbit/index.js';
-import type { Instant } from '../time/index.js';
+import { refractionRad, siteOf, type Site } from '../frames/index.js';
 import { maskFunction } from './mask.js';
 import type { PassStation } from './model.js';
+import { DEG } from '../units.js';
 
 export interface StationGeometry {
   station: PassStation;
@@ -28,20 +27,10 @@ export function stationGeometry(station: PassStation, minElevationOverrideRad?: 
   };
 }
 
-/** Look angles with optional refraction, or undefined when SGP4 fails at t. */
-export function lookAt(propagator: Propagator, site: Site, t: Instant, refraction: boolean): LookAngles | undefined {
-  const s = propagator.propagate(t);
-  if (!s.ok) return undefined;
-  const la = lookAngles(site, temeToEcef(s.positionTemeKm, gmstRad(t)));
-  if (refraction) la.elevationRad += refractionRad(la.elevationRad);
-  return la;
-}
-
 /** Geometric elevation whose apparent elevation (with standard refraction) is `apparentRad`. */
 export function geometricForApparentRad(apparentRad: number): number {
   // e + refraction(e) increases with e: bisection on [apparent - 1 deg, apparent].
-  const deg = Math.PI / 180;
-  let lo = apparentRad - deg,
+  let lo = apparentRad - DEG,
     hi = apparentRad;
   for (let i = 0; i < 60; i += 1) {
     const mid = (lo + hi) / 2;

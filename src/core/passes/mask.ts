@@ -1,7 +1,6 @@
 /** Effective mask elevation at an azimuth: max(minimum elevation, interpolated horizon mask). */
 import type { MaskPoint } from './model.js';
-
-const TWO_PI = 2 * Math.PI;
+import { TWO_PI } from '../units.js';
 
 export function maskFunction(
   minElevationRad: number,

@@ -3,8 +3,8 @@ import { createPropagator } from '../orbit/index.js';
 import { findPasses } from './find-passes.js';
 import { sampleTrack, trackSampler } from './sample-track.js';
 import type { Track } from './track.js';
+import { DEG } from '../units.js';
 
-const DEG = Math.PI / 180;
 const c = createPropagator({
   kind: 'tle',
   line1: '1 41731U 16051A   22221.75514260  .00001864  00000-0  72455-4 0  9994',
@@ -38,63 +38,67 @@ describe('sampleTrack', () => {
     expect(atTca.moonIlluminatedFraction).toBeGreaterThanOrEqual(0);
   });
 
-  it('one propagated track per satellite serves every station: SGP4 calls do not grow with stations, samples match SGP4 to 1 m', () => {
-    const counted = (calls: { n: number }) => ({
-      noradId: 41731,
-      propagator: {
-        ...c.propagator,
-        propagate: (t: number) => {
-          calls.n += 1;
-          return c.propagator.propagate(t);
-        },
-      },
-    });
-    const stations = [
-      graz,
-      { ...graz, id: 'b', longitudeRad: 100 * DEG },
-      { ...graz, id: 'c', latitudeRad: -30 * DEG },
-      { ...graz, id: 'd', latitudeRad: 10 * DEG, longitudeRad: -70 * DEG },
-    ];
-    const run = (sts: typeof stations) => {
-      const calls = { n: 0 };
-      const s = counted(calls);
-      let tr: Track | undefined;
-      const r = findPasses([s], sts, {
-        fromMs: T0,
-        toMs: T0 + 2 * 86_400_000,
-        onTrack: (_id, t) => {
-          tr = t;
+  it(
+    'one propagated track per satellite serves every station: SGP4 calls do not grow with stations, ' +
+      'samples match SGP4 to 1 m',
+    () => {
+      const counted = (calls: { n: number }) => ({
+        noradId: 41731,
+        propagator: {
+          ...c.propagator,
+          propagate: (t: number) => {
+            calls.n += 1;
+            return c.propagator.propagate(t);
+          },
         },
       });
-      const sample = trackSampler(s, T0, T0 + 2 * 86_400_000, tr);
-      const tracks = r.passes.map((p) =>
-        sample(
-          sts.find((x) => x.id === p.stationId)!,
+      const stations = [
+        graz,
+        { ...graz, id: 'b', longitudeRad: 100 * DEG },
+        { ...graz, id: 'c', latitudeRad: -30 * DEG },
+        { ...graz, id: 'd', latitudeRad: 10 * DEG, longitudeRad: -70 * DEG },
+      ];
+      const run = (sts: typeof stations) => {
+        const calls = { n: 0 };
+        const s = counted(calls);
+        let tr: Track | undefined;
+        const r = findPasses([s], sts, {
+          fromMs: T0,
+          toMs: T0 + 2 * 86_400_000,
+          onTrack: (_id, t) => {
+            tr = t;
+          },
+        });
+        const sample = trackSampler(s, T0, T0 + 2 * 86_400_000, tr);
+        const tracks = r.passes.map((p) =>
+          sample(
+            sts.find((x) => x.id === p.stationId)!,
+            p.aosMs,
+            p.losMs,
+            5,
+          ),
+        );
+        return { calls: calls.n, passes: r.passes, tracks };
+      };
+      const one = run([graz]),
+        four = run(stations);
+      expect(four.passes.length).toBeGreaterThan(2 * one.passes.length);
+      expect(four.calls).toBe(one.calls);
+      four.passes.forEach((p, i) => {
+        const direct = sampleTrack(
+          sat,
+          stations.find((x) => x.id === p.stationId)!,
           p.aosMs,
           p.losMs,
           5,
-        ),
-      );
-      return { calls: calls.n, passes: r.passes, tracks };
-    };
-    const one = run([graz]),
-      four = run(stations);
-    expect(four.passes.length).toBeGreaterThan(2 * one.passes.length);
-    expect(four.calls).toBe(one.calls);
-    four.passes.forEach((p, i) => {
-      const direct = sampleTrack(
-        sat,
-        stations.find((x) => x.id === p.stationId)!,
-        p.aosMs,
-        p.losMs,
-        5,
-      );
-      expect(four.tracks[i]!.length).toBe(direct.length);
-      four.tracks[i]!.forEach((s, k) => {
-        expect(Math.abs(s.rangeKm - direct[k]!.rangeKm)).toBeLessThan(1e-3);
-        expect(Math.abs(s.elevationRad - direct[k]!.elevationRad)).toBeLessThan(1e-6);
-        expect(s.satelliteSunlit).toBe(direct[k]!.satelliteSunlit);
+        );
+        expect(four.tracks[i]!.length).toBe(direct.length);
+        four.tracks[i]!.forEach((s, k) => {
+          expect(Math.abs(s.rangeKm - direct[k]!.rangeKm)).toBeLessThan(1e-3);
+          expect(Math.abs(s.elevationRad - direct[k]!.elevationRad)).toBeLessThan(1e-6);
+          expect(s.satelliteSunlit).toBe(direct[k]!.satelliteSunlit);
+        });
       });
-    });
-  });
+    },
+  );
 });

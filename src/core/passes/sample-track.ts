@@ -3,9 +3,11 @@ import { ecefToTeme, gmstRad, refractionRad, temeToEcef, type Vec3 } from '../fr
 import { shadowFraction, shadowFractionWithSun, sunPositionAu } from '../orbit/index.js';
 import { SkyEphemeris } from '../sky/index.js';
 import type { Instant } from '../time/index.js';
+import { TWO_PI } from '../units.js';
 import { stationGeometry } from './geometry.js';
 import type { PassSatellite, PassStation } from './model.js';
-import { buildTrack, nodeStepMs, positionAt, type Track } from './track.js';
+import { buildTrack, nodeStepMs, type Track } from './track.js';
+import { cursorOn, positionAt } from './track-cursor.js';
 
 export interface TrackSample {
   tMs: Instant;
@@ -38,35 +40,35 @@ export function sampleTrack(
   stepS: number,
   options: TrackOptions = {},
 ): TrackSample[] {
-  return samplePositions(
-    (tMs, out) => {
-      const s = sat.propagator.propagate(tMs);
-      if (!s.ok) return false;
-      const e = temeToEcef(s.positionTemeKm, gmstRad(tMs)),
-        t = s.positionTemeKm;
-      out.ex = e.x;
-      out.ey = e.y;
-      out.ez = e.z;
-      out.tx = t.x;
-      out.ty = t.y;
-      out.tz = t.z;
-      return true;
-    },
-    station,
-    fromMs,
-    toMs,
-    stepS,
-    options,
-    false,
-  );
+  return samplePositions(sgp4Positions(sat), station, fromMs, toMs, stepS, options, false);
+}
+
+/** Position source from SGP4 itself: false where it fails. */
+function sgp4Positions(sat: PassSatellite): (tMs: Instant, out: SamplePosition) => boolean {
+  return (tMs, out) => {
+    const state = sat.propagator.propagate(tMs);
+    if (!state.ok) return false;
+    const teme = state.positionTemeKm;
+    setPosition(out, temeToEcef(teme, gmstRad(tMs)), teme);
+    return true;
+  };
+}
+
+function setPosition(out: SamplePosition, ecef: Vec3, teme: Vec3): void {
+  out.ex = ecef.x;
+  out.ey = ecef.y;
+  out.ez = ecef.z;
+  out.tx = teme.x;
+  out.ty = teme.y;
+  out.tz = teme.z;
 }
 
 /**
  * sampleTrack for many passes of one satellite over any stations in [fromMs, toMs]: the satellite
  * is propagated once on the pass finder's node grid (track.ts, < 1 cm interpolation error) and
- * every pass is sampled from that one track (`built`: the pass finder's own, see PassOptions.onTrack);
- * instants outside it fall back to SGP4. The Sun for
- * the satellite's shadow is computed once per pass (it moves 0.01 deg in 15 minutes).
+ * every pass is sampled from that one track (`built`: the pass finder's own, see
+ * SearchOptions.onTrack) through the sampler's own cursor; instants outside it fall back to SGP4.
+ * The Sun for the satellite's shadow is computed once per pass (it moves 0.01 deg in 15 minutes).
  */
 export function trackSampler(
   sat: PassSatellite,
@@ -74,49 +76,28 @@ export function trackSampler(
   toMs: Instant,
   built?: Track,
 ): (station: PassStation, aosMs: Instant, losMs: Instant, stepS: number, options?: TrackOptions) => TrackSample[] {
-  let tr: Track | undefined = built;
+  let source: ((tMs: Instant, out: SamplePosition) => boolean) | undefined;
   return (station, aosMs, losMs, stepS, options = {}) => {
-    tr ??= buildTrack(
+    source ??= trackPositions(
       sat,
-      fromMs,
-      toMs,
-      nodeStepMs(sat.propagator.summary.periodS, sat.propagator.summary.eccentricity),
+      built ??
+        buildTrack(sat, fromMs, toMs, nodeStepMs(sat.propagator.summary.periodS, sat.propagator.summary.eccentricity)),
     );
-    const track = tr;
-    const lo = track.n ? track.t[track.first]! : Infinity,
-      hi = track.n ? track.t[track.last]! : -Infinity;
-    return samplePositions(
-      (tMs, out) => {
-        if (tMs < lo || tMs > hi) {
-          const s = sat.propagator.propagate(tMs);
-          if (!s.ok) return false;
-          const e = temeToEcef(s.positionTemeKm, gmstRad(tMs)),
-            t = s.positionTemeKm;
-          out.ex = e.x;
-          out.ey = e.y;
-          out.ez = e.z;
-          out.tx = t.x;
-          out.ty = t.y;
-          out.tz = t.z;
-          return true;
-        }
-        const p = positionAt(track, tMs);
-        const t = ecefToTeme(p, gmstRad(tMs));
-        out.ex = p.x;
-        out.ey = p.y;
-        out.ez = p.z;
-        out.tx = t.x;
-        out.ty = t.y;
-        out.tz = t.z;
-        return true;
-      },
-      station,
-      aosMs,
-      losMs,
-      stepS,
-      options,
-      true,
-    );
+    return samplePositions(source, station, aosMs, losMs, stepS, options, true);
+  };
+}
+
+/** Position source from a track, SGP4 outside its window nodes. */
+function trackPositions(sat: PassSatellite, track: Track): (tMs: Instant, out: SamplePosition) => boolean {
+  const cursor = cursorOn(track);
+  const fallback = sgp4Positions(sat);
+  const lo = track.n ? track.t[track.first]! : Infinity,
+    hi = track.n ? track.t[track.last]! : -Infinity;
+  return (tMs, out) => {
+    if (tMs < lo || tMs > hi) return fallback(tMs, out);
+    const p = positionAt(cursor, tMs);
+    setPosition(out, p, ecefToTeme(p, gmstRad(tMs)));
+    return true;
   };
 }
 
@@ -167,7 +148,7 @@ function samplePositions(
     const u = dx * up.x + dy * up.y + dz * up.z;
     const rangeKm = Math.sqrt(e * e + nn * nn + u * u);
     let azimuthRad = Math.atan2(e, nn);
-    if (azimuthRad < 0) azimuthRad += 2 * Math.PI;
+    if (azimuthRad < 0) azimuthRad += TWO_PI;
     let elevationRad = Math.asin(u / rangeKm);
     if (options.refraction) elevationRad += refractionRad(elevationRad);
     const sky = ephemeris.at(tMs, site);

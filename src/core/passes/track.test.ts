@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPropagator, type Propagator } from '../orbit/index.js';
 import { ecefToTeme, gmstRad } from '../frames/index.js';
-import { buildTrack, nodeStepMs, positionAt } from './track.js';
+import { buildTrack, nodeStepMs } from './track.js';
+import { cursorOn, positionAt } from './track-cursor.js';
 
 const prop = (line1: string, line2: string): Propagator => {
   const c = createPropagator({ kind: 'tle', line1, line2 });
@@ -27,12 +28,13 @@ function worstErrorKm(p: Propagator): number {
     T0 + DAY,
     nodeStepMs(p.summary.periodS, p.summary.eccentricity),
   );
+  const cursor = cursorOn(tr);
   let worst = 0;
   for (let i = 0; i < 2000; i += 1) {
     const t = T0 + ((i + 0.37) / 2000) * DAY;
     const s = p.propagate(t);
     if (!s.ok) throw new Error(s.reason);
-    const a = positionAt(tr, t);
+    const a = positionAt(cursor, t);
     const q = ecefToTeme({ x: a.x, y: a.y, z: a.z }, gmstRad(t));
     worst = Math.max(worst, Math.hypot(q.x - s.positionTemeKm.x, q.y - s.positionTemeKm.y, q.z - s.positionTemeKm.z));
   }
@@ -52,16 +54,17 @@ describe('buildTrack / positionAt', () => {
       T0 + DAY,
       nodeStepMs(ISS.summary.periodS, ISS.summary.eccentricity),
     );
+    const cursor = cursorOn(tr);
     for (const t of [T0 + 1234.5, T0 + 0.4 * DAY, T0 + DAY - 777]) {
-      const a = { ...positionAt(tr, t - 50) },
-        b = { ...positionAt(tr, t + 50) },
-        v = { ...positionAt(tr, t) };
+      const a = { ...positionAt(cursor, t - 50) },
+        b = { ...positionAt(cursor, t + 50) },
+        v = { ...positionAt(cursor, t) };
       expect(Math.hypot((b.x - a.x) / 0.1 - v.vx, (b.y - a.y) / 0.1 - v.vy, (b.z - a.z) / 0.1 - v.vz)).toBeLessThan(
         1e-6,
       );
     }
     for (let k = tr.first; k <= tr.last; k += 97) {
-      const p = positionAt(tr, tr.t[k]!);
+      const p = positionAt(cursor, tr.t[k]!);
       expect(Math.hypot(p.x - tr.x[k]!, p.y - tr.y[k]!, p.z - tr.z[k]!)).toBeLessThan(1e-9);
       expect(Math.hypot(p.vx - tr.vx[k]!, p.vy - tr.vy[k]!, p.vz - tr.vz[k]!)).toBeLessThan(1e-7);
     }

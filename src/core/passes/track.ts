@@ -1,7 +1,8 @@
 /**
- * One satellite's Earth-fixed track for the pass finder: SGP4 positions on a grid of nodes,
- * rotated to ECEF once per node, and the position (and its rate) at any time by interpolating
- * the node positions with the degree-9 polynomial through the 10 nearest nodes (Newton form).
+ * One satellite's Earth-fixed track for the pass finder and the track sampler: SGP4 positions on
+ * a grid of nodes, rotated to ECEF once per node. Built once per element set and never changed
+ * after: every station and every reader shares it, each through its own cursor (track-cursor.ts),
+ * which interpolates the node positions.
  *
  * Why positions only: SGP4's velocity is not the time derivative of its position (they disagree
  * by up to 1.7e-4 km/s in LEO), so a cubic Hermite on positions and velocities errs by metres
@@ -11,14 +12,11 @@
  * along-track time, with a quarter of the SGP4 calls of a 56 s grid. Its derivative gives a
  * velocity consistent with the interpolated positions, as Newton's method needs.
  */
-import { gmstRad, type Site } from '../frames/index.js';
-import type { PassSatellite, SatelliteFailure } from './model.js';
+import { gmstRad } from '../frames/index.js';
 import type { Instant } from '../time/index.js';
-
-const TWO_PI = 2 * Math.PI;
-/** Nodes of the interpolating polynomial; extra nodes are propagated beyond both window ends. */
-const STENCIL = 10;
-const EXTRA = STENCIL / 2 - 1;
+import { TWO_PI } from '../units.js';
+import type { PassSatellite, SatelliteFailure } from './model.js';
+import { cursorOn, EXTRA, positionAt, STENCIL, type TrackCursor, type TrackNodes } from './track-cursor.js';
 
 /**
  * Node spacing: 1/28 of the time the orbit takes to sweep 2 pi at its perigee angular rate
@@ -32,244 +30,177 @@ export function nodeStepMs(periodS: number, eccentricity: number): number {
   return Math.min(Math.max(TWO_PI / (e > 0.1 ? 60 : 28) / perigeeRateRadS, 10), 300) * 1000;
 }
 
-export interface Track {
-  /** Nodes in use; t ascending (ms), ECEF position (km) and geocentric radius (km) per node. */
-  n: number;
-  t: Float64Array;
-  x: Float64Array;
-  y: Float64Array;
-  z: Float64Array;
-  r: Float64Array;
+export interface Track extends TrackNodes {
+  /** Geocentric radius (km) per node. */
+  readonly r: Float64Array;
   /** ECEF velocity (km/s) at the window nodes: the interpolating polynomial's derivative there. */
-  vx: Float64Array;
-  vy: Float64Array;
-  vz: Float64Array;
+  readonly vx: Float64Array;
+  readonly vy: Float64Array;
+  readonly vz: Float64Array;
   /** Window nodes are first..last: t[first] = fromMs, t[last] = toMs or the last good ms before an SGP4 failure. */
-  first: number;
-  last: number;
-  /** Spacing of the window nodes (ms). */
-  stepMs: number;
+  readonly last: number;
   /** Upper bound of the angular rate of the sub-satellite point (rad/ms), from SGP4's velocities. */
-  maxGroundRateRadMs: number;
+  readonly maxGroundRateRadMs: number;
   /** Largest speed (km/s), smallest and largest radius (km) over the window nodes. */
-  maxSpeedKmS: number;
-  minRadiusKm: number;
-  maxRadiusKm: number;
-  endReason: 'window' | 'decayed';
-  failure?: SatelliteFailure;
-  /** Interpolating polynomial of interval k (t[k] <= t < t[k + 1]), built on first use. */
-  ready: Uint8Array;
-  order: Uint8Array;
-  nodes: Float64Array;
-  coef: Float64Array;
-  /** Interval of the last evaluation. */
-  hint: number;
-  /** Output of the last `positionAt` and `lookAt` on this track (per search: read before the next call). */
-  state: PositionState;
-  look: LookState;
-}
-
-export interface PositionState {
-  x: number;
-  y: number;
-  z: number;
-  vx: number;
-  vy: number;
-  vz: number;
-}
-/** Geometric elevation, range and their rates; east/north for the azimuth; atMs: when. */
-export interface LookState {
-  atMs: number;
-  elevationRad: number;
-  elevationRateRadS: number;
-  rangeKm: number;
-  rangeRateKmS: number;
-  east: number;
-  north: number;
+  readonly maxSpeedKmS: number;
+  readonly minRadiusKm: number;
+  readonly maxRadiusKm: number;
+  readonly endReason: 'window' | 'decayed';
+  readonly failure?: SatelliteFailure;
 }
 
 const EARTH_RATE_RAD_S = 7.292115e-5;
 
-function allocate(capacity: number, old?: Track): Track {
-  if (old && old.t.length >= capacity) return old;
-  const f = () => new Float64Array(capacity);
-  return {
-    n: 0,
-    t: f(),
-    x: f(),
-    y: f(),
-    z: f(),
-    r: f(),
-    vx: f(),
-    vy: f(),
-    vz: f(),
-    first: 0,
-    last: 0,
-    hint: 0,
-    stepMs: 0,
-    maxGroundRateRadMs: 0,
-    maxSpeedKmS: 0,
-    minRadiusKm: 0,
-    maxRadiusKm: 0,
-    endReason: 'window',
-    ready: new Uint8Array(capacity),
-    order: new Uint8Array(capacity),
-    nodes: new Float64Array(capacity * STENCIL),
-    coef: new Float64Array(capacity * 3 * STENCIL),
-    state: { x: 0, y: 0, z: 0, vx: 0, vy: 0, vz: 0 },
-    look: { atMs: Number.NaN, elevationRad: 0, elevationRateRadS: 0, rangeKm: 0, rangeRateKmS: 0, east: 0, north: 0 },
-  };
+type Vec = { x: number; y: number; z: number };
+
+/** Node arrays being filled, and the extremes of the window nodes seen so far. */
+class NodeGrid {
+  n = 0;
+  readonly t: Float64Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly z: Float64Array;
+  readonly r: Float64Array;
+  /** ECEF velocities, filled once the positions are in (fillNodeVelocities). */
+  readonly vx: Float64Array;
+  readonly vy: Float64Array;
+  readonly vz: Float64Array;
+  maxRate = 0;
+  maxSpeed = 0;
+  minRadius = Infinity;
+  maxRadius = 0;
+  /** One buffer for the track's eight arrays: one allocation per track instead of eight. */
+  constructor(capacity: number) {
+    const buffer = new ArrayBuffer(8 * capacity * Float64Array.BYTES_PER_ELEMENT);
+    const column = (i: number) => new Float64Array(buffer, i * capacity * Float64Array.BYTES_PER_ELEMENT, capacity);
+    this.t = column(0);
+    this.x = column(1);
+    this.y = column(2);
+    this.z = column(3);
+    this.r = column(4);
+    this.vx = column(5);
+    this.vy = column(6);
+    this.vz = column(7);
+  }
+  /** Adds the TEME state (position, velocity) at t as an ECEF node. */
+  add(t: Instant, position: Vec, velocity: Vec, inWindow: boolean): void {
+    const gmst = gmstRad(t),
+      cos = Math.cos(gmst),
+      sin = Math.sin(gmst);
+    const i = this.n++;
+    this.t[i] = t;
+    this.x[i] = cos * position.x + sin * position.y;
+    this.y[i] = -sin * position.x + cos * position.y;
+    this.z[i] = position.z;
+    const radius = Math.sqrt(position.x * position.x + position.y * position.y + position.z * position.z),
+      speed = Math.sqrt(velocity.x * velocity.x + velocity.y * velocity.y + velocity.z * velocity.z);
+    this.r[i] = radius;
+    if (inWindow) {
+      this.maxRate = Math.max(this.maxRate, speed / radius);
+      this.maxSpeed = Math.max(this.maxSpeed, speed);
+      this.minRadius = Math.min(this.minRadius, radius);
+      this.maxRadius = Math.max(this.maxRadius, radius);
+    }
+  }
+}
+
+/** Adds the EXTRA nodes before fromMs that SGP4 can reach, in time order. */
+function addNodesBefore(grid: NodeGrid, sat: PassSatellite, fromMs: Instant, spacingMs: number): void {
+  let before = 0;
+  while (before < EXTRA && sat.propagator.propagate(fromMs - (before + 1) * spacingMs).ok) before += 1;
+  for (let j = before; j >= 1; j -= 1) {
+    const state = sat.propagator.propagate(fromMs - j * spacingMs);
+    if (state.ok) grid.add(fromMs - j * spacingMs, state.positionTemeKm, state.velocityTemeKmS, false);
+  }
+}
+
+/**
+ * Adds the window nodes; on an SGP4 failure, bisects to the last good millisecond, which becomes
+ * the last node. Returns the failure, if any.
+ */
+function addWindowNodes(
+  grid: NodeGrid,
+  sat: PassSatellite,
+  fromMs: Instant,
+  toMs: Instant,
+  steps: number,
+  stepMs: number,
+): SatelliteFailure | undefined {
+  let lastGood = Number.NaN;
+  for (let k = 0; k <= steps; k += 1) {
+    const t = k === steps ? toMs : fromMs + k * stepMs;
+    const state = sat.propagator.propagate(t);
+    if (state.ok) {
+      grid.add(t, state.positionTemeKm, state.velocityTemeKmS, true);
+      lastGood = t;
+      continue;
+    }
+    const failure = { noradId: sat.noradId, atMs: t, code: state.code, reason: state.reason };
+    if (Number.isNaN(lastGood)) {
+      grid.n = 0;
+      return failure;
+    }
+    let good = lastGood,
+      bad = t;
+    while (bad - good > 1) {
+      const mid = Math.floor((good + bad) / 2);
+      if (sat.propagator.propagate(mid).ok) good = mid;
+      else bad = mid;
+    }
+    const last = sat.propagator.propagate(good);
+    if (last.ok && good > lastGood) grid.add(good, last.positionTemeKm, last.velocityTemeKmS, true);
+    return { ...failure, atMs: bad };
+  }
+  return undefined;
 }
 
 /**
  * Propagates `sat` on the node grid over [fromMs, toMs] plus EXTRA nodes on either side (where
  * SGP4 succeeds). On an SGP4 failure inside the window, bisects to the last good millisecond,
- * which becomes the last node. Reuses `reuse`'s buffers when large enough.
+ * which becomes the last node.
  */
-export function buildTrack(sat: PassSatellite, fromMs: Instant, toMs: Instant, stepMs: number, reuse?: Track): Track {
+export function buildTrack(sat: PassSatellite, fromMs: Instant, toMs: Instant, stepMs: number): Track {
   const span = Math.max(toMs - fromMs, 0);
   const steps = Math.max(1, Math.ceil(span / stepMs));
-  const h = span / steps;
+  const windowStepMs = span / steps;
   // Outside the window the nodes keep the window's spacing unless that is degenerate (< 1 s).
-  const hOut = h >= 1000 ? h : stepMs;
-  const tr = allocate(steps + 1 + 2 * EXTRA, reuse);
-  tr.n = 0;
-  tr.hint = 0;
-  tr.stepMs = h;
-  tr.endReason = 'window';
-  tr.failure = undefined;
-  let maxRate = 0,
-    maxSpeed = 0,
-    minRadius = Infinity,
-    maxRadius = 0;
-  const add = (
-    t: Instant,
-    p: { x: number; y: number; z: number },
-    v: { x: number; y: number; z: number },
-    inWindow: boolean,
-  ) => {
-    const g = gmstRad(t),
-      c = Math.cos(g),
-      s = Math.sin(g);
-    const i = tr.n++;
-    tr.t[i] = t;
-    tr.x[i] = c * p.x + s * p.y;
-    tr.y[i] = -s * p.x + c * p.y;
-    tr.z[i] = p.z;
-    const r = Math.sqrt(p.x * p.x + p.y * p.y + p.z * p.z),
-      speed = Math.sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
-    tr.r[i] = r;
-    if (inWindow) {
-      maxRate = Math.max(maxRate, speed / r);
-      maxSpeed = Math.max(maxSpeed, speed);
-      minRadius = Math.min(minRadius, r);
-      maxRadius = Math.max(maxRadius, r);
-    }
-  };
-  // Nodes before the window: find how many succeed, then add them in time order.
-  let before = 0;
-  while (before < EXTRA && sat.propagator.propagate(fromMs - (before + 1) * hOut).ok) before += 1;
-  for (let j = before; j >= 1; j -= 1) {
-    const s = sat.propagator.propagate(fromMs - j * hOut);
-    if (s.ok) add(fromMs - j * hOut, s.positionTemeKm, s.velocityTemeKmS, false);
-  }
-  tr.first = tr.n;
-  let lastGood = Number.NaN;
-  for (let k = 0; k <= steps; k += 1) {
-    const t = k === steps ? toMs : fromMs + k * h;
-    const s = sat.propagator.propagate(t);
-    if (!s.ok) {
-      const failure = { noradId: sat.noradId, atMs: t, code: s.code, reason: s.reason };
-      tr.endReason = 'decayed';
-      if (Number.isNaN(lastGood)) {
-        tr.n = 0;
-        tr.failure = failure;
-        return tr;
-      }
-      let good = lastGood,
-        bad = t;
-      while (bad - good > 1) {
-        const mid = Math.floor((good + bad) / 2);
-        if (sat.propagator.propagate(mid).ok) good = mid;
-        else bad = mid;
-      }
-      const last = sat.propagator.propagate(good);
-      if (last.ok && good > lastGood) add(good, last.positionTemeKm, last.velocityTemeKmS, true);
-      tr.failure = { ...failure, atMs: bad };
-      break;
-    }
-    add(t, s.positionTemeKm, s.velocityTemeKmS, true);
-    lastGood = t;
-  }
-  tr.last = tr.n - 1;
-  if (tr.endReason === 'window') {
+  const outsideStepMs = windowStepMs >= 1000 ? windowStepMs : stepMs;
+  const capacity = steps + 1 + 2 * EXTRA;
+  const grid = new NodeGrid(capacity);
+  addNodesBefore(grid, sat, fromMs, outsideStepMs);
+  const first = grid.n;
+  const failure = addWindowNodes(grid, sat, fromMs, toMs, steps, windowStepMs);
+  const last = grid.n - 1;
+  if (!failure) {
     for (let j = 1; j <= EXTRA; j += 1) {
-      const s = sat.propagator.propagate(toMs + j * hOut);
-      if (!s.ok) break;
-      add(toMs + j * hOut, s.positionTemeKm, s.velocityTemeKmS, false);
+      const state = sat.propagator.propagate(toMs + j * outsideStepMs);
+      if (!state.ok) break;
+      grid.add(toMs + j * outsideStepMs, state.positionTemeKm, state.velocityTemeKmS, false);
     }
   }
-  tr.maxGroundRateRadMs = (maxRate * 1.1 + EARTH_RATE_RAD_S) / 1000;
-  tr.maxSpeedKmS = maxSpeed;
-  tr.minRadiusKm = minRadius;
-  tr.maxRadiusKm = maxRadius;
-  tr.ready.fill(0, 0, tr.n);
-  nodeVelocities(tr);
-  return tr;
-}
-
-/** Index k of the interval with t[k] <= t < t[k + 1], clamped to the first and last intervals. */
-function intervalOf(tr: Track, t: Instant): number {
-  const ts = tr.t,
-    maxK = tr.n - 2;
-  // Refinement evaluates the same interval in turn: try the last one first.
-  let k = tr.hint;
-  if (k < maxK && ts[k]! <= t && t < ts[k + 1]!) return k;
-  k = tr.stepMs > 0 ? tr.first + Math.floor((t - ts[tr.first]!) / tr.stepMs) : 0;
-  if (k < 0) k = 0;
-  else if (k > maxK) k = maxK;
-  while (k > 0 && ts[k]! > t) k -= 1;
-  while (k < maxK && ts[k + 1]! <= t) k += 1;
-  tr.hint = k;
-  return k;
-}
-
-/**
- * Newton coefficients (divided differences) of the polynomial through the nodes around interval
- * k, times in s from t[k]. The nodes are taken nearest first (k, k + 1, k - 1, k + 2, ...), which
- * keeps the nested evaluation inside the interval well conditioned (0.1 um instead of 0.4 mm).
- */
-function prepare(tr: Track, k: number): void {
-  const m = Math.min(STENCIL, tr.n);
-  const lo = Math.max(0, Math.min(k - EXTRA, tr.n - m)),
-    hi = lo + m - 1;
-  const zb = k * STENCIL,
-    cx = k * 3 * STENCIL,
-    cy = cx + STENCIL,
-    cz = cy + STENCIL,
-    z = tr.nodes,
-    c = tr.coef;
-  const t0 = tr.t[k]!;
-  let below = k,
-    above = k + 1;
-  for (let j = 0; j < m; j += 1) {
-    // Alternate above and below k while both sides have nodes left.
-    const node = (j % 2 === 0 && below >= lo) || above > hi ? below-- : above++;
-    z[zb + j] = (tr.t[node]! - t0) / 1000;
-    c[cx + j] = tr.x[node]!;
-    c[cy + j] = tr.y[node]!;
-    c[cz + j] = tr.z[node]!;
-  }
-  for (let d = 1; d < m; d += 1) {
-    for (let i = m - 1; i >= d; i -= 1) {
-      const inv = 1 / (z[zb + i]! - z[zb + i - d]!);
-      c[cx + i] = (c[cx + i]! - c[cx + i - 1]!) * inv;
-      c[cy + i] = (c[cy + i]! - c[cy + i - 1]!) * inv;
-      c[cz + i] = (c[cz + i]! - c[cz + i - 1]!) * inv;
-    }
-  }
-  tr.order[k] = m;
-  tr.ready[k] = 1;
+  // One object shape for every track (failure or not): the evaluators stay monomorphic.
+  const track: Track = {
+    n: grid.n,
+    t: grid.t,
+    x: grid.x,
+    y: grid.y,
+    z: grid.z,
+    first,
+    stepMs: windowStepMs,
+    r: grid.r,
+    vx: grid.vx,
+    vy: grid.vy,
+    vz: grid.vz,
+    last,
+    maxGroundRateRadMs: (grid.maxRate * 1.1 + EARTH_RATE_RAD_S) / 1000,
+    maxSpeedKmS: grid.maxSpeed,
+    minRadiusKm: grid.minRadius,
+    maxRadiusKm: grid.maxRadius,
+    endReason: failure ? 'decayed' : 'window',
+    failure,
+  };
+  fillNodeVelocities(track);
+  return track;
 }
 
 /**
@@ -288,130 +219,36 @@ const DERIVATIVE_WEIGHTS = Array.from({ length: STENCIL }, (_, j) => {
   return sum;
 });
 
-/** Velocities at the window nodes: fixed weights on evenly spaced stencils, else the polynomial. */
-function nodeVelocities(tr: Track): void {
-  const h = tr.stepMs;
-  for (let k = tr.first; k <= tr.last; k += 1) {
+/**
+ * Velocities at the window nodes (part of building the track): fixed weights on evenly spaced
+ * stencils, else the polynomial.
+ */
+function fillNodeVelocities(track: Track): void {
+  const { t, x, y, z, vx, vy, vz, n, stepMs } = track;
+  let cursor: TrackCursor | undefined;
+  for (let k = track.first; k <= track.last; k += 1) {
     const lo = k - EXTRA;
-    let even = lo >= 0 && lo + STENCIL <= tr.n && h > 0;
-    for (let j = 1; even && j < STENCIL; j += 1) even = Math.abs(tr.t[lo + j]! - tr.t[lo + j - 1]! - h) <= 1e-6 * h;
+    let even = lo >= 0 && lo + STENCIL <= n && stepMs > 0;
+    for (let j = 1; even && j < STENCIL; j += 1) even = Math.abs(t[lo + j]! - t[lo + j - 1]! - stepMs) <= 1e-6 * stepMs;
     if (!even) {
-      const p = positionAt(tr, tr.t[k]!);
-      tr.vx[k] = p.vx;
-      tr.vy[k] = p.vy;
-      tr.vz[k] = p.vz;
+      const p = positionAt((cursor ??= cursorOn(track)), t[k]!);
+      vx[k] = p.vx;
+      vy[k] = p.vy;
+      vz[k] = p.vz;
       continue;
     }
-    let vx = 0,
-      vy = 0,
-      vz = 0;
+    let sx = 0,
+      sy = 0,
+      sz = 0;
     for (let j = 0; j < STENCIL; j += 1) {
-      const w = DERIVATIVE_WEIGHTS[j]!;
-      vx += w * tr.x[lo + j]!;
-      vy += w * tr.y[lo + j]!;
-      vz += w * tr.z[lo + j]!;
+      const weight = DERIVATIVE_WEIGHTS[j]!;
+      sx += weight * x[lo + j]!;
+      sy += weight * y[lo + j]!;
+      sz += weight * z[lo + j]!;
     }
-    const inv = 1000 / h;
-    tr.vx[k] = vx * inv;
-    tr.vy[k] = vy * inv;
-    tr.vz[k] = vz * inv;
+    const inv = 1000 / stepMs;
+    vx[k] = sx * inv;
+    vy[k] = sy * inv;
+    vz[k] = sz * inv;
   }
-}
-
-/** ECEF position (km) and velocity (km/s) at t from the interpolating polynomial, into `tr.state`. */
-export function positionAt(tr: Track, t: Instant): PositionState {
-  const k = intervalOf(tr, t);
-  if (tr.ready[k] === 0) prepare(tr, k);
-  const m = tr.order[k]!,
-    zb = k * STENCIL,
-    cb = k * 3 * STENCIL,
-    z = tr.nodes,
-    c = tr.coef;
-  const s = (t - tr.t[k]!) / 1000;
-  let x = c[cb + m - 1]!,
-    y = c[cb + STENCIL + m - 1]!,
-    w = c[cb + 2 * STENCIL + m - 1]!;
-  let dx = 0,
-    dy = 0,
-    dw = 0;
-  for (let j = m - 2; j >= 0; j -= 1) {
-    const q = s - z[zb + j]!;
-    dx = dx * q + x;
-    x = x * q + c[cb + j]!;
-    dy = dy * q + y;
-    y = y * q + c[cb + STENCIL + j]!;
-    dw = dw * q + w;
-    w = w * q + c[cb + 2 * STENCIL + j]!;
-  }
-  const st = tr.state;
-  st.x = x;
-  st.y = y;
-  st.z = w;
-  st.vx = dx;
-  st.vy = dy;
-  st.vz = dw;
-  return st;
-}
-
-/** A station's ECEF position and east/north/up rows, flat for the evaluator. */
-export type SiteFrame = Float64Array;
-export function siteFrame(site: Site): SiteFrame {
-  const p = site.positionEcefKm,
-    e = site.east,
-    n = site.north,
-    u = site.up;
-  return Float64Array.of(p.x, p.y, p.z, e.x, e.y, n.x, n.y, n.z, u.x, u.y, u.z);
-}
-
-/** Look angles and their rates from `site` of a point with ECEF position p and velocity v, into `out`. */
-function look(
-  out: LookState,
-  site: SiteFrame,
-  px: number,
-  py: number,
-  pz: number,
-  vx: number,
-  vy: number,
-  vz: number,
-): LookState {
-  const dx = px - site[0]!,
-    dy = py - site[1]!,
-    dz = pz - site[2]!;
-  const e = dx * site[3]! + dy * site[4]!;
-  const n = dx * site[5]! + dy * site[6]! + dz * site[7]!;
-  const u = dx * site[8]! + dy * site[9]! + dz * site[10]!;
-  const de = vx * site[3]! + vy * site[4]!;
-  const dn = vx * site[5]! + vy * site[6]! + vz * site[7]!;
-  const du = vx * site[8]! + vy * site[9]! + vz * site[10]!;
-  const h2 = e * e + n * n,
-    rho = Math.sqrt(h2 + u * u);
-  const drho = (e * de + n * dn + u * du) / rho;
-  // d/dt asin(u / rho) = (u' rho - u rho') / (rho * horizontal distance)
-  const h = Math.sqrt(h2);
-  out.elevationRad = Math.asin(u / rho);
-  out.elevationRateRadS = h > 1e-9 ? (du * rho - u * drho) / (rho * h) : 0;
-  out.rangeKm = rho;
-  out.rangeRateKmS = drho;
-  out.east = e;
-  out.north = n;
-  return out;
-}
-
-/** Look angles and their rates from `site` at t (allocation-free; output in `tr.look`). */
-export function lookAt(tr: Track, site: SiteFrame, t: Instant): LookState {
-  const p = positionAt(tr, t);
-  tr.look.atMs = t;
-  return look(tr.look, site, p.x, p.y, p.z, p.vx, p.vy, p.vz);
-}
-
-/** Look angles and their rates from `site` at window node k (no interpolation; output in `tr.look`). */
-export function lookAtNode(tr: Track, site: SiteFrame, k: number): LookState {
-  tr.look.atMs = tr.t[k]!;
-  return look(tr.look, site, tr.x[k]!, tr.y[k]!, tr.z[k]!, tr.vx[k]!, tr.vy[k]!, tr.vz[k]!);
-}
-
-/** Azimuth (rad, from north through east) of a look. */
-export function lookAzimuthRad(l: LookState): number {
-  const az = Math.atan2(l.east, l.north);
-  return az < 0 ? az + TWO_PI : az;
 }

@@ -4,6 +4,7 @@
  * ("Li 2025"). The paper's optical details beyond mass, orbit and protocol class are not reproduced
  * here; the values marked "assumption" are typical of that class of hardware.
  */
+import { SATQUMA_PROTOCOL } from '../keyrate/protocol.js';
 import type { Preset } from './types.js';
 
 const LI = 'Li et al., Nature (2025), arXiv:2408.10994';
@@ -36,18 +37,13 @@ export const JINAN1_PORTABLE: Preset = {
     turbulence: { model: 'hufnagel-valley' },
   },
   protocol: {
+    ...SATQUMA_PROTOCOL,
     repetitionRateHz: 6.25e8,
     basisProbabilityX: 0.8,
     intensities: [0.7, 0.15, 0],
     intensityProbabilities: [0.7, 0.2, 0.1],
     extraneousCountProbability: 1e-7,
-    afterpulseProbability: 0.001,
     intrinsicQber: 0.005,
-    epsilonCorrectness: 1e-15,
-    epsilonSecrecy: 1e-9,
-    errorCorrection: { method: 'fixed-efficiency', efficiency: 1.16 },
-    statistics: 'chernoff',
-    errorModel: 'per-intensity',
   },
   sources: {
     satelliteAltitudeKm: `${LI}: ~500 km sun-synchronous orbit`,

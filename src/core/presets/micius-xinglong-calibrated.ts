@@ -9,14 +9,17 @@ import { MICIUS_XINGLONG } from './micius-xinglong.js';
 import type { Preset } from './types.js';
 
 const FIT =
-  'qkdsat calibrate --measured test/fixtures/micius/micius2017_measured_loss.csv --preset micius-xinglong --fit opticsEfficiency,aerosolOpticalDepth (276 rows, 20-50° elevation, χ²/dof 0.63 at σ from residuals, RMS residual 0.79 dB)';
+  'qkdsat calibrate --measured test/fixtures/micius/micius2017_measured_loss.csv --preset micius-xinglong ' +
+  '--fit opticsEfficiency,aerosolOpticalDepth ' +
+  '(276 rows, 20-50° elevation, χ²/dof 0.63 at σ from residuals, RMS residual 0.79 dB)';
 
 export const MICIUS_XINGLONG_CALIBRATED: Preset = {
   ...MICIUS_XINGLONG,
   id: 'micius-xinglong-calibrated',
   name: 'Micius to Xinglong (2017), calibrated on the measured pass',
   description:
-    'micius-xinglong with receiver optics efficiency and aerosol optical depth fitted to the measured loss curve of the 19 Dec 2016 pass',
+    'micius-xinglong with receiver optics efficiency and aerosol optical depth fitted to the measured loss curve ' +
+    'of the 19 Dec 2016 pass',
   link: {
     ...MICIUS_XINGLONG.link,
     // Fitted: 0.1491 ± 0.0066 (5.3 dB below the 0.5 assumed from datasheets).
@@ -27,6 +30,7 @@ export const MICIUS_XINGLONG_CALIBRATED: Preset = {
   sources: {
     ...MICIUS_XINGLONG.sources,
     'link.receiver.opticsEfficiency': `fitted: ${FIT}`,
-    'link.atmosphere.aerosolOpticalDepth': `fitted: ${FIT}; within the AERONET 870 nm range for continental sites (Holben et al. 1998)`,
+    'link.atmosphere.aerosolOpticalDepth':
+      `fitted: ${FIT}; ` + 'within the AERONET 870 nm range for continental sites (Holben et al. 1998)',
   },
 };

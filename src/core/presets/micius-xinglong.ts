@@ -3,6 +3,7 @@
  * key distribution", Nature 549, 43-47 (2017) ("Liao 2017"). Physical parameters only; nothing here
  * is fitted to the measured link loss (test/reference/micius.test.ts compares).
  */
+import { SATQUMA_PROTOCOL } from '../keyrate/protocol.js';
 import type { Preset } from './types.js';
 
 const LIAO = 'Liao et al., Nature 549, 43 (2017)';
@@ -37,18 +38,13 @@ export const MICIUS_XINGLONG: Preset = {
     turbulence: { model: 'hufnagel-valley' },
   },
   protocol: {
+    ...SATQUMA_PROTOCOL,
     repetitionRateHz: 1e8,
     basisProbabilityX: 0.5,
     intensities: [0.8, 0.1, 0],
     intensityProbabilities: [0.5, 0.25, 0.25],
     extraneousCountProbability: 1e-7,
-    afterpulseProbability: 0.001,
     intrinsicQber: 0.01,
-    epsilonCorrectness: 1e-15,
-    epsilonSecrecy: 1e-9,
-    errorCorrection: { method: 'fixed-efficiency', efficiency: 1.16 },
-    statistics: 'chernoff',
-    errorModel: 'per-intensity',
   },
   sources: {
     satelliteAltitudeKm: `${LIAO}: sun-synchronous orbit at ~500 km`,
@@ -64,7 +60,8 @@ export const MICIUS_XINGLONG: Preset = {
     'link.receiver.fieldOfViewRad': 'assumption: 100 µrad field stop',
     'link.receiver.filterBandwidthNm': 'assumption: 1 nm interference filter',
     'link.atmosphere.zenithTransmittance':
-      'docs/physics.md §2: MODTRAN clear-sky zenith at 850 nm, sea level (0.895); station altitude ignored (conservative)',
+      'docs/physics.md §2: MODTRAN clear-sky zenith at 850 nm, sea level (0.895); ' +
+      'station altitude ignored (conservative)',
     'link.detector.efficiency': `${LIAO}: Si SPADs, η_det ≈ 0.5 (also QNET micius2017 example)`,
     'link.detector.darkCountRateHz': 'assumption: 100 cps, typical Si SPAD (Excelitas SPCM: 25-250 cps)',
     'link.detector.count': 'polarisation BB84 with passive basis choice: 4 detectors',

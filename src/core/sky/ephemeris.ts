@@ -9,9 +9,9 @@ import * as Astronomy from 'astronomy-engine';
 import { gmstRad, type Site } from '../frames/earth.js';
 import type { Vec3 } from '../frames/vectors.js';
 import type { Instant } from '../time/index.js';
+import { DEG } from '../units.js';
 
 const KM_PER_AU = 149_597_870.7;
-const DEG = Math.PI / 180;
 const NODE_MS = 3_600_000;
 
 interface Node {
@@ -80,19 +80,19 @@ export class SkyEphemeris {
     return n;
   }
 
-  /** Sun and Moon seen from `site` at `t` (geometric, topocentric), and the Moon's lit fraction. */
-  at(t: Instant, site: Site): SkyLook {
-    const i = Math.floor(t / NODE_MS);
+  /** Sun and Moon seen from `site` at `instant` (geometric, topocentric), and the Moon's lit fraction. */
+  at(instant: Instant, site: Site): SkyLook {
+    const i = Math.floor(instant / NODE_MS);
     const p = this.node(i - 1),
       a = this.node(i),
       b = this.node(i + 1),
       q = this.node(i + 2);
-    const f = (t - i * NODE_MS) / NODE_MS;
+    const f = (instant - i * NODE_MS) / NODE_MS;
     const w = cubicWeights(f);
     const sun = blend(w, p.sun, a.sun, b.sun, q.sun),
       moon = blend(w, p.moon, a.moon, b.moon, q.moon);
     const gast =
-      gmstRad(t) +
+      gmstRad(instant) +
       w[0] * p.gastMinusGmstRad +
       w[1] * a.gastMinusGmstRad +
       w[2] * b.gastMinusGmstRad +

@@ -1,2 +1,1 @@
-export * from './sun-moon.js';
 export * from './ephemeris.js';

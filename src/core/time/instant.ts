@@ -1,19 +1,11 @@
 /** An instant: UTC milliseconds since the Unix epoch. The core never reads the wall clock. */
 export type Instant = number;
 
-export const MS_PER_S = 1000;
-export const MS_PER_MIN = 60_000;
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_DAY = 86_400_000;
-
 /** ISO-8601 UTC with milliseconds, e.g. 2024-05-09T13:03:29.100Z. */
-export const toIso = (t: Instant): string => new Date(Math.round(t)).toISOString();
+export const toIso = (instant: Instant): string => new Date(Math.round(instant)).toISOString();
 
 /** Parses ISO-8601 with an explicit zone; returns NaN when it is not one. */
 export function parseIso(text: string): Instant {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return Number.NaN;
   return Date.parse(text);
 }
-
-/** Days between two instants (b - a). */
-export const daysBetween = (a: Instant, b: Instant): number => (b - a) / MS_PER_DAY;
