@@ -2,7 +2,6 @@
  * Manual dependency injection: builds adapters from config and wires the components' routes
  * into one Api. Only this file, main.ts, worker.ts and src/cli wire components together.
  */
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
@@ -17,23 +16,22 @@ import { QkdsatError } from './core/errors.js';
 import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
-import type { Clock } from './platform/clock.js';
-import type { Config } from './platform/config.js';
-import type { Logger } from './platform/logger.js';
-// --- tle (issue 2): catalog, stations, passes ---
-import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
 import { registerTleRoutes } from '../tle/http/index.js';
-// --- end tle ---
 import {
-  createScheduler,
   freshCandidates,
   LinkCalibrationStore,
   registerOutcomeRoutes,
-  SchedulerSettingsSchema,
-  simulationPassRunner,
   simulationSiftedPredictor,
   terminalPresetOf,
 } from '../scheduler/index.js';
+import {
+  composeNetwork,
+  composeScheduler,
+  openCatalog,
+  schedulerSettingsOf,
+  tleSettingsOf,
+  type ComponentBase,
+} from './components.js';
 import { AuthConfigSchema, createAuth, roleGuard } from './api/auth.js';
 import { createComputePool } from './compute/index.js';
 import { loadRoleTokens } from './platform/secrets.js';
@@ -41,8 +39,6 @@ import { registerSimulationRoutes } from './api/simulations.routes.js';
 import { registerCalibrationRoutes } from './api/calibrations.routes.js';
 import { configSection } from './platform/config.js';
 import { simulationTrackResolver } from './simulation-tracks.js';
-import { createNetworkSimulations } from '../network/index.js';
-import { networkConfigFileOf } from './network-run.js';
 
 /** SAEs and fibre links of the config name stations the catalog knows (VALIDATION naming the field). */
 async function checkRelayStations(relay: RelayConfig, lookup: CatalogLookup): Promise<void> {
@@ -71,11 +67,7 @@ export interface Services {
   ops: { queues: Queue[]; adminGuard: RequestHandler; metricsGuard: RequestHandler };
 }
 
-export interface ComposeDeps {
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  redis: Redis;
+export interface ComposeDeps extends ComponentBase {
   /** Empty the station and satellite store and seed it again from the config files (`--reseed`). */
   reseed?: boolean;
 }
@@ -103,7 +95,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   // --- compute off the request loop (issue 10): pass finding, planning, simulations in threads ---
   const pool = createComputePool(env.QKDSAT_COMPUTE_THREADS ? { size: env.QKDSAT_COMPUTE_THREADS } : {});
   closers.push({ name: 'compute threads', close: () => pool.close() });
-  const tle = configSection(deps.config, 'tle', TleSettingsSchema);
+  const tle = tleSettingsOf(deps.config);
   api.route({
     method: 'get',
     path: '/v1/clock',
@@ -113,19 +105,14 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
     handler: () => ({ now: toIso(deps.clock.now()), kind: deps.clock.kind, speed: deps.clock.speed }),
   });
   // --- tle (issue 2): Redis catalog + station store, demo data loaded at boot, REST routes ---
-  const catalog = new RedisCatalog(deps.redis, deps.config.env.QKDSAT_PREFIX);
-  const stations = new RedisStationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
-  if (deps.config.file.catalog) {
-    const loaded = await loadCatalogFiles(deps.config.file.catalog, deps.config.configDir, catalog, stations, {
-      reseed: deps.reseed ?? false,
-    });
+  const { catalog, stations, seed } = await openCatalog(deps, deps.reseed ?? false);
+  if (seed)
     deps.logger.info(
-      loaded,
-      loaded.seeded
+      seed,
+      seed.seeded
         ? 'catalog: stations and element sets seeded from the config files'
         : 'catalog: store already seeded; config files not reloaded (--reseed to reset)',
     );
-  }
   // --- end tle ---
   // --- relay: key pools and relay REST routes; the ETSI GS QKD 014 KME runs in its own process (src/kme.ts) ---
   const lookup: CatalogLookup = {
@@ -143,19 +130,12 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   });
   registerCalibrationRoutes(api);
   // --- scheduler (issue 4): plans, bookings, iCalendar; pass jobs run in worker processes ---
-  const settings = configSection(
-    deps.config,
-    'scheduler',
-    SchedulerSettingsSchema.default(SchedulerSettingsSchema.parse({})),
-  );
+  const settings = schedulerSettingsOf(deps.config);
   const calibrations = new LinkCalibrationStore(deps.redis, deps.config.env.QKDSAT_PREFIX);
   const terminalIds = () => (settings.terminals ? Object.keys(settings.terminals).map(Number) : undefined);
-  const scheduler = createScheduler({
-    redis: deps.redis,
-    redisUrl: deps.config.env.REDIS_URL,
-    prefix: deps.config.env.QKDSAT_PREFIX,
-    clock: deps.clock,
-    logger: deps.logger,
+  const scheduler = composeScheduler(deps, {
+    catalog,
+    stations,
     settings,
     candidates: async (fromMs, toMs, opts) => {
       const ids = terminalIds();
@@ -173,10 +153,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
       return freshCandidates(cands, { staleDays: tle.staleDays, ...opts });
     },
     plan: (problem) => pool.run('plan', problem),
-    staleDays: tle.staleDays,
-    stationIds: async () => new Set((await stations.list()).map((s) => s.id)),
     sink: relay.sink,
-    runPass: simulationPassRunner(catalog, stations, terminalPresetOf(settings)),
   });
   scheduler.registerRoutes(api);
   registerTleRoutes({
@@ -203,12 +180,7 @@ export async function composeServices(deps: ComposeDeps): Promise<Services> {
   closers.push({ name: 'scheduler', close: () => scheduler.close() });
   // --- end scheduler ---
   // --- network (issue 13): capacity-planning simulations as BullMQ jobs, run by the worker processes ---
-  const network = createNetworkSimulations({
-    redisUrl: deps.config.env.REDIS_URL,
-    prefix: deps.config.env.QKDSAT_PREFIX,
-    logger: deps.logger,
-    configFile: networkConfigFileOf(deps.config),
-  });
+  const network = composeNetwork(deps);
   network.registerRoutes(api);
   closers.push({ name: 'network simulations', close: () => network.close() });
   // --- ops (issue 11): metrics read at scrape time (pools, audit flows, queue counts, Redis round trip) ---
