@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { QkdsatError } from '../../src/core/errors.js';
+import type { RouteSpec } from '../../src/api/route.js';
 import type { Logger } from '../../src/platform/logger.js';
-import type { ReferencePort } from './deps.js';
+import type { ReferencePort, TleRouteDeps } from './deps.js';
 
 export const CascadeQuery = z.object({
   cascade: z
@@ -55,4 +56,52 @@ export async function releaseReferences(
     { audit: 'cascade-cancel', kind, id, cancelled },
     `deleting ${kind} ${id} cancelled ${cancelled.length} booking(s)`,
   );
+}
+
+type ParamsSchema = z.ZodObject<z.ZodRawShape>;
+
+/** The path parameter that names the record (and, as a string, the id bookings name it by). */
+const ID_PARAM: Record<ReleaseRequest['kind'], string> = { satellite: 'noradId', station: 'id' };
+
+/** A catalog record's DELETE route: where it is, what it says, and which kind of record it removes. */
+export interface CascadeDelete<P extends ParamsSchema> {
+  path: string;
+  summary: string;
+  params: P;
+  kind: ReleaseRequest['kind'];
+}
+
+/** Where records of a kind are read and removed by id (the catalog, the station store). */
+export interface DeletableRecords<Id> {
+  get(id: Id): Promise<unknown>;
+  delete(id: Id): Promise<unknown>;
+}
+
+/** The DELETE route of a record: 404 when absent, then the cascade rule, then the removal (204). */
+export function cascadeDeleteRoute<P extends ParamsSchema, Id>(
+  deps: Pick<TleRouteDeps, 'references' | 'logger'>,
+  route: CascadeDelete<P>,
+  records: DeletableRecords<Id>,
+  notFound: (id: Id) => QkdsatError,
+): RouteSpec<P, typeof CascadeQuery, z.ZodType, z.ZodNull> {
+  const idParam = ID_PARAM[route.kind];
+  return {
+    method: 'delete',
+    path: route.path,
+    tags: ['catalog'],
+    summary: route.summary,
+    params: route.params,
+    query: CascadeQuery,
+    response: z.null(),
+    status: 204,
+    errors: [404, 409],
+    handler: async ({ params, query }) => {
+      const id = (params as Record<string, unknown>)[idParam] as Id;
+      if (!(await records.get(id))) throw notFound(id);
+      const release = { kind: route.kind, id: String(id), cascade: query.cascade, path: ['params', idParam] };
+      await releaseReferences(deps.references, deps.logger, release);
+      await records.delete(id);
+      return undefined;
+    },
+  };
 }

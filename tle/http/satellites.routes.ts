@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, MAX_PAGE_LIMIT, streamNdjson, wantsNdjson }
 import { toIso } from '../../src/core/time/index.js';
 import { groundTrack } from '../domain/ground-track.js';
 import type { TleRouteDeps } from './deps.js';
-import { CascadeQuery, releaseReferences, satelliteNotFound } from './references.js';
+import { cascadeDeleteRoute, satelliteNotFound } from './references.js';
 import { notModified, summaryOf } from './satellite-summary.js';
 import {
   NoradIdParamSchema,
@@ -33,6 +33,13 @@ const TrackSchema = z.object({
   ),
   failure: z.string().optional(),
 });
+
+const DELETE_SATELLITE = {
+  path: '/v1/satellites/:noradId',
+  summary: 'Delete a satellite and its history (409 while active bookings name it, unless cascade=cancel cancels them)',
+  params: NoradIdParamSchema,
+  kind: 'satellite',
+} as const;
 
 /** GET /v1/satellites: the satellites asked for (and with a terminal, if asked), paged or whole. */
 async function listSatellites(deps: TleRouteDeps, query: ListQuery, req: Request, res: Response) {
@@ -77,29 +84,7 @@ export function registerSatelliteRoutes(deps: TleRouteDeps): void {
     errors: [304],
     handler: ({ query }, req, res) => listSatellites(deps, query, req, res),
   });
-  api.route({
-    method: 'delete',
-    path: '/v1/satellites/:noradId',
-    tags,
-    summary:
-      'Delete a satellite and its history (409 while active bookings name it, unless cascade=cancel cancels them)',
-    params: NoradIdParamSchema,
-    query: CascadeQuery,
-    response: z.null(),
-    status: 204,
-    errors: [404, 409],
-    handler: async ({ params, query }) => {
-      if (!(await catalog.get(params.noradId))) throw satelliteNotFound(params.noradId);
-      await releaseReferences(deps.references, deps.logger, {
-        kind: 'satellite',
-        id: String(params.noradId),
-        cascade: query.cascade,
-        path: ['params', 'noradId'],
-      });
-      await catalog.delete(params.noradId);
-      return undefined;
-    },
-  });
+  api.route(cascadeDeleteRoute(deps, DELETE_SATELLITE, catalog, satelliteNotFound));
   api.route({
     method: 'get',
     path: '/v1/satellites/:noradId',

@@ -3,10 +3,17 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageOf, PageQueryShape } from '../../src/api/paging.js';
 import { StationBodySchema, StationIdSchema, StationSchema } from '../domain/index.js';
 import type { TleRouteDeps } from './deps.js';
-import { CascadeQuery, releaseReferences, stationNotFound } from './references.js';
+import { cascadeDeleteRoute, stationNotFound } from './references.js';
 
 const StationCursorSchema = z.object({ after: z.string() });
 const StationIdParams = z.object({ id: StationIdSchema });
+
+const DELETE_STATION = {
+  path: '/v1/stations/:id',
+  summary: 'Delete a station (409 while active bookings name it, unless cascade=cancel cancels them)',
+  params: StationIdParams,
+  kind: 'station',
+} as const;
 
 export function registerStationRoutes(deps: TleRouteDeps): void {
   const { api, stations } = deps;
@@ -41,28 +48,7 @@ export function registerStationRoutes(deps: TleRouteDeps): void {
       return station;
     },
   });
-  api.route({
-    method: 'delete',
-    path: '/v1/stations/:id',
-    tags,
-    summary: 'Delete a station (409 while active bookings name it, unless cascade=cancel cancels them)',
-    params: StationIdParams,
-    query: CascadeQuery,
-    response: z.null(),
-    status: 204,
-    errors: [404, 409],
-    handler: async ({ params, query }) => {
-      if (!(await stations.get(params.id))) throw stationNotFound(params.id);
-      await releaseReferences(deps.references, deps.logger, {
-        kind: 'station',
-        id: params.id,
-        cascade: query.cascade,
-        path: ['params', 'id'],
-      });
-      await stations.delete(params.id);
-      return undefined;
-    },
-  });
+  api.route(cascadeDeleteRoute(deps, DELETE_STATION, stations, stationNotFound));
   api.route({
     method: 'get',
     path: '/v1/stations',
