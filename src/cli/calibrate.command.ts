@@ -16,9 +16,9 @@ import {
   parseMeasuredLoss,
   type LinkConfig,
 } from '../core/channel/index.js';
-import { QkdsatError } from '../core/errors.js';
-import { findPreset, PRESETS } from '../core/presets/index.js';
+import { PRESETS } from '../core/presets/index.js';
 import { loadConfig } from './link.command.js';
+import { checkJsonOrTextFormat, presetOption, tableRows } from './options.js';
 import { readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
 interface Options {
@@ -55,35 +55,20 @@ export function registerCalibrate(program: Command): void {
 }
 
 function calibrateCommand(o: Options): void {
-  if (o.format !== 'json' && o.format !== 'text')
-    throw new UsageError(`--format: expected json or text, got '${o.format}'`);
+  checkJsonOrTextFormat(o.format);
   if ((o.preset === undefined) === (o.config === undefined))
     throw new UsageError('calibrate: give exactly one of --preset NAME or --config FILE.json');
-  let link: LinkConfig;
-  if (o.preset !== undefined) {
-    const p = findPreset(o.preset);
-    if (!p)
-      throw new UsageError(`--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((x) => x.id).join(', ')})`);
-    link = p.link;
-  } else link = loadConfig(o.config!);
+  const link: LinkConfig = o.preset !== undefined ? presetOption(o.preset).link : loadConfig(o.config!);
   const fit = (o.fit ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (fit.length === 0) throw new UsageError('--fit: name at least one parameter');
   if (fit.length > 6) throw new UsageError('--fit: at most 6 parameters');
-  const rows = parseMeasuredLoss(readTextFile(o.measured, '--measured'));
-  if (!rows.ok) {
-    const first = rows.error[0]!;
-    throw new QkdsatError(
-      'VALIDATION',
-      `--measured: ${o.measured}${first.line ? ` line ${first.line}` : ''}: ${first.message}`,
-      rows.error,
-    );
-  }
+  const rows = tableRows(parseMeasuredLoss(readTextFile(o.measured, '--measured')), '--measured', o.measured);
   let r;
   try {
-    r = calibrateLink(link, rows.value, {
+    r = calibrateLink(link, rows, {
       fit,
       lossIncludesDetector: o.lossIncludesDetector ?? false,
       dataName: basename(o.measured),
@@ -104,7 +89,7 @@ function calibrateCommand(o: Options): void {
   const out = {
     start: o.preset ?? o.config,
     normalisation: normalisationOf(link),
-    data: { file: o.measured, rows: rows.value.length },
+    data: { file: o.measured, rows: rows.length },
     ...r,
   };
   if (o.format === 'json') return writeJson(out);

@@ -14,12 +14,12 @@ import {
   planSchedule,
   planToWire,
   presetFor,
-  SolverKindSchema,
   type Candidate,
 } from '../../scheduler/domain/index.js';
 import { candidatesOf, freshCandidates } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
 import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
+import { checkJsonFormat, parseIntegerOption, parseSeedOption, parseSolverOption } from './options.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, warnStale, writeJson } from './run.js';
 
 const TerminalsSchema = z.record(z.string().regex(/^[0-9]{1,9}$/, 'a NORAD catalog number'), z.string());
@@ -94,21 +94,10 @@ async function plan(o: PlanOpts): Promise<void> {
   const scenarios =
     o.scenarios === undefined
       ? undefined
-      : parseNumberOption(
-          o.scenarios,
-          '--scenarios',
-          (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
-          'an integer in 1..100000',
-        );
-  const seed = parseNumberOption(
-    o.seed,
-    '--seed',
-    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32,
-    'an integer in 0..2^32-1',
-  );
-  const solver = SolverKindSchema.safeParse(o.solver);
-  if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
-  if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
+      : parseIntegerOption(o.scenarios, '--scenarios', { min: 1, max: 100_000 }, 'an integer in 1..100000');
+  const seed = parseSeedOption(o.seed);
+  const solver = parseSolverOption(o.solver);
+  checkJsonFormat(o.format);
   try {
     presetFor(o.preset);
   } catch (e) {
@@ -139,7 +128,7 @@ async function plan(o: PlanOpts): Promise<void> {
   warnStale(found.map((c) => ({ noradId: c.noradId, ...ageOf(c) })));
   const candidates = freshCandidates(found, { allowStale: o.allowStale });
   const p = await planSchedule(candidates, demand, {
-    solver: solver.data,
+    solver,
     timeLimitS,
     gaps: gapsOf(settings),
     milp: highsSolver(),

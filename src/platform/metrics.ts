@@ -135,20 +135,21 @@ export async function metricsText(): Promise<string> {
   return registry.metrics();
 }
 
+/** A scrape-time metric's options, registered once: one of that name already there is replaced. */
+function registeredOnce<L extends string>(name: string, help: string, labelNames: readonly L[]) {
+  if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
+  return { name, help, labelNames, registers: [registry] };
+}
+
 /** An extra gauge filled at scrape time (pool bits, queue counts, Redis round trip); registered once. */
 export function scrapeGauge<L extends string>(
   name: string,
   help: string,
   labelNames: readonly L[],
-  collect: (g: client.Gauge<L>) => Promise<void>,
+  collect: (gauge: client.Gauge<L>) => Promise<void>,
 ): client.Gauge<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) registry.removeSingleMetric(name);
   return new client.Gauge<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
+    ...registeredOnce(name, help, labelNames),
     async collect() {
       try {
         await collect(this);
@@ -165,15 +166,10 @@ export function scrapeCounter<L extends string>(
   name: string,
   help: string,
   labelNames: readonly L[],
-  collect: (c: client.Counter<L>) => Promise<void>,
+  collect: (counter: client.Counter<L>) => Promise<void>,
 ): client.Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) registry.removeSingleMetric(name);
   return new client.Counter<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
+    ...registeredOnce(name, help, labelNames),
     async collect() {
       await collect(this).catch(() => undefined);
     },
@@ -207,7 +203,7 @@ export type { Server as MetricsServer };
 export async function startMetricsEndpoint(
   port: number,
   host: string,
-  log: { info: (o: object, msg: string) => void },
+  log: { info: (fields: object, msg: string) => void },
   onClose: (close: () => Promise<unknown>) => void,
 ): Promise<void> {
   if (port === 0) return;
@@ -215,8 +211,8 @@ export async function startMetricsEndpoint(
   log.info({ port }, `Prometheus metrics on http://127.0.0.1:${port}/metrics`);
   onClose(
     () =>
-      new Promise((r) => {
-        server.close(() => r(undefined));
+      new Promise((closed) => {
+        server.close(() => closed(undefined));
         server.closeAllConnections();
       }),
   );
