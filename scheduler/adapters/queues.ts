@@ -51,13 +51,13 @@ const PASS_JOB: JobsOptions = {
 export async function enqueuePass(
   passes: Queue<PassJobData>,
   clock: Clock,
-  b: Pick<Booking, 'id' | 'startMs'>,
+  booking: Pick<Booking, 'id' | 'startMs'>,
   leadMs: number,
 ): Promise<void> {
   await passes.add(
     'pass',
-    { bookingId: b.id },
-    { ...PASS_JOB, jobId: b.id, delay: Math.round(clock.toRealDelayMs(b.startMs - leadMs)) },
+    { bookingId: booking.id },
+    { ...PASS_JOB, jobId: booking.id, delay: Math.round(clock.toRealDelayMs(booking.startMs - leadMs)) },
   );
 }
 
