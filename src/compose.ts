@@ -62,8 +62,10 @@ export interface Services {
   readiness: Record<string, () => Promise<boolean>>;
   /** Closers in start order; main.ts registers them with Shutdown. */
   closers: { name: string; close: () => Promise<unknown> | unknown }[];
-  /** Operator pages: the BullMQ queues of the board and the admin bearer check that guards it. */
-  /** Operator surfaces: the queues of the Bull Board, and the role guards of /admin/queues (admin) and GET /metrics (viewer). */
+  /**
+   * Operator surfaces: the queues of the Bull Board, and the role guards of /admin/queues (admin)
+   * and GET /metrics (viewer).
+   */
   ops: { queues: Queue[]; adminGuard: RequestHandler; metricsGuard: RequestHandler };
 }
 

@@ -169,7 +169,10 @@ export const runNetworkJob: RunNetwork = async (data, onProgress) =>
     })
   ).report;
 
-/** The service's network config: the config file's optional `network.configFile` (relative to it), else config/network-demo.json. */
+/**
+ * The service's network config: the config file's optional `network.configFile` (relative to it),
+ * else config/network-demo.json.
+ */
 export function networkConfigFileOf(config: Config): string {
   const s = configSection(config, 'network', z.object({ configFile: z.string() }).optional());
   return s ? resolve(config.configDir, s.configFile) : resolve(REPO_ROOT, 'config/network-demo.json');

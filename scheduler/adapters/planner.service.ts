@@ -27,7 +27,10 @@ export interface PlannerDeps {
   settings: SchedulerSettings;
   /** Where plans are solved; default inline with `milp`. The API process passes its compute pool. */
   plan?: PlanComputer;
-  /** tle.staleDays: passes predicted from element sets farther than this from their epoch are refused (unless allowStale). */
+  /**
+   * tle.staleDays: passes predicted from element sets farther than this from their epoch are refused
+   * (unless allowStale).
+   */
   staleDays?: number;
   /** Stations that exist now: a candidate naming one deleted while planning is not booked. */
   stationIds?: () => Promise<ReadonlySet<string>>;

@@ -98,7 +98,10 @@ export const nextCronMs = (cron: string, afterMs: number): number =>
     .next()
     .getTime();
 
-/** Adds the re-plan at the next cron time after `afterMs` in the clock's time (job id `replan_cron_<ms>`: added once). */
+/**
+ * Adds the re-plan at the next cron time after `afterMs` in the clock's time (job id
+ * `replan_cron_<ms>`: added once).
+ */
 export async function scheduleNextSimulatedReplan(
   plans: Queue<PlanJobData>,
   clock: Clock,

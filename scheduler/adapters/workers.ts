@@ -45,9 +45,10 @@ export function startSchedulerWorkers(deps: SchedulerWorkerDeps): { close: () =>
             const { reason: _reason, cronAtMs, ...req } = job.data;
             // Chain first, so a failing plan does not end the simulated cron.
             if (cronAtMs !== undefined) await deps.onCronPlan?.(cronAtMs);
-            const r = await replan(planner, req);
-            return { planId: r.id, booked: r.booked, superseded: r.superseded };
-          }), // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
+            const stored = await replan(planner, req);
+            return { planId: stored.id, booked: stored.booked, superseded: stored.superseded };
+          }),
+        // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
         {
           connection: deps.connection,
           prefix: deps.prefix,

@@ -35,11 +35,13 @@ export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
     .description(
-      'Fit link parameters to a measured loss curve (weighted least squares); report values, standard errors, χ² and residuals per elevation bin',
+      'Fit link parameters to a measured loss curve (weighted least squares); ' +
+        'report values, standard errors, χ² and residuals per elevation bin',
     )
     .requiredOption(
       '--measured <file>',
-      'CSV: time_s, range_km, elevation_deg, loss_db[, sigma_db] (loss without the detector unless --loss-includes-detector)',
+      'CSV: time_s, range_km, elevation_deg, loss_db[, sigma_db] ' +
+        '(loss without the detector unless --loss-includes-detector)',
     )
     .option('--preset <name>', `start from a preset's link (${PRESETS.map((p) => p.id).join(', ')})`)
     .option('--config <file>', 'start from a link config JSON (the link --config format)')
@@ -96,15 +98,20 @@ function calibrateCommand(o: Options): void {
   const lines = [
     `calibrated ${out.start} on ${o.measured} (${out.data.rows} rows, normalisation ${out.normalisation})`,
     ...r.parameters.map(
-      (p) =>
-        `  ${p.name.padEnd(28)} ${p.value.toPrecision(5)} ± ${p.standardError.toPrecision(2)}${p.unit ? ` ${p.unit}` : ''} (start ${p.initial.toPrecision(4)})${p.atBound ? ' at a bound' : ''}`,
+      (parameter) =>
+        `  ${parameter.name.padEnd(28)} ${parameter.value.toPrecision(5)} ± ` +
+        `${parameter.standardError.toPrecision(2)}${parameter.unit ? ` ${parameter.unit}` : ''} ` +
+        `(start ${parameter.initial.toPrecision(4)})${parameter.atBound ? ' at a bound' : ''}`,
     ),
-    `  χ² ${r.chiSquare.toFixed(2)} for ${r.degreesOfFreedom} degrees of freedom (${r.sigmaSource === 'column' ? 'σ from sigma_db' : 'σ = 1 dB nominal, errors scaled by √(χ²/dof)'}); RMS residual ${r.rmsResidualDb.toFixed(3)} dB`,
+    `  χ² ${r.chiSquare.toFixed(2)} for ${r.degreesOfFreedom} degrees of freedom ` +
+      `(${r.sigmaSource === 'column' ? 'σ from sigma_db' : 'σ = 1 dB nominal, errors scaled by √(χ²/dof)'}); ` +
+      `RMS residual ${r.rmsResidualDb.toFixed(3)} dB`,
     '  residual by elevation: ' +
       r.residualsByElevation
         .map(
-          (b) =>
-            `${b.fromDeg}-${b.toDeg}° ${b.meanDb >= 0 ? '+' : ''}${b.meanDb.toFixed(2)} dB (rms ${b.rmsDb.toFixed(2)}, ${b.rows})`,
+          (bin) =>
+            `${bin.fromDeg}-${bin.toDeg}° ${bin.meanDb >= 0 ? '+' : ''}${bin.meanDb.toFixed(2)} dB ` +
+            `(rms ${bin.rmsDb.toFixed(2)}, ${bin.rows})`,
         )
         .join('; '),
   ];

@@ -46,7 +46,9 @@ export function registerKeyrate(program: Command): void {
         if (o.format === 'json') writeJson(out);
         else
           process.stdout.write(
-            `secure key ${out.secureKeyBits} bits, QBER_X ${(100 * out.qberX).toFixed(3)} %, phase error ${(100 * out.phaseErrorX).toFixed(3)} %, window ${out.window.startS}..${out.window.endS} s (${out.window.slots} slots)\n`,
+            `secure key ${out.secureKeyBits} bits, QBER_X ${(100 * out.qberX).toFixed(3)} %, ` +
+              `phase error ${(100 * out.phaseErrorX).toFixed(3)} %, ` +
+              `window ${out.window.startS}..${out.window.endS} s (${out.window.slots} slots)\n`,
           );
       }),
     );

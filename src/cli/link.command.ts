@@ -19,10 +19,12 @@ export function loadConfig(path: string): LinkConfig {
   if (c.atmosphere.model !== 'table' || !('file' in c.atmosphere)) return c as LinkConfig;
   const file = resolve(dirname(path), c.atmosphere.file);
   const parsed = parseTransmittanceTable(readTextFile(file, '--config atmosphere.file'));
-  if (!parsed.ok)
+  if (!parsed.ok) {
+    const first = parsed.error[0]!;
     throw new UsageError(
-      `--config: atmosphere.file ${file}: ${parsed.error[0]!.line ? `line ${parsed.error[0]!.line}: ` : ''}${parsed.error[0]!.message}`,
+      `--config: atmosphere.file ${file}: ${first.line ? `line ${first.line}: ` : ''}${first.message}`,
     );
+  }
   const col = tableAtWavelength(parsed.value, c.atmosphere.wavelengthNm);
   if (!col.ok) throw new UsageError(`--config: atmosphere.wavelengthNm: ${col.error[0]!.message}`);
   const { aerosolOpticalDepth } = c.atmosphere;

@@ -74,20 +74,28 @@ async function simulate(o: NetworkOpts): Promise<void> {
     writeJson(report);
     return;
   }
-  const mbit = (b: number) => (b / 1e6).toFixed(2);
-  for (const p of report.pairs)
+  const mbit = (bits: number) => (bits / 1e6).toFixed(2);
+  for (const pair of report.pairs)
     process.stdout.write(
-      `pair ${`${p.a}~${p.b}`.padEnd(22)} ${mbit(p.deliveredBits).padStart(9)} / ${mbit(p.demandBits)} Mbit delivered, ${p.starvedDays} starved days\n`,
+      `pair ${`${pair.a}~${pair.b}`.padEnd(22)} ${mbit(pair.deliveredBits).padStart(9)} / ` +
+        `${mbit(pair.demandBits)} Mbit delivered, ${pair.starvedDays} starved days\n`,
     );
-  for (const g of report.stations)
+  for (const station of report.stations)
     process.stdout.write(
-      `station ${g.id.padEnd(14)} ${String(g.passesExecuted).padStart(5)} passes, ${g.clearNights}/${g.nights} clear nights, utilisation ${(g.utilisation * 100).toFixed(2)} %\n`,
+      `station ${station.id.padEnd(14)} ${String(station.passesExecuted).padStart(5)} passes, ` +
+        `${station.clearNights}/${station.nights} clear nights, ` +
+        `utilisation ${(station.utilisation * 100).toFixed(2)} %\n`,
     );
-  for (const s of report.satellites)
+  for (const satellite of report.satellites)
     process.stdout.write(
-      `satellite ${String(s.noradId).padEnd(7)} ${s.passesExecuted} passes, storage peak ${mbit(s.storagePeakBits)} / ${mbit(s.bufferBits)} Mbit\n`,
+      `satellite ${String(satellite.noradId).padEnd(7)} ${satellite.passesExecuted} passes, ` +
+        `storage peak ${mbit(satellite.storagePeakBits)} / ${mbit(satellite.bufferBits)} Mbit\n`,
     );
+  const { totals } = report;
   process.stdout.write(
-    `${report.days} days, seed ${report.seed}, ${report.solver}/${report.planning}: delivered ${mbit(report.totals.deliveredBits)} Mbit, worst pair p10 monthly ${(report.totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand, ${report.replans} re-plans, ${report.runtimeMs} ms\n`,
+    `${report.days} days, seed ${report.seed}, ${report.solver}/${report.planning}: ` +
+      `delivered ${mbit(totals.deliveredBits)} Mbit, ` +
+      `worst pair p10 monthly ${(totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand, ` +
+      `${report.replans} re-plans, ${report.runtimeMs} ms\n`,
   );
 }

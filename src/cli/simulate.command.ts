@@ -51,7 +51,8 @@ export function registerSimulate(program: Command): void {
           const report = parseCatalog(readTextFile(o.tle, '--tle'));
           if (report.accepted.length === 0)
             throw new UsageError(
-              `--tle: ${o.tle} holds no valid element set${report.rejected[0] ? ` (${report.rejected[0].issues[0]?.message ?? ''})` : ''}`,
+              `--tle: ${o.tle} holds no valid element set` +
+                `${report.rejected[0] ? ` (${report.rejected[0].issues[0]?.message ?? ''})` : ''}`,
             );
           const norad =
             o.norad === undefined
@@ -63,7 +64,8 @@ export function registerSimulate(program: Command): void {
             throw new UsageError(
               norad === undefined
                 ? `--tle: ${o.tle} holds ${sats.size} satellites; choose one with --norad`
-                : `--norad: ${norad} is not in ${o.tle} (it holds ${[...new Set(report.accepted.map((e) => e.noradId))].join(', ')})`,
+                : `--norad: ${norad} is not in ${o.tle} ` +
+                    `(it holds ${[...new Set(report.accepted.map((e) => e.noradId))].join(', ')})`,
             );
           // Several sets of the satellite: the one whose epoch is nearest the time asked for (as REST and passes do).
           const at =

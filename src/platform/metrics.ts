@@ -12,7 +12,10 @@ export const registry = new client.Registry();
 registry.setContentType(client.Registry.PROMETHEUS_CONTENT_TYPE);
 
 let defaultsOn = false;
-/** Process metrics (CPU, memory, event-loop lag, GC) as qkdsat_process_*, qkdsat_nodejs_*; `process` labels the emitter. */
+/**
+ * Process metrics (CPU, memory, event-loop lag, GC) as qkdsat_process_*, qkdsat_nodejs_*; `process`
+ * labels the emitter.
+ */
 export function collectProcessMetrics(processName: string): void {
   if (defaultsOn) return;
   defaultsOn = true;
@@ -42,7 +45,9 @@ export const m = {
     () =>
       new client.Counter({
         name: 'qkdsat_etsi_requests_total',
-        help: 'ETSI GS QKD 014 requests answered by the KME, by route (status, enc_keys, dec_keys, other) and HTTP status',
+        help:
+          'ETSI GS QKD 014 requests answered by the KME, by route (status, enc_keys, dec_keys, other) ' +
+          'and HTTP status',
         labelNames: ['route', 'status'] as const,
         registers: [registry],
       }),
@@ -63,7 +68,9 @@ export const m = {
     () =>
       new client.Counter({
         name: 'qkdsat_etsi_keys_total',
-        help: 'Keys served by the KME by SAE pair, route and outcome (sent: the response was flushed; unsent: it never left, the keys are voided or bound again)',
+        help:
+          'Keys served by the KME by SAE pair, route and outcome (sent: the response was flushed; ' +
+          'unsent: it never left, the keys are voided or bound again)',
         labelNames: ['master', 'slave', 'route', 'outcome'] as const,
         registers: [registry],
       }),

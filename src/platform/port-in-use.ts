@@ -9,7 +9,8 @@ export function exitIfPortInUse(error: unknown, ports: Record<string, number>, h
   const entry = Object.entries(ports).find(([, p]) => p === err.port) ?? Object.entries(ports)[0]!;
   const [variable, port] = entry;
   process.stderr.write(
-    `qkdsat: port ${err.port ?? port} on ${host} is in use (${variable}); stop the other process or set ${variable} to a free port\n`,
+    `qkdsat: port ${err.port ?? port} on ${host} is in use (${variable}); ` +
+      `stop the other process or set ${variable} to a free port\n`,
   );
   process.exit(1);
 }
