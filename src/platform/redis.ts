@@ -13,6 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
+import { pino } from 'pino';
 import { QkdsatError } from '../core/errors.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -44,11 +45,15 @@ function logConnectionErrors(redis: Redis, logger: Logger): void {
   });
 }
 
+/**
+ * A connection in one of the three roles. Its errors go to `logger` at a bounded rate (default: a
+ * logger on stderr, so no connection error ever lands in a CLI verb's stdout).
+ */
 export function createRedis(
   url: string,
   role: RedisRole = 'command',
   extra: RedisOptions = {},
-  logger: Logger = createLogger('info'),
+  logger: Logger = createLogger('info', pino.destination(2)),
 ): Redis {
   const retryStrategy = (times: number) => Math.min(times * 50, RECONNECT_MS);
   const options: RedisOptions =
