@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from './platform/clock.js';
 import { configSection, type Config } from './platform/config.js';
 import type { Logger } from './platform/logger.js';
-import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/adapters/index.js';
+import { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from '../tle/index.js';
 import {
   createScheduler,
   SchedulerSettingsSchema,

@@ -16,7 +16,7 @@ import { QkdsatError } from './core/errors.js';
 import { registerPlatformMetrics } from './platform/platform-metrics.js';
 import { Api } from './api/route.js';
 import { toIso } from './core/time/instant.js';
-import { registerTleRoutes } from '../tle/http/index.js';
+import { registerTleRoutes } from '../tle/index.js';
 import {
   freshCandidates,
   LinkCalibrationStore,
