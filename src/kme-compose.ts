@@ -13,6 +13,7 @@ import type { Api } from './api/route.js';
 import type { Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Logger } from './platform/logger.js';
+import { logConnectionErrors } from './platform/redis.js';
 import {
   createKmeServer,
   ensureDevPki,
@@ -129,7 +130,7 @@ function startMaintenance(core: RelayCore, redis: Redis, logger: Logger): () => 
  */
 function kmeConnection(redis: Redis, log: Logger): Redis {
   const kmeRedis = redis.duplicate();
-  kmeRedis.on('error', (e: Error) => log.warn({ err: e.message }, 'kme redis connection error'));
+  logConnectionErrors(kmeRedis, log, 'kme redis connection error');
   return kmeRedis;
 }
 
@@ -160,9 +161,9 @@ export async function startKme({
     tls: loadTls(core, config, log),
     settler,
   });
-  await new Promise<void>((res, rej) => {
-    kmeServer.once('error', rej);
-    kmeServer.listen(config.env.KME_PORT, config.env.HOST, () => res());
+  await new Promise<void>((listening, failed) => {
+    kmeServer.once('error', failed);
+    kmeServer.listen(config.env.KME_PORT, config.env.HOST, () => listening());
   });
   const address = kmeServer.address();
   const kmePort = typeof address === 'object' && address ? address.port : config.env.KME_PORT;
@@ -183,8 +184,8 @@ export async function startKme({
         close: async () => {
           stopFibre();
           stopMaintenance();
-          await new Promise((r) => {
-            kmeServer.close(() => r(undefined));
+          await new Promise((closed) => {
+            kmeServer.close(() => closed(undefined));
             kmeServer.closeAllConnections();
           });
           await settler.drain();

@@ -30,7 +30,7 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * ERROR_LOG_INTERVAL_MS with how many were not logged. Only the message and code: never the URL,
  * which may carry a password. Without a listener ioredis prints "Unhandled error event" on each retry.
  */
-function logConnectionErrors(redis: Redis, logger: Logger): void {
+export function logConnectionErrors(redis: Redis, logger: Logger, message = 'redis connection error'): void {
   let lastLoggedMs = -Infinity;
   let unlogged = 0;
   redis.on('error', (error: NodeJS.ErrnoException) => {
@@ -39,7 +39,7 @@ function logConnectionErrors(redis: Redis, logger: Logger): void {
       unlogged += 1;
       return;
     }
-    logger.warn({ err: error.message, code: error.code, unlogged }, 'redis connection error');
+    logger.warn({ err: error.message, code: error.code, unlogged }, message);
     lastLoggedMs = nowMs;
     unlogged = 0;
   });
