@@ -64,20 +64,24 @@ const server = app.listen(env.PORT, env.HOST, (err?: Error) => {
     { port: env.PORT, host: env.HOST, clock: clock.kind, config: env.QKDSAT_CONFIG },
     `qkdsat REST listening on http://${env.HOST}:${env.PORT} (OpenAPI at /openapi.json)`,
   );
+  // Children start once REST is bound: a REST port in use (exit 1 above) leaves no orphaned child.
+  startChildren();
 });
 shutdown.add('http', () => new Promise((closed) => server.close(() => closed(undefined))));
 
 // The KME and the workers run as their own processes; docker compose runs them as their own services.
-const childKinds = [
-  { name: 'kme', entry: 'src/kme.ts', count: env.QKDSAT_KMES, portVariable: 'KME_METRICS_PORT' },
-  { name: 'worker', entry: 'src/worker.ts', count: env.QKDSAT_WORKERS, portVariable: 'WORKER_METRICS_PORT' },
-] as const;
-for (const kind of childKinds)
-  for (let index = 0; index < kind.count; index += 1) {
-    const metricsPort = nthMetricsPort(env[kind.portVariable], index);
-    superviseChild(
-      { name: `${kind.name} ${index}`, entry: kind.entry, env: { [kind.portVariable]: metricsPort } },
-      logger,
-      shutdown,
-    );
-  }
+function startChildren(): void {
+  const childKinds = [
+    { name: 'kme', entry: 'src/kme.ts', count: env.QKDSAT_KMES, portVariable: 'KME_METRICS_PORT' },
+    { name: 'worker', entry: 'src/worker.ts', count: env.QKDSAT_WORKERS, portVariable: 'WORKER_METRICS_PORT' },
+  ] as const;
+  for (const kind of childKinds)
+    for (let index = 0; index < kind.count; index += 1) {
+      const metricsPort = nthMetricsPort(env[kind.portVariable], index);
+      superviseChild(
+        { name: `${kind.name} ${index}`, entry: kind.entry, env: { [kind.portVariable]: metricsPort } },
+        logger,
+        shutdown,
+      );
+    }
+}
