@@ -83,10 +83,10 @@ function spanCandidates(
 export async function runNetworkSimulation(
   config: NetworkConfig,
   baseDir: string,
-  o: NetworkRunOptions,
+  options: NetworkRunOptions,
 ): Promise<{ report: NetworkReport; result: SimulationResult; net: LoadedNetwork }> {
   const t0 = performance.now();
-  const net = loadNetwork(config, baseDir, o.startMs);
+  const net = loadNetwork(config, baseDir, options.startMs);
   const c = net.config;
   const catalog = new MemoryCatalog(),
     stations = new MemoryStationStore();
@@ -102,10 +102,10 @@ export async function runNetworkSimulation(
   const horizonMs = c.scheduler.horizonHours * 3_600_000;
   const result = await simulateNetwork(
     {
-      startMs: o.startMs,
-      days: o.days,
-      seed: o.seed,
-      planning: o.planning,
+      startMs: options.startMs,
+      days: options.days,
+      seed: options.seed,
+      planning: options.planning,
       stations: net.stations.map((s) => ({ id: s.id, longitudeDeg: s.longitudeDeg, clearNight: s.clearNight })),
       satellites: net.sets.map((es) => ({
         noradId: es.noradId,
@@ -121,14 +121,18 @@ export async function runNetworkSimulation(
       robust: c.robust,
     },
     {
-      candidates: spanCandidates(net, o.startMs - DAY_MS, o.startMs + o.days * DAY_MS + horizonMs + DAY_MS),
+      candidates: spanCandidates(
+        net,
+        options.startMs - DAY_MS,
+        options.startMs + options.days * DAY_MS + horizonMs + DAY_MS,
+      ),
       runPass: async (b, seed) => {
         const r = await runPass(b, seed);
         return { secureBits: r.secureBits, cloudy: r.cloudy };
       },
       plan: (cands, demand, fixedIds) =>
         planSchedule(cands, demand, {
-          solver: o.solver,
+          solver: options.solver,
           timeLimitS: c.scheduler.timeLimitSeconds,
           gaps,
           fixedIds,
@@ -136,16 +140,16 @@ export async function runNetworkSimulation(
           nowMs: () => performance.now(),
         }),
       nextReplanMs: cronSequence(c.scheduler.cron),
-      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
   );
   const buffers = Object.fromEntries([...net.terminals].map(([n, t]) => [n, t.bufferBits]));
   const report = toReport(result, {
-    days: o.days,
-    seed: o.seed,
-    startMs: o.startMs,
-    solver: o.solver,
-    planning: o.planning,
+    days: options.days,
+    seed: options.seed,
+    startMs: options.startMs,
+    solver: options.solver,
+    planning: options.planning,
     runtimeMs: Math.round(performance.now() - t0),
     buffers,
   });
@@ -153,19 +157,22 @@ export async function runNetworkSimulation(
 }
 
 /** The BullMQ job's run (network/adapters/jobs.ts): the same run as the CLI's. */
-export const runNetworkJob: RunNetwork = async (d, onProgress) =>
+export const runNetworkJob: RunNetwork = async (data, onProgress) =>
   (
-    await runNetworkSimulation(d.config, d.baseDir, {
-      startMs: d.startMs,
-      days: d.days,
-      seed: d.seed,
-      solver: d.solver,
-      planning: d.planning,
+    await runNetworkSimulation(data.config, data.baseDir, {
+      startMs: data.startMs,
+      days: data.days,
+      seed: data.seed,
+      solver: data.solver,
+      planning: data.planning,
       onProgress,
     })
   ).report;
 
-/** The service's network config: the config file's optional `network.configFile` (relative to it), else config/network-demo.json. */
+/**
+ * The service's network config: the config file's optional `network.configFile` (relative to it),
+ * else config/network-demo.json.
+ */
 export function networkConfigFileOf(config: Config): string {
   const s = configSection(config, 'network', z.object({ configFile: z.string() }).optional());
   return s ? resolve(config.configDir, s.configFile) : resolve(REPO_ROOT, 'config/network-demo.json');

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { PRESETS } from '../../src/core/presets/index.js';
 import { StationSchema } from '../../tle/domain/index.js';
+import { ReplanWindowShape } from '../../scheduler/domain/replan-settings.js';
 
 const PresetId = z.string().refine((id) => PRESETS.some((p) => p.id === id), {
   message: `unknown preset (known: ${PRESETS.map((p) => p.id).join(', ')})`,
@@ -62,13 +63,7 @@ export const NetworkConfigSchema = z
       .default('demo'),
     scheduler: z
       .object({
-        cron: z.string().default('0 */6 * * *'),
-        horizonHours: z
-          .number()
-          .positive()
-          .max(24 * 14)
-          .default(72),
-        frozenMinutes: z.number().nonnegative().default(30),
+        ...ReplanWindowShape,
         stationSlewSeconds: z.number().nonnegative().default(120),
         satelliteRetargetSeconds: z.number().nonnegative().default(60),
         timeLimitSeconds: z.number().positive().max(600).default(2),

@@ -78,31 +78,31 @@ export class BookingStore {
   }
 
   /** Books a pass; 'booked' or 'exists' (idempotent); throws CONFLICT when a resource is taken. */
-  async book(c: Candidate, planId: string, nowMs: number): Promise<'booked' | 'exists'> {
+  async book(candidate: Candidate, planId: string, nowMs: number): Promise<'booked' | 'exists'> {
     const code = await this.run(
       'book',
-      `book:${planId}:${c.id}`,
-      c.id,
-      [this.k.booking(c.id), this.k.station(c.stationId), this.k.sat(c.noradId), this.k.all()],
+      `book:${planId}:${candidate.id}`,
+      candidate.id,
+      [this.k.booking(candidate.id), this.k.station(candidate.stationId), this.k.sat(candidate.noradId), this.k.all()],
       [
-        c.id,
-        c.startMs,
-        c.endMs,
+        candidate.id,
+        candidate.startMs,
+        candidate.endMs,
         this.gaps.stationSlewMs,
         this.gaps.satelliteRetargetMs,
         MAX_PASS_MS,
         nowMs,
         'noradId',
-        c.noradId,
+        candidate.noradId,
         'stationId',
-        c.stationId,
+        candidate.stationId,
         'expectedSecureBits',
-        c.expectedSecureBits,
+        candidate.expectedSecureBits,
         'clearSkyProbability',
-        c.clearSkyProbability,
+        candidate.clearSkyProbability,
         'planId',
         planId,
-        ...(c.elementSetEpochMs !== undefined ? ['elementSetEpochMs', c.elementSetEpochMs] : []),
+        ...(candidate.elementSetEpochMs !== undefined ? ['elementSetEpochMs', candidate.elementSetEpochMs] : []),
       ],
     );
     return code === 1 ? 'booked' : 'exists';
@@ -150,28 +150,28 @@ export class BookingStore {
     });
   }
 
-  async list(q: BookingQuery = {}): Promise<Booking[]> {
-    const ids = await this.redis.zrangebyscore(this.k.all(), q.fromMs ?? '-inf', q.toMs ?? '+inf');
+  async list(query: BookingQuery = {}): Promise<Booking[]> {
+    const ids = await this.redis.zrangebyscore(this.k.all(), query.fromMs ?? '-inf', query.toMs ?? '+inf');
     const out: Booking[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       for (const b of await this.getMany(ids.slice(i, i + 500)))
-        if (!q.station || b.stationId === q.station) out.push(b);
+        if (!query.station || b.stationId === query.station) out.push(b);
     }
     return out;
   }
 
   /** Bookings by (start, id), after `after`, filtered, at most `limit`; `more` when others follow. */
-  async page(q: BookingPageQuery): Promise<{ items: Booking[]; more: boolean }> {
+  async page(query: BookingPageQuery): Promise<{ items: Booking[]; more: boolean }> {
     const items: Booking[] = [];
-    const stations = q.stations ? new Set(q.stations) : undefined,
-      sats = q.satellites ? new Set(q.satellites) : undefined;
-    const min = q.after ? Math.max(q.after.startMs, q.fromMs ?? -Infinity) : q.fromMs;
-    const chunk = Math.max(100, 2 * q.limit);
+    const stations = query.stations ? new Set(query.stations) : undefined,
+      sats = query.satellites ? new Set(query.satellites) : undefined;
+    const min = query.after ? Math.max(query.after.startMs, query.fromMs ?? -Infinity) : query.fromMs;
+    const chunk = Math.max(100, 2 * query.limit);
     for (let offset = 0; ; offset += chunk) {
       const raw = await this.redis.zrangebyscore(
         this.k.all(),
         min ?? '-inf',
-        q.toMs === undefined ? '+inf' : `(${q.toMs}`,
+        query.toMs === undefined ? '+inf' : `(${query.toMs}`,
         'WITHSCORES',
         'LIMIT',
         offset,
@@ -181,12 +181,12 @@ export class BookingStore {
       for (let i = 0; i < raw.length; i += 2) {
         const id = raw[i]!,
           score = Number(raw[i + 1]);
-        if (q.after && score === q.after.startMs && id <= q.after.id) continue;
+        if (query.after && score === query.after.startMs && id <= query.after.id) continue;
         ids.push(id);
       }
       for (const b of await this.getMany(ids)) {
         if ((stations && !stations.has(b.stationId)) || (sats && !sats.has(b.noradId))) continue;
-        if (items.length === q.limit) return { items, more: true };
+        if (items.length === query.limit) return { items, more: true };
         items.push(b);
       }
       if (raw.length < 2 * chunk) return { items, more: false };

@@ -68,7 +68,8 @@ export function freshCandidates(cands: Candidate[], opts: CandidateOptions = {})
     const sats = [...new Set(cands.map((c) => c.noradId))].join(', ');
     throw new QkdsatError(
       'STALE_ELEMENT_SET',
-      `start: every pass in the horizon is predicted from an element set more than ${staleDays} days from its epoch (satellites ${sats}); upload newer element sets or set allowStale`,
+      `start: every pass in the horizon is predicted from an element set more than ${staleDays} days ` +
+        `from its epoch (satellites ${sats}); upload newer element sets or set allowStale`,
       [{ path: ['body', 'start'], message: `element sets of ${sats} are stale (> ${staleDays} days) in this horizon` }],
     );
   }

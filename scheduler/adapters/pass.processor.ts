@@ -37,12 +37,12 @@ export function jobFailureOf(error: unknown): unknown {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function passProcessor(d: PassProcessorDeps) {
+export function passProcessor(deps: PassProcessorDeps) {
   return async (job: Job<PassJobData>): Promise<{ outcome: string; deliveredBits?: number }> => {
     // jobId comes from the job's log context (workers.ts); bound here it would appear twice.
-    const log = d.logger.child({ bookingId: job.data.bookingId });
+    const log = deps.logger.child({ bookingId: job.data.bookingId });
     try {
-      const r = await runJob(d, job.data.bookingId, log);
+      const r = await runJob(deps, job.data.bookingId, log);
       metrics.passes.inc({ outcome: r.metric });
       return { outcome: r.outcome, ...(r.deliveredBits !== undefined ? { deliveredBits: r.deliveredBits } : {}) };
     } catch (error) {
@@ -53,32 +53,32 @@ export function passProcessor(d: PassProcessorDeps) {
 
 type JobResult = { outcome: string; deliveredBits?: number; metric: string };
 
-async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<JobResult> {
-  let b = await d.store.get(id);
+async function runJob(deps: PassProcessorDeps, id: string, log: Logger): Promise<JobResult> {
+  let b = await deps.store.get(id);
   if (!b) return { outcome: 'missing', metric: 'missing' };
   if (TERMINAL.has(b.state)) return { outcome: `skipped: ${b.state}`, metric: 'skipped' };
   if (b.state === 'SCHEDULED') {
-    metrics.passLateness.observe((d.clock.now() - (b.startMs - d.settings.leadSeconds * 1000)) / 1000);
-    if (isStale(b, d.clock.now(), d.settings.staleToleranceSeconds * 1000)) {
-      await d.store.transition(
+    metrics.passLateness.observe((deps.clock.now() - (b.startMs - deps.settings.leadSeconds * 1000)) / 1000);
+    if (isStale(b, deps.clock.now(), deps.settings.staleToleranceSeconds * 1000)) {
+      await deps.store.transition(
         id,
         'FAILED',
-        `stale: fired ${Math.round((d.clock.now() - b.startMs) / 1000)} s after AOS`,
-        d.clock.now(),
+        `stale: fired ${Math.round((deps.clock.now() - b.startMs) / 1000)} s after AOS`,
+        deps.clock.now(),
       );
       log.warn('stale pass job marked FAILED');
       return { outcome: 'stale', metric: 'stale' };
     }
-    await d.store.transition(id, 'PREPASS', 'pointing and acquisition', d.clock.now());
+    await deps.store.transition(id, 'PREPASS', 'pointing and acquisition', deps.clock.now());
   } else {
     log.info({ state: b.state }, 'resuming an interrupted pass');
   }
-  await sleep(d.clock.toRealDelayMs(b.startMs));
-  b = (await d.store.get(id))!;
-  if (b.state === 'PREPASS') await d.store.transition(id, 'PASS', 'tracking', d.clock.now());
+  await sleep(deps.clock.toRealDelayMs(b.startMs));
+  b = (await deps.store.get(id))!;
+  if (b.state === 'PREPASS') await deps.store.transition(id, 'PASS', 'tracking', deps.clock.now());
   else if (b.state !== 'PASS') return { outcome: `skipped: ${b.state}`, metric: 'skipped' };
-  await sleep(d.clock.toRealDelayMs(b.endMs));
-  const out = await d.runPass(b, seedOf(id));
+  await sleep(deps.clock.toRealDelayMs(b.endMs));
+  const out = await deps.runPass(b, seedOf(id));
   let blockId = '';
   if (out.secureBits >= 8) {
     const meta = {
@@ -87,14 +87,14 @@ async function runJob(d: PassProcessorDeps, id: string, log: Logger): Promise<Jo
       depositId: `pass:${id}`,
       ...(out.qber !== undefined ? { qber: out.qber } : {}),
     };
-    blockId = (await d.sink.deposit(b.stationId, b.noradId, Math.floor(out.secureBits), meta)).blockId;
+    blockId = (await deps.sink.deposit(b.stationId, b.noradId, Math.floor(out.secureBits), meta)).blockId;
   }
   const reason = out.cloudy
     ? 'completed: clouds, no key'
     : out.secureBits >= 8
       ? 'completed'
       : 'completed: no secure key';
-  await d.store.transition(id, 'COMPLETED', reason, d.clock.now(), { deliveredBits: out.secureBits, blockId });
+  await deps.store.transition(id, 'COMPLETED', reason, deps.clock.now(), { deliveredBits: out.secureBits, blockId });
   log.info({ deliveredBits: out.secureBits, cloudy: out.cloudy }, 'pass completed');
   metrics.passBits.inc(Math.max(0, Math.floor(out.secureBits)));
   return {

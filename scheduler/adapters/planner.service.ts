@@ -28,7 +28,10 @@ export interface PlannerDeps {
   settings: SchedulerSettings;
   /** Where plans are solved; default inline with `milp`. The API process passes its compute pool. */
   plan?: PlanComputer;
-  /** tle.staleDays: passes predicted from element sets farther than this from their epoch are refused (unless allowStale). */
+  /**
+   * tle.staleDays: passes predicted from element sets farther than this from their epoch are refused
+   * (unless allowStale).
+   */
   staleDays?: number;
   /** Stations that exist now: a candidate naming one deleted while planning is not booked. */
   stationIds?: () => Promise<ReadonlySet<string>>;
@@ -56,21 +59,21 @@ export interface StoredPlan {
   rejected: string[];
 }
 
-export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
+export async function replan(deps: PlannerDeps, req: ReplanRequest = {}): Promise<StoredPlan> {
   const wallStart = performance.now();
-  const now = d.clock.now();
+  const now = deps.clock.now();
   const fromMs = req.fromMs ?? now;
-  const toMs = fromMs + (req.horizonHours ?? d.settings.horizonHours) * 3_600_000;
+  const toMs = fromMs + (req.horizonHours ?? deps.settings.horizonHours) * 3_600_000;
   if (!(toMs > fromMs))
     throw new QkdsatError('VALIDATION', 'horizonHours: must be positive', [
       { path: ['horizonHours'], message: 'must be positive' },
     ]);
-  const frozenUntil = now + d.settings.frozenMinutes * 60_000;
-  const existing = (await d.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) => ACTIVE.has(b.state));
+  const frozenUntil = now + deps.settings.frozenMinutes * 60_000;
+  const existing = (await deps.store.list({ fromMs: fromMs - 3_600_000, toMs })).filter((b) => ACTIVE.has(b.state));
   const frozen = existing.filter((b) => b.state !== 'SCHEDULED' || b.startMs < frozenUntil);
-  const found = await d.candidates(fromMs, toMs, {
+  const found = await deps.candidates(fromMs, toMs, {
     ...(req.allowStale ? { allowStale: true } : {}),
-    ...(d.staleDays !== undefined ? { staleDays: d.staleDays } : {}),
+    ...(deps.staleDays !== undefined ? { staleDays: deps.staleDays } : {}),
   });
   const fresh = found.filter((c) => c.startMs >= frozenUntil && !frozen.some((b) => b.id === c.id));
   const cands: Candidate[] = [
@@ -90,21 +93,21 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
   ];
   const problem = {
     cands,
-    demand: req.demand ?? d.settings.demand,
-    solver: req.solver ?? d.settings.solver,
-    timeLimitS: req.timeLimitS ?? d.settings.timeLimitSeconds,
-    gaps: gapsOf(d.settings),
+    demand: req.demand ?? deps.settings.demand,
+    solver: req.solver ?? deps.settings.solver,
+    timeLimitS: req.timeLimitS ?? deps.settings.timeLimitSeconds,
+    gaps: gapsOf(deps.settings),
     fixedIds: frozen.map((b) => b.id),
     ...(req.weather ? { weather: req.weather } : {}),
   };
-  const plan = d.plan
-    ? await d.plan(problem)
+  const plan = deps.plan
+    ? await deps.plan(problem)
     : await planSchedule(problem.cands, problem.demand, {
         solver: problem.solver,
         timeLimitS: problem.timeLimitS,
         gaps: problem.gaps,
         fixedIds: new Set(problem.fixedIds),
-        milp: d.milp,
+        milp: deps.milp,
         nowMs: () => performance.now(),
         ...(problem.weather ? { weather: problem.weather } : {}),
       });
@@ -114,14 +117,14 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
     booked = 0;
   for (const b of existing) {
     if (frozen.includes(b) || chosen.has(b.id)) continue;
-    if (await d.store.transition(b.id, 'SUPERSEDED', `superseded by ${id}`, d.clock.now()).catch(() => false)) {
+    if (await deps.store.transition(b.id, 'SUPERSEDED', `superseded by ${id}`, deps.clock.now()).catch(() => false)) {
       superseded += 1;
-      await dropPass(d.passes, b.id);
+      await dropPass(deps.passes, b.id);
     }
   }
   const rejected: string[] = [];
-  const leadMs = d.settings.leadSeconds * 1000;
-  const known = d.stationIds ? await d.stationIds() : undefined;
+  const leadMs = deps.settings.leadSeconds * 1000;
+  const known = deps.stationIds ? await deps.stationIds() : undefined;
   for (const c of plan.bookings) {
     if (frozen.some((b) => b.id === c.id)) continue;
     if (known && !known.has(c.stationId)) {
@@ -129,8 +132,8 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
       continue;
     }
     try {
-      if ((await d.store.book(c, id, d.clock.now())) === 'booked') booked += 1;
-      await enqueuePass(d.passes, d.clock, c, leadMs);
+      if ((await deps.store.book(c, id, deps.clock.now())) === 'booked') booked += 1;
+      await enqueuePass(deps.passes, deps.clock, c, leadMs);
     } catch (e) {
       if (e instanceof QkdsatError && e.code === 'CONFLICT') rejected.push(c.id);
       else throw e;
@@ -147,10 +150,10 @@ export async function replan(d: PlannerDeps, req: ReplanRequest = {}): Promise<S
     superseded,
     rejected,
   };
-  await d.store.savePlan(id, stored);
+  await deps.store.savePlan(id, stored);
   metrics.planSolve.observe({ solver: plan.solver }, (performance.now() - wallStart) / 1000);
   if (plan.gapPercent !== null) metrics.planGap.set({ solver: plan.solver }, plan.gapPercent / 100);
-  d.logger.info(
+  deps.logger.info(
     {
       planId: id,
       booked,

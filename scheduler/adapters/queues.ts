@@ -51,13 +51,13 @@ const PASS_JOB: JobsOptions = {
 export async function enqueuePass(
   passes: Queue<PassJobData>,
   clock: Clock,
-  b: Pick<Booking, 'id' | 'startMs'>,
+  booking: Pick<Booking, 'id' | 'startMs'>,
   leadMs: number,
 ): Promise<void> {
   await passes.add(
     'pass',
-    { bookingId: b.id },
-    { ...PASS_JOB, jobId: b.id, delay: Math.round(clock.toRealDelayMs(b.startMs - leadMs)) },
+    { bookingId: booking.id },
+    { ...PASS_JOB, jobId: booking.id, delay: Math.round(clock.toRealDelayMs(booking.startMs - leadMs)) },
   );
 }
 
@@ -98,7 +98,10 @@ export const nextCronMs = (cron: string, afterMs: number): number =>
     .next()
     .getTime();
 
-/** Adds the re-plan at the next cron time after `afterMs` in the clock's time (job id `replan_cron_<ms>`: added once). */
+/**
+ * Adds the re-plan at the next cron time after `afterMs` in the clock's time (job id
+ * `replan_cron_<ms>`: added once).
+ */
 export async function scheduleNextSimulatedReplan(
   plans: Queue<PlanJobData>,
   clock: Clock,

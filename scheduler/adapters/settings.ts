@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PRESETS } from '../../src/core/presets/index.js';
 import { DemandSchema } from '../domain/candidate.js';
+import { ReplanWindowShape } from '../domain/replan-settings.js';
 import type { TerminalPresetOf } from '../domain/yield-model.js';
 
 const PresetIdSchema = z.string().refine((id) => PRESETS.some((p) => p.id === id), {
@@ -9,15 +10,7 @@ const PresetIdSchema = z.string().refine((id) => PRESETS.some((p) => p.id === id
 });
 
 export const SchedulerSettingsSchema = z.object({
-  /** Re-plan cron, evaluated in UTC. */
-  cron: z.string().default('0 */6 * * *'),
-  horizonHours: z
-    .number()
-    .positive()
-    .max(24 * 14)
-    .default(72),
-  /** Bookings starting within this much of now are frozen (kept as they are). */
-  frozenMinutes: z.number().nonnegative().default(30),
+  ...ReplanWindowShape,
   leadSeconds: z.number().nonnegative().default(120),
   stationSlewSeconds: z.number().nonnegative().default(120),
   satelliteRetargetSeconds: z.number().nonnegative().default(60),
@@ -40,11 +33,11 @@ export type SchedulerSettings = z.infer<typeof SchedulerSettingsSchema>;
 
 /** The preset of each satellite's QKD terminal under these settings (undefined: none). */
 export const terminalPresetOf =
-  (s: SchedulerSettings): TerminalPresetOf =>
+  (settings: SchedulerSettings): TerminalPresetOf =>
   (noradId) =>
-    s.terminals ? s.terminals[String(noradId)] : s.preset;
+    settings.terminals ? settings.terminals[String(noradId)] : settings.preset;
 
-export const gapsOf = (s: SchedulerSettings) => ({
-  stationSlewMs: s.stationSlewSeconds * 1000,
-  satelliteRetargetMs: s.satelliteRetargetSeconds * 1000,
+export const gapsOf = (settings: SchedulerSettings) => ({
+  stationSlewMs: settings.stationSlewSeconds * 1000,
+  satelliteRetargetMs: settings.satelliteRetargetSeconds * 1000,
 });

@@ -18,16 +18,16 @@ export interface SchedulerWorkerDeps {
   onCronPlan?: (cronAtMs: number) => Promise<unknown>;
 }
 
-export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Promise<void>; workers: Worker[] } {
-  const s = d.pass.settings;
-  const runPass = passProcessor(d.pass);
+export function startSchedulerWorkers(deps: SchedulerWorkerDeps): { close: () => Promise<void>; workers: Worker[] } {
+  const s = deps.pass.settings;
+  const runPass = passProcessor(deps.pass);
   // Each job runs in its log context: every line it logs carries its jobId and queue.
   const passes = new Worker<PassJobData>(
     PASS_QUEUE,
     (job) => withLogContext({ jobId: String(job.id), queue: PASS_QUEUE }, () => runPass(job)),
     {
-      connection: d.connection,
-      prefix: d.prefix,
+      connection: deps.connection,
+      prefix: deps.prefix,
       concurrency: s.concurrency,
       lockDuration: s.lockDurationMs,
       stalledInterval: Math.max(1000, Math.round(s.lockDurationMs / 2)),
@@ -35,8 +35,8 @@ export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Pr
     },
   );
   const workers: Worker[] = [passes];
-  if (d.planner) {
-    const planner = d.planner;
+  if (deps.planner) {
+    const planner = deps.planner;
     workers.push(
       new Worker<PlanJobData>(
         PLAN_QUEUE,
@@ -44,16 +44,25 @@ export function startSchedulerWorkers(d: SchedulerWorkerDeps): { close: () => Pr
           withLogContext({ jobId: String(job.id), queue: PLAN_QUEUE }, async () => {
             const { reason: _reason, cronAtMs, ...req } = job.data;
             // Chain first, so a failing plan does not end the simulated cron.
-            if (cronAtMs !== undefined) await d.onCronPlan?.(cronAtMs);
-            const r = await replan(planner, req);
-            return { planId: r.id, booked: r.booked, superseded: r.superseded };
-          }), // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
-        { connection: d.connection, prefix: d.prefix, concurrency: 1, lockDuration: 15 * 60_000, maxStalledCount: 1 },
+            if (cronAtMs !== undefined) await deps.onCronPlan?.(cronAtMs);
+            const stored = await replan(planner, req);
+            return { planId: stored.id, booked: stored.booked, superseded: stored.superseded };
+          }),
+        // Planning is CPU-bound (pass finding, MILP): a long lock so a busy event loop is not taken for a dead worker.
+        {
+          connection: deps.connection,
+          prefix: deps.prefix,
+          concurrency: 1,
+          lockDuration: 15 * 60_000,
+          maxStalledCount: 1,
+        },
       ),
     );
   }
   for (const w of workers)
-    w.on('failed', (job, err) => d.pass.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) =>
+      deps.pass.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'),
+    );
   return {
     workers,
     close: async () => {

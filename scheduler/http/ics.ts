@@ -25,7 +25,11 @@ export function bookingsToIcs(stationId: string, bookings: Booking[], nowMs: num
       `DTSTART:${stamp(b.startMs)}`,
       `DTEND:${stamp(b.endMs)}`,
       `SUMMARY:${escape(`QKD pass NORAD ${b.noradId} (${b.state})`)}`,
-      `DESCRIPTION:${escape(`expectedSecureBits ${Math.round(b.expectedSecureBits)} (if the sky is clear); expectedSecureBitsWeather ${expectedSecureBitsWeather(b)} (times clear-sky probability ${b.clearSkyProbability}); ${b.reason}`)}`,
+      `DESCRIPTION:${escape(
+        `expectedSecureBits ${Math.round(b.expectedSecureBits)} (if the sky is clear); ` +
+          `expectedSecureBitsWeather ${expectedSecureBitsWeather(b)} ` +
+          `(times clear-sky probability ${b.clearSkyProbability}); ${b.reason}`,
+      )}`,
       `STATUS:${b.state === 'CANCELLED' || b.state === 'SUPERSEDED' ? 'CANCELLED' : 'CONFIRMED'}`,
       'END:VEVENT',
     );

@@ -37,7 +37,7 @@ const OutcomeResponseSchema = z.object({
   }),
 });
 
-export function registerOutcomeRoutes(api: Api, d: OutcomeRouteDeps): void {
+export function registerOutcomeRoutes(api: Api, deps: OutcomeRouteDeps): void {
   api.route({
     method: 'post',
     path: '/v1/bookings/:id/outcome',
@@ -49,26 +49,26 @@ export function registerOutcomeRoutes(api: Api, d: OutcomeRouteDeps): void {
     body: PassOutcomeReportSchema,
     response: OutcomeResponseSchema,
     handler: async ({ params, body }) => {
-      const booking = await d.store.get(params.id);
+      const booking = await deps.store.get(params.id);
       if (!booking) throw new QkdsatError('NOT_FOUND', `booking ${params.id} not found`);
       if (booking.state !== 'COMPLETED' && booking.state !== 'PASS')
         throw new QkdsatError(
           'CONFLICT',
           `booking ${params.id} is ${booking.state}: only an executed pass (PASS or COMPLETED) has an outcome`,
         );
-      const presetId = d.presetOf(booking.noradId);
+      const presetId = deps.presetOf(booking.noradId);
       if (presetId === undefined)
         throw new QkdsatError('CONFLICT', `satellite ${booking.noradId} carries no QKD terminal`);
-      if (!(await d.calibrations.recordOutcome(booking.id, { ...body, reportedMs: d.clock.now() })))
+      if (!(await deps.calibrations.recordOutcome(booking.id, { ...body, reportedMs: deps.clock.now() })))
         throw new QkdsatError('CONFLICT', `booking ${params.id} already has an outcome`);
       const base = presetFor(presetId).link;
       let result: CalibrationUpdate = { method: 'none', record: undefined, detail: {} };
       try {
-        await d.calibrations.update(booking.noradId, booking.stationId, async (prev) => {
+        await deps.calibrations.update(booking.noradId, booking.stationId, async (prev) => {
           const predicted =
-            body.lossCurve || !d.predictSifted
+            body.lossCurve || !deps.predictSifted
               ? undefined
-              : await d.predictSifted(booking, presetId, prev?.link ?? base);
+              : await deps.predictSifted(booking, presetId, prev?.link ?? base);
           result = updateLinkCalibration(
             prev,
             {
@@ -76,7 +76,7 @@ export function registerOutcomeRoutes(api: Api, d: OutcomeRouteDeps): void {
               stationId: booking.stationId,
               presetId,
               bookingId: booking.id,
-              nowMs: d.clock.now(),
+              nowMs: deps.clock.now(),
             },
             base,
             body,
@@ -85,7 +85,7 @@ export function registerOutcomeRoutes(api: Api, d: OutcomeRouteDeps): void {
           return result.record;
         });
       } catch (e) {
-        await d.calibrations.forgetOutcome(booking.id); // nothing was learnt: let the caller retry
+        await deps.calibrations.forgetOutcome(booking.id); // nothing was learnt: let the caller retry
         if (e instanceof RangeError)
           throw new QkdsatError('VALIDATION', `body.lossCurve: ${e.message}`, [
             { path: ['body', 'lossCurve'], message: e.message },
@@ -119,7 +119,7 @@ export function registerOutcomeRoutes(api: Api, d: OutcomeRouteDeps): void {
     params: z.object({ id: z.string().min(1).max(200) }),
     response: PassOutcomeReportSchema.extend({ reportedMs: z.number() }),
     handler: async ({ params }) => {
-      const o = await d.calibrations.getOutcome(params.id);
+      const o = await deps.calibrations.getOutcome(params.id);
       if (!o) throw new QkdsatError('NOT_FOUND', `no outcome for booking ${params.id}`);
       return o as z.infer<typeof PassOutcomeReportSchema> & { reportedMs: number };
     },

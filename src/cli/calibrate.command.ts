@@ -16,9 +16,9 @@ import {
   parseMeasuredLoss,
   type LinkConfig,
 } from '../core/channel/index.js';
-import { QkdsatError } from '../core/errors.js';
-import { findPreset, PRESETS } from '../core/presets/index.js';
+import { PRESETS } from '../core/presets/index.js';
 import { loadConfig } from './link.command.js';
+import { checkJsonOrTextFormat, presetOption, tableRows } from './options.js';
 import { readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
 interface Options {
@@ -35,11 +35,13 @@ export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
     .description(
-      'Fit link parameters to a measured loss curve (weighted least squares); report values, standard errors, χ² and residuals per elevation bin',
+      'Fit link parameters to a measured loss curve (weighted least squares); ' +
+        'report values, standard errors, χ² and residuals per elevation bin',
     )
     .requiredOption(
       '--measured <file>',
-      'CSV: time_s, range_km, elevation_deg, loss_db[, sigma_db] (loss without the detector unless --loss-includes-detector)',
+      'CSV: time_s, range_km, elevation_deg, loss_db[, sigma_db] ' +
+        '(loss without the detector unless --loss-includes-detector)',
     )
     .option('--preset <name>', `start from a preset's link (${PRESETS.map((p) => p.id).join(', ')})`)
     .option('--config <file>', 'start from a link config JSON (the link --config format)')
@@ -55,35 +57,20 @@ export function registerCalibrate(program: Command): void {
 }
 
 function calibrateCommand(o: Options): void {
-  if (o.format !== 'json' && o.format !== 'text')
-    throw new UsageError(`--format: expected json or text, got '${o.format}'`);
+  checkJsonOrTextFormat(o.format);
   if ((o.preset === undefined) === (o.config === undefined))
     throw new UsageError('calibrate: give exactly one of --preset NAME or --config FILE.json');
-  let link: LinkConfig;
-  if (o.preset !== undefined) {
-    const p = findPreset(o.preset);
-    if (!p)
-      throw new UsageError(`--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((x) => x.id).join(', ')})`);
-    link = p.link;
-  } else link = loadConfig(o.config!);
+  const link: LinkConfig = o.preset !== undefined ? presetOption(o.preset).link : loadConfig(o.config!);
   const fit = (o.fit ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (fit.length === 0) throw new UsageError('--fit: name at least one parameter');
   if (fit.length > 6) throw new UsageError('--fit: at most 6 parameters');
-  const rows = parseMeasuredLoss(readTextFile(o.measured, '--measured'));
-  if (!rows.ok) {
-    const first = rows.error[0]!;
-    throw new QkdsatError(
-      'VALIDATION',
-      `--measured: ${o.measured}${first.line ? ` line ${first.line}` : ''}: ${first.message}`,
-      rows.error,
-    );
-  }
+  const rows = tableRows(parseMeasuredLoss(readTextFile(o.measured, '--measured')), '--measured', o.measured);
   let r;
   try {
-    r = calibrateLink(link, rows.value, {
+    r = calibrateLink(link, rows, {
       fit,
       lossIncludesDetector: o.lossIncludesDetector ?? false,
       dataName: basename(o.measured),
@@ -104,22 +91,27 @@ function calibrateCommand(o: Options): void {
   const out = {
     start: o.preset ?? o.config,
     normalisation: normalisationOf(link),
-    data: { file: o.measured, rows: rows.value.length },
+    data: { file: o.measured, rows: rows.length },
     ...r,
   };
   if (o.format === 'json') return writeJson(out);
   const lines = [
     `calibrated ${out.start} on ${o.measured} (${out.data.rows} rows, normalisation ${out.normalisation})`,
     ...r.parameters.map(
-      (p) =>
-        `  ${p.name.padEnd(28)} ${p.value.toPrecision(5)} ± ${p.standardError.toPrecision(2)}${p.unit ? ` ${p.unit}` : ''} (start ${p.initial.toPrecision(4)})${p.atBound ? ' at a bound' : ''}`,
+      (parameter) =>
+        `  ${parameter.name.padEnd(28)} ${parameter.value.toPrecision(5)} ± ` +
+        `${parameter.standardError.toPrecision(2)}${parameter.unit ? ` ${parameter.unit}` : ''} ` +
+        `(start ${parameter.initial.toPrecision(4)})${parameter.atBound ? ' at a bound' : ''}`,
     ),
-    `  χ² ${r.chiSquare.toFixed(2)} for ${r.degreesOfFreedom} degrees of freedom (${r.sigmaSource === 'column' ? 'σ from sigma_db' : 'σ = 1 dB nominal, errors scaled by √(χ²/dof)'}); RMS residual ${r.rmsResidualDb.toFixed(3)} dB`,
+    `  χ² ${r.chiSquare.toFixed(2)} for ${r.degreesOfFreedom} degrees of freedom ` +
+      `(${r.sigmaSource === 'column' ? 'σ from sigma_db' : 'σ = 1 dB nominal, errors scaled by √(χ²/dof)'}); ` +
+      `RMS residual ${r.rmsResidualDb.toFixed(3)} dB`,
     '  residual by elevation: ' +
       r.residualsByElevation
         .map(
-          (b) =>
-            `${b.fromDeg}-${b.toDeg}° ${b.meanDb >= 0 ? '+' : ''}${b.meanDb.toFixed(2)} dB (rms ${b.rmsDb.toFixed(2)}, ${b.rows})`,
+          (bin) =>
+            `${bin.fromDeg}-${bin.toDeg}° ${bin.meanDb >= 0 ? '+' : ''}${bin.meanDb.toFixed(2)} dB ` +
+            `(rms ${bin.rmsDb.toFixed(2)}, ${bin.rows})`,
         )
         .join('; '),
   ];

@@ -8,10 +8,10 @@
  * Exit 2 on bad input.
  */
 import type { Command } from 'commander';
-import { QkdsatError } from '../core/errors.js';
 import { parseLossTable, passKey, SATQUMA_PROTOCOL } from '../core/keyrate/index.js';
-import { findPreset, PRESETS } from '../core/presets/index.js';
+import { PRESETS } from '../core/presets/index.js';
 import { keyResultToWire, ProtocolFileSchema, resolveProtocol } from '../api/simulations.schemas.js';
+import { checkJsonOrTextFormat, presetOption, tableRows } from './options.js';
 import { readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
 export function registerKeyrate(program: Command): void {
@@ -24,29 +24,19 @@ export function registerKeyrate(program: Command): void {
     .option('--format <format>', 'json or text', 'json')
     .action((o: { loss: string; protocol?: string; preset?: string; format: string }) =>
       runCommand(() => {
-        if (o.format !== 'json' && o.format !== 'text')
-          throw new UsageError(`--format: expected json or text, got '${o.format}'`);
-        const preset = o.preset === undefined ? undefined : findPreset(o.preset);
-        if (o.preset !== undefined && !preset)
-          throw new UsageError(
-            `--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((p) => p.id).join(', ')})`,
-          );
+        checkJsonOrTextFormat(o.format);
+        const preset = o.preset === undefined ? undefined : presetOption(o.preset);
         if (!o.protocol && !preset) throw new UsageError('keyrate: give --protocol FILE.json, --preset NAME, or both');
         const file = o.protocol ? readJsonFile(o.protocol, '--protocol', ProtocolFileSchema) : {};
         const { protocol, options } = resolveProtocol(file, preset?.protocol ?? SATQUMA_PROTOCOL);
-        const table = parseLossTable(readTextFile(o.loss, '--loss'));
-        if (!table.ok) {
-          const first = table.error[0]!;
-          throw new QkdsatError(
-            'VALIDATION',
-            `--loss: ${o.loss}${first.line ? ` line ${first.line}` : ''}: ${first.message}`,
-            table.error,
-          );
-        }
-        const t = table.value;
-        const t0 = performance.now();
-        const r = passKey({ timeS: t.timeS, elevationRad: t.elevationRad, eta: t.efficiency }, protocol, options);
-        const timeMs = performance.now() - t0;
+        const table = tableRows(parseLossTable(readTextFile(o.loss, '--loss')), '--loss', o.loss);
+        const startedMs = performance.now();
+        const r = passKey(
+          { timeS: table.timeS, elevationRad: table.elevationRad, eta: table.efficiency },
+          protocol,
+          options,
+        );
+        const timeMs = performance.now() - startedMs;
         const out = {
           ...keyResultToWire(r),
           ...(r.optimisation
@@ -56,7 +46,9 @@ export function registerKeyrate(program: Command): void {
         if (o.format === 'json') writeJson(out);
         else
           process.stdout.write(
-            `secure key ${out.secureKeyBits} bits, QBER_X ${(100 * out.qberX).toFixed(3)} %, phase error ${(100 * out.phaseErrorX).toFixed(3)} %, window ${out.window.startS}..${out.window.endS} s (${out.window.slots} slots)\n`,
+            `secure key ${out.secureKeyBits} bits, QBER_X ${(100 * out.qberX).toFixed(3)} %, ` +
+              `phase error ${(100 * out.phaseErrorX).toFixed(3)} %, ` +
+              `window ${out.window.startS}..${out.window.endS} s (${out.window.slots} slots)\n`,
           );
       }),
     );

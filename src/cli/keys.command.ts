@@ -1,6 +1,7 @@
 /** `qkdsat keys deposit --station ID --satellite NORAD --bits N`: a simulated pass's key block. */
 import type { Command } from 'commander';
-import { parseNumberOption, runCommand, writeJson } from './run.js';
+import { parseIntegerOption } from './options.js';
+import { runCommand, writeJson } from './run.js';
 import { withRelay } from './relay.command.js';
 
 export function registerKeys(program: Command): void {
@@ -13,13 +14,8 @@ export function registerKeys(program: Command): void {
     .requiredOption('--bits <n>', 'secure key bits (rounded down to whole bytes)')
     .action((o: { station: string; satellite: string; bits: string }) =>
       runCommand(async () => {
-        const norad = parseNumberOption(
-          o.satellite,
-          '--satellite',
-          (n) => Number.isInteger(n) && n > 0,
-          'a positive integer',
-        );
-        const bits = parseNumberOption(o.bits, '--bits', (n) => Number.isInteger(n) && n >= 8, 'an integer >= 8');
+        const norad = parseIntegerOption(o.satellite, '--satellite', { min: 1 }, 'a positive integer');
+        const bits = parseIntegerOption(o.bits, '--bits', { min: 8 }, 'an integer >= 8');
         writeJson(await withRelay((core) => core.sink.deposit(o.station, norad, bits, { source: 'cli' })));
       }),
     );

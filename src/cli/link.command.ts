@@ -9,8 +9,9 @@ import type { Command } from 'commander';
 import { linkBudget, parseTransmittanceTable, tableAtWavelength, type LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
 import { dataRows, rowIssue } from '../core/text-table.js';
-import { findPreset, PRESETS } from '../core/presets/index.js';
+import { PRESETS } from '../core/presets/index.js';
 import { LinkConfigFileSchema } from '../api/simulations.schemas.js';
+import { presetOption } from './options.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, writeJson } from './run.js';
 
 /** Reads a `link --config` file (a MODTRAN-layout atmosphere file is resolved relative to it). */
@@ -19,10 +20,12 @@ export function loadConfig(path: string): LinkConfig {
   if (c.atmosphere.model !== 'table' || !('file' in c.atmosphere)) return c as LinkConfig;
   const file = resolve(dirname(path), c.atmosphere.file);
   const parsed = parseTransmittanceTable(readTextFile(file, '--config atmosphere.file'));
-  if (!parsed.ok)
+  if (!parsed.ok) {
+    const first = parsed.error[0]!;
     throw new UsageError(
-      `--config: atmosphere.file ${file}: ${parsed.error[0]!.line ? `line ${parsed.error[0]!.line}: ` : ''}${parsed.error[0]!.message}`,
+      `--config: atmosphere.file ${file}: ${first.line ? `line ${first.line}: ` : ''}${first.message}`,
     );
+  }
   const col = tableAtWavelength(parsed.value, c.atmosphere.wavelengthNm);
   if (!col.ok) throw new UsageError(`--config: atmosphere.wavelengthNm: ${col.error[0]!.message}`);
   const { aerosolOpticalDepth } = c.atmosphere;
@@ -83,22 +86,14 @@ export function registerLink(program: Command): void {
       runCommand(() => {
         if ((o.config === undefined) === (o.preset === undefined))
           throw new UsageError('link: give exactly one of --config FILE.json or --preset NAME');
-        let config: LinkConfig;
-        if (o.preset !== undefined) {
-          const p = findPreset(o.preset);
-          if (!p)
-            throw new UsageError(
-              `--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((x) => x.id).join(', ')})`,
-            );
-          config = p.link;
-        } else config = loadConfig(o.config!);
+        const config: LinkConfig = o.preset !== undefined ? presetOption(o.preset).link : loadConfig(o.config!);
         if (o.geometry !== undefined) {
           const rows = parseGeometry(readTextFile(o.geometry, '--geometry'), o.geometry);
           const lines = ['# time_s,elevation_rad,efficiency'];
-          for (const r of rows)
-            lines.push(
-              `${r.timeS},${r.elevationRad},${linkBudget(config, { rangeKm: r.rangeKm, elevationRad: r.elevationRad }).efficiency.toExponential(6)}`,
-            );
+          for (const row of rows) {
+            const budget = linkBudget(config, { rangeKm: row.rangeKm, elevationRad: row.elevationRad });
+            lines.push(`${row.timeS},${row.elevationRad},${budget.efficiency.toExponential(6)}`);
+          }
           process.stdout.write(lines.join('\n') + '\n');
           return;
         }

@@ -6,12 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseIso } from '../core/time/index.js';
-import { SolverKindSchema } from '../../scheduler/domain/index.js';
 import { PlanningSchema } from '../../network/domain/index.js';
 import { readNetworkConfigFile } from '../../network/adapters/load.js';
 import { renderHtmlReport } from '../../network/adapters/html-report.js';
 import { runNetworkSimulation } from '../network-run.js';
-import { parseNumberOption, runCommand, UsageError, writeJson } from './run.js';
+import { checkJsonFormat, parseIntegerOption, parseSeedOption, parseSolverOption } from './options.js';
+import { runCommand, UsageError, writeJson } from './run.js';
 
 interface NetworkOpts {
   config: string;
@@ -46,30 +46,19 @@ export const registerNetwork = (program: Command): void => {
 async function simulate(o: NetworkOpts): Promise<void> {
   const startMs = parseIso(o.start);
   if (Number.isNaN(startMs)) throw new UsageError(`--start: expected ISO-8601 with a zone, got '${o.start}'`);
-  const days = parseNumberOption(
-    o.days,
-    '--days',
-    (n) => Number.isInteger(n) && n >= 1 && n <= 3660,
-    'an integer number of days in 1..3660',
-  );
-  const seed = parseNumberOption(
-    o.seed,
-    '--seed',
-    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32,
-    'an integer in 0..2^32-1',
-  );
-  const solver = SolverKindSchema.safeParse(o.solver);
-  if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
+  const days = parseIntegerOption(o.days, '--days', { min: 1, max: 3660 }, 'an integer number of days in 1..3660');
+  const seed = parseSeedOption(o.seed);
+  const solver = parseSolverOption(o.solver);
   const planning = PlanningSchema.safeParse(o.planning);
   if (!planning.success) throw new UsageError(`--planning: expected expected or robust, got '${o.planning}'`);
-  if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
+  checkJsonFormat(o.format);
   const { config, baseDir } = readNetworkConfigFile(o.config);
   const tty = process.stderr.isTTY;
   const { report } = await runNetworkSimulation(config, baseDir, {
     startMs,
     days,
     seed,
-    solver: solver.data,
+    solver,
     planning: planning.data,
     ...(tty
       ? {
@@ -85,20 +74,28 @@ async function simulate(o: NetworkOpts): Promise<void> {
     writeJson(report);
     return;
   }
-  const mbit = (b: number) => (b / 1e6).toFixed(2);
-  for (const p of report.pairs)
+  const mbit = (bits: number) => (bits / 1e6).toFixed(2);
+  for (const pair of report.pairs)
     process.stdout.write(
-      `pair ${`${p.a}~${p.b}`.padEnd(22)} ${mbit(p.deliveredBits).padStart(9)} / ${mbit(p.demandBits)} Mbit delivered, ${p.starvedDays} starved days\n`,
+      `pair ${`${pair.a}~${pair.b}`.padEnd(22)} ${mbit(pair.deliveredBits).padStart(9)} / ` +
+        `${mbit(pair.demandBits)} Mbit delivered, ${pair.starvedDays} starved days\n`,
     );
-  for (const g of report.stations)
+  for (const station of report.stations)
     process.stdout.write(
-      `station ${g.id.padEnd(14)} ${String(g.passesExecuted).padStart(5)} passes, ${g.clearNights}/${g.nights} clear nights, utilisation ${(g.utilisation * 100).toFixed(2)} %\n`,
+      `station ${station.id.padEnd(14)} ${String(station.passesExecuted).padStart(5)} passes, ` +
+        `${station.clearNights}/${station.nights} clear nights, ` +
+        `utilisation ${(station.utilisation * 100).toFixed(2)} %\n`,
     );
-  for (const s of report.satellites)
+  for (const satellite of report.satellites)
     process.stdout.write(
-      `satellite ${String(s.noradId).padEnd(7)} ${s.passesExecuted} passes, storage peak ${mbit(s.storagePeakBits)} / ${mbit(s.bufferBits)} Mbit\n`,
+      `satellite ${String(satellite.noradId).padEnd(7)} ${satellite.passesExecuted} passes, ` +
+        `storage peak ${mbit(satellite.storagePeakBits)} / ${mbit(satellite.bufferBits)} Mbit\n`,
     );
+  const { totals } = report;
   process.stdout.write(
-    `${report.days} days, seed ${report.seed}, ${report.solver}/${report.planning}: delivered ${mbit(report.totals.deliveredBits)} Mbit, worst pair p10 monthly ${(report.totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand, ${report.replans} re-plans, ${report.runtimeMs} ms\n`,
+    `${report.days} days, seed ${report.seed}, ${report.solver}/${report.planning}: ` +
+      `delivered ${mbit(totals.deliveredBits)} Mbit, ` +
+      `worst pair p10 monthly ${(totals.worstPairP10MonthlyFraction * 100).toFixed(1)} % of demand, ` +
+      `${report.replans} re-plans, ${report.runtimeMs} ms\n`,
   );
 }

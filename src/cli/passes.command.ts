@@ -18,14 +18,13 @@ function failOnRejected(path: string, report: ParseReport): void {
   if (report.rejected.length === 0 && report.accepted.length > 0) return;
   if (report.accepted.length === 0 && report.rejected.length === 0)
     throw new UsageError(`--tle: ${path} holds no element sets`);
-  const lines = report.rejected
-    .slice(0, 20)
-    .flatMap((r) =>
-      r.issues.map(
-        (i) =>
-          `  ${path}${i.line ? `:${i.line}${i.column ? `:${i.column}` : ''}` : ''}${i.path ? ` ${i.path.join('.')}` : ''}: ${i.code}: ${i.message}`,
-      ),
-    );
+  const lines = report.rejected.slice(0, 20).flatMap((record) =>
+    record.issues.map((issue) => {
+      const where = issue.line ? `:${issue.line}${issue.column ? `:${issue.column}` : ''}` : '';
+      const field = issue.path ? ` ${issue.path.join('.')}` : '';
+      return `  ${path}${where}${field}: ${issue.code}: ${issue.message}`;
+    }),
+  );
   throw new UsageError(`--tle: ${report.rejected.length} bad record(s) in ${path}:\n${lines.join('\n')}`);
 }
 
@@ -126,9 +125,10 @@ export function registerPasses(program: Command): void {
             ...(bar ? { onProgress: (done: number) => bar.update(done) } : {}),
           });
           bar?.stop();
-          for (const f of r.failures)
+          for (const failure of r.failures)
             process.stderr.write(
-              `qkdsat: warning: satellite ${f.noradId}: SGP4 failed at ${new Date(f.atMs).toISOString()}: ${f.reason} (passes end there)\n`,
+              `qkdsat: warning: satellite ${failure.noradId}: SGP4 failed at ` +
+                `${new Date(failure.atMs).toISOString()}: ${failure.reason} (passes end there)\n`,
             );
           const passes = r.passes.map((p) => passToWire(p));
           warnStale(passes);

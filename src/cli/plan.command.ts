@@ -14,12 +14,12 @@ import {
   planSchedule,
   planToWire,
   presetFor,
-  SolverKindSchema,
   type Candidate,
 } from '../../scheduler/domain/index.js';
 import { candidatesOf, freshCandidates } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
 import { SchedulerSettingsSchema, gapsOf } from '../../scheduler/adapters/settings.js';
+import { checkJsonFormat, parseIntegerOption, parseSeedOption, parseSolverOption } from './options.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, warnStale, writeJson } from './run.js';
 
 const TerminalsSchema = z.record(z.string().regex(/^[0-9]{1,9}$/, 'a NORAD catalog number'), z.string());
@@ -75,7 +75,8 @@ export const registerPlan = (program: Command): void => {
     .option('--seed <s>', 'seed of the weather scenarios', '1')
     .option(
       '--terminals <file>',
-      'JSON { "<NORAD id>": "<preset>" }: the satellites with a QKD terminal (default: scheduler.terminals of QKDSAT_CONFIG, as REST plans)',
+      'JSON { "<NORAD id>": "<preset>" }: the satellites with a QKD terminal ' +
+        '(default: scheduler.terminals of QKDSAT_CONFIG, as REST plans)',
     )
     .option('--all', 'every satellite of the file carries the --preset terminal', false)
     .option(
@@ -94,21 +95,10 @@ async function plan(o: PlanOpts): Promise<void> {
   const scenarios =
     o.scenarios === undefined
       ? undefined
-      : parseNumberOption(
-          o.scenarios,
-          '--scenarios',
-          (n) => Number.isInteger(n) && n >= 1 && n <= 100_000,
-          'an integer in 1..100000',
-        );
-  const seed = parseNumberOption(
-    o.seed,
-    '--seed',
-    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32,
-    'an integer in 0..2^32-1',
-  );
-  const solver = SolverKindSchema.safeParse(o.solver);
-  if (!solver.success) throw new UsageError(`--solver: expected exact or heuristic, got '${o.solver}'`);
-  if (o.format !== undefined && o.format !== 'json') throw new UsageError(`--format: expected json, got '${o.format}'`);
+      : parseIntegerOption(o.scenarios, '--scenarios', { min: 1, max: 100_000 }, 'an integer in 1..100000');
+  const seed = parseSeedOption(o.seed);
+  const solver = parseSolverOption(o.solver);
+  checkJsonFormat(o.format);
   try {
     presetFor(o.preset);
   } catch (e) {
@@ -139,7 +129,7 @@ async function plan(o: PlanOpts): Promise<void> {
   warnStale(found.map((c) => ({ noradId: c.noradId, ...ageOf(c) })));
   const candidates = freshCandidates(found, { allowStale: o.allowStale });
   const p = await planSchedule(candidates, demand, {
-    solver: solver.data,
+    solver,
     timeLimitS,
     gaps: gapsOf(settings),
     milp: highsSolver(),
@@ -151,21 +141,34 @@ async function plan(o: PlanOpts): Promise<void> {
     writeJson(wire);
     return;
   }
-  for (const b of wire.bookings)
+  const kbit = (bits: number) => (bits / 1e3).toFixed(1);
+  const mbit = (bits: number) => (bits / 1e6).toFixed(2);
+  const percent = (fraction: number) => (fraction * 100).toFixed(1);
+  for (const booking of wire.bookings)
     process.stdout.write(
-      `${b.start}  ${b.end.slice(11)}  ${b.stationId.padEnd(14)} ${String(b.noradId).padStart(6)}  expectedSecureBits ${(b.expectedSecureBits / 1e3).toFixed(1).padStart(8)} kbit, expectedSecureBitsWeather ${(b.expectedSecureBitsWeather / 1e3).toFixed(1).padStart(8)} kbit (clear sky ${b.clearSkyProbability})\n`,
+      `${booking.start}  ${booking.end.slice(11)}  ${booking.stationId.padEnd(14)} ` +
+        `${String(booking.noradId).padStart(6)}  ` +
+        `expectedSecureBits ${kbit(booking.expectedSecureBits).padStart(8)} kbit, ` +
+        `expectedSecureBitsWeather ${kbit(booking.expectedSecureBitsWeather).padStart(8)} kbit ` +
+        `(clear sky ${booking.clearSkyProbability})\n`,
     );
-  for (const q of wire.pairs)
-    process.stdout.write(
-      `pair ${q.a}~${q.b}: ${(q.deliveredBits / 1e3).toFixed(1)} / ${(q.demandBits / 1e3).toFixed(1)} kbit\n`,
-    );
+  for (const pair of wire.pairs)
+    process.stdout.write(`pair ${pair.a}~${pair.b}: ${kbit(pair.deliveredBits)} / ${kbit(pair.demandBits)} kbit\n`);
   if (wire.weather) {
-    const w = wire.weather;
+    const weather = wire.weather;
+    const { p10, p50, p90 } = weather.worstPairFraction;
     process.stdout.write(
-      `weather (${w.scenarios} scenarios, seed ${w.seed}): worst pair p10/p50/p90 ${[w.worstPairFraction.p10, w.worstPairFraction.p50, w.worstPairFraction.p90].map((x) => (x * 100).toFixed(1)).join('/')} %, demand met mean ${(w.demandMetBits.mean / 1e6).toFixed(2)} Mbit, a pair starved in ${(w.pairStarvedProbability * 100).toFixed(1)} % of scenarios\n`,
+      `weather (${weather.scenarios} scenarios, seed ${weather.seed}): ` +
+        `worst pair p10/p50/p90 ${[p10, p50, p90].map(percent).join('/')} %, ` +
+        `demand met mean ${mbit(weather.demandMetBits.mean)} Mbit, ` +
+        `a pair starved in ${percent(weather.pairStarvedProbability)} % of scenarios\n`,
     );
   }
+  const { objective } = wire;
   process.stdout.write(
-    `${wire.bookings.length} bookings of ${candidates.length} candidates; worst pair ${(wire.objective.worstPairFraction * 100).toFixed(1)} %, demand met ${(wire.objective.demandMetBits / 1e6).toFixed(2)} Mbit, key ${(wire.objective.totalKeyBits / 1e6).toFixed(2)} Mbit; ${wire.solver} ${wire.status}${wire.gapPercent !== null ? `, gap ${wire.gapPercent} %` : ''}, ${wire.solveTimeMs} ms\n`,
+    `${wire.bookings.length} bookings of ${candidates.length} candidates; ` +
+      `worst pair ${percent(objective.worstPairFraction)} %, demand met ${mbit(objective.demandMetBits)} Mbit, ` +
+      `key ${mbit(objective.totalKeyBits)} Mbit; ${wire.solver} ${wire.status}` +
+      `${wire.gapPercent !== null ? `, gap ${wire.gapPercent} %` : ''}, ${wire.solveTimeMs} ms\n`,
   );
 }

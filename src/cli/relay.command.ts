@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { openRelay, type RelayCore } from '../../relay/index.js';
 import { loadConfig, type Config } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
 import { createRedis } from '../platform/redis.js';
 import type { Redis } from 'ioredis';
 import { parseNumberOption, runCommand, UsageError, writeJson } from './run.js';
@@ -45,11 +46,13 @@ export async function withRelay<T>(body: (core: RelayCore, redis: Redis) => Prom
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const redis = createRedis(config.env.REDIS_URL, 'command', {
-    enableOfflineQueue: true,
-    retryStrategy: (n) => (n > 3 ? null : 200),
-  });
-  redis.on('error', () => undefined);
+  // The verb reports what failed itself: connection errors are not logged.
+  const redis = createRedis(
+    config.env.REDIS_URL,
+    'command',
+    { enableOfflineQueue: true, retryStrategy: (attempts) => (attempts > 3 ? null : 200) },
+    createLogger('silent'),
+  );
   try {
     return await body(openRelay({ config, redis }), redis);
   } finally {

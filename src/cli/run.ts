@@ -19,10 +19,10 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
     ) {
       process.stderr.write(`qkdsat: ${e.message}\n`);
       if (e instanceof QkdsatError && e.issues.length > 1) {
-        for (const i of e.issues.slice(0, 20))
-          process.stderr.write(
-            `  - ${[...i.path].join('.')}${i.line ? ` (line ${i.line}${i.column ? `, column ${i.column}` : ''})` : ''}: ${i.message}\n`,
-          );
+        for (const issue of e.issues.slice(0, 20)) {
+          const where = issue.line ? ` (line ${issue.line}${issue.column ? `, column ${issue.column}` : ''})` : '';
+          process.stderr.write(`  - ${[...issue.path].join('.')}${where}: ${issue.message}\n`);
+        }
       }
       process.exitCode = 2;
     } else if (e instanceof QkdsatError) {
@@ -86,6 +86,7 @@ export function warnStale(
   for (const i of stale) bySat.set(i.noradId, Math.max(bySat.get(i.noradId) ?? 0, Math.abs(i.epochAgeDays)));
   const list = [...bySat].map(([n, d]) => `${n} (${d.toFixed(0)} d)`).join(', ');
   process.stderr.write(
-    `qkdsat: warning: ${stale.length} result(s) predicted from element sets more than ${staleDays} days from their epoch: ${list}; SGP4 errors grow by km a day, upload newer sets\n`,
+    `qkdsat: warning: ${stale.length} result(s) predicted from element sets more than ${staleDays} days ` +
+      `from their epoch: ${list}; SGP4 errors grow by km a day, upload newer sets\n`,
   );
 }

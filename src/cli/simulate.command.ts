@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { normalisationOf } from '../core/channel/index.js';
 import { simulatePass } from '../core/keyrate/index.js';
-import { findPreset, PRESETS } from '../core/presets/index.js';
+import { PRESETS } from '../core/presets/index.js';
 import { parseIso, toIso } from '../core/time/index.js';
 import { keyResultToWire } from '../api/simulations.schemas.js';
 import { parseCatalog, passesOf, passToWire, StationSchema } from '../../tle/domain/index.js';
 import { passTrackAt } from '../../tle/domain/pass-track.js';
+import { presetOption } from './options.js';
 import { parseNumberOption, readJsonFile, readTextFile, runCommand, UsageError, warnStale, writeJson } from './run.js';
 
 const DEFAULT_STATIONS = fileURLToPath(new URL('../../tle/data/stations.json', import.meta.url));
@@ -46,15 +47,12 @@ export function registerSimulate(program: Command): void {
         seed: string;
       }) =>
         runCommand(() => {
-          const preset = findPreset(o.preset);
-          if (!preset)
-            throw new UsageError(
-              `--preset: unknown preset '${o.preset}' (known: ${PRESETS.map((p) => p.id).join(', ')})`,
-            );
+          const preset = presetOption(o.preset);
           const report = parseCatalog(readTextFile(o.tle, '--tle'));
           if (report.accepted.length === 0)
             throw new UsageError(
-              `--tle: ${o.tle} holds no valid element set${report.rejected[0] ? ` (${report.rejected[0].issues[0]?.message ?? ''})` : ''}`,
+              `--tle: ${o.tle} holds no valid element set` +
+                `${report.rejected[0] ? ` (${report.rejected[0].issues[0]?.message ?? ''})` : ''}`,
             );
           const norad =
             o.norad === undefined
@@ -66,7 +64,8 @@ export function registerSimulate(program: Command): void {
             throw new UsageError(
               norad === undefined
                 ? `--tle: ${o.tle} holds ${sats.size} satellites; choose one with --norad`
-                : `--norad: ${norad} is not in ${o.tle} (it holds ${[...new Set(report.accepted.map((e) => e.noradId))].join(', ')})`,
+                : `--norad: ${norad} is not in ${o.tle} ` +
+                    `(it holds ${[...new Set(report.accepted.map((e) => e.noradId))].join(', ')})`,
             );
           // Several sets of the satellite: the one whose epoch is nearest the time asked for (as REST and passes do).
           const at =

@@ -15,7 +15,8 @@ import {
 import { passTrackAt } from '../../tle/domain/pass-track.js';
 import { candidatesOf, type CandidateInput } from '../../scheduler/adapters/catalog-source.js';
 import { highsSolver } from '../../scheduler/adapters/highs-solver.js';
-import { planSchedule, type Candidate, type Demand, type Gaps, type SolverKind } from '../../scheduler/domain/index.js';
+import type { PlanProblem } from '../../scheduler/adapters/ports.js';
+import { planSchedule } from '../../scheduler/domain/index.js';
 
 export interface PassesInput {
   sets: ElementSet[];
@@ -25,35 +26,27 @@ export interface PassesInput {
   minElevationDeg?: number;
   refraction?: boolean;
 }
-export interface PlanInput {
-  cands: Candidate[];
-  demand: Demand;
-  solver: SolverKind;
-  timeLimitS: number;
-  gaps: Gaps;
-  fixedIds: string[];
-  weather?: { scenarios: number; seed: number };
-}
 
 const milp = highsSolver();
 
 export const computeTasks = {
-  passes: (q: PassesInput) => passesOf(q.sets, q.stations, q),
-  passPage: (q: PassPageInput) => passPage(q),
+  passes: (input: PassesInput) => passesOf(input.sets, input.stations, input),
+  passPage: (input: PassPageInput) => passPage(input),
   parseCatalog: (body: unknown) => parseCatalog(body),
-  candidates: (q: CandidateInput) => candidatesOf(q),
-  plan: (q: PlanInput) =>
-    planSchedule(q.cands, q.demand, {
-      solver: q.solver,
-      timeLimitS: q.timeLimitS,
-      gaps: q.gaps,
-      fixedIds: new Set(q.fixedIds),
+  candidates: (input: CandidateInput) => candidatesOf(input),
+  plan: (problem: PlanProblem) =>
+    planSchedule(problem.cands, problem.demand, {
+      solver: problem.solver,
+      timeLimitS: problem.timeLimitS,
+      gaps: problem.gaps,
+      fixedIds: new Set(problem.fixedIds),
       milp,
       nowMs: () => performance.now(),
-      ...(q.weather ? { weather: q.weather } : {}),
+      ...(problem.weather ? { weather: problem.weather } : {}),
     }),
-  passTrack: (q: { es: ElementSet; station: Station; aosMs: number }) => passTrackAt(q.es, q.station, q.aosMs),
-  simulatePass: (q: { track: TrackSample[]; setup: SimulationSetup; options: SimulateOptions }) =>
-    simulatePass(q.track, q.setup, q.options),
+  passTrack: (input: { es: ElementSet; station: Station; aosMs: number }) =>
+    passTrackAt(input.es, input.station, input.aosMs),
+  simulatePass: (input: { track: TrackSample[]; setup: SimulationSetup; options: SimulateOptions }) =>
+    simulatePass(input.track, input.setup, input.options),
 };
 export type ComputeTasks = typeof computeTasks;

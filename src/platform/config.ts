@@ -18,7 +18,10 @@ export const EnvSchema = z.object({
   KME_PORT: port.default(8443),
   /** Address the REST API (and KME) bind to; 0.0.0.0 to serve other machines. */
   HOST: z.string().default('127.0.0.1'),
-  /** Open Prometheus endpoints (GET /metrics) of the API, KME and worker processes; 0 turns one off. Children n of `npm start` use port + n. */
+  /**
+   * Open Prometheus endpoints (GET /metrics) of the API, KME and worker processes; 0 turns one off.
+   * Children n of `npm start` use port + n.
+   */
   METRICS_PORT: port.default(9464),
   KME_METRICS_PORT: port.default(9465),
   WORKER_METRICS_PORT: port.default(9466),

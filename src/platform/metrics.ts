@@ -12,7 +12,10 @@ export const registry = new client.Registry();
 registry.setContentType(client.Registry.PROMETHEUS_CONTENT_TYPE);
 
 let defaultsOn = false;
-/** Process metrics (CPU, memory, event-loop lag, GC) as qkdsat_process_*, qkdsat_nodejs_*; `process` labels the emitter. */
+/**
+ * Process metrics (CPU, memory, event-loop lag, GC) as qkdsat_process_*, qkdsat_nodejs_*; `process`
+ * labels the emitter.
+ */
 export function collectProcessMetrics(processName: string): void {
   if (defaultsOn) return;
   defaultsOn = true;
@@ -42,7 +45,9 @@ export const m = {
     () =>
       new client.Counter({
         name: 'qkdsat_etsi_requests_total',
-        help: 'ETSI GS QKD 014 requests answered by the KME, by route (status, enc_keys, dec_keys, other) and HTTP status',
+        help:
+          'ETSI GS QKD 014 requests answered by the KME, by route (status, enc_keys, dec_keys, other) ' +
+          'and HTTP status',
         labelNames: ['route', 'status'] as const,
         registers: [registry],
       }),
@@ -63,7 +68,9 @@ export const m = {
     () =>
       new client.Counter({
         name: 'qkdsat_etsi_keys_total',
-        help: 'Keys served by the KME by SAE pair, route and outcome (sent: the response was flushed; unsent: it never left, the keys are voided or bound again)',
+        help:
+          'Keys served by the KME by SAE pair, route and outcome (sent: the response was flushed; ' +
+          'unsent: it never left, the keys are voided or bound again)',
         labelNames: ['master', 'slave', 'route', 'outcome'] as const,
         registers: [registry],
       }),
@@ -135,20 +142,21 @@ export async function metricsText(): Promise<string> {
   return registry.metrics();
 }
 
+/** A scrape-time metric's options, registered once: one of that name already there is replaced. */
+function registeredOnce<L extends string>(name: string, help: string, labelNames: readonly L[]) {
+  if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
+  return { name, help, labelNames, registers: [registry] };
+}
+
 /** An extra gauge filled at scrape time (pool bits, queue counts, Redis round trip); registered once. */
 export function scrapeGauge<L extends string>(
   name: string,
   help: string,
   labelNames: readonly L[],
-  collect: (g: client.Gauge<L>) => Promise<void>,
+  collect: (gauge: client.Gauge<L>) => Promise<void>,
 ): client.Gauge<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) registry.removeSingleMetric(name);
   return new client.Gauge<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
+    ...registeredOnce(name, help, labelNames),
     async collect() {
       try {
         await collect(this);
@@ -165,15 +173,10 @@ export function scrapeCounter<L extends string>(
   name: string,
   help: string,
   labelNames: readonly L[],
-  collect: (c: client.Counter<L>) => Promise<void>,
+  collect: (counter: client.Counter<L>) => Promise<void>,
 ): client.Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) registry.removeSingleMetric(name);
   return new client.Counter<L>({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
+    ...registeredOnce(name, help, labelNames),
     async collect() {
       await collect(this).catch(() => undefined);
     },
@@ -207,7 +210,7 @@ export type { Server as MetricsServer };
 export async function startMetricsEndpoint(
   port: number,
   host: string,
-  log: { info: (o: object, msg: string) => void },
+  log: { info: (fields: object, msg: string) => void },
   onClose: (close: () => Promise<unknown>) => void,
 ): Promise<void> {
   if (port === 0) return;
@@ -215,8 +218,8 @@ export async function startMetricsEndpoint(
   log.info({ port }, `Prometheus metrics on http://127.0.0.1:${port}/metrics`);
   onClose(
     () =>
-      new Promise((r) => {
-        server.close(() => r(undefined));
+      new Promise((closed) => {
+        server.close(() => closed(undefined));
         server.closeAllConnections();
       }),
   );

@@ -1,6 +1,7 @@
 /**
  * Scrape-time platform metrics of the API process:
- *   qkdsat_queue_jobs{queue,state}       BullMQ job counts (waiting, delayed, active, failed, prioritized, waiting-children)
+ *   qkdsat_queue_jobs{queue,state}       BullMQ job counts (waiting, delayed, active, failed,
+ *                                        prioritized, waiting-children)
  *   qkdsat_redis_roundtrip_seconds       one PING's round trip, measured at each scrape
  */
 import type { Queue } from 'bullmq';

@@ -13,15 +13,48 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
+import { pino } from 'pino';
 import { QkdsatError } from '../core/errors.js';
-import type { Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 
 export type RedisRole = 'command' | 'queue' | 'worker';
 
 export const REQUEST_TIMEOUT_MS = 700;
 const RECONNECT_MS = 200;
 
-export function createRedis(url: string, role: RedisRole = 'command', extra: RedisOptions = {}): Redis {
+/** Between two logged connection errors of one connection: an outage logs a line per 10 s, not per retry. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs a connection's errors at a bounded rate: the first at once, then at most one per
+ * ERROR_LOG_INTERVAL_MS with how many were not logged. Only the message and code: never the URL,
+ * which may carry a password. Without a listener ioredis prints "Unhandled error event" on each retry.
+ */
+export function logConnectionErrors(redis: Redis, logger: Logger, message = 'redis connection error'): void {
+  let lastLoggedMs = -Infinity;
+  let unlogged = 0;
+  redis.on('error', (error: NodeJS.ErrnoException) => {
+    const nowMs = Date.now();
+    if (nowMs - lastLoggedMs < ERROR_LOG_INTERVAL_MS) {
+      unlogged += 1;
+      return;
+    }
+    logger.warn({ err: error.message, code: error.code, unlogged }, message);
+    lastLoggedMs = nowMs;
+    unlogged = 0;
+  });
+}
+
+/**
+ * A connection in one of the three roles. Its errors go to `logger` at a bounded rate (default: a
+ * logger on stderr, so no connection error ever lands in a CLI verb's stdout).
+ */
+export function createRedis(
+  url: string,
+  role: RedisRole = 'command',
+  extra: RedisOptions = {},
+  logger: Logger = createLogger('info', pino.destination(2)),
+): Redis {
   const retryStrategy = (times: number) => Math.min(times * 50, RECONNECT_MS);
   const options: RedisOptions =
     role === 'worker'
@@ -33,7 +66,31 @@ export function createRedis(url: string, role: RedisRole = 'command', extra: Red
           commandTimeout: REQUEST_TIMEOUT_MS,
           retryStrategy,
         };
-  return new Redis(url, { lazyConnect: false, ...options, ...extra });
+  const redis = new Redis(url, { lazyConnect: false, ...options, ...extra });
+  logConnectionErrors(redis, logger.child({ component: 'redis', role }));
+  return redis;
+}
+
+/** Where a Redis is and how to log in to it. */
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+  password?: string;
+  db?: number;
+}
+
+/**
+ * Connection options of REDIS_URL for BullMQ queues and workers, which open their own connections:
+ * host, port, and the password and database when the URL names them.
+ */
+export function redisConnectionOptions(url: string): RedisEndpoint {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+  };
 }
 
 /** True when a Redis answers PING at `url` within `timeoutMs`. */

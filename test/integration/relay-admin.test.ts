@@ -9,7 +9,7 @@ import { loadRoleTokens } from '../../src/platform/secrets.js';
 import { realClock } from '../../src/platform/clock.js';
 import { EnvSchema, loadConfig, type Config } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startRelay, type KmeHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../src/kme-compose.js';
 import { fixture, logSink, type Fixture } from './relay-support.js';
 
 const DEPOSIT = { stationId: 'graz', noradId: 43_002, bits: 4096 };

@@ -5,7 +5,7 @@ import { realClock } from '../../src/platform/clock.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createRedis } from '../../src/platform/redis.js';
-import { startRelay } from '../../relay/index.js';
+import { startRelay } from '../../src/kme-compose.js';
 
 const config = loadConfig();
 const logger = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL);

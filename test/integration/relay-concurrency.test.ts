@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../../src/api/route.js';
 import { realClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startRelay, type KmeHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../src/kme-compose.js';
 import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
 import { closeAgents, etsi, fixture, type Fixture } from './relay-support.js';

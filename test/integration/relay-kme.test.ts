@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { verifyAudit, type KmeHandle } from '../../relay/index.js';
+import { verifyAudit } from '../../relay/index.js';
+import { type KmeHandle } from '../../src/kme-compose.js';
 import { etsi, fixture, logSink, serveRelay, type Fixture, type ServedRelay } from './relay-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

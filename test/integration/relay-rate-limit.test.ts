@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Api } from '../../src/api/route.js';
 import { realClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { startRelay, type KmeHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../src/kme-compose.js';
 import { closeAgents, etsi, fixture, type Fixture } from './relay-support.js';
 
 describe('per-SAE rate limit (real Redis, mTLS)', () => {

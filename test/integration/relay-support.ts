@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { createCa, issueCert, type Pem } from '../../relay/adapters/pki.js';
 import { KeyMaterial } from '../../relay/domain/key-material.js';
 import { linkId } from '../../relay/domain/links.js';
-import { startRelay, type KmeHandle } from '../../relay/index.js';
+import { startRelay, type KmeHandle } from '../../src/kme-compose.js';
 import { createApp } from '../../src/api/app.js';
 import { Api } from '../../src/api/route.js';
 import { realClock } from '../../src/platform/clock.js';

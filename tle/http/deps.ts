@@ -1,27 +1,14 @@
 /** Dependencies of the catalog component's routes (ports the composition root fills). */
 import type { Api } from '../../src/api/route.js';
-import type { SatelliteFailure } from '../../src/core/passes/index.js';
 import type { Logger } from '../../src/platform/logger.js';
 import type {
   CatalogParseReport,
-  CatalogPass,
   CatalogPort,
-  ElementSet,
   PassPageInput,
   PassPageOutput,
-  Station,
   StationStorePort,
 } from '../domain/index.js';
 
-export interface PassesInput {
-  sets: ElementSet[];
-  stations: Station[];
-  fromMs: number;
-  toMs: number;
-  minElevationDeg?: number;
-  refraction?: boolean;
-}
-export type ComputePasses = (input: PassesInput) => Promise<{ passes: CatalogPass[]; failures: SatelliteFailure[] }>;
 /** One /v1/passes page's computation (tle/domain/pass-page.ts), in the compute pool. */
 export type ComputePassPage = (input: PassPageInput) => Promise<PassPageOutput>;
 
@@ -56,12 +43,4 @@ export interface TleRouteDeps {
   /** NORAD ids of satellites with a QKD terminal (terminalsOnly); undefined: every satellite. */
   terminalIds?: () => readonly number[] | undefined;
   references?: ReferencePort;
-}
-
-/** Several ReferencePorts as one (bookings, key pools, ...): active ids of all; cancel cancels in all. */
-export function combineReferences(...ports: ReferencePort[]): ReferencePort {
-  return {
-    active: async (kind, id) => (await Promise.all(ports.map((p) => p.active(kind, id)))).flat(),
-    cancel: async (kind, id, reason) => (await Promise.all(ports.map((p) => p.cancel(kind, id, reason)))).flat(),
-  };
 }

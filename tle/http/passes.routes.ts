@@ -81,7 +81,8 @@ export function registerPassRoutes(deps: TleRouteDeps & { computePassPage: Compu
   const workLimit = (what: string, units: number, fields: string[]): QkdsatError =>
     new QkdsatError(
       'WORK_LIMIT',
-      `${fields.join(', ')}: ${what} needs ${Math.ceil(units)} satellite-station-hours; one page may do at most ${budget}: narrow the window or the stations`,
+      `${fields.join(', ')}: ${what} needs ${Math.ceil(units)} satellite-station-hours; ` +
+        `one page may do at most ${budget}: narrow the window or the stations`,
       fields.map((f): Issue => ({
         path: f.split('.'),
         message: `${what} needs ${Math.ceil(units)} satellite-station-hours; the limit per page is ${budget}`,
@@ -148,7 +149,10 @@ export function registerPassRoutes(deps: TleRouteDeps & { computePassPage: Compu
     method: 'get',
     path: '/v1/passes',
     tags: ['catalog'],
-    summary: `Passes in [from, to] (at most ${MAX_WINDOW_DAYS} days), paged by satellite (NORAD order) with a work budget per page; filters station and satellite (comma lists), minElevationDeg, terminalsOnly; NDJSON with Accept: application/x-ndjson`,
+    summary:
+      `Passes in [from, to] (at most ${MAX_WINDOW_DAYS} days), paged by satellite (NORAD order) ` +
+      'with a work budget per page; filters station and satellite (comma lists), minElevationDeg, ' +
+      'terminalsOnly; NDJSON with Accept: application/x-ndjson',
     query: PassQuerySchema,
     response: z.union([PassPageSchema, PassListSchema]),
     errors: [404, 422],
@@ -182,7 +186,8 @@ export function registerPassRoutes(deps: TleRouteDeps & { computePassPage: Compu
       const body =
         query.paged === 'false'
           ? `{"passes":[${r.items.join(',')}],"failures":${failuresJson(r.failures)}}`
-          : `{"items":[${r.items.join(',')}],"nextCursor":${JSON.stringify(r.nextCursor)},"failures":${failuresJson(r.failures)}}`;
+          : `{"items":[${r.items.join(',')}],"nextCursor":${JSON.stringify(r.nextCursor)},` +
+            `"failures":${failuresJson(r.failures)}}`;
       res.status(200).type('application/json').send(body);
       return undefined;
     },

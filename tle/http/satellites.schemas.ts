@@ -59,7 +59,9 @@ export const UploadBodySchema = z
     z.record(z.string(), z.unknown()),
   ])
   .describe(
-    'TLE text (2- or 3-line), CCSDS OMM JSON (one object or an array), OMM XML (<ndm><omm>... as CelesTrak FORMAT=xml) or OMM KVN (CCSDS_OMM_VERS = ... as CelesTrak FORMAT=kvn); the format is detected from the body',
+    'TLE text (2- or 3-line), CCSDS OMM JSON (one object or an array), ' +
+      'OMM XML (<ndm><omm>... as CelesTrak FORMAT=xml) or OMM KVN (CCSDS_OMM_VERS = ... as CelesTrak FORMAT=kvn); ' +
+      'the format is detected from the body',
   );
 
 export const MAX_WINDOW_DAYS = 14;
