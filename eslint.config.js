@@ -9,6 +9,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+      // prettier wraps code at 120 columns; this keeps strings and comments there too.
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
     },
   },
   {

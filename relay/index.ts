@@ -4,11 +4,11 @@
  * lease settler and what the KME process composes around them (TLS, fibre key simulation, pool
  * maintenance: src/kme-compose.ts) come from here too.
  */
-export { openRelay, registerRelayRest, relayPrefix, type RelayCore } from './open-relay.js';
+export { openRelay, registerRelayRest, type RelayCore } from './open-relay.js';
 export type { CatalogLookup } from './http/relay.routes.js';
-export type { KeyBlockSink, KeyBlockMeta, DepositResult } from './adapters/key-block-sink.js';
-export { RelayConfigSchema, type RelayConfig } from './domain/config.schema.js';
-export { verifyAudit, readAudit, sealAudit, deliveriesOf, type Delivery } from './adapters/audit.redis.js';
+export type { KeyBlockSink } from './adapters/key-block-sink.js';
+export { type RelayConfig } from './domain/config.schema.js';
+export { verifyAudit, readAudit, sealAudit, deliveriesOf } from './adapters/audit.redis.js';
 export { registerRelayMetrics } from './adapters/relay-metrics.js';
 export { KeyMaterial } from './domain/key-material.js';
 export { linkId } from './domain/links.js';

@@ -27,7 +27,7 @@ export interface RelayCore {
   keyEvents: (limit: number) => Promise<KeyEvent[]>;
 }
 
-export const relayPrefix = (config: Config): string => `${config.env.QKDSAT_PREFIX}:relay:`;
+const relayPrefix = (config: Config): string => `${config.env.QKDSAT_PREFIX}:relay:`;
 
 export function openRelay({ config, redis }: { config: Config; redis: Redis }): RelayCore {
   const relayConfig = configSection(config, 'relay', RelayConfigSchema);

@@ -3,4 +3,4 @@
  * store, seeding from the config's catalog files, the `tle` config section and the REST routes.
  */
 export { loadCatalogFiles, RedisCatalog, RedisStationStore, TleSettingsSchema } from './adapters/index.js';
-export { registerTleRoutes, type ReferencePort, type TleRouteDeps } from './http/index.js';
+export { registerTleRoutes } from './http/index.js';

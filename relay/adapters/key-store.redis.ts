@@ -67,7 +67,7 @@ export interface PoolStat {
 }
 
 /** Segments per deposit or commit call: bounds every script's argument list (~3-7 per segment). */
-export const SEGMENTS_PER_CALL = 512;
+const SEGMENTS_PER_CALL = 512;
 /**
  * TEST-ONLY mutation switch for the soak's check of its own checker (README "Reliability"); never
  * set it in a deployment. `QKDSAT_TEST_MUTATION=nonidempotent-deposit` re-introduces the defect of

@@ -37,7 +37,7 @@ function voidReason(d: Record<string, unknown>): string {
 }
 
 /** Adds one audit entry's flow to the totals (exported for tests). */
-export function addAuditFlow(totals: Totals, type: string, data: Record<string, unknown>): void {
+function addAuditFlow(totals: Totals, type: string, data: Record<string, unknown>): void {
   const bits = typeof data.bits === 'number' ? data.bits : 0;
   switch (type) {
     case 'deposit': {

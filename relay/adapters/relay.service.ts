@@ -29,9 +29,9 @@ export interface RelayResult {
 }
 
 /** Segments per relay chunk (per hop): bounds each chunk's reserve reply and commit arguments. */
-export const RELAY_CHUNK_SEGMENTS = 512;
+const RELAY_CHUNK_SEGMENTS = 512;
 
-export const hmacSha256: Mac = (key, data) => new Uint8Array(createHmac('sha256', key).update(data).digest());
+const hmacSha256: Mac = (key, data) => new Uint8Array(createHmac('sha256', key).update(data).digest());
 
 /** The paths of several chunks as one list: the same path's bits summed. */
 function mergePaths(paths: RoutePlan['paths']): RoutePlan['paths'] {

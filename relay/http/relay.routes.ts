@@ -17,7 +17,7 @@ export const MAX_RELAY_BITS = 8 * 1024 * 1024;
 
 const Station = z.string().regex(STATION_ID_PATTERN, 'expected a station ID ([a-z0-9_-])');
 
-export const RelayRequestSchema = z
+const RelayRequestSchema = z
   .object({
     from: Station,
     to: Station,
@@ -26,7 +26,7 @@ export const RelayRequestSchema = z
   .meta({ id: 'RelayRequest' });
 
 const PathSchema = z.object({ nodes: z.array(z.string()), linkIds: z.array(z.string()), bits: z.number().int() });
-export const RelayResultSchema = z
+const RelayResultSchema = z
   .object({
     relayId: z.string().uuid(),
     outcome: z.enum(['relayed', 'voided', 'failed', 'key not present']),
@@ -42,7 +42,7 @@ export const RelayResultSchema = z
   })
   .meta({ id: 'RelayResult' });
 
-export const PoolSchema = z
+const PoolSchema = z
   .object({
     link: z.string(),
     kind: z.enum(['satellite', 'fibre', 'relayed']).nullable(),
@@ -53,9 +53,9 @@ export const PoolSchema = z
   })
   .meta({ id: 'KeyPool' });
 
-export const SaeListSchema = z.array(z.object({ id: z.string(), stationId: z.string() })).meta({ id: 'SaeList' });
+const SaeListSchema = z.array(z.object({ id: z.string(), stationId: z.string() })).meta({ id: 'SaeList' });
 
-export const DepositRequestSchema = z
+const DepositRequestSchema = z
   .object({
     stationId: Station,
     noradId: z.number().int().positive().max(999_999_999),

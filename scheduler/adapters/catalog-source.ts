@@ -29,7 +29,7 @@ export interface CandidateInput {
   calibratedLinks?: Record<string, LinkConfig>;
 }
 
-export const presetLookup =
+const presetLookup =
   (terminals: Record<string, string> | undefined, preset: string): TerminalPresetOf =>
   (noradId) =>
     terminals ? terminals[String(noradId)] : preset;

@@ -11,7 +11,7 @@ import type { Demand } from '../domain/candidate.js';
 
 export const PASS_QUEUE = 'sched_passes';
 export const PLAN_QUEUE = 'sched_plans';
-export const REPLAN_SCHEDULER_ID = 'replan_rolling';
+const REPLAN_SCHEDULER_ID = 'replan_rolling';
 
 export interface PassJobData {
   bookingId: string;
@@ -33,7 +33,6 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     plans: new Queue<PlanJobData>(PLAN_QUEUE, { connection, prefix }),
   };
 }
-export type Queues = ReturnType<typeof createQueues>;
 
 /**
  * Retries outlast a Redis outage (~4 min in all: 0.5 s doubling, 10 attempts): the soak found 3 retries

@@ -13,7 +13,7 @@ export interface OpticalConstraints {
   minMoonSeparationDeg: number;
   minMaxElevationDeg: number;
 }
-export const DEFAULT_OPTICAL: OpticalConstraints = {
+const DEFAULT_OPTICAL: OpticalConstraints = {
   maxSunElevationDeg: -12,
   minMoonSeparationDeg: 15,
   minMaxElevationDeg: 20,
@@ -23,7 +23,7 @@ export const DEFAULT_OPTICAL: OpticalConstraints = {
 export type PassYieldBits = (pass: Pass) => number;
 
 /** Clear-sky probability of `station` in the UTC month of `atMs`; 0.5 when the station has no climatology. */
-export function clearSkyAt(station: Pick<Station, 'clearSky'> | undefined, atMs: number): number {
+function clearSkyAt(station: Pick<Station, 'clearSky'> | undefined, atMs: number): number {
   return station?.clearSky?.[new Date(atMs).getUTCMonth()] ?? 0.5;
 }
 
@@ -54,14 +54,3 @@ export function candidatesFromPasses(
       ...(p.elementSetEpochMs !== undefined ? { elementSetEpochMs: p.elementSetEpochMs } : {}),
     }));
 }
-
-/**
- * Stand-in yield until the key-rate core's per-pass yield is wired: a LEO downlink's secure key
- * grows with time above ~30 degrees; roughly 1e5 bits for a low pass to ~1e6 for an overhead
- * one at 500 km (order of Micius/Liao et al. 2017 per-pass figures). Replace via the port.
- */
-export const elevationProxyYield: PassYieldBits = (pass) => {
-  const durationS = (pass.losMs - pass.aosMs) / 1000;
-  const s = Math.sin(pass.maxElevationRad);
-  return 1e6 * s ** 4 * Math.min(1, durationS / 400);
-};

@@ -18,7 +18,7 @@ const MeasuredRowSchema = z.object({
   sigmaDb: z.number().positive().optional(),
 });
 
-export const CalibrationRequestSchema = z
+const CalibrationRequestSchema = z
   .object({
     preset: z.string().optional(),
     link: LinkConfigSchema.optional(),
@@ -37,7 +37,7 @@ export const CalibrationRequestSchema = z
     path: ['preset'],
   });
 
-export const CalibrationResponseSchema = z
+const CalibrationResponseSchema = z
   .object({
     normalisation: z.enum(['emitted', 'transmitted']),
     parameters: z.array(

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { QkdsatError } from '../core/errors.js';
 
 export const MAX_PAGE_LIMIT = 1000;
-export const DEFAULT_PAGE_LIMIT = 100;
+const DEFAULT_PAGE_LIMIT = 100;
 
 export const PageQueryShape = {
   limit: z.coerce

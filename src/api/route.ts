@@ -59,7 +59,7 @@ function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, w
 }
 
 /** The security scheme of routes that need a bearer token (QKDSAT_*_TOKEN). */
-export const BEARER_SCHEME = 'bearerAuth';
+const BEARER_SCHEME = 'bearerAuth';
 
 const BEARER_DESCRIPTION =
   'Authorization: Bearer <token>: QKDSAT_VIEWER_TOKEN, QKDSAT_PLANNER_TOKEN, QKDSAT_ADMIN_TOKEN ' +

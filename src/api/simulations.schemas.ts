@@ -3,7 +3,6 @@
  * routes (simulations.routes.ts) and the CLI verbs (keyrate, link). Degrees on the wire, radians inside.
  */
 import { z } from 'zod';
-import type { LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
 import { protocolIssues, type Protocol } from '../core/keyrate/index.js';
 import { DEG } from '../core/units.js';
@@ -11,7 +10,7 @@ import { DEG } from '../core/units.js';
 const prob = z.number().min(0).max(1);
 const pos = z.number().positive();
 
-export const ErrorCorrectionSchema = z.union([
+const ErrorCorrectionSchema = z.union([
   z.object({ method: z.literal('fixed-efficiency'), efficiency: z.number().min(1) }),
   z.object({ method: z.literal('finite-block'), efficiency: z.number().min(1).optional() }),
 ]);
@@ -31,7 +30,7 @@ export const ProtocolShape = {
   errorModel: z.enum(['per-intensity', 'mean']).optional(),
 };
 
-export const PassOptionsShape = {
+const PassOptionsShape = {
   window: z.union([z.object({ halfWidthS: z.number().int().min(0) }), z.literal('optimal')]),
   minElevationDeg: z.number().min(0).max(90),
   /** Extra loss added to every slot (dB, >= 0). */
@@ -55,7 +54,7 @@ const SecLawSchema = z.object({
   ...AtmosphereExtrasShape,
 });
 
-export const TableInlineSchema = z.object({
+const TableInlineSchema = z.object({
   model: z.literal('table'),
   ...AtmosphereExtrasShape,
   table: z
@@ -66,7 +65,7 @@ export const TableInlineSchema = z.object({
     ),
 });
 
-export const LinkConfigShape = {
+const LinkConfigShape = {
   wavelengthNm: z.number().min(200).max(3000),
   direction: z.enum(['downlink', 'uplink']).optional(),
   transmitter: z.object({
@@ -212,11 +211,8 @@ export function keyResultToWire<
   };
 }
 
-export type LinkConfigWire = z.infer<typeof LinkConfigSchema>;
-export const linkConfigFromWire = (wire: LinkConfigWire): LinkConfig => wire as LinkConfig;
-
 /** Pass options used when a protocol file or body leaves them out. */
-export const DEFAULT_PASS_OPTIONS = {
+const DEFAULT_PASS_OPTIONS = {
   window: 'optimal' as const,
   minElevationDeg: 10,
   excessLossDb: 0,

@@ -3,7 +3,7 @@ import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../pl
 import type { ComputeTasks } from './tasks.js';
 
 export type ComputePool = WorkerPool<ComputeTasks>;
-export type { ComputeTasks, PassesInput } from './tasks.js';
+export type { ComputeTasks } from './tasks.js';
 
 /** Threads load thread.ts (TypeScript through tsx) or thread.js when built. */
 export const createComputePool = (options: WorkerPoolOptions = {}): ComputePool =>

@@ -34,15 +34,6 @@ export function simulatedClock(start: Instant, speed: number, wall: () => number
   };
 }
 
-/**
- * The clock the environment asks for (QKDSAT_CLOCK, _START, _SPEED), else the config file's
- * `clock` section, else the real clock. A simulated clock without a start begins now.
- */
-export function clockOf(config: Config, wall: () => number = Date.now): Clock {
-  const c = clockChoice(config, wall);
-  return c.kind === 'real' ? realClock(wall) : simulatedClock(c.startMs, c.speed, wall);
-}
-
 type ClockChoice = { kind: 'real' } | { kind: 'simulated'; startMs: number; speed: number };
 
 function clockChoice(config: Config, wall: () => number): ClockChoice {

@@ -7,7 +7,7 @@ import { logContext } from './log-context.js';
 
 export type { Logger };
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'key',
   'keys',
   'keyBytes',

@@ -204,8 +204,6 @@ export function serveMetrics(port: number, host: string): Promise<Server> {
   });
 }
 
-export type { Server as MetricsServer };
-
 /** Serves this process's metrics on `port` (0: off) and registers its close; logs where. */
 export async function startMetricsEndpoint(
   port: number,

@@ -94,7 +94,7 @@ export function redisConnectionOptions(url: string): RedisEndpoint {
 }
 
 /** True when a Redis answers PING at `url` within `timeoutMs`. */
-export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -112,7 +112,7 @@ export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boole
   }
 }
 
-export const HOW_TO_GET_REDIS =
+const HOW_TO_GET_REDIS =
   'Start Redis 7 and set REDIS_URL: `docker compose up -d redis` (see docker-compose.yml), ' +
   'or `sudo apt-get install redis-server` and `redis-server --port 6379`.';
 

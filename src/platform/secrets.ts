@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { QkdsatError } from '../core/errors.js';
 import type { Env } from './config.js';
 
-export const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
+const TOKEN_PATTERN = /^[\x21-\x7e]{16,512}$/;
 
 export interface VarSecret {
   value: string;

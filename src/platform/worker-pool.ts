@@ -41,7 +41,7 @@ export interface WorkerPoolOptions {
   maxQueued?: number;
 }
 
-export const defaultPoolSize = (): number => Math.max(1, Math.min(4, availableParallelism() - 1));
+const defaultPoolSize = (): number => Math.max(1, Math.min(4, availableParallelism() - 1));
 
 const BOOT = fileURLToPath(new URL('./worker-boot.mjs', import.meta.url));
 

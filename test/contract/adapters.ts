@@ -8,7 +8,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { createRedis } from '../../src/platform/redis.js';
 import { deletePrefix } from '../../tle/adapters/catalog.redis.js';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface Fresh<T> {
   adapter: T;

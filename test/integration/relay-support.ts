@@ -21,7 +21,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createRedis } from '../../src/platform/redis.js';
 
-export const TEST_SAES = [
+const TEST_SAES = [
   { id: 'sae-graz-a', stationId: 'graz' },
   { id: 'sae-graz-b', stationId: 'graz' },
   { id: 'sae-matera-a', stationId: 'matera' },

@@ -5,7 +5,7 @@ import { SchedulerSettingsSchema } from '../../scheduler/index.js';
 import { passId, type Candidate } from '../../scheduler/domain/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const SPEED = 60;
+const SPEED = 60;
 
 /** A simulated clock anchored to a wall instant, so parent and child processes read the same time. */
 export function anchoredClock(simStartMs: number, wallAnchorMs: number, speed = SPEED): Clock {

@@ -8,8 +8,8 @@ import { seededPassRunner } from '../../scheduler/adapters/pass-runner.js';
 import type { SimulationPorts, SimulationSetup } from '../../network/domain/simulate.js';
 import { DAY_MS } from '../../network/domain/weather.js';
 
-export const T0 = Date.UTC(2023, 2, 1);
-export const GAPS = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
+const T0 = Date.UTC(2023, 2, 1);
+const GAPS = { stationSlewMs: 120_000, satelliteRetargetMs: 60_000 };
 
 export function syntheticNetwork(o: {
   days: number;

@@ -18,7 +18,7 @@ import type { ComputePassPage, TleRouteDeps } from './deps.js';
 import { MAX_WINDOW_DAYS, PassListSchema, PassPageSchema, PassQuerySchema } from './satellites.schemas.js';
 
 /** Default work budget of one page: satellite x station x hour units (~1 s of one core). */
-export const DEFAULT_PASS_PAGE_WORK = 20_000;
+const DEFAULT_PASS_PAGE_WORK = 20_000;
 
 const CursorSchema = z.object({ q: z.string(), n: z.number().int(), k: z.number().int().min(0) });
 type Query = z.infer<typeof PassQuerySchema>;

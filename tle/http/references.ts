@@ -34,7 +34,7 @@ export interface ReleaseRequest {
 }
 
 /** 409 naming what still refers to it, or (cascade=cancel) cancels those, logged as an audit record. */
-export async function releaseReferences(
+async function releaseReferences(
   references: ReferencePort | undefined,
   logger: Logger,
   { kind, id, cascade, path }: ReleaseRequest,

@@ -6,7 +6,7 @@ import { registerSatelliteRoutes } from './satellites.routes.js';
 import { registerStationRoutes } from './stations.routes.js';
 import { registerUploadRoute } from './upload.routes.js';
 
-export type { ReferencePort, TleRouteDeps } from './deps.js';
+export type { TleRouteDeps } from './deps.js';
 
 export function registerTleRoutes(deps: TleRouteDeps): void {
   registerUploadRoute(deps);

@@ -5,7 +5,7 @@ import { CATALOG_FORMATS, PassDetailWireSchema } from '../domain/index.js';
 
 export const NoradIdParamSchema = z.object({ noradId: z.coerce.number().int().min(1).max(999_999_999) });
 
-export const AssessmentSchema = z.object({
+const AssessmentSchema = z.object({
   epochAgeDays: z.number(),
   stale: z.boolean(),
   perigeeAltitudeKm: z.number(),
@@ -29,7 +29,7 @@ export const SatelliteDetailSchema = SatelliteSummarySchema.extend({
   history: z.array(z.object({ epoch: z.string(), source: z.enum(['tle', 'omm']) })),
 }).meta({ id: 'SatelliteDetail' });
 
-export const UploadIssueSchema = z.object({
+const UploadIssueSchema = z.object({
   code: z.string(),
   message: z.string(),
   line: z.number().int().optional(),
@@ -92,7 +92,7 @@ export const PassQuerySchema = z.object({
   refraction: z.enum(['true', 'false']).optional(),
 });
 
-export const PassFailureSchema = z.object({ noradId: z.number().int(), at: z.string(), reason: z.string() });
+const PassFailureSchema = z.object({ noradId: z.number().int(), at: z.string(), reason: z.string() });
 
 export const PassListSchema = z
   .object({
