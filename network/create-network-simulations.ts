@@ -31,9 +31,10 @@ export function createNetworkSimulations(deps: NetworkDeps) {
           await queue.add('simulate', data, { jobId: id });
         },
         status: async (id: string) => {
+          // State first, then the job: a job read before a state that says `completed` may lack its report.
+          const state = await queue.getJobState(id);
           const job = await queue.getJob(id);
-          if (!job) return undefined;
-          const state = await job.getState();
+          if (!job || state === 'unknown') return undefined;
           const progress = typeof job.progress === 'number' ? job.progress : 0;
           return {
             state,
