@@ -9,7 +9,6 @@ import type { Clock } from '../src/platform/clock.js';
 import type { Logger } from '../src/platform/logger.js';
 import { BookingStore } from './adapters/booking-store.redis.js';
 import { highsSolver } from './adapters/highs-solver.js';
-import { seededPassRunner } from './adapters/pass-runner.js';
 import { replan, type PlannerDeps } from './adapters/planner.service.js';
 import type { CandidateSource, PassKeySink, PlanComputer, RunPass } from './adapters/ports.js';
 import {
@@ -37,7 +36,7 @@ export interface SchedulerDeps {
   stationIds: () => Promise<ReadonlySet<string>>;
   /** Where pass key goes: the relay's KeyBlockSink. Absent = key is only recorded on the booking. */
   sink?: PassKeySink;
-  runPass?: RunPass;
+  runPass: RunPass;
   /** Where plans are solved (the API process's compute pool); default inline. */
   plan?: PlanComputer;
   /** tle.staleDays (default 14). */
@@ -143,7 +142,7 @@ export function createScheduler(deps: SchedulerDeps) {
           store,
           clock: deps.clock,
           logger: deps.logger.child({ component: 'passes' }),
-          runPass: deps.runPass ?? seededPassRunner,
+          runPass: deps.runPass,
           sink: deps.sink ?? nullSink,
           settings: deps.settings,
         },

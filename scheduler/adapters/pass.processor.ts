@@ -14,7 +14,7 @@ import type { Logger } from '../../src/platform/logger.js';
 import { m as metrics } from '../../src/platform/metrics.js';
 import { isStale, TERMINAL } from '../domain/booking.js';
 import type { BookingStore } from './booking-store.redis.js';
-import { seedOf } from './pass-runner.js';
+import { fnv1a } from '../../src/core/keyrate/random.js';
 import type { PassKeySink, RunPass } from './ports.js';
 import type { PassJobData } from './queues.js';
 import type { SchedulerSettings } from './settings.js';
@@ -78,7 +78,7 @@ async function runJob(deps: PassProcessorDeps, id: string, log: Logger): Promise
   if (b.state === 'PREPASS') await deps.store.transition(id, 'PASS', 'tracking', deps.clock.now());
   else if (b.state !== 'PASS') return { outcome: `skipped: ${b.state}`, metric: 'skipped' };
   await sleep(deps.clock.toRealDelayMs(b.endMs));
-  const out = await deps.runPass(b, seedOf(id));
+  const out = await deps.runPass(b, fnv1a(id));
   let blockId = '';
   if (out.secureBits >= 8) {
     const meta = {

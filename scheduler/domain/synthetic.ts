@@ -10,8 +10,6 @@ import { mulberry32 } from '../../src/core/keyrate/random.js';
 import type { Candidate, Demand } from './candidate.js';
 import { pairKey, passId } from './candidate.js';
 
-export { mulberry32 };
-
 export interface SyntheticSpec {
   satellites: number;
   stations: number;

@@ -17,6 +17,7 @@ import { RedisCatalog, RedisStationStore } from '../../tle/adapters/index.js';
 import { registerTleRoutes } from '../../tle/http/index.js';
 import { syntheticCatalog } from '../support/synthetic-catalog.js';
 import { anchoredClock, deletePrefix, REDIS_URL, testSettings } from './scheduler-harness.js';
+import { seededPassRunner } from '../support/seeded-pass-runner.js';
 
 const redis = createRedis(REDIS_URL, 'command');
 const prefix = `{ri${randomBytes(5).toString('hex')}}`;
@@ -24,6 +25,7 @@ const clock = anchoredClock(Date.UTC(2026, 0, 10, 20), Date.now());
 const catalog = new RedisCatalog(redis, prefix);
 const stations = new RedisStationStore(redis, prefix);
 const scheduler = createScheduler({
+  runPass: seededPassRunner,
   redis,
   redisUrl: REDIS_URL,
   prefix,

@@ -7,11 +7,13 @@ import { createRedis } from '../../src/platform/redis.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createScheduler } from '../../scheduler/index.js';
 import { anchoredClock, REDIS_URL, testSettings } from './scheduler-harness.js';
+import { seededPassRunner } from '../support/seeded-pass-runner.js';
 
 const prefix = process.env.PREFIX!;
 const redis = createRedis(REDIS_URL, 'command');
 const clock = anchoredClock(Number(process.env.SIM_START), Number(process.env.WALL_ANCHOR));
 const scheduler = createScheduler({
+  runPass: seededPassRunner,
   redis,
   redisUrl: REDIS_URL,
   prefix,

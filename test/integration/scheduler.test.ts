@@ -17,6 +17,7 @@ import {
   testSettings,
   waitFor,
 } from './scheduler-harness.js';
+import { seededPassRunner } from '../support/seeded-pass-runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const redis = createRedis(REDIS_URL, 'command');
@@ -33,6 +34,7 @@ function setup(settings: Record<string, unknown> = {}) {
   let cands: Candidate[] = [];
   const make = () => {
     const s = createScheduler({
+      runPass: seededPassRunner,
       redis,
       redisUrl: REDIS_URL,
       prefix,
@@ -170,6 +172,7 @@ describe('scheduler on BullMQ and Redis', () => {
     prefixes.push(prefix);
     const make = () => {
       const s = createScheduler({
+        runPass: seededPassRunner,
         redis,
         redisUrl: REDIS_URL,
         prefix,

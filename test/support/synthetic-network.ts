@@ -4,7 +4,7 @@
  */
 import { planSchedule } from '../../scheduler/domain/plan.js';
 import { syntheticInstance } from '../../scheduler/domain/synthetic.js';
-import { seededPassRunner } from '../../scheduler/adapters/pass-runner.js';
+import { seededPassRunner } from './seeded-pass-runner.js';
 import type { SimulationPorts, SimulationSetup } from '../../network/domain/simulate.js';
 import { DAY_MS } from '../../network/domain/weather.js';
 
