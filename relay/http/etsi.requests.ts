@@ -1,5 +1,5 @@
 /**
- * Parsing of ETSI GS QKD 014 requests into checked values, with the spec's exact messages.
+ * Parsing of ETSI GS QKD 014 requests into checked values, with the spec's exact messages (docs/etsi-qkd-014.md).
  * Hand-written rather than zod so that each failure gets the message clients match on, unknown
  * fields are ignored, and nothing malformed can reach the store.
  */

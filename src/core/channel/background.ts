@@ -1,5 +1,5 @@
 /**
- * Sky background at the receiver (docs/physics.md §2): R_bg = H_sky Ω_FOV A_rx Δλ η_rx η_det / (h c / λ).
+ * Sky background at the receiver (docs/physics.md §2.7): R_bg = H_sky Ω_FOV A_rx Δλ η_rx η_det / (h c / λ).
  *
  * Sky spectral radiance H_sky [W m^-2 sr^-1 nm^-1] near 800-850 nm, order-of-magnitude values:
  * - moonless night: I-band dark sky ≈ 20 mag/arcsec² (Krisciunas & Schaefer, PASP 103, 1033, 1991;

@@ -1,5 +1,5 @@
 /**
- * Gaussian-beam geometry (docs/physics.md §2; Siegman, Lasers, ch. 17; Degnan & Klein, Appl. Opt. 13, 2397, 1974).
+ * Gaussian-beam geometry (docs/physics.md §2.1; Siegman, Lasers, ch. 17; Degnan & Klein, Appl. Opt. 13, 2397, 1974).
  */
 
 /** w0 from the config: explicit waist, else λ/(πθ) from a quoted divergence, else the aperture radius. */
@@ -38,7 +38,7 @@ export function truncationFactor(apertureRadiusM: number, w0M: number, wavelengt
   return Math.min(1, 1 - 2 * ea * Math.cos(beta) + ea * ea);
 }
 
-/** w_eff² = w² + 4 (σ_p L)²: long-term beam radius with per-axis Gaussian jitter σ_p (docs/physics.md §2). */
+/** w_eff² = w² + 4 (σ_p L)²: long-term beam radius with per-axis Gaussian jitter σ_p (docs/physics.md §2.4). */
 export function jitteredRadiusM(wM: number, jitterRad: number, rangeM: number): number {
   return Math.sqrt(wM * wM + 4 * (jitterRad * rangeM) ** 2);
 }

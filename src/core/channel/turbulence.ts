@@ -72,7 +72,7 @@ export function downlinkScintillationIndex(
   return rytovVariance(moments, wavelengthM, elevationRad) * a;
 }
 
-/** Uplink long-term beam radius: w_LT² = w² + 2 (λ L / (π ρ0))² (docs/physics.md §2). */
+/** Uplink long-term beam radius: w_LT² = w² + 2 (λ L / (π ρ0))² (docs/physics.md §2.6). */
 export function uplinkLongTermRadiusM(wM: number, wavelengthM: number, rangeM: number, rho0M: number): number {
   return Math.sqrt(wM * wM + 2 * ((wavelengthM * rangeM) / (Math.PI * rho0M)) ** 2);
 }

@@ -10,7 +10,7 @@ export type ErrorCorrection =
   | { method: 'finite-block'; efficiency?: number };
 
 export type Statistics = 'chernoff' | 'hoeffding' | 'asymptotic';
-/** docs/physics.md §3: expected errors per intensity (default), or SatQuMA's slot-mean error fraction. */
+/** docs/physics.md §3.2: expected errors per intensity (default), or SatQuMA's slot-mean error fraction. */
 export type ErrorModel = 'per-intensity' | 'mean';
 
 export interface Protocol {

@@ -36,7 +36,7 @@ export const GENERIC_500KM_810NM: Preset = {
     'link.transmitter.opticsEfficiency': 'design choice: 0.8',
     'link.receiver': 'design choice: 0.7 m OGS, 50 % optics',
     'link.atmosphere.zenithTransmittance':
-      'docs/physics.md §2: MODTRAN clear-sky zenith transmittance at 810 nm, sea level (0.814)',
+      'docs/physics.md §2.5: MODTRAN clear-sky zenith transmittance at 810 nm, sea level (0.814)',
     'link.detector': 'design choice: Si SPADs, 60 %, 100 cps (Excelitas SPCM class)',
     protocol: 'SatQuMA defaults = docs/physics.md §5 test vector',
   },

@@ -60,7 +60,7 @@ export const MICIUS_XINGLONG: Preset = {
     'link.receiver.fieldOfViewRad': 'assumption: 100 µrad field stop',
     'link.receiver.filterBandwidthNm': 'assumption: 1 nm interference filter',
     'link.atmosphere.zenithTransmittance':
-      'docs/physics.md §2: MODTRAN clear-sky zenith at 850 nm, sea level (0.895); ' +
+      'docs/physics.md §2.5: MODTRAN clear-sky zenith at 850 nm, sea level (0.895); ' +
       'station altitude ignored (conservative)',
     'link.detector.efficiency': `${LIAO}: Si SPADs, η_det ≈ 0.5 (also QNET micius2017 example)`,
     'link.detector.darkCountRateHz': 'assumption: 100 cps, typical Si SPAD (Excelitas SPCM: 25-250 cps)',
