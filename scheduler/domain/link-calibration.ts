@@ -8,24 +8,17 @@
  */
 import { z } from 'zod';
 import { calibrateLink, type LinkConfig, type MeasuredLossRow } from '../../src/core/channel/index.js';
+import { MeasuredLossRowSchema } from '../../src/core/channel/measured-loss.schema.js';
 
 const MAX_CURVES = 5;
 const OUTCOME_FIT = ['opticsEfficiency', 'aerosolOpticalDepth'];
-
-const LossRowSchema = z.object({
-  timeS: z.number(),
-  rangeKm: z.number().positive().max(1e6),
-  elevationDeg: z.number().gt(0).max(90),
-  lossDb: z.number().min(0).max(400),
-  sigmaDb: z.number().positive().optional(),
-});
 
 export const PassOutcomeReportSchema = z.object({
   siftedBits: z.number().int().min(0),
   qber: z.number().min(0).max(0.5),
   finalKeyBits: z.number().int().min(0),
   /** Measured channel loss (detector excluded) over the pass, e.g. from a beacon or the click rate. */
-  lossCurve: z.array(LossRowSchema).min(3).max(20_000).optional(),
+  lossCurve: z.array(MeasuredLossRowSchema).min(3).max(20_000).optional(),
 });
 export type PassOutcomeReport = z.infer<typeof PassOutcomeReportSchema>;
 

@@ -9,14 +9,7 @@ import { QkdsatError } from '../core/errors.js';
 import { findPreset, PRESETS } from '../core/presets/index.js';
 import type { Api } from './route.js';
 import { LinkConfigSchema } from './simulations.schemas.js';
-
-const MeasuredRowSchema = z.object({
-  timeS: z.number(),
-  rangeKm: z.number().positive().max(1e6),
-  elevationDeg: z.number().gt(0).max(90),
-  lossDb: z.number().min(0).max(400),
-  sigmaDb: z.number().positive().optional(),
-});
+import { MeasuredLossRowSchema } from '../core/channel/measured-loss.schema.js';
 
 const CalibrationRequestSchema = z
   .object({
@@ -27,7 +20,7 @@ const CalibrationRequestSchema = z
       .min(1)
       .max(4)
       .optional(),
-    measured: z.array(MeasuredRowSchema).min(3).max(20_000),
+    measured: z.array(MeasuredLossRowSchema).min(3).max(20_000),
     lossIncludesDetector: z.boolean().optional(),
     /** Names the data in the calibrated link's `calibration` block. */
     dataName: z.string().min(1).max(200).optional(),
