@@ -25,46 +25,8 @@ import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { segment } from '../domain/pool.js';
 import { KmeLeaseStore } from './kme-leases.redis.js';
 import { openSealed, runIdempotent, type KeyStoreOptions, type Sealed } from './store-base.js';
+import type { LinkMeta, NewKey, NewSegment, PoolStat, ReservedSegment } from './store-shapes.js';
 import { RELAY_SCRIPTS as S } from './scripts.js';
-
-export interface LinkMeta {
-  kind: 'satellite' | 'fibre' | 'relayed';
-  a: string;
-  b: string;
-  rateBps?: number;
-}
-
-export interface ReservedSegment {
-  group: number;
-  id: string;
-  pool: string;
-  bits: number;
-  createdAt: number;
-  material: KeyMaterial;
-}
-
-export interface NewSegment {
-  pool: string;
-  material: KeyMaterial;
-  createdAt?: number;
-  /** Put back at the front of the pool (remainders: used first). */
-  front?: boolean;
-}
-
-export interface NewKey {
-  keyId: string;
-  master: string;
-  slave: string;
-  material: KeyMaterial;
-  route: 'direct' | 'indirect';
-}
-
-export interface PoolStat {
-  link: string;
-  meta: LinkMeta | undefined;
-  storedBits: number;
-  oldestCreatedAt: number | undefined;
-}
 
 /** Segments per deposit or commit call: bounds every script's argument list (~3-7 per segment). */
 const SEGMENTS_PER_CALL = 512;

@@ -13,7 +13,8 @@ import type { RelayConfig } from '../domain/config.schema.js';
 import { KeyMaterial, zeroiseAll } from '../domain/key-material.js';
 import { linkId } from '../domain/links.js';
 import { cutKeys } from '../domain/pool.js';
-import type { KeyStore, NewSegment } from './key-store.redis.js';
+import type { KeyStore } from './key-store.redis.js';
+import type { NewSegment } from './store-shapes.js';
 import type { LeaseRecord, RateLimit } from './kme-leases.redis.js';
 
 export type RouteType = 'direct' | 'indirect';

@@ -14,7 +14,8 @@ import { linkId } from '../domain/links.js';
 import { segment, type RelayOutcome } from '../domain/pool.js';
 import { planRoutes, type GraphEdge, type RoutePlan } from '../domain/routing.js';
 import { stitchPath, type HopKeys, type Mac } from '../domain/stitch.js';
-import type { KeyStore, NewSegment, ReservedSegment } from './key-store.redis.js';
+import type { KeyStore } from './key-store.redis.js';
+import type { NewSegment, ReservedSegment } from './store-shapes.js';
 
 export interface RelayResult {
   relayId: string;
