@@ -10,6 +10,7 @@
  * candidates then dominates both sides.
  */
 import { readFileSync } from 'node:fs';
+import { LinkTables } from '../src/core/channel/index.js';
 import { candidatesOf } from '../scheduler/adapters/catalog-source.js';
 import { candidatesFromPasses, keyRateYield, type Candidate } from '../scheduler/domain/index.js';
 import { parseCatalog, passesOf, StationListSchema, type ElementSet } from '../tle/domain/index.js';
@@ -28,17 +29,19 @@ const stations = StationListSchema.parse(
 const fromMs = Date.UTC(2022, 7, 10),
   toMs = fromMs + 7 * 86_400_000;
 const preset = 'micius-xinglong';
+// Link tables kept across runs, as a compute thread keeps its own (LinkTables).
+const tables = new LinkTables();
 
 /** Before issue 10: passesOf once per (satellite, station) pair. */
 function perPair(): Candidate[] {
-  const yieldBits = keyRateYield(preset, sets, stations);
+  const yieldBits = keyRateYield(preset, sets, stations, undefined, undefined, tables);
   const out: Candidate[] = [];
   for (const es of sets)
     for (const st of stations)
       out.push(...candidatesFromPasses(passesOf([es], [st], { fromMs, toMs }).passes, [st], yieldBits));
   return out;
 }
-const shared = (): Candidate[] => candidatesOf({ sets, stations, fromMs, toMs, terminals: undefined, preset });
+const shared = (): Candidate[] => candidatesOf({ sets, stations, fromMs, toMs, terminals: undefined, preset }, tables);
 
 /**
  * Pass search only (what the change is about), and the whole generation including the key-rate
@@ -86,7 +89,7 @@ console.log(
 );
 // The key-rate yield of each candidate (link budget per second + finite key) is the same work in both.
 const yieldOnly = (() => {
-  const y = keyRateYield(preset, sets, stations, { fromMs, toMs });
+  const y = keyRateYield(preset, sets, stations, { fromMs, toMs }, undefined, tables);
   const { passes } = passesOf(sets, stations, { fromMs, toMs });
   return () => candidatesFromPasses(passes, stations, y);
 })();

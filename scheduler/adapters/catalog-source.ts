@@ -11,7 +11,7 @@ import type { CatalogPort, ElementSet, Station, StationStorePort } from '../../t
 import { DEFAULT_STALE_AFTER_DAYS, passesOf } from '../../tle/domain/index.js';
 import type { Candidate } from '../domain/candidate.js';
 import { candidatesFromPasses } from '../domain/from-passes.js';
-import type { LinkConfig } from '../../src/core/channel/index.js';
+import { LinkTables, type LinkConfig } from '../../src/core/channel/index.js';
 import { keyRateYield, type CalibratedLinks, type TerminalPresetOf } from '../domain/yield-model.js';
 import type { CandidateOptions, CandidateSource } from './ports.js';
 
@@ -35,7 +35,8 @@ const presetLookup =
     terminals ? terminals[String(noradId)] : preset;
 
 /** Candidates of the satellites that carry a QKD terminal, over all stations (pure, CPU-bound). */
-export function candidatesOf(input: CandidateInput): Candidate[] {
+/** `tables`: link tables kept across calls (a compute thread's); none: this call's own. */
+export function candidatesOf(input: CandidateInput, tables?: LinkTables): Candidate[] {
   const presetOf = presetLookup(input.terminals, input.preset);
   const sets = input.sets.filter((es) => presetOf(es.noradId) !== undefined);
   // One propagated track per satellite: the pass finder's, sampled again for each candidate's yield.
@@ -49,7 +50,14 @@ export function candidatesOf(input: CandidateInput): Candidate[] {
   return candidatesFromPasses(
     passes,
     input.stations,
-    keyRateYield(presetOf, sets, input.stations, { fromMs: input.fromMs, toMs: input.toMs, tracks }, calibrated),
+    keyRateYield(
+      presetOf,
+      sets,
+      input.stations,
+      { fromMs: input.fromMs, toMs: input.toMs, tracks },
+      calibrated,
+      tables,
+    ),
   );
 }
 
@@ -86,6 +94,7 @@ export function catalogCandidateSource(
   presetOf: TerminalPresetOf,
   calibrations?: { links(): Promise<CalibratedLinks> },
 ): CandidateSource {
+  const tables = new LinkTables();
   return async (fromMs, toMs, opts) => {
     const [all, sts, links] = await Promise.all([
       catalog.list(),
@@ -94,7 +103,7 @@ export function catalogCandidateSource(
     ]);
     const sets = all.filter((es) => presetOf(es.noradId) !== undefined);
     const tracks = new Map<number, Track>();
-    const yieldBits = keyRateYield(presetOf, sets, sts, { fromMs, toMs, tracks }, links);
+    const yieldBits = keyRateYield(presetOf, sets, sts, { fromMs, toMs, tracks }, links, tables);
     const out: Candidate[] = [];
     for (const es of sets) {
       const { passes } = passesOf([es], sts, { fromMs, toMs, onTrack: (id, tr) => tracks.set(id, tr) });

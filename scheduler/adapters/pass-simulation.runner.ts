@@ -4,6 +4,7 @@
  * with probability 1 - the station's clear-sky probability for that month). The seed comes from the
  * booking ID, so a taken-over pass re-runs to the same outcome.
  */
+import { LinkTables } from '../../src/core/channel/index.js';
 import { simulatePass } from '../../src/core/keyrate/index.js';
 import { sampleTrack } from '../../src/core/passes/index.js';
 import { QkdsatError } from '../../src/core/errors.js';
@@ -16,6 +17,7 @@ export function simulationPassRunner(
   stations: StationStorePort,
   presetOf: TerminalPresetOf,
 ): RunPass {
+  const tables = new LinkTables();
   return async (booking, seed) => {
     const presetId = presetOf(booking.noradId);
     if (presetId === undefined)
@@ -35,6 +37,7 @@ export function simulationPassRunner(
     );
     const sim = simulatePass(track, preset, {
       monteCarlo: { draws: 1, seed, turbulence: true, cloud: { probability: 1 - booking.clearSkyProbability } },
+      tables,
     });
     const draw = sim.monteCarlo;
     const secureBits = draw ? Math.max(0, Math.floor(draw.secureKeyBits.mean)) : 0;

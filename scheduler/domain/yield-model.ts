@@ -2,7 +2,7 @@
  * The per-pass yield used to weight candidates: the key-rate core's `passYield` (link budget per
  * second + Lim 2014 finite key, preset's protocol, elevation-mask window) on the pass track (5 s steps).
  */
-import type { LinkConfig } from '../../src/core/channel/index.js';
+import { LinkTables, type LinkConfig } from '../../src/core/channel/index.js';
 import { passYield } from '../../src/core/keyrate/index.js';
 import {
   sampleTrack,
@@ -53,6 +53,7 @@ export function keyRateYield(
   stations: readonly Station[],
   window?: { fromMs: number; toMs: number; tracks?: ReadonlyMap<number, Track> },
   calibrated: CalibratedLinks = new Map(),
+  tables: LinkTables = new LinkTables(),
 ): PassYieldBits {
   const lookup: TerminalPresetOf = typeof presetOf === 'function' ? presetOf : () => presetOf ?? DEFAULT_PRESET;
   const presets = new Map<string, Preset>();
@@ -93,6 +94,6 @@ export function keyRateYield(
       preset = presetOfSat(pass.noradId);
     if (!sample || !site || !preset) return 0;
     const link = calibrated.get(`${pass.noradId}:${pass.stationId}`);
-    return passYield(sample(site, pass.aosMs, pass.losMs), link ? { ...preset, link } : preset).secureBits;
+    return passYield(sample(site, pass.aosMs, pass.losMs), link ? { ...preset, link } : preset, tables).secureBits;
   };
 }

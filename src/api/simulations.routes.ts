@@ -4,7 +4,7 @@
  * function-typed dependency, so src/api does not import the orbit/pass components.
  */
 import { z } from 'zod';
-import { linkBudget, normalisationOf, type LinkConfig } from '../core/channel/index.js';
+import { LinkTables, linkBudget, normalisationOf, type LinkConfig } from '../core/channel/index.js';
 import { QkdsatError } from '../core/errors.js';
 import {
   simulatePass,
@@ -138,6 +138,8 @@ function presetOrThrow(id: string, path: string): Preset {
 }
 
 export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): void {
+  // Link tables of this process's in-process budgets and simulations (the compute threads keep theirs).
+  const tables = new LinkTables();
   api.route({
     // Read-only computations (nothing is stored): role viewer, like the reads.
     method: 'post',
@@ -159,11 +161,15 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
           : {}),
       };
       return {
-        budget: linkBudget(config, {
-          rangeKm: body.rangeKm,
-          elevationRad: body.elevationDeg * DEG,
-          ...(sky ? { sky } : {}),
-        }),
+        budget: linkBudget(
+          config,
+          {
+            rangeKm: body.rangeKm,
+            elevationRad: body.elevationDeg * DEG,
+            ...(sky ? { sky } : {}),
+          },
+          { tables },
+        ),
       };
     },
   });
@@ -222,7 +228,7 @@ export function registerSimulationRoutes(api: Api, deps: SimulationDeps = {}): v
       };
       const sim = deps.simulate
         ? await deps.simulate({ track, setup, options: simOptions })
-        : simulatePass(track, setup, simOptions);
+        : simulatePass(track, setup, { ...simOptions, tables });
       const { rawKeyBits: _raw, ...key } = sim.key;
       return {
         key: {

@@ -3,6 +3,7 @@
  * pass finding, planning candidates, plans (MILP, weather scenarios), pass tracks and pass
  * simulations. Inputs and outputs are plain data (structured clone).
  */
+import { LinkTables } from '../core/channel/index.js';
 import { simulatePass, type SimulateOptions, type SimulationSetup, type TrackSample } from '../core/keyrate/index.js';
 import {
   parseCatalog,
@@ -29,11 +30,14 @@ export interface PassesInput {
 
 const milp = highsSolver();
 
+/** This thread's link tables, kept across tasks (they hold Fresnel-integral tables; see LinkTables). */
+const linkTables = new LinkTables();
+
 export const computeTasks = {
   passes: (input: PassesInput) => passesOf(input.sets, input.stations, input),
   passPage: (input: PassPageInput) => passPage(input),
   parseCatalog: (body: unknown) => parseCatalog(body),
-  candidates: (input: CandidateInput) => candidatesOf(input),
+  candidates: (input: CandidateInput) => candidatesOf(input, linkTables),
   plan: (problem: PlanProblem) =>
     planSchedule(problem.cands, problem.demand, {
       solver: problem.solver,
@@ -47,6 +51,6 @@ export const computeTasks = {
   passTrack: (input: { es: ElementSet; station: Station; aosMs: number }) =>
     passTrackAt(input.es, input.station, input.aosMs),
   simulatePass: (input: { track: TrackSample[]; setup: SimulationSetup; options: SimulateOptions }) =>
-    simulatePass(input.track, input.setup, input.options),
+    simulatePass(input.track, input.setup, { ...input.options, tables: linkTables }),
 };
 export type ComputeTasks = typeof computeTasks;

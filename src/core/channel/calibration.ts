@@ -7,7 +7,7 @@
 import { err, ok, type Issue, type Result } from '../errors.js';
 import { dataRows, rowIssue } from '../text-table.js';
 import { levenbergMarquardt } from './least-squares.js';
-import { linkFactors, newLinkFactors } from './link-budget.js';
+import { LinkTables, linkFactors, newLinkFactors } from './link-budget.js';
 import type { LinkConfig } from './types.js';
 import { DEG } from '../units.js';
 
@@ -149,15 +149,20 @@ export interface CalibrationResult {
   link: LinkConfig;
 }
 
-/** Modelled loss (dB) for each row under config c. */
-export function modelLossDb(link: LinkConfig, rows: readonly MeasuredLossRow[], includeDetector = false): Float64Array {
+/** Modelled loss (dB) for each row under `link`. */
+export function modelLossDb(
+  link: LinkConfig,
+  rows: readonly MeasuredLossRow[],
+  includeDetector = false,
+  tables: LinkTables = new LinkTables(),
+): Float64Array {
   const f = newLinkFactors();
   const g = { rangeKm: 0, elevationRad: 0 };
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     g.rangeKm = rows[i]!.rangeKm;
     g.elevationRad = rows[i]!.elevationDeg * DEG;
-    linkFactors(link, g, { skipScintillation: true }, f);
+    linkFactors(link, g, { skipScintillation: true, tables }, f);
     const eta = includeDetector ? f.efficiency : f.geo * f.point * f.turb * f.atm * f.optics * f.system;
     out[i] = -10 * Math.log10(Math.max(eta, 1e-300));
   }
@@ -188,8 +193,10 @@ export function calibrateLink(
   const sigma = rows.map((r) => (withSigma ? r.sigmaDb! : 1));
   const apply = (x: number[]) => params.reduce((cc, p, j) => p.set(cc, x[j]!), config);
   const include = options.lossIncludesDetector ?? false;
+  // One set of tables for the whole fit: the fitted parameters rarely change the beam geometry.
+  const tables = new LinkTables();
   const residuals = (x: number[]) => {
-    const m = modelLossDb(apply(x), rows, include);
+    const m = modelLossDb(apply(x), rows, include, tables);
     for (let i = 0; i < m.length; i++) m[i] = (m[i]! - rows[i]!.lossDb) / sigma[i]!;
     return m;
   };
@@ -201,7 +208,7 @@ export function calibrateLink(
   const reduced = r.chiSquare / dof;
   const scale = withSigma ? 1 : reduced;
   const fitted = apply(r.x);
-  const resid = modelLossDb(fitted, rows, include).map((m, i) => m - rows[i]!.lossDb);
+  const resid = modelLossDb(fitted, rows, include, tables).map((m, i) => m - rows[i]!.lossDb);
   const parameters = params.map((p, j) => ({
     name: p.name,
     unit: p.unit,

@@ -126,9 +126,8 @@ export function fresnelCollectedFraction(geometry: BeamGeometry, rangeM: number,
   return collected / ((Math.PI * geometry.waistM ** 2) / 2);
 }
 
-/** Table step in ln L (nodes every 2.5 %), and the number of cached geometries. */
+/** Table step in ln L (nodes every 2.5 %). */
 const LN_STEP = 0.025;
-const MAX_TABLES = 64;
 
 /** Lazily filled table of ln η over ln L (cubic Lagrange on 4 nodes); one per (geometry, σ_p). */
 export class CollectedFractionTable {
@@ -161,29 +160,10 @@ export class CollectedFractionTable {
   }
 }
 
-// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
-// Fresnel integrals): the exception to the core's no-module-state rule.
-// eslint-disable-next-line no-restricted-syntax
-const tables = new Map<string, CollectedFractionTable>();
-
-/** The shared table for a geometry and jitter (bounded cache, oldest dropped first). */
-export function collectedFractionTable(geometry: BeamGeometry, jitterRad = 0): CollectedFractionTable {
-  const key =
-    `${geometry.wavelengthM}|${geometry.txApertureRadiusM}|${geometry.waistM}|` +
-    `${geometry.rxApertureRadiusM}|${jitterRad}`;
-  let t = tables.get(key);
-  if (!t) {
-    if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);
-    t = new CollectedFractionTable(geometry, jitterRad);
-    tables.set(key, t);
-  }
-  return t;
-}
-
 /**
  * η(L) relative to the emitted power, from the per-geometry table (docs/physics.md §2.4): within
  * 1e-5 dB of `fresnelCollectedFraction` (tested), and O(1) per call once the nodes near L exist.
  */
 export function collectedFractionAt(geometry: BeamGeometry, rangeM: number, jitterRad = 0): number {
-  return collectedFractionTable(geometry, jitterRad).at(rangeM);
+  return new CollectedFractionTable(geometry, jitterRad).at(rangeM);
 }

@@ -3,7 +3,7 @@ import { MICIUS_XINGLONG, GENERIC_500KM_810NM } from '../presets/index.js';
 import { atmosphericTransmittance, parseTransmittanceTable, tableAtWavelength } from './atmosphere.js';
 import { beamRadiusM, collectedFraction, truncationFactor } from './beam.js';
 import { skyRadiance } from './background.js';
-import { linkBudget } from './link-budget.js';
+import { LinkTables, linkBudget } from './link-budget.js';
 import { DEG } from '../units.js';
 
 describe('Gaussian beam', () => {
@@ -85,5 +85,18 @@ describe('link budget', () => {
       moonIlluminatedFraction: 1,
     });
     expect(moon).toBeGreaterThan(skyRadiance({ sunElevationRad: -40 * DEG }));
+  });
+});
+
+describe('LinkTables', () => {
+  it('a budget is the same from fresh tables and from tables other links filled first', () => {
+    const shared = new LinkTables();
+    for (const rangeKm of [600, 900, 1400])
+      linkBudget(GENERIC_500KM_810NM.link, { rangeKm, elevationRad: 0.6 }, { tables: shared });
+    for (const rangeKm of [520, 777, 1203, 1890]) {
+      const geometry = { rangeKm, elevationRad: 40 * DEG };
+      const fresh = linkBudget(MICIUS_XINGLONG.link, geometry);
+      expect(linkBudget(MICIUS_XINGLONG.link, geometry, { tables: shared })).toEqual(fresh);
+    }
   });
 });

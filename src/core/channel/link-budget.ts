@@ -9,12 +9,7 @@
 import { atmosphericTransmittance } from './atmosphere.js';
 import { backgroundCountRateHz, skyRadiance } from './background.js';
 import { beamRadiusM, beamWaistM, collectedFraction, jitteredRadiusM } from './beam.js';
-import {
-  collectedFractionTable,
-  transmittedFraction,
-  type CollectedFractionTable,
-  type Normalisation,
-} from './diffraction.js';
+import { CollectedFractionTable, transmittedFraction, type BeamGeometry, type Normalisation } from './diffraction.js';
 import {
   coherenceRadiusM,
   downlinkScintillationIndex,
@@ -28,57 +23,80 @@ import type { LinkBudget, LinkConfig, LinkGeometry } from './types.js';
 /** Cap on any one term so results stay finite and JSON-serialisable. */
 const MAX_DB = 400;
 const toDb = (eta: number) => Math.min(MAX_DB, Math.max(0, -10 * Math.log10(Math.max(eta, 1e-300))));
-// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
-// Fresnel integrals): the exception to the core's no-module-state rule.
-// eslint-disable-next-line no-restricted-syntax
-const momentCache = new WeakMap<LinkConfig, TurbulenceMoments>();
-
 interface Diffraction {
   geo: CollectedFractionTable;
   jittered: CollectedFractionTable;
   scale: number;
   w0: number;
 }
-// A memo of a pure function of immutable inputs, shared by every caller on purpose (the tables cost
-// Fresnel integrals): the exception to the core's no-module-state rule.
-// eslint-disable-next-line no-restricted-syntax
-const diffractionCache = new WeakMap<LinkConfig, Diffraction>();
 
-/** The link's diffraction tables (no jitter, with jitter) and its normalisation factor (§2.3). */
-function diffraction(c: LinkConfig): Diffraction {
-  let d = diffractionCache.get(c);
-  if (!d) {
-    const lambda = c.wavelengthNm * 1e-9;
-    const w0 = beamWaistM(lambda, c.transmitter);
-    const g = {
-      wavelengthM: lambda,
-      txApertureRadiusM: c.transmitter.apertureRadiusM,
-      waistM: w0,
-      rxApertureRadiusM: c.receiver.apertureRadiusM,
-    };
-    const scale = normalisationOf(c) === 'transmitted' ? 1 / transmittedFraction(g) : 1;
-    d = {
-      geo: collectedFractionTable(g),
-      jittered: collectedFractionTable(g, c.transmitter.pointingJitterRad),
-      scale,
-      w0,
-    };
-    diffractionCache.set(c, d);
+/** Beam geometries whose tables one LinkTables keeps (the oldest goes first). */
+const MAX_GEOMETRIES = 64;
+
+/**
+ * The derived tables of links, computed on first use and kept for this object's life: collected-
+ * fraction tables per beam geometry and jitter (each node a Fresnel-Hankel integral), the
+ * normalisation per link, turbulence moments per link (keyed by the LinkConfig object). A caller that
+ * evaluates many budgets keeps one (a yield model, a calibration, a compute thread) and passes it in
+ * LinkOptions.tables; without one, each call computes what it needs afresh. The values never depend
+ * on what the tables already hold.
+ */
+export class LinkTables {
+  readonly #fractions = new Map<string, CollectedFractionTable>();
+  readonly #diffraction = new WeakMap<LinkConfig, Diffraction>();
+  readonly #moments = new WeakMap<LinkConfig, TurbulenceMoments>();
+
+  /** The collected-fraction table of a beam geometry and pointing jitter. */
+  fractionTable(geometry: BeamGeometry, jitterRad = 0): CollectedFractionTable {
+    const key =
+      `${geometry.wavelengthM}|${geometry.txApertureRadiusM}|${geometry.waistM}|` +
+      `${geometry.rxApertureRadiusM}|${jitterRad}`;
+    let table = this.#fractions.get(key);
+    if (!table) {
+      if (this.#fractions.size >= MAX_GEOMETRIES) this.#fractions.delete(this.#fractions.keys().next().value!);
+      table = new CollectedFractionTable(geometry, jitterRad);
+      this.#fractions.set(key, table);
+    }
+    return table;
   }
-  return d;
+
+  /** The link's diffraction tables (no jitter, with jitter) and its normalisation factor (§2.3). */
+  diffraction(link: LinkConfig): Diffraction {
+    let found = this.#diffraction.get(link);
+    if (!found) {
+      const lambda = link.wavelengthNm * 1e-9;
+      const w0 = beamWaistM(lambda, link.transmitter);
+      const geometry = {
+        wavelengthM: lambda,
+        txApertureRadiusM: link.transmitter.apertureRadiusM,
+        waistM: w0,
+        rxApertureRadiusM: link.receiver.apertureRadiusM,
+      };
+      const scale = normalisationOf(link) === 'transmitted' ? 1 / transmittedFraction(geometry) : 1;
+      found = {
+        geo: this.fractionTable(geometry),
+        jittered: this.fractionTable(geometry, link.transmitter.pointingJitterRad),
+        scale,
+        w0,
+      };
+      this.#diffraction.set(link, found);
+    }
+    return found;
+  }
+
+  /** The turbulence moments of the link's profile, if it has one. */
+  moments(link: LinkConfig): TurbulenceMoments | undefined {
+    if (!link.turbulence) return undefined;
+    let found = this.#moments.get(link);
+    if (!found) {
+      found = turbulenceMoments(link.receiver.altitudeM, link.turbulence);
+      this.#moments.set(link, found);
+    }
+    return found;
+  }
 }
 
 export const normalisationOf = (link: LinkConfig): Normalisation => link.transmitter.normalisation ?? 'emitted';
-
-function moments(c: LinkConfig): TurbulenceMoments | undefined {
-  if (!c.turbulence) return undefined;
-  let m = momentCache.get(c);
-  if (!m) {
-    m = turbulenceMoments(c.receiver.altitudeM, c.turbulence);
-    momentCache.set(c, m);
-  }
-  return m;
-}
 
 export interface LinkOptions {
   /** Mean photon number per pulse and pulse rate, for detector dead-time saturation (optional). */
@@ -86,6 +104,8 @@ export interface LinkOptions {
   repetitionRateHz?: number;
   /** Skip the (mean-neutral) downlink scintillation index: the fast scorer does not need it. */
   skipScintillation?: boolean;
+  /** Tables shared with other calls (see LinkTables); none: this call's own. */
+  tables?: LinkTables;
 }
 
 /** Linear factors of one budget (efficiencies in (0, 1]); filled in place to keep the scorer allocation-free. */
@@ -137,7 +157,8 @@ export function linkFactors(
   const L = geometry.rangeKm * 1000;
   const tx = link.transmitter;
   const rx = link.receiver;
-  const d = diffraction(link);
+  const tables = options.tables ?? new LinkTables();
+  const d = tables.diffraction(link);
   const w = beamRadiusM(d.w0, lambda, L);
   const geo = d.geo.at(L) * d.scale;
   const wJit = jitteredRadiusM(w, tx.pointingJitterRad, L);
@@ -147,7 +168,7 @@ export function linkFactors(
   factors.point = tx.pointingJitterRad > 0 ? (d.jittered.at(L) * d.scale) / geo : 1;
   factors.turb = 1;
   factors.scintillationIndex = 0;
-  const m = moments(link);
+  const m = tables.moments(link);
   if (m) {
     if (link.direction === 'uplink') {
       const wLt = uplinkLongTermRadiusM(wJit, lambda, L, coherenceRadiusM(m, lambda, geometry.elevationRad));

@@ -3,7 +3,7 @@
  * (Lim 2014, once per pass), with optional seeded Monte-Carlo draws for turbulence fading and cloud.
  * `passYield` is the lean scorer used by the scheduler (fixed protocol, elevation-mask window).
  */
-import { linkBudget, linkFactors, newLinkFactors } from '../channel/link-budget.js';
+import { LinkTables, linkBudget, linkFactors, newLinkFactors } from '../channel/link-budget.js';
 import type { LinkBudget, LinkConfig } from '../channel/types.js';
 import { countPrefixSums, windowCounts, type SlotChannel } from './detection.js';
 import { finiteKeyLength } from './finite-key.js';
@@ -46,6 +46,8 @@ export interface SimulateOptions {
   monteCarlo?: MonteCarloOptions;
   /** Include per-sample budgets in the result (default false). */
   includeSamples?: boolean;
+  /** Link tables shared with the caller's other passes (see LinkTables); none: this pass's own. */
+  tables?: LinkTables;
 }
 
 export interface Spread {
@@ -74,7 +76,7 @@ function stepOf(track: TrackSample[]): number {
 }
 
 /** Per-slot channel series; pulses per slot = f_rep × step. */
-function seriesOf(track: TrackSample[], s: SimulationSetup) {
+function seriesOf(track: TrackSample[], s: SimulationSetup, tables: LinkTables) {
   const n = track.length;
   const eta = new Float64Array(n);
   const pec = new Float64Array(n);
@@ -102,7 +104,7 @@ function seriesOf(track: TrackSample[], s: SimulationSetup) {
       sky
         ? { rangeKm: t.rangeKm, elevationRad: t.elevationRad, sky }
         : { rangeKm: t.rangeKm, elevationRad: t.elevationRad },
-      { meanPhotonNumber: mu, repetitionRateHz: s.protocol.repetitionRateHz },
+      { meanPhotonNumber: mu, repetitionRateHz: s.protocol.repetitionRateHz, tables },
     );
     budgets.push(b);
     eta[i] = b.efficiency;
@@ -134,7 +136,7 @@ export function simulatePass(
 ): PassSimulation {
   const stepS = stepOf(track);
   const protocol = { ...setup.protocol, repetitionRateHz: setup.protocol.repetitionRateHz * stepS };
-  const series = seriesOf(track, setup);
+  const series = seriesOf(track, setup, options.tables ?? new LinkTables());
   const opts = {
     window: options.window ?? ('optimal' as const),
     minElevationRad: (setup.minElevationDeg * Math.PI) / 180,
@@ -229,7 +231,8 @@ export interface PassYield {
  * Fast scorer: the preset's protocol as is, window = the contiguous run at or above the preset's
  * elevation mask around the highest sample. No optimisation, no Monte-Carlo.
  */
-export function passYield(track: TrackSample[], setup: SimulationSetup): PassYield {
+/** `tables`: shared with the caller's other passes (see LinkTables). */
+export function passYield(track: TrackSample[], setup: SimulationSetup, tables = new LinkTables()): PassYield {
   const n = track.length;
   const zero: PassYield = {
     secureBits: 0,
@@ -260,7 +263,12 @@ export function passYield(track: TrackSample[], setup: SimulationSetup): PassYie
     elevationRad: 0,
     sky: { sunElevationRad: 0, moonElevationRad: 0, moonSeparationRad: 0, moonIlluminatedFraction: 0 },
   };
-  const lo = { meanPhotonNumber: mu, repetitionRateHz: setup.protocol.repetitionRateHz, skipScintillation: true };
+  const lo = {
+    meanPhotonNumber: mu,
+    repetitionRateHz: setup.protocol.repetitionRateHz,
+    skipScintillation: true,
+    tables,
+  };
   for (let i = 0; i < m; i++) {
     const t = track[w.start + i]!;
     let g: typeof geom = geom;
