@@ -63,9 +63,9 @@ export class MemoryStationStore implements StationStorePort {
     this.map.clear();
     this.seed = false;
   }
-  async put(s: Station) {
-    const created = !this.map.has(s.id);
-    this.map.set(s.id, s);
+  async put(station: Station) {
+    const created = !this.map.has(station.id);
+    this.map.set(station.id, station);
     return { created };
   }
   async get(id: string) {

@@ -137,8 +137,8 @@ export class RedisStationStore implements StationStorePort {
   private get key() {
     return `${this.prefix}:stations`;
   }
-  async put(s: Station) {
-    return { created: (await this.redis.hset(this.key, s.id, JSON.stringify(s))) === 1 };
+  async put(station: Station) {
+    return { created: (await this.redis.hset(this.key, station.id, JSON.stringify(station))) === 1 };
   }
   async get(id: string) {
     const s = await this.redis.hget(this.key, id);
