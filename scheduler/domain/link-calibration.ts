@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { calibrateLink, type LinkConfig, type MeasuredLossRow } from '../../src/core/channel/index.js';
-import { MeasuredLossRowSchema } from '../../src/core/channel/measured-loss.schema.js';
+import { MeasuredLossRowSchema } from '../../src/core/channel/measured-loss.js';
 
 const MAX_CURVES = 5;
 const OUTCOME_FIT = ['opticsEfficiency', 'aerosolOpticalDepth'];

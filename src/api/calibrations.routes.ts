@@ -9,7 +9,7 @@ import { QkdsatError } from '../core/errors.js';
 import { findPreset, PRESETS } from '../core/presets/index.js';
 import type { Api } from './route.js';
 import { LinkConfigSchema } from './simulations.schemas.js';
-import { MeasuredLossRowSchema } from '../core/channel/measured-loss.schema.js';
+import { MeasuredLossRowSchema } from '../core/channel/measured-loss.js';
 
 const CalibrationRequestSchema = z
   .object({

@@ -8,3 +8,4 @@ export * from './link-budget.js';
 export * from './diffraction.js';
 export * from './least-squares.js';
 export * from './calibration.js';
+export * from './measured-loss.js';

@@ -11,3 +11,4 @@ export * from './optimise.js';
 export * from './pass-key.js';
 export * from './random.js';
 export * from './pass-simulation.js';
+export * from './spread.js';

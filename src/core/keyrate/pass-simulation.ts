@@ -4,6 +4,7 @@
  * `passYield` is the lean scorer used by the scheduler (fixed protocol, elevation-mask window).
  */
 import { LinkTables, linkBudget, linkFactors, newLinkFactors } from '../channel/link-budget.js';
+import { spread, type Spread } from './spread.js';
 import type { LinkBudget, LinkConfig } from '../channel/types.js';
 import { countPrefixSums, windowCounts, type SlotChannel } from './detection.js';
 import { finiteKeyLength } from './finite-key.js';
@@ -48,14 +49,6 @@ export interface SimulateOptions {
   includeSamples?: boolean;
   /** Link tables shared with the caller's other passes (see LinkTables); none: this pass's own. */
   tables?: LinkTables;
-}
-
-export interface Spread {
-  mean: number;
-  std: number;
-  p10: number;
-  p50: number;
-  p90: number;
 }
 
 export interface PassSimulation {
@@ -119,14 +112,6 @@ function seriesOf(track: TrackSample[], s: SimulationSetup, tables: LinkTables) 
 function siftedOver(prefix: Float64Array, a: number, b: number): number {
   const c = windowCounts(prefix, a, b);
   return c[0]! + c[1]! + c[2]! + c[3]! + c[4]! + c[5]!;
-}
-
-function spread(xs: number[]): Spread {
-  const s = xs.slice().sort((a, b) => a - b);
-  const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * (s.length - 1) + 0.5))]!;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-  return { mean, std, p10: q(0.1), p50: q(0.5), p90: q(0.9) };
 }
 
 export function simulatePass(
