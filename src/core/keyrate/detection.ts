@@ -79,16 +79,27 @@ function addSlot(
     e1 = d1 * ebar;
     e2 = d2 * ebar;
   }
-  // Per intensity k: detections D_k and errors E_k weighted by p_k into the X and Z basis sums.
-  for (let k = 0; k < 3; k += 1) {
-    const weight = pk[k]!,
-      detection = k === 0 ? d0 : k === 1 ? d1 : d2,
-      error = k === 0 ? e0 : k === 1 ? e1 : e2;
-    out[o + NX + k] = out[prev + NX + k]! + wX * weight * detection;
-    out[o + NZ + k] = out[prev + NZ + k]! + wZ * weight * detection;
-    out[o + MX + k] = out[prev + MX + k]! + wX * weight * error;
-    out[o + MZ + k] = out[prev + MZ + k]! + wZ * weight * error;
-  }
+  // Per intensity k: detections D_k and errors E_k weighted by p_k into the X and Z basis sums
+  // (written out per k: this is the optimiser's inner loop, and a loop with a pick per k is ~20 % slower).
+  addIntensity(out, o, prev, 0, wX * pk[0], wZ * pk[0], d0, e0);
+  addIntensity(out, o, prev, 1, wX * pk[1], wZ * pk[1], d1, e1);
+  addIntensity(out, o, prev, 2, wX * pk[2], wZ * pk[2], d2, e2);
+}
+
+function addIntensity(
+  out: Float64Array,
+  o: number,
+  prev: number,
+  k: number,
+  weightX: number,
+  weightZ: number,
+  detection: number,
+  error: number,
+): void {
+  out[o + NX + k] = out[prev + NX + k]! + weightX * detection;
+  out[o + NZ + k] = out[prev + NZ + k]! + weightZ * detection;
+  out[o + MX + k] = out[prev + MX + k]! + weightX * error;
+  out[o + MZ + k] = out[prev + MZ + k]! + weightZ * error;
 }
 
 /**
