@@ -220,7 +220,10 @@ export function createKmeServer({ config, kme, logger, tls, settler }: KmeServer
         const route = PATH.exec(url.pathname)?.[2] ?? 'other';
         metrics.etsiRequests.inc({ route, status });
         metrics.etsiDuration.observe({ route, status }, ms / 1000);
-        log.info({ sae: caller ?? null, method: req.method, path: url.pathname, status, keys, ms }, 'etsi request');
+        log.info(
+          { sae: caller ?? null, method: req.method, path: url.pathname, status, keyCount: keys, ms },
+          'etsi request',
+        );
       };
       if (!caller) {
         req.resume();
