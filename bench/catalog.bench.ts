@@ -94,7 +94,7 @@ try {
     return Infinity;
   };
   // The KME runs in its own process (npm start's layout): probe once it answers.
-  for (let i = 0; i < 100 && (await sae.get(statusPath)) !== 200; i += 1) await new Promise((r) => setTimeout(r, 100));
+  await sae.untilAnswers(statusPath, 10_000);
   const live = async () => {
     const s = performance.now();
     await (await fetch(`${base}/health/live`)).text();

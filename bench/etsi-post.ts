@@ -18,8 +18,10 @@ export interface SaeCredentials {
 
 export interface SaeClient {
   post(path: string, body: string): Promise<KeysReply>;
-  /** The HTTP status of a GET (e.g. status, to wait for the KME); 0 when it could not connect. */
+  /** The HTTP status of a GET; 0 when it could not connect. */
   get(path: string): Promise<number>;
+  /** Waits (up to `timeoutMs`) until a GET of `path` answers 200: the KME process is up. */
+  untilAnswers(path: string, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,10 @@ export function saeClient(port: number, credentials: SaeCredentials, connections
       } catch {
         return 0;
       }
+    },
+    async untilAnswers(path, timeoutMs) {
+      const until = performance.now() + timeoutMs;
+      while ((await this.get(path)) !== 200 && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
     },
     close: () => pool.close(),
   };

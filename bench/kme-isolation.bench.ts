@@ -112,10 +112,7 @@ async function measure(ms: number): Promise<{ p50: number; p99: number; max: num
 
 process.on('exit', () => api.kill('SIGTERM'));
 // The KME child listens once its status answers.
-for (let i = 0; i < 600; i += 1) {
-  if ((await clients['sae-graz-a'].get('/api/v1/keys/sae-matera-a/status')) === 200) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+await clients['sae-graz-a'].untilAnswers('/api/v1/keys/sae-matera-a/status', 60_000);
 
 const fmt = (r: Awaited<ReturnType<typeof measure>>) =>
   `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.pairs} ` +

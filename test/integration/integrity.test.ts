@@ -11,26 +11,21 @@ import { createApp } from '../../src/api/app.js';
 import { Api } from '../../src/api/route.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createRedis } from '../../src/platform/redis.js';
-import { createScheduler } from '../../scheduler/index.js';
 import { passId } from '../../scheduler/domain/index.js';
 import { RedisCatalog, RedisStationStore } from '../../tle/adapters/index.js';
 import { registerTleRoutes } from '../../tle/http/index.js';
 import { syntheticCatalog } from '../support/synthetic-catalog.js';
-import { anchoredClock, deletePrefix, REDIS_URL, testSettings } from './scheduler-harness.js';
-import { seededPassRunner } from '../support/seeded-pass-runner.js';
+import { anchoredClock, deletePrefix, REDIS_URL, testSettings, testScheduler } from './scheduler-harness.js';
 
 const redis = createRedis(REDIS_URL, 'command');
 const prefix = `{ri${randomBytes(5).toString('hex')}}`;
 const clock = anchoredClock(Date.UTC(2026, 0, 10, 20), Date.now());
 const catalog = new RedisCatalog(redis, prefix);
 const stations = new RedisStationStore(redis, prefix);
-const scheduler = createScheduler({
-  runPass: seededPassRunner,
+const scheduler = testScheduler({
   redis,
-  redisUrl: REDIS_URL,
   prefix,
   clock,
-  logger: createLogger('silent'),
   settings: testSettings(),
   candidates: async () => [],
   stationIds: async () => new Set((await stations.list()).map((s) => s.id)),

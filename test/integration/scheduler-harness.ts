@@ -1,7 +1,9 @@
 /** Shared pieces of the scheduler's integration tests: a clock all processes agree on, settings, candidates. */
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/platform/clock.js';
-import { SchedulerSettingsSchema } from '../../scheduler/index.js';
+import { createScheduler, SchedulerSettingsSchema } from '../../scheduler/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { seededPassRunner } from '../support/seeded-pass-runner.js';
 import { passId, type Candidate } from '../../scheduler/domain/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -60,3 +62,9 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** A scheduler as the tests build it: the seeded pass runner, REDIS_URL and a silent logger. */
+export const testScheduler = (
+  deps: Omit<Parameters<typeof createScheduler>[0], 'runPass' | 'redisUrl' | 'logger'>,
+): ReturnType<typeof createScheduler> =>
+  createScheduler({ runPass: seededPassRunner, redisUrl: REDIS_URL, logger: createLogger('silent'), ...deps });

@@ -4,21 +4,15 @@
  * env: PREFIX, SIM_START, WALL_ANCHOR, SETTINGS (JSON)
  */
 import { createRedis } from '../../src/platform/redis.js';
-import { createLogger } from '../../src/platform/logger.js';
-import { createScheduler } from '../../scheduler/index.js';
-import { anchoredClock, REDIS_URL, testSettings } from './scheduler-harness.js';
-import { seededPassRunner } from '../support/seeded-pass-runner.js';
+import { anchoredClock, REDIS_URL, testSettings, testScheduler } from './scheduler-harness.js';
 
 const prefix = process.env.PREFIX!;
 const redis = createRedis(REDIS_URL, 'command');
 const clock = anchoredClock(Number(process.env.SIM_START), Number(process.env.WALL_ANCHOR));
-const scheduler = createScheduler({
-  runPass: seededPassRunner,
+const scheduler = testScheduler({
   redis,
-  redisUrl: REDIS_URL,
   prefix,
   clock,
-  logger: createLogger('silent'),
   settings: testSettings(JSON.parse(process.env.SETTINGS ?? '{}')),
   candidates: async () => [],
   stationIds: async () => new Set(),

@@ -5,21 +5,23 @@ import { createApp } from '../../src/api/app.js';
 import { Api } from '../../src/api/route.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createRedis } from '../../src/platform/redis.js';
-import { createScheduler } from '../../scheduler/index.js';
-import { anchoredClock, candidatesAt, deletePrefix, REDIS_URL, testSettings } from './scheduler-harness.js';
-import { seededPassRunner } from '../support/seeded-pass-runner.js';
+import {
+  anchoredClock,
+  candidatesAt,
+  deletePrefix,
+  REDIS_URL,
+  testSettings,
+  testScheduler,
+} from './scheduler-harness.js';
 
 const redis = createRedis(REDIS_URL, 'command');
 const prefix = `{t${randomBytes(5).toString('hex')}}`;
 const clock = anchoredClock(Date.UTC(2026, 0, 10, 20), Date.now());
 const t0 = clock.now() + 3_600_000;
-const scheduler = createScheduler({
-  runPass: seededPassRunner,
+const scheduler = testScheduler({
   redis,
-  redisUrl: REDIS_URL,
   prefix,
   clock,
-  logger: createLogger('silent'),
   settings: testSettings(),
   candidates: async () => candidatesAt(t0, 12),
   stationIds: async () => new Set(['gs0', 'gs1', 'gs2', 'gs3']),

@@ -4,9 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/platform/redis.js';
-import { createLogger } from '../../src/platform/logger.js';
 import { realClock } from '../../src/platform/clock.js';
-import { createScheduler, type Scheduler } from '../../scheduler/index.js';
+import type { Scheduler } from '../../scheduler/index.js';
 import { conflicts, type Candidate } from '../../scheduler/domain/index.js';
 import {
   anchoredClock,
@@ -16,8 +15,8 @@ import {
   sleep,
   testSettings,
   waitFor,
+  testScheduler,
 } from './scheduler-harness.js';
-import { seededPassRunner } from '../support/seeded-pass-runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const redis = createRedis(REDIS_URL, 'command');
@@ -33,13 +32,10 @@ function setup(settings: Record<string, unknown> = {}) {
   const clock = anchoredClock(SIM_START, anchor);
   let cands: Candidate[] = [];
   const make = () => {
-    const s = createScheduler({
-      runPass: seededPassRunner,
+    const s = testScheduler({
       redis,
-      redisUrl: REDIS_URL,
       prefix,
       clock,
-      logger: createLogger('silent'),
       settings: testSettings(settings),
       candidates: async () => cands,
       stationIds: async () => new Set(['gs0', 'gs1', 'gs2', 'gs3']),
@@ -171,13 +167,10 @@ describe('scheduler on BullMQ and Redis', () => {
     const prefix = `{t${randomBytes(5).toString('hex')}}`;
     prefixes.push(prefix);
     const make = () => {
-      const s = createScheduler({
-        runPass: seededPassRunner,
+      const s = testScheduler({
         redis,
-        redisUrl: REDIS_URL,
         prefix,
         clock: realClock(),
-        logger: createLogger('silent'),
         settings: testSettings({ cron: '0 */6 * * *' }),
         candidates: async () => [],
         stationIds: async () => new Set(['gs0']),
